@@ -1,0 +1,10 @@
+/**
+ * The crypto facade. Application code imports from here, never from openpgp or libsodium directly.
+ * Runs in the browser (inside the key Worker) and in Node (CLI, SMTP sidecar): no node:* imports.
+ */
+export * from './account';
+export { DEFAULT_KDF, MIN_KDF, MAX_KDF, assertKdfParams, type KdfParams } from './kdf';
+export { purposes, wrap, unwrap } from './wrap';
+export { encryptBytes, decryptBytes, readPrivateKey, fingerprintOf, type DecryptResult, type PrivateKeyHandle } from './pgp';
+export { toBase64, fromBase64, utf8, fromUtf8, randomBytes } from './encoding';
+export { normalizePhrase, phraseToEntropy } from './recovery';

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { KdfDescriptor } from '../../crypto/account';
+import { DEFAULT_KDF } from '../../crypto/kdf';
+import type { Db } from '../../db/client';
+import { insertAuditEvent } from '../../db/repositories/audit.repository';
+import { insertSession, revokeAllSessions } from '../../db/repositories/session.repository';
+import {
+  findUserByUsername,
+  insertUser,
+  updatePasswordMaterial,
+  usernameExists,
+} from '../../db/repositories/user.repository';
+import type { UserRow } from '../../db/schema';
+import type { Clock } from '../clock';
+import { env } from '../env';
+import { AppError } from '../errors';
+import { keyedHash } from '../secrets';
+import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
+import { hashSecret, verifySecret } from './secret-hash';
+import { assertNotThrottled, noteFailure, noteSuccess, throttleKeys } from './throttle.service';
+
+export interface Account {
+  id: string;
+  username: string;
+  address: string;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export function rowToAccount(row: UserRow): Account {
+  return {
+    id: row.id,
+    username: row.username,
+    address: `${row.username}@${env().MAIL_DOMAIN}`,
+    isAdmin: row.is_admin,
+    createdAt: row.created_at,
+  };
+}
+
+export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+const INVALID = 'Wrong username or password.';
+
+/** Names RFC 2142 and mail software expect to reach the operator; only the CLI may create them. */
+const RESERVED = new Set(['postmaster', 'abuse', 'hostmaster', 'webmaster', 'mailer-daemon', 'root', 'admin', 'noreply', 'no-reply', 'security']);
+
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+function kdfOf(salt: Uint8Array, opslimit: number, memlimit: number): KdfDescriptor {
+  return { salt: Buffer.from(salt).toString('base64'), opslimit, memlimit };
+}
+
+/** Unknown usernames get a stable fake salt, so the answer doesn't reveal who has an account. */
+function fakeKdf(purpose: string, username: string): KdfDescriptor {
+  return kdfOf(keyedHash(purpose, username).subarray(0, 16), DEFAULT_KDF.opslimit, DEFAULT_KDF.memlimit);
+}
+
+let dummyHash: Promise<string> | undefined;
+/** Verified against for unknown users, so both paths cost one scrypt. */
+const timingDummy = () => (dummyHash ??= hashSecret(randomBytes(32)));
+
+export function publicConfig() {
+  return { mailDomain: env().MAIL_DOMAIN, registrationOpen: env().REGISTRATION === 'open' };
+}
+
+export async function isUsernameAvailable(db: Db, username: string): Promise<boolean> {
+  return !RESERVED.has(username) && !(await usernameExists(db, username));
+}
+
+export async function register(
+  db: Db,
+  payload: z.infer<typeof registrationSchema>,
+  options: { viaCli?: boolean; isAdmin?: boolean; ip?: string | null } = {},
+): Promise<Account> {
+  if (!options.viaCli && env().REGISTRATION !== 'open') {
+    throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server. Ask the administrator for an account.');
+  }
+  if (!options.viaCli && RESERVED.has(payload.username)) {
+    throw new AppError('USERNAME_TAKEN', 'That username is reserved. Choose another.');
+  }
+  const [authHash, recoveryAuthHash] = await Promise.all([
+    hashSecret(b64(payload.authKey)),
+    hashSecret(b64(payload.recovery.authKey)),
+  ]);
+  try {
+    const row = await insertUser(db, {
+      username: payload.username,
+      is_admin: options.isAdmin ?? false,
+      kdf_salt: b64(payload.kdf.salt),
+      kdf_opslimit: payload.kdf.opslimit,
+      kdf_memlimit: payload.kdf.memlimit,
+      auth_hash: authHash,
+      public_key: payload.publicKey,
+      wrapped_key: b64(payload.wrappedKey),
+      recovery_salt: b64(payload.recovery.kdf.salt),
+      recovery_auth_hash: recoveryAuthHash,
+      recovery_wrapped_key: b64(payload.recovery.wrappedKey),
+    });
+    await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : 'web' } });
+    return rowToAccount(row);
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
+    }
+    throw err;
+  }
+}
+
+export async function preLogin(db: Db, username: string): Promise<KdfDescriptor> {
+  const row = await findUserByUsername(db, username);
+  return row ? kdfOf(row.kdf_salt, row.kdf_opslimit, row.kdf_memlimit) : fakeKdf('fake-salt', username);
+}
+
+export interface SignInContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Checks a username/authKey pair: throttled, constant-shape, audited. Returns a new session. */
+export async function signIn(
+  db: Db,
+  clock: Clock,
+  input: { username: string; authKey: string } & SignInContext,
+): Promise<{ account: Account; sessionId: string }> {
+  const keys = throttleKeys(input.username, input.ip);
+  await assertNotThrottled(db, clock, [keys.user, keys.ip]);
+  const row = await findUserByUsername(db, input.username);
+  const ok = await verifySecret(row?.auth_hash ?? (await timingDummy()), b64(input.authKey));
+  if (!row || !ok) {
+    await noteFailure(db, clock, input.username, input.ip);
+    await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip });
+    throw new AppError('INVALID_CREDENTIALS', INVALID);
+  }
+  await noteSuccess(db, input.username);
+  const session = await insertSession(db, {
+    user_id: row.id,
+    client_key: randomBytes(32),
+    user_agent: input.userAgent?.slice(0, 300) ?? null,
+    ip: input.ip,
+    expires_at: new Date(clock.now().getTime() + SESSION_LIFETIME_MS),
+  });
+  await insertAuditEvent(db, { event: 'login.succeeded', user_id: row.id, ip: input.ip });
+  return { account: rowToAccount(row), sessionId: session.id };
+}
+
+export async function recoveryParams(db: Db, username: string): Promise<KdfDescriptor> {
+  const row = await findUserByUsername(db, username);
+  return row ? kdfOf(row.recovery_salt, DEFAULT_KDF.opslimit, DEFAULT_KDF.memlimit) : fakeKdf('fake-recovery-salt', username);
+}
+
+const INVALID_RECOVERY = 'That recovery phrase does not match this username.';
+
+async function checkRecovery(db: Db, clock: Clock, username: string, recoveryAuthKey: string, ip: string | null): Promise<UserRow> {
+  const keys = throttleKeys(username, ip);
+  await assertNotThrottled(db, clock, [keys.user, keys.ip]);
+  const row = await findUserByUsername(db, username);
+  const ok = await verifySecret(row?.recovery_auth_hash ?? (await timingDummy()), b64(recoveryAuthKey));
+  if (!row || !ok) {
+    await noteFailure(db, clock, username, ip);
+    await insertAuditEvent(db, { event: 'recovery.failed', user_id: row?.id, ip });
+    throw new AppError('INVALID_CREDENTIALS', INVALID_RECOVERY);
+  }
+  return row;
+}
+
+/** Step 1 of a reset: the phrase's authKey buys the recovery-wrapped private key. */
+export async function recoveryUnlock(db: Db, clock: Clock, input: { username: string; recoveryAuthKey: string; ip: string | null }) {
+  const row = await checkRecovery(db, clock, input.username, input.recoveryAuthKey, input.ip);
+  return { wrappedKey: Buffer.from(row.recovery_wrapped_key).toString('base64') };
+}
+
+/** Step 2: the key re-wrapped under the new password replaces the old; every session ends. */
+export async function recoveryReset(db: Db, clock: Clock, input: z.infer<typeof recoveryResetSchema> & { ip: string | null }) {
+  const row = await checkRecovery(db, clock, input.username, input.recoveryAuthKey, input.ip);
+  await db.transaction().execute(async (trx) => {
+    await updatePasswordMaterial(trx, row.id, {
+      kdf_salt: b64(input.kdf.salt),
+      kdf_opslimit: input.kdf.opslimit,
+      kdf_memlimit: input.kdf.memlimit,
+      auth_hash: await hashSecret(b64(input.authKey)),
+      wrapped_key: b64(input.wrappedKey),
+    });
+    await revokeAllSessions(trx, row.id, clock.now());
+  });
+  await noteSuccess(db, input.username);
+  await insertAuditEvent(db, { event: 'recovery.password-reset', user_id: row.id, ip: input.ip });
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Sealpost reads, validated once. A bad value stops start-up with a
+ * message that names the variable and says what is expected.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PORT: port(3000),
+  PUBLIC_URL: z.string().url('expected an absolute URL such as https://mail.example.com').optional(),
+  SECRET_KEY: z
+    .string()
+    .min(32, 'expected at least 32 characters of random data (openssl rand -base64 32)')
+    .optional(),
+  REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  MAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'expected a domain name such as example.com')
+    .default('localhost')
+    .transform((d) => d.toLowerCase()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_PORT: port(2525),
+  SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  SMTP_MAX_RECIPIENTS: z.coerce.number().int().positive().default(100),
+  SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(1000),
+  SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(50),
+  SMTP_SESSION_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60 * 1000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings mean "unset", the way shells and .env files usually write it.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+    });
+    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
