@@ -1,0 +1,91 @@
+'use client';
+import { signIn as nextAuthSignIn, signOut as nextAuthSignOut } from 'next-auth/react';
+import type { RegistrationPayload } from '@/crypto/account';
+import { callKeys, sessionBlob } from './keys/key-proxy';
+import type { TrpcClient } from './trpc';
+
+/**
+ * The multi-step browser flows of DESIGN.md "Keys and login", kept out of components so each step
+ * reads in order. Each function reports progress through `onStep` for the page's indicator.
+ */
+export type Step = (label: string) => void;
+
+async function establishSession(client: TrpcClient, username: string, authKey: string) {
+  const result = await nextAuthSignIn('credentials', { username, authKey, redirect: false });
+  if (!result || result.error) throw new Error(result?.error ?? 'Sign-in failed. Try again.');
+}
+
+async function sealAfterUnlock(client: TrpcClient) {
+  const keyring = await client.account.keyring.query();
+  const { blob } = await callKeys('sealSession', { clientKey: keyring.clientKey });
+  sessionBlob.save(blob);
+}
+
+export async function signInWithPassword(client: TrpcClient, username: string, password: string, onStep: Step) {
+  onStep('Deriving your key from your password…');
+  const kdf = await client.auth.preLogin.mutate({ username });
+  const { authKey } = await callKeys('deriveLogin', { username, password, kdf });
+  onStep('Signing in…');
+  await establishSession(client, username, authKey);
+  onStep('Unlocking your mailbox…');
+  const keyring = await client.account.keyring.query();
+  const unlocked = await callKeys('unlock', { wrappedKey: keyring.wrappedKey });
+  if (unlocked.status !== 'ok') {
+    await signOutEverywhere();
+    throw new Error('Your key could not be unlocked with this password.');
+  }
+  const { blob } = await callKeys('sealSession', { clientKey: keyring.clientKey });
+  sessionBlob.save(blob);
+}
+
+export async function prepareAccount(username: string, email: string, password: string, onStep: Step) {
+  const labels: Record<string, string> = {
+    keys: 'Generating your encryption keys…',
+    password: 'Protecting them with your password…',
+    recovery: 'Creating your recovery phrase…',
+  };
+  return callKeys('prepareRegistration', { username, email, password }, (step) => onStep(labels[step] ?? step));
+}
+
+export async function createAccount(client: TrpcClient, payload: RegistrationPayload, onStep: Step) {
+  onStep('Creating your account…');
+  await client.auth.register.mutate(payload);
+  onStep('Signing in…');
+  await establishSession(client, payload.username, payload.authKey);
+  await callKeys('activatePending', undefined);
+  await sealAfterUnlock(client);
+}
+
+export async function recoverAccount(client: TrpcClient, username: string, phrase: string, newPassword: string, onStep: Step) {
+  onStep('Checking your recovery phrase…');
+  const kdf = await client.auth.recoveryParams.mutate({ username });
+  const derived = await callKeys('deriveRecovery', { username, phrase, kdf });
+  if (derived.status !== 'ok') throw new Error('That is not a valid 24-word recovery phrase. Check each word.');
+  const { wrappedKey } = await client.auth.recoveryUnlock.mutate({ username, recoveryAuthKey: derived.authKey });
+  const unlocked = await callKeys('recoverUnlock', { wrappedKey });
+  if (unlocked.status !== 'ok') throw new Error('That recovery phrase does not match this username.');
+  onStep('Protecting your key with the new password…');
+  const next = await callKeys('rewrapForPassword', { password: newPassword });
+  onStep('Saving…');
+  await client.auth.recoveryReset.mutate({ username, recoveryAuthKey: derived.authKey, ...next });
+  onStep('Signing in…');
+  await establishSession(client, username, next.authKey);
+  await callKeys('activatePending', undefined);
+  await sealAfterUnlock(client);
+}
+
+/** After a reload: unseal wrapKey with this session's client key, then unwrap the private key. */
+export async function resumeSession(client: TrpcClient): Promise<'ok' | 'no-blob' | 'failed'> {
+  if ((await callKeys('isUnlocked', undefined)).unlocked) return 'ok';
+  const blob = sessionBlob.load();
+  if (!blob) return 'no-blob';
+  const keyring = await client.account.keyring.query();
+  const result = await callKeys('resume', { username: keyring.username, blob, clientKey: keyring.clientKey, wrappedKey: keyring.wrappedKey });
+  return result.status === 'ok' ? 'ok' : 'failed';
+}
+
+export async function signOutEverywhere() {
+  sessionBlob.clear();
+  await callKeys('lock', undefined).catch(() => undefined);
+  await nextAuthSignOut({ redirect: false });
+}

@@ -1,0 +1,108 @@
+import {
+  type PrivateKeyHandle,
+  decryptBytes,
+  deriveFromPassword,
+  deriveFromPhrase,
+  fromBase64,
+  prepareRegistration,
+  purposes,
+  readPrivateKey,
+  rewrapForPassword,
+  toBase64,
+  unlockWrappedKey,
+  unwrap,
+  wrap,
+} from '@/crypto';
+import type { KeyOps } from './protocol';
+
+type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+/**
+ * Holds the one unlocked private key of this tab, and the wrapKey that can re-seal it for a reload.
+ * Runs inside the Worker; plain module so it can be unit-tested in Node.
+ */
+export function createKeyState(onProgress: (step: string) => void = () => undefined): Async<KeyOps> {
+  let username: string | null = null;
+  let wrapKey: Uint8Array | null = null;
+  let privateKey: PrivateKeyHandle | null = null;
+  let pending: { username: string; wrapKey: Uint8Array; privateKeyArmored?: string } | null = null;
+
+  async function activate(name: string, key: Uint8Array, armored: string) {
+    privateKey = await readPrivateKey(armored);
+    username = name;
+    wrapKey = key;
+    pending = null;
+  }
+
+  return {
+    async prepareRegistration(input) {
+      const prepared = await prepareRegistration({ ...input, onProgress });
+      pending = { username: input.username, wrapKey: prepared.wrapKey, privateKeyArmored: prepared.privateKeyArmored };
+      return { payload: prepared.payload, phrase: prepared.phrase };
+    },
+    async activatePending() {
+      // After registration or recovery the key is already in hand: no second Argon2id run.
+      if (!pending?.privateKeyArmored) throw new Error('nothing to activate');
+      await activate(pending.username, pending.wrapKey, pending.privateKeyArmored);
+      return { status: 'ok' as const };
+    },
+    async deriveLogin(input) {
+      onProgress('password');
+      const keys = await deriveFromPassword(input.password, input.kdf);
+      pending = { username: input.username, wrapKey: keys.wrapKey };
+      return { authKey: keys.authKey };
+    },
+    async unlock(input) {
+      if (!pending) throw new Error('derive first');
+      const result = await unlockWrappedKey(input.wrappedKey, pending.wrapKey, purposes.privateKey(pending.username));
+      if (result.status !== 'ok') return { status: 'decrypt-failed' as const };
+      await activate(pending.username, pending.wrapKey, result.privateKeyArmored);
+      return { status: 'ok' as const };
+    },
+    async sealSession(input) {
+      if (!wrapKey) throw new Error('locked');
+      return { blob: toBase64(await wrap(wrapKey, fromBase64(input.clientKey), purposes.sessionWrapKey)) };
+    },
+    async resume(input) {
+      const opened = await unwrap(fromBase64(input.blob), fromBase64(input.clientKey), purposes.sessionWrapKey);
+      if (opened.status !== 'ok') return { status: 'decrypt-failed' as const };
+      const result = await unlockWrappedKey(input.wrappedKey, opened.plaintext, purposes.privateKey(input.username));
+      if (result.status !== 'ok') return { status: 'decrypt-failed' as const };
+      await activate(input.username, opened.plaintext, result.privateKeyArmored);
+      return { status: 'ok' as const };
+    },
+    async deriveRecovery(input) {
+      onProgress('phrase');
+      const keys = await deriveFromPhrase(input.phrase, input.kdf);
+      if (keys.status !== 'ok') return keys;
+      pending = { username: input.username, wrapKey: keys.wrapKey };
+      return { status: 'ok' as const, authKey: keys.authKey };
+    },
+    async recoverUnlock(input) {
+      if (!pending) throw new Error('derive first');
+      const result = await unlockWrappedKey(input.wrappedKey, pending.wrapKey, purposes.recoveryKey(pending.username));
+      if (result.status !== 'ok') return { status: 'decrypt-failed' as const };
+      pending = { ...pending, privateKeyArmored: result.privateKeyArmored };
+      return { status: 'ok' as const };
+    },
+    async rewrapForPassword(input) {
+      if (!pending?.privateKeyArmored) throw new Error('recover first');
+      onProgress('password');
+      const next = await rewrapForPassword(pending.username, input.password, pending.privateKeyArmored);
+      pending = { ...pending, wrapKey: next.wrapKey };
+      return next.payload;
+    },
+    async decrypt(input) {
+      if (!privateKey) return { status: 'locked' as const, reason: 'The key is locked.' };
+      const result = await decryptBytes(input.data, privateKey);
+      return result.status === 'ok' ? result : { status: 'decrypt-failed' as const, reason: result.reason };
+    },
+    async isUnlocked() {
+      return { unlocked: privateKey !== null };
+    },
+    async lock() {
+      username = wrapKey = privateKey = pending = null;
+      return { status: 'ok' as const };
+    },
+  };
+}

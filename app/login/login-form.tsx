@@ -1,0 +1,63 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { Alert, AuthCard, Button, StepProgress, TextField } from '@/app/components/ui';
+import { signInWithPassword } from '@/app/lib/auth-flows';
+import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
+
+const REASONS: Record<string, string> = {
+  locked: 'Enter your password to unlock your mailbox on this tab.',
+  ended: 'Your session has ended. Sign in again.',
+  reset: 'Your password was changed. Sign in with the new one.',
+};
+
+const STEPS = ['Deriving your key from your password…', 'Signing in…', 'Unlocking your mailbox…'];
+
+export function LoginForm({ reason }: { reason: string | null }) {
+  const client = useTRPCClient();
+  const router = useRouter();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [step, setStep] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (!username.trim() || !password) {
+      setError('Enter your username and password.');
+      return;
+    }
+    try {
+      await signInWithPassword(client, username.trim().toLowerCase(), password, setStep);
+      router.replace('/inbox');
+    } catch (err) {
+      setStep(null);
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <AuthCard title="Sign in" subtitle="Your password unlocks your keys in this browser. It never leaves it.">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        {reason && REASONS[reason] ? <Alert tone="info">{REASONS[reason]}</Alert> : null}
+        {error ? <Alert>{error}</Alert> : null}
+        <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        {step ? <StepProgress label={step} step={STEPS.indexOf(step) + 1} total={STEPS.length + 1} /> : null}
+        <Button type="submit" className="w-full" loading={step !== null}>
+          Sign in
+        </Button>
+        <div className="flex justify-between text-sm">
+          <Link className="text-brand-600 hover:underline" href="/register">
+            Create an account
+          </Link>
+          <Link className="text-brand-600 hover:underline" href="/recover">
+            Forgot password?
+          </Link>
+        </div>
+      </form>
+    </AuthCard>
+  );
+}

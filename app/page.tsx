@@ -1,0 +1,8 @@
+import { redirect } from 'next/navigation';
+import { getCurrentSession } from '@/server/auth/session';
+
+export const dynamic = 'force-dynamic';
+
+export default async function Home() {
+  redirect((await getCurrentSession()) ? '/inbox' : '/login');
+}

@@ -1,0 +1,90 @@
+import { createInterface } from 'node:readline';
+import { prepareRegistration } from '../crypto/account';
+import { createDb } from '../db/client';
+import { register } from '../server/auth/account.service';
+import { usernameSchema } from '../server/auth/auth.schemas';
+import { EnvError, parseEnv } from '../server/env';
+import { AppError } from '../server/errors';
+import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
+import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
+
+/**
+ * `npm run cli -- <command>`. Works whether or not Sealpost is running: it uses DATABASE_URL, else
+ * the running instance's embedded database, else starts the embedded database for the command.
+ */
+const USAGE = `usage:
+  npm run cli -- user create <username> [--admin]   (password on standard input)
+  npm run cli -- db url`;
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  }
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      // Hide what is typed: echo nothing but the prompt.
+      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+        if (s.startsWith(prompt)) process.stderr.write(prompt);
+      };
+      rl.question(prompt, (answer) => {
+        rl.close();
+        process.stderr.write('\n');
+        resolve(answer);
+      });
+    });
+  const first = await ask('Password: ');
+  if ((await ask('Confirm password: ')) !== first) throw new AppError('BAD_INPUT', 'The passwords do not match.');
+  return first;
+}
+
+async function userCreate(args: string[]) {
+  const env = parseEnv();
+  const name = args.find((a) => !a.startsWith('--'));
+  const parsed = usernameSchema.safeParse(name);
+  if (!parsed.success) throw new AppError('BAD_INPUT', `Invalid username: ${parsed.error.issues[0]?.message ?? 'missing'}\n${USAGE}`);
+  const password = await readPassword();
+  if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('BAD_INPUT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
+  process.env.SECRET_KEY = loadOrCreateSecret(env);
+
+  process.stderr.write('Generating keys and deriving the password key (Argon2id)…\n');
+  const prepared = await prepareRegistration({ username: parsed.data, email: `${parsed.data}@${env.MAIL_DOMAIN}`, password });
+  const database = await openDatabase(env);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    await migrate(database.url);
+    const account = await register(db, prepared.payload, { viaCli: true, isAdmin: args.includes('--admin') });
+    process.stderr.write(`Created ${account.address}${account.isAdmin ? ' (admin)' : ''}.\n`);
+    process.stderr.write('Recovery phrase (shown once; the only way back in without the password):\n');
+    process.stdout.write(`${prepared.phrase}\n`);
+  } finally {
+    await db.destroy();
+    await database.cluster?.stop();
+  }
+}
+
+function dbUrl() {
+  const env = parseEnv();
+  if (env.DATABASE_URL) return console.log(env.DATABASE_URL);
+  const running = readRunning(env.DATA_DIR);
+  if (running) return console.log(running.databaseUrl);
+  const url = readClusterUrl(env.DATA_DIR);
+  if (!url) throw new AppError('NOT_FOUND', `No database yet under DATA_DIR=${env.DATA_DIR}: run \`npm start\` once to create it.`);
+  process.stderr.write('(Sealpost is not running: start it before connecting to this URL.)\n');
+  console.log(url);
+}
+
+async function main() {
+  const [area, action, ...args] = process.argv.slice(2);
+  if (area === 'user' && action === 'create') return userCreate(args);
+  if (area === 'db' && action === 'url') return dbUrl();
+  console.error(USAGE);
+  process.exitCode = 2;
+}
+
+main().catch((err) => {
+  console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,57 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * e2e runs the real system (`npm start`: embedded PostgreSQL, web, smtp) on its own ports with a
+ * fresh DATA_DIR under the temp folder, in Debian's Chromium. Never `playwright install`.
+ */
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-'));
+chmodSync(dataDir, 0o755); // the postgres user must traverse it
+process.env.E2E_DATA_DIR = dataDir; // workers re-evaluate this file; keep one folder per run
+
+export const E2E = {
+  port: Number(process.env.E2E_PORT ?? 3100),
+  smtpPort: Number(process.env.E2E_SMTP_PORT ?? 2626),
+  dataDir,
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list']],
+  use: {
+    baseURL: `http://localhost:${E2E.port}`,
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    command: 'npm start',
+    url: `http://localhost:${E2E.port}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+    env: {
+      PORT: String(E2E.port),
+      SMTP_PORT: String(E2E.smtpPort),
+      SMTP_HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MAIL_DOMAIN: 'localhost',
+      LOG_LEVEL: 'warn',
+      REGISTRATION: 'open',
+    },
+  },
+});

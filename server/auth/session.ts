@@ -1,0 +1,30 @@
+import { getServerSession } from 'next-auth';
+import { findActiveSession, touchSession } from '../../db/repositories/session.repository';
+import { findUserById } from '../../db/repositories/user.repository';
+import { systemClock } from '../clock';
+import { getDb } from '../db';
+import { type Account, rowToAccount } from './account.service';
+import { authOptions } from './nextauth';
+
+export interface CurrentSession {
+  sessionId: string;
+  account: Account;
+  clientKey: Uint8Array;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+/** The signed-in user, checked against the sessions table on every call; null when revoked. */
+export async function getCurrentSession(): Promise<CurrentSession | null> {
+  const jwt = await getServerSession(authOptions());
+  const sid = (jwt as { sid?: string } | null)?.sid;
+  if (!sid) return null;
+  const db = getDb();
+  const now = systemClock.now();
+  const session = await findActiveSession(db, sid, now);
+  if (!session) return null;
+  const user = await findUserById(db, session.user_id);
+  if (!user) return null;
+  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
+  return { sessionId: sid, account: rowToAccount(user), clientKey: session.client_key };
+}
