@@ -24,7 +24,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list']],
+  reporter: [['list']],
+  forbidOnly: !!process.env.CI,
   use: {
     baseURL: `http://localhost:${E2E.port}`,
     browserName: 'chromium',

@@ -10,7 +10,10 @@ function newestMtime(entry: string): number {
   const stat = statSync(entry);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  for (const child of readdirSync(entry)) {
+    if (/\.test\.tsx?$/.test(child)) continue; // tests are not part of the bundle
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
   return newest;
 }
 

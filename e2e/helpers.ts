@@ -10,7 +10,7 @@ export const uniqueName = (prefix: string) => `${prefix}${randomBytes(4).toStrin
 
 /** `npm run cli -- user create`, against the running e2e instance's database. */
 export async function createUserWithCli(username: string, password: string): Promise<string> {
-  const child = run('npx', ['tsx', 'bin/cli.ts', 'user', 'create', username], {
+  const child = run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'user', 'create', username], {
     env: { ...process.env, DATA_DIR: E2E.dataDir, MAIL_DOMAIN: 'localhost', LOG_LEVEL: 'warn' },
   });
   child.child.stdin?.end(`${password}\n`);

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { deriveFromPassword, deriveFromPhrase, rewrapForPassword, unlockWrappedKey } from '../../crypto/account';
+import { fromBase64, toBase64 } from '../../crypto/encoding';
+import { sodium } from '../../crypto/sodium';
+import { purposes } from '../../crypto/wrap';
+import { findActiveSession, revokeSession } from '../../db/repositories/session.repository';
+import { findUserByUsername } from '../../db/repositories/user.repository';
+import { useTestDb } from '../../test/db';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import { createTestUser } from '../testing/factories';
+import { preLogin, recoveryParams, recoveryReset, recoveryUnlock, signIn } from './account.service';
+
+const db = useTestDb();
+const clock: Clock = { now: () => new Date() };
+const ctx = { ip: '192.0.2.10', userAgent: 'vitest' };
+
+async function authKeyFor(username: string, password: string) {
+  return (await deriveFromPassword(password, await preLogin(db, username))).authKey;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('the users table', () => {
+  it('stores no password and no authKey, in any column, as text or bytes', async () => {
+    const user = await createTestUser(db);
+    const authKey = await authKeyFor(user.username, user.password);
+    const { rows } = await sql<{ dump: string }>`SELECT row_to_json(u)::text AS dump FROM users u WHERE username = ${user.username}`.execute(db);
+    const dump = rows[0]!.dump;
+    // bytea renders as \x<hex> in row_to_json, so hex forms are covered too.
+    const needles = [
+      user.password,
+      Buffer.from(user.password).toString('hex'),
+      Buffer.from(user.password).toString('base64'),
+      authKey,
+      Buffer.from(fromBase64(authKey)).toString('hex'),
+    ];
+    for (const needle of needles) expect(dump).not.toContain(needle);
+    // Positive control: the same dump does contain what is meant to be there.
+    expect(dump).toContain(user.username);
+    expect(dump).toContain(Buffer.from(user.publicKeyArmored.slice(40, 80)).toString().slice(0, 20));
+  });
+
+  it('holds nothing that unwraps the key without a full Argon2id evaluation', async () => {
+    const user = await createTestUser(db);
+    const row = (await findUserByUsername(db, user.username))!;
+    const candidates: Uint8Array[] = [];
+    for (const value of Object.values(row)) {
+      const bytes = value instanceof Uint8Array ? value : new TextEncoder().encode(String(value));
+      candidates.push(bytes.subarray(0, 32), bytes.subarray(-32), createHash('sha256').update(bytes).digest());
+    }
+    const s = await sodium();
+    // Argon2id with fewer passes or less memory than the stored parameters is a different function.
+    for (const [ops, mem] of [[1, row.kdf_memlimit], [row.kdf_opslimit, 8 * 1024 * 1024]] as const) {
+      const master = s.crypto_pwhash(32, user.password, row.kdf_salt, ops, mem, s.crypto_pwhash_ALG_ARGON2ID13);
+      candidates.push(master, s.crypto_kdf_derive_from_key(32, 2, 'sp-wrap_', master));
+    }
+    const wrapped = toBase64(row.wrapped_key);
+    const recovery = toBase64(row.recovery_wrapped_key);
+    for (const key of candidates.filter((k) => k.length === 32)) {
+      expect((await unlockWrappedKey(wrapped, key, purposes.privateKey(user.username))).status).toBe('decrypt-failed');
+      expect((await unlockWrappedKey(recovery, key, purposes.recoveryKey(user.username))).status).toBe('decrypt-failed');
+    }
+    // Control: the full evaluation does unwrap, so the attempts above could have succeeded.
+    const full = await deriveFromPassword(user.password, await preLogin(db, user.username));
+    expect((await unlockWrappedKey(wrapped, full.wrapKey, purposes.privateKey(user.username))).status).toBe('ok');
+  });
+});
+
+describe('sign-in', () => {
+  it('opens a session for the right authKey and refuses a wrong one', async () => {
+    const user = await createTestUser(db);
+    const { sessionId, account } = await signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
+    expect(account.username).toBe(user.username);
+    expect(await findActiveSession(db, sessionId, clock.now())).toBeDefined();
+    const err = await rejection(signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, 'not the password'), ...ctx }));
+    expect(err.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('answers an unknown user exactly like a wrong password, with a stable fake salt', async () => {
+    const user = await createTestUser(db);
+    const unknown = `ghost${Date.now()}`;
+    const fake = await preLogin(db, unknown);
+    expect(await preLogin(db, unknown)).toEqual(fake);
+    expect((await preLogin(db, `${unknown}x`)).salt).not.toBe(fake.salt);
+    expect(Object.keys(fake).sort()).toEqual(Object.keys(await preLogin(db, user.username)).sort());
+    const a = await rejection(signIn(db, clock, { username: unknown, authKey: toBase64(new Uint8Array(32)), ...ctx }));
+    const b = await rejection(signIn(db, clock, { username: user.username, authKey: toBase64(new Uint8Array(32)), ...ctx }));
+    expect([a.code, a.message]).toEqual([b.code, b.message]);
+  });
+
+  it('throttles a username after 5 failures, even for the right password, and says when to retry', async () => {
+    const user = await createTestUser(db);
+    const right = await authKeyFor(user.username, user.password);
+    const wrong = toBase64(new Uint8Array(32).fill(7));
+    const ip = { ...ctx, ip: `198.51.100.${Math.floor(Math.random() * 200)}` };
+    for (let i = 0; i < 5; i++) await rejection(signIn(db, clock, { username: user.username, authKey: wrong, ...ip }));
+    const err = await rejection(signIn(db, clock, { username: user.username, authKey: right, ...ip }));
+    expect(err.code).toBe('THROTTLED');
+    expect(err.message).toMatch(/Try again in 1[45] minutes\./);
+    // Fifteen minutes later the window has passed.
+    const later: Clock = { now: () => new Date(Date.now() + 16 * 60 * 1000) };
+    await expect(signIn(db, later, { username: user.username, authKey: right, ...ip })).resolves.toBeDefined();
+  });
+
+  it('throttles an IP after 20 failures across usernames', async () => {
+    const ip = { ...ctx, ip: `203.0.113.${Math.floor(Math.random() * 200)}` };
+    const zero = toBase64(new Uint8Array(32));
+    for (let i = 0; i < 20; i++) await rejection(signIn(db, clock, { username: `spray${i}x${Date.now()}`, authKey: zero, ...ip }));
+    const user = await createTestUser(db);
+    const err = await rejection(signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ip }));
+    expect(err.code).toBe('THROTTLED');
+  });
+
+  it('ends a revoked session at once', async () => {
+    const user = await createTestUser(db);
+    const { sessionId, account } = await signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
+    expect(await revokeSession(db, sessionId, account.id, clock.now())).toBe(true);
+    expect(await findActiveSession(db, sessionId, clock.now())).toBeUndefined();
+  });
+});
+
+describe('recovery', () => {
+  it('resets the password with the phrase: the old one stops working and sessions end', async () => {
+    const user = await createTestUser(db);
+    const before = await signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
+    const keys = await deriveFromPhrase(user.phrase, await recoveryParams(db, user.username));
+    if (keys.status !== 'ok') throw new Error('phrase did not derive');
+    const { wrappedKey } = await recoveryUnlock(db, clock, { username: user.username, recoveryAuthKey: keys.authKey, ip: ctx.ip });
+    const unlocked = await unlockWrappedKey(wrappedKey, keys.wrapKey, purposes.recoveryKey(user.username));
+    if (unlocked.status !== 'ok') throw new Error('recovery copy did not unwrap');
+    const next = await rewrapForPassword(user.username, 'the-new-password-1', unlocked.privateKeyArmored);
+    await recoveryReset(db, clock, { username: user.username, recoveryAuthKey: keys.authKey, ...next.payload, ip: ctx.ip });
+
+    expect(await findActiveSession(db, before.sessionId, clock.now())).toBeUndefined();
+    const old = await rejection(signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx }));
+    expect(old.code).toBe('INVALID_CREDENTIALS');
+    await expect(signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, 'the-new-password-1'), ...ctx })).resolves.toBeDefined();
+  });
+
+  it('refuses a different valid phrase', async () => {
+    const [user, other] = await Promise.all([createTestUser(db), createTestUser(db)]);
+    const keys = await deriveFromPhrase(other.phrase, await recoveryParams(db, user.username));
+    if (keys.status !== 'ok') throw new Error('phrase did not derive');
+    const err = await rejection(recoveryUnlock(db, clock, { username: user.username, recoveryAuthKey: keys.authKey, ip: ctx.ip }));
+    expect(err.code).toBe('INVALID_CREDENTIALS');
+  });
+});

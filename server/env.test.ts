@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', REGISTRATION: 'open', MAIL_DOMAIN: 'localhost', SMTP_PORT: 2525 });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names each bad variable and what it expects', () => {
+    const err = (() => {
+      try {
+        parseEnv({ PORT: 'eighty', REGISTRATION: 'maybe', DATABASE_URL: 'mysql://x' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(EnvError);
+    const message = (err as Error).message;
+    expect(message).toContain('PORT="eighty"');
+    expect(message).toContain('REGISTRATION="maybe"');
+    expect(message).toMatch(/DATABASE_URL="mysql:\/\/x": expected a postgres:\/\/ URL/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
+  });
+});
