@@ -103,3 +103,25 @@ test('an unknown user and a wrong password get the same answer', async ({ page }
   expect(messages[0]).toBe('Wrong username or password.');
   expect(messages[1]).toBe(messages[0]);
 });
+
+test('revoking a session in Settings signs that browser out at its next request', async ({ browser }) => {
+  const username = uniqueName('multi');
+  const password = 'multi-device-pass-1';
+  await createUserWithCli(username, password);
+  const laptop = await browser.newPage();
+  const phone = await browser.newPage({ userAgent: 'SealpostPhone/1.0' });
+  await signIn(laptop, username, password);
+  await signIn(phone, username, password);
+
+  await laptop.goto('/settings');
+  const phoneRow = laptop.getByRole('listitem').filter({ hasText: 'SealpostPhone/1.0' });
+  await expect(phoneRow).toBeVisible();
+  await phoneRow.getByRole('button', { name: 'Revoke' }).click();
+  await expect(phoneRow).toHaveCount(0);
+
+  await phone.reload();
+  await expect(phone).toHaveURL(/\/login/);
+  // The laptop's own session is untouched.
+  await laptop.goto('/inbox');
+  await expect(laptop.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+});

@@ -34,6 +34,17 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(1000),
   SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(50),
   SMTP_SESSION_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60 * 1000),
+  // Processes that share the SMTP port (node:cluster): encryption is CPU-bound, so one per core.
+  SMTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  // Resolvers for SPF/DKIM/DMARC/ARC and domain checks; empty means the system's resolvers.
+  DNS_SERVERS: z
+    .string()
+    .regex(
+      /^\s*(\[[0-9a-f:.]+\]|[0-9.]+|[0-9a-f:]+)(:\d{1,5})?\s*(,\s*(\[[0-9a-f:.]+\]|[0-9.]+|[0-9a-f:]+)(:\d{1,5})?\s*)*$/i,
+      'expected a comma-separated list of IP[:port], such as 127.0.0.1:5353,[::1]:53',
+    )
+    .optional()
+    .transform((list) => (list ? list.split(',').map((s) => s.trim()) : [])),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,4 +71,9 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** For tests that change process.env: the next env() call parses it again. */
+export function reloadEnv(): void {
+  cached = undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
-import { deriveFromPassword, deriveFromPhrase, rewrapForPassword, unlockWrappedKey } from '../../crypto/account';
+import { describe, expect, it, vi } from 'vitest';
+import { deriveFromPassword, deriveFromPhrase, prepareRegistration, rewrapForPassword, unlockWrappedKey } from '../../crypto/account';
 import { fromBase64, toBase64 } from '../../crypto/encoding';
 import { sodium } from '../../crypto/sodium';
 import { purposes } from '../../crypto/wrap';
@@ -9,9 +9,10 @@ import { findActiveSession, revokeSession } from '../../db/repositories/session.
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../test/db';
 import type { Clock } from '../clock';
+import { reloadEnv } from '../env';
 import { AppError } from '../errors';
 import { createTestUser } from '../testing/factories';
-import { preLogin, recoveryParams, recoveryReset, recoveryUnlock, signIn } from './account.service';
+import { preLogin, recoveryParams, recoveryReset, recoveryUnlock, register, signIn } from './account.service';
 
 const db = useTestDb();
 const clock: Clock = { now: () => new Date() };
@@ -123,6 +124,30 @@ describe('sign-in', () => {
     const { sessionId, account } = await signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
     expect(await revokeSession(db, sessionId, account.id, clock.now())).toBe(true);
     expect(await findActiveSession(db, sessionId, clock.now())).toBeUndefined();
+  });
+});
+
+describe('registration', () => {
+  it('is refused from the web when REGISTRATION=closed, and still works from the CLI', async () => {
+    vi.stubEnv('REGISTRATION', 'closed');
+    reloadEnv();
+    try {
+      const prepared = await prepareRegistration({ username: `closed${Date.now()}`, email: 'x@localhost', password: 'closed-registration-1' });
+      const err = await rejection(register(db, prepared.payload, { ip: ctx.ip }));
+      expect(err.code).toBe('REGISTRATION_CLOSED');
+      expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
+      await expect(register(db, prepared.payload, { viaCli: true })).resolves.toMatchObject({ username: prepared.payload.username });
+    } finally {
+      vi.unstubAllEnvs();
+      reloadEnv();
+    }
+  });
+
+  it('refuses a taken username with a clear message', async () => {
+    const user = await createTestUser(db);
+    const prepared = await prepareRegistration({ username: user.username, email: 'x@localhost', password: 'another-password-1' });
+    const err = await rejection(register(db, prepared.payload));
+    expect([err.code, err.message]).toEqual(['USERNAME_TAKEN', 'That username is taken. Choose another.']);
   });
 });
 
