@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time from /proc (Linux), so the benchmark can say where the machine's cores went: the
+ * sidecar's processes, PostgreSQL's, the load generator's, and everything else on the machine.
+ */
+const TICKS_PER_MS = 100 / 1000; // USER_HZ is 100 on Linux
+
+interface ProcessTimes {
+  pid: number;
+  ppid: number;
+  name: string;
+  cpuMs: number;
+}
+
+function readProcesses(): ProcessTimes[] {
+  const out: ProcessTimes[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      out.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        name: stat.slice(stat.indexOf('(') + 1, close),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS,
+      });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/** CPU milliseconds used so far by `pid` and all its descendants, optionally only those named `name`. */
+export function treeCpuMs(pid: number, name?: string): number {
+  const all = readProcesses();
+  const children = new Map<number, ProcessTimes[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  let total = 0;
+  const visit = (id: number) => {
+    for (const child of children.get(id) ?? []) {
+      if (!name || child.name === name) total += child.cpuMs;
+      visit(child.pid);
+    }
+  };
+  const self = all.find((p) => p.pid === pid);
+  if (self && (!name || self.name === name)) total += self.cpuMs;
+  visit(pid);
+  return total;
+}
+
+/** Busy CPU milliseconds of the whole machine so far (all cores). */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = line[3]! + line[4]!; // idle + iowait
+  const total = line.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - idle) / TICKS_PER_MS;
+}

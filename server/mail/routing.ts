@@ -1,0 +1,74 @@
+import type { Db } from '../../db/client';
+import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
+import { findDomainByName } from '../../db/repositories/domain.repository';
+import { findUserIdByUsername } from '../../db/repositories/recipient.repository';
+import { env } from '../env';
+
+/**
+ * Where mail for one envelope recipient goes. The single place that decides it, in the order
+ * DESIGN.md gives: exact address, enabled alias, catch-all, then unknown (550 5.1.1). A domain this
+ * instance doesn't host, or whose ownership isn't verified, is 550 5.7.1: never relayed.
+ */
+export type RecipientRoute =
+  | { status: 'local'; userId: string }
+  /** A hosted domain without that mailbox: 550 5.1.1. */
+  | { status: 'unknown-mailbox' }
+  /** A domain this instance does not host: 550 5.7.1, never relayed. */
+  | { status: 'not-hosted' }
+  /** Not an address at all: 501 5.1.3. */
+  | { status: 'bad-syntax' };
+
+// RFC 5321 dot-atom local part; quoted local parts are valid mail but can name no mailbox here.
+// Non-ASCII is allowed (SMTPUTF8); such a local part can't be a username, but its domain decides the reply.
+const DOT_ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10ffff}-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10ffff}-]+)*$/iu;
+const QUOTED = /^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
+const DOMAIN = /^([\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)*[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+const ADDRESS_LITERAL = /^\[[^\[\]\\]+\]$/;
+// The shape usernames are registered with (auth.schemas.ts), so other local parts skip the lookup.
+const USERNAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+
+export async function resolveRecipient(
+  db: Db,
+  address: string,
+  /** countAlias: false for mere look-ups (compose asking for keys), which are not deliveries. */
+  options: { mailDomain?: string; countAlias?: boolean } = {},
+): Promise<RecipientRoute> {
+  const mailDomain = (options.mailDomain ?? env().MAIL_DOMAIN).toLowerCase();
+  const parsed = splitAddress(address);
+  if (!parsed) return { status: 'bad-syntax' };
+  // RFC 5321 4.1.1.3: a bare "postmaster" means the postmaster of this host.
+  const domain = parsed.domain ?? mailDomain;
+  const local = parsed.local.toLowerCase();
+
+  // A hosted domain: the instance's own, or a customer domain whose ownership is verified.
+  const hosted = domain === mailDomain ? null : await findDomainByName(db, domain);
+  if (domain !== mailDomain && hosted?.status !== 'verified') return { status: 'not-hosted' };
+
+  // 1. Exact address: <username>@MAIL_DOMAIN, or an address row.
+  if (domain === mailDomain && USERNAME.test(local) && local.length <= 64) {
+    const userId = await findUserIdByUsername(db, local);
+    if (userId) return { status: 'local', userId };
+  }
+  const row = await findAddress(db, `${local}@${domain}`);
+  if (row?.kind === 'address') return { status: 'local', userId: row.user_id };
+  // 2. Alias: enabled delivers, disabled refuses as if it never existed. Counted at RCPT, where the
+  //    decision is made (a transaction that later fails with 4xx and is retried counts twice).
+  if (row?.kind === 'alias') {
+    if (options.countAlias !== false) await countAliasDelivery(db, row.id, row.enabled ? 'received' : 'blocked');
+    return row.enabled ? { status: 'local', userId: row.user_id } : { status: 'unknown-mailbox' };
+  }
+  // 3. Catch-all: the domain's owner gets everything else.
+  if (hosted?.catch_all) return { status: 'local', userId: hosted.owner_id };
+  return { status: 'unknown-mailbox' };
+}
+
+function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {
+  if (address.toLowerCase() === 'postmaster') return { local: 'postmaster', domain: undefined };
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1 || address.length > 254) return undefined;
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  if (local.length > 64 || !(DOT_ATOM.test(local) || QUOTED.test(local))) return undefined;
+  if (!(DOMAIN.test(domain) || ADDRESS_LITERAL.test(domain))) return undefined;
+  return { local, domain };
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestUser, type TestUser } from '../server/testing/factories';
+import { useTestDb } from '../test/db';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
+import { sendTransaction } from './testing/raw-client';
+
+/**
+ * The threat model in one test: a unique string travels in every part of a message, and afterwards
+ * it must not be found anywhere the server keeps things: no table, no file of the database cluster
+ * (WAL included), no log line. Positive controls prove each scanner finds what IS stored in
+ * plaintext, so a broken scanner can't pass silently.
+ */
+const db = useTestDb();
+let sidecar: Sidecar;
+let user: TestUser;
+
+beforeAll(async () => {
+  sidecar = await startSidecar(db);
+  user = await createTestUser(db);
+});
+afterAll(() => sidecar?.close());
+
+/** Every row of every table, as text; bytea comes out as \x-hex in a row's text form. */
+async function dumpAllTables(): Promise<{ tables: string[]; text: string }> {
+  const tables = await sql<{ schema: string; name: string }>`
+    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+    WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`.execute(db);
+  const parts: string[] = [];
+  for (const table of tables.rows) {
+    const rows = await sql<{ row: string }>`SELECT t::text AS row FROM ${sql.table(`${table.schema}.${table.name}`)} AS t`.execute(db);
+    parts.push(...rows.rows.map((r) => r.row));
+  }
+  return { tables: tables.rows.map((t) => t.name), text: parts.join('\n') };
+}
+
+function* filesUnder(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+/** The cluster files (relative paths) that contain any of the needles. */
+function filesContaining(root: string, needles: Buffer[]): string[] {
+  const hits: string[] = [];
+  for (const file of filesUnder(root)) {
+    if (statSync(file).size === 0) continue;
+    const content = readFileSync(file);
+    if (needles.some((needle) => content.includes(needle))) hits.push(path.relative(root, file));
+  }
+  return hits;
+}
+
+describe('plaintext at rest', () => {
+  it('leaves no trace of a message anywhere: tables, cluster files, WAL, logs', async () => {
+    const canary = `canary${randomBytes(12).toString('hex')}`;
+    const message = Buffer.from(
+      [
+        `From: "Sender ${canary}" <sender@origin.example>`,
+        `To: <${user.username}@localhost>`,
+        `Subject: Report ${canary}`,
+        `X-Tracking: ${canary}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        `The body mentions ${canary} too.`,
+        '--b',
+        `Content-Type: text/plain; name="${canary}.txt"`,
+        `Content-Disposition: attachment; filename="${canary}.txt"`,
+        '',
+        'attachment content',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const client = await sidecar.connectEhlo();
+    const tx = await sendTransaction(client, { from: 'sender@origin.example', to: [`${user.username}@localhost`] }, message);
+    client.close();
+    const id = queuedId(tx.final);
+
+    // Decrypting gives the message back, canary and all.
+    const stored = await decryptStored(db, user, id);
+    expect(stored.raw.subarray(stored.raw.length - message.length).equals(message)).toBe(true);
+    expect(stored.summary.subject).toBe(`Report ${canary}`);
+    expect(stored.summary.attachments[0]?.filename).toBe(`${canary}.txt`);
+
+    const needles = [Buffer.from(canary, 'utf8'), Buffer.from(Buffer.from(canary, 'utf8').toString('hex'), 'utf8')];
+
+    // 1. Every table, found through information_schema so tables added later are covered too.
+    const dump = await dumpAllTables();
+    expect(dump.tables).toEqual(expect.arrayContaining(['users', 'messages']));
+    expect(dump.text).toContain(user.username); // control: the scanner sees plaintext columns
+    expect(dump.text).toContain(id);
+    for (const needle of needles) expect(dump.text).not.toContain(needle.toString('utf8'));
+
+    // 2. Every file of the cluster, after a checkpoint has written the buffers out.
+    await sql`CHECKPOINT`.execute(db);
+    const clusterDir = path.join(inject('testDataDir'), 'postgres');
+    const controlHits = filesContaining(clusterDir, [Buffer.from(user.username, 'utf8')]);
+    expect(controlHits.some((file) => file.startsWith('pg_wal'))).toBe(true);
+    expect(controlHits.some((file) => file.startsWith('base'))).toBe(true);
+    expect(filesContaining(clusterDir, needles)).toEqual([]);
+
+    // 3. Every log line the sidecar wrote.
+    const logged = sidecar.logs.join('\n');
+    expect(logged).toContain(id); // control: the log was captured
+    for (const needle of needles) expect(logged).not.toContain(needle.toString('utf8'));
+    expect(logged).not.toContain(user.username);
+    expect(logged).not.toContain('origin.example');
+  });
+});

@@ -1,0 +1,127 @@
+import cluster from 'node:cluster';
+import os from 'node:os';
+import { systemClock } from '../server/clock';
+import { getDb } from '../server/db';
+import { type Env, env } from '../server/env';
+import { logger } from '../server/logger';
+import { createDnsResolver } from '../server/mail/dns';
+import { createInboundServer, type InboundConfig } from './server';
+import { loadTlsCredentials } from './tls';
+
+/**
+ * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
+ * logs one line when it does. SIGTERM or SIGINT: stop accepting, let transactions in flight commit
+ * and answer, close the rest with 421, close the database pool, exit 0.
+ *
+ * SMTP_WORKERS > 1 runs that many processes sharing the port (node:cluster): encryption is
+ * CPU-bound and one process uses one core. The primary only supervises them.
+ */
+
+function inboundConfig(config: Env, tls: InboundConfig['tls']): InboundConfig {
+  return {
+    mailDomain: config.MAIL_DOMAIN,
+    hostname: os.hostname(),
+    maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    maxRecipients: config.SMTP_MAX_RECIPIENTS,
+    // Limits are per process; split the instance-wide ones across the workers.
+    maxClients: Math.max(1, Math.floor(config.SMTP_MAX_CLIENTS / config.SMTP_WORKERS)),
+    maxClientsPerIp: config.SMTP_MAX_CLIENTS_PER_IP,
+    sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_MS,
+    tls,
+  };
+}
+
+async function loadTls(config: Env) {
+  return loadTlsCredentials({ certPath: config.TLS_CERT, keyPath: config.TLS_KEY, dataDir: config.DATA_DIR, hostname: os.hostname() });
+}
+
+async function runServer(config: Env, onListening: (port: number, tls: string) => void): Promise<void> {
+  const db = getDb();
+  const tls = await loadTls(config);
+  const server = createInboundServer({
+    db,
+    clock: systemClock,
+    logger,
+    config: inboundConfig(config, tls),
+    // SPF and DMARC ask two questions per message, mostly about the same few sender domains.
+    resolver: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
+  });
+  const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
+  onListening(address.port, tls.source);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ port: address.port }, 'smtp stopping');
+    await server.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function runPrimary(config: Env): Promise<void> {
+  // Made once here, so the workers don't race to create the self-signed certificate.
+  const tls = await loadTls(config);
+  const workers = config.SMTP_WORKERS;
+  const started = new Set<number>();
+  let announced = false;
+  let stopping = false;
+  let exitCode = 0;
+
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('message', (message: { type?: string; port?: number }) => {
+      if (message?.type !== 'listening') return;
+      started.add(worker.id);
+      if (!announced && started.size === workers) {
+        announced = true;
+        logger.info({ host: config.SMTP_HOST, port: message.port, workers, tls: tls.source }, 'smtp listening');
+      }
+    });
+  };
+  const stop = (code: number) => {
+    exitCode = Math.max(exitCode, code);
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+      return;
+    }
+    if (!started.has(worker.id)) {
+      // It never listened (bad port, no database): another one would fail the same way.
+      logger.fatal({ workerPid: worker.process.pid, code, signal }, 'smtp worker failed to start');
+      return stop(1);
+    }
+    // A worker that dies took only its own connections down; the port stays open in the others.
+    logger.error({ workerPid: worker.process.pid, code, signal }, 'smtp worker exited, starting another');
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => stop(0));
+}
+
+async function main(): Promise<void> {
+  const config = env();
+  if (!config.DATABASE_URL) {
+    throw new Error('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
+  }
+  if (config.SMTP_WORKERS > 1 && cluster.isPrimary) return runPrimary(config);
+  if (cluster.isWorker) {
+    // SIGINT from a terminal reaches the whole process group; the primary sends SIGTERM itself.
+    return runServer(config, (port) => process.send?.({ type: 'listening', port }));
+  }
+  return runServer(config, (port, tls) => logger.info({ host: config.SMTP_HOST, port, workers: 1, tls }, 'smtp listening'));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'smtp failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,220 @@
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Db } from '../db/client';
+import type { Clock } from '../server/clock';
+import { AppError } from '../server/errors';
+import type { DnsResolver } from '../server/mail/dns';
+import { deliverInbound } from '../server/mail/inbound.service';
+import { resolveRecipient } from '../server/mail/routing';
+import { ConnectionGuard } from './connection-guard';
+import { collectMessage } from './data-collector';
+import { REPLY, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
+
+/**
+ * The inbound MX: a thin protocol adapter. Routing, authentication, encryption and storage are
+ * the services in server/mail/; this file maps their results to SMTP replies. It logs session ids,
+ * message ids, sizes and reply codes, never addresses or content.
+ */
+export interface InboundConfig {
+  mailDomain: string;
+  /** Name in the greeting and EHLO reply. */
+  hostname: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxClients: number;
+  maxClientsPerIp: number;
+  sessionTimeoutMs: number;
+  /** How long close() lets transactions in flight finish before cutting them off. */
+  closeTimeoutMs?: number;
+  /** STARTTLS certificate; without one STARTTLS is not offered. */
+  tls?: { key: Buffer; cert: Buffer };
+}
+
+export interface InboundServerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  config: InboundConfig;
+  resolver: DnsResolver;
+}
+
+export interface InboundServer {
+  readonly smtp: SMTPServer;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets transactions in flight finish and answer, closes the rest with 421. */
+  close(): Promise<void>;
+}
+
+const IDLE_TIMEOUT_MS = 60_000;
+
+export function createInboundServer(deps: InboundServerDeps): InboundServer {
+  useOwnEnhancedCodes();
+  const { config, logger } = deps;
+  // RCPT results of the current transaction, per session: lower-cased address -> user id.
+  const routes = new Map<string, Map<string, string>>();
+
+  const guard = new ConnectionGuard({
+    maxPerIp: config.maxClientsPerIp,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    closeConnection: (sessionId, reason) => {
+      for (const connection of smtp.connections) {
+        if (connection.id !== sessionId) continue;
+        const [code, text] = REPLY[reason === 'deadline' ? 'sessionDeadline' : 'shuttingDown'];
+        logger.info({ sessionId, code, reason }, 'closing smtp session');
+        connection.send(code, text);
+        return;
+      }
+    },
+  });
+
+  const smtp: SMTPServer = new SMTPServer({
+    name: config.hostname,
+    banner: 'Sealpost',
+    size: config.maxMessageBytes,
+    rejectOversized: true,
+    hideENHANCEDSTATUSCODES: false,
+    // An MX takes mail from anyone for its own users: no AUTH here (submission is another port).
+    authOptional: true,
+    disabledCommands: config.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(config.tls ? { key: config.tls.key, cert: config.tls.cert } : {}),
+    maxClients: config.maxClients,
+    maxRecipients: config.maxRecipients,
+    socketTimeout: Math.min(IDLE_TIMEOUT_MS, config.sessionTimeoutMs),
+    closeTimeout: config.closeTimeoutMs ?? 30_000,
+    // Reverse DNS adds a lookup per connection and only decorates a Received header we don't write.
+    disableReverseLookup: true,
+    // smtp-server's own log prints envelope addresses; ours prints ids and codes only.
+    logger: false,
+
+    onConnect(session, callback) {
+      const refusal = guard.admit(session.id, session.remoteAddress);
+      if (refusal === 'too-many-from-ip') {
+        logger.info({ sessionId: session.id, ip: session.remoteAddress, code: 421 }, 'too many connections from one address');
+        return callback(smtpError('tooManyFromIp'));
+      }
+      if (refusal === 'shutting-down') return callback(smtpError('shuttingDown'));
+      callback();
+    },
+
+    onClose(session) {
+      guard.release(session.id);
+      routes.delete(session.id);
+    },
+
+    onMailFrom(_address, session, callback) {
+      routes.set(session.id, new Map());
+      callback();
+    },
+
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
+      resolveRecipient(deps.db, address.address, { mailDomain: config.mailDomain }).then(
+        (route) => {
+          switch (route.status) {
+            case 'local': {
+              let transaction = routes.get(session.id);
+              if (!transaction) routes.set(session.id, (transaction = new Map()));
+              transaction.set(address.address.toLowerCase(), route.userId);
+              return callback();
+            }
+            case 'unknown-mailbox':
+              return callback(smtpError('unknownMailbox'));
+            case 'not-hosted':
+              return callback(smtpError('notHosted'));
+            case 'bad-syntax':
+              return callback(smtpError('badRecipientSyntax'));
+          }
+        },
+        (err: unknown) => {
+          logger.error({ sessionId: session.id, stage: 'routing', errorCode: errorCode(err), code: 451 }, 'recipient lookup failed');
+          callback(smtpError('temporaryFailure'));
+        },
+      );
+    },
+
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      guard.setPhase(session.id, 'receiving');
+      const started = performance.now();
+      const reply = (err: Error | null, message?: string) => {
+        callback(err, message);
+        guard.transactionDone(session.id);
+      };
+      collectMessage(stream, config.maxMessageBytes)
+        .then(async (collected) => {
+          guard.setPhase(session.id, 'processing');
+          if (collected.status === 'oversized') return refuse(session, 'tooLarge', { bytes: collected.bytes });
+          if (collected.status === 'bare-line-ending') return refuse(session, 'bareLineEnding');
+          if (collected.status === 'aborted') return refuse(session, 'temporaryFailure', { aborted: true });
+
+          const transaction = routes.get(session.id) ?? new Map<string, string>();
+          const recipients = session.envelope.rcptTo.map((rcpt) => transaction.get(rcpt.address.toLowerCase()));
+          if (recipients.some((userId) => userId === undefined)) throw new Error('recipient without a route');
+
+          const result = await deliverInbound(
+            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain },
+            {
+              raw: collected.raw,
+              envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              recipients: recipients as string[],
+              client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs || '' },
+            },
+          );
+          logger.info(
+            {
+              sessionId: session.id,
+              queueId: result.queueId,
+              messageIds: result.messageIds,
+              bytes: collected.raw.length,
+              ms: Math.round(performance.now() - started),
+              code: 250,
+            },
+            'message stored',
+          );
+          reply(null, queuedReply(result.queueId));
+        })
+        .catch((err: unknown) => {
+          const details = err instanceof AppError ? err.details : { errorCode: errorCode(err), errorName: (err as Error)?.name };
+          logger.error({ sessionId: session.id, ...details, code: 451 }, 'message not stored');
+          reply(smtpError('temporaryFailure'));
+        });
+
+      function refuse(s: SMTPServerSession, name: 'tooLarge' | 'bareLineEnding' | 'temporaryFailure', extra: object = {}) {
+        logger.info({ sessionId: s.id, code: REPLY[name][0], ...extra }, 'message refused');
+        reply(smtpError(name));
+      }
+    },
+  });
+
+  smtp.on('error', (err: Error & { code?: string }) => {
+    // Client resets and TLS handshake failures land here; they are the client's business.
+    logger.debug({ errorCode: err.code ?? err.name }, 'smtp connection error');
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    smtp,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const server = smtp.listen(port, host);
+        server.once('error', reject);
+        server.once('listening', () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        smtp.close(() => resolve());
+        guard.drain();
+      });
+      return closing;
+    },
+  };
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
