@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The same `@/` root alias as tsconfig.json, so browser modules that use it can be tested here.
+  resolve: { alias: { '@/': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', 'e2e/**', 'data/**'],

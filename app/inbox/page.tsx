@@ -13,7 +13,7 @@ export default async function InboxPage() {
     <KeyGate>
       <div className="flex h-screen flex-col">
         <AppHeader address={session.account.address} />
-        <Mailbox />
+        <Mailbox address={session.account.address} />
       </div>
     </KeyGate>
   );

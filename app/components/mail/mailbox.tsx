@@ -1,11 +1,91 @@
 'use client';
+import { useEffect } from 'react';
+import { useComposeController } from '@/app/lib/compose/use-compose-controller';
+import { isNavigationTarget } from '@/app/lib/mail/list-navigation';
+import { useMailRoute } from '@/app/lib/mail/use-mail-route';
+import { useForgetDecryptedOnUnmount, useMailCounts, useNewMailEvents } from '@/app/lib/mail/use-mail';
+import { ComposeWindow } from '../compose/compose-window';
+import { OutgoingToast } from '../compose/outgoing-toast';
+import { ScheduledList } from '../compose/scheduled-list';
+import { Alert, Button } from '../ui';
+import { FOLDER_NAMES, FolderNav } from './folder-nav';
+import { FolderPanel } from './folder-panel';
+import { DraftIcon } from './icons';
 
-/** The mail client. Issue 3 fills in folders, the message list and the reading pane. */
-export function Mailbox() {
+/**
+ * The mail client: folders, the message list and the reading pane side by side on wide screens;
+ * on a phone one at a time (list, then the message with a Back button). "New message" (or the
+ * key c) opens the compose window over it.
+ */
+export function Mailbox({ address }: { address: string }) {
+  const route = useMailRoute();
+  const counts = useMailCounts();
+  const compose = useComposeController(address);
+  useNewMailEvents();
+  useForgetDecryptedOnUnmount();
+
+  const { openNew } = compose;
+  const composing = compose.open !== null;
+  useEffect(() => {
+    if (composing) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey) {
+        event.preventDefault();
+        openNew();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [composing, openNew]);
+
+  const reading = route.messageId !== null;
+
   return (
-    <main className="flex-1 overflow-auto p-4">
-      <h1 className="text-xl font-semibold">Inbox</h1>
-      <p className="mt-6 text-sm text-slate-600">No messages yet.</p>
+    <main className="flex min-h-0 flex-1 flex-col md:flex-row">
+      <div className={`shrink-0 space-y-2 border-b border-slate-200 bg-white p-2 md:w-48 md:border-b-0 md:border-r ${reading ? 'hidden md:block' : ''}`}>
+        <Button className="w-full" onClick={openNew} aria-keyshortcuts="c">
+          <DraftIcon />
+          New message
+        </Button>
+        <FolderNav current={route.folder} unread={{ inbox: counts.data?.inbox.unread }} onSelect={route.openFolder} />
+      </div>
+
+      {route.folder === 'scheduled' ? (
+        <section aria-labelledby="mailbox-heading" className="flex min-h-0 flex-1 flex-col bg-white">
+          <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
+            {FOLDER_NAMES.scheduled}
+          </h1>
+          <ScheduledList />
+        </section>
+      ) : (
+        <FolderPanel
+          key={route.folder}
+          route={{ ...route, folder: route.folder }}
+          onOpenDraft={compose.openDraft}
+          onReply={compose.openReply}
+        />
+      )}
+
+      {compose.openError ? (
+        <div className="fixed right-4 top-16 z-40 max-w-sm">
+          <Alert>{compose.openError}</Alert>
+        </div>
+      ) : null}
+
+      {compose.open ? (
+        <ComposeWindow
+          key={compose.open.key}
+          title={compose.open.title}
+          initial={compose.open.initial}
+          fromAddresses={compose.addresses.length ? compose.addresses : [{ address, kind: 'primary', isDefault: true }]}
+          mailDomain={compose.mailDomain}
+          attachmentLimit={compose.attachmentLimit}
+          onSend={compose.send}
+          onDiscard={compose.discard}
+          onClose={compose.close}
+        />
+      ) : null}
+      <OutgoingToast toast={compose.outgoing.toast} onUndo={() => void compose.undo()} onRetry={() => void compose.outgoing.retry()} onDismiss={compose.outgoing.dismiss} />
     </main>
   );
 }

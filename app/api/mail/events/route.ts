@@ -1,0 +1,18 @@
+import { getCurrentSession } from '@/server/auth/session';
+import { SSE_HEADERS, createMailEventStream } from '@/server/mail/mail-events';
+import { newMailListener } from '@/server/mail/new-mail-listener';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** The signed-in user's live mailbox: an event each time new mail for them is committed. */
+export async function GET(req: Request) {
+  const session = await getCurrentSession();
+  if (!session) return Response.json({ error: 'Your session has ended. Sign in again.' }, { status: 401 });
+  const stream = createMailEventStream({
+    userId: session.account.id,
+    subscribe: (userId, handler) => newMailListener().subscribe(userId, handler),
+    signal: req.signal,
+  });
+  return new Response(stream, { headers: SSE_HEADERS });
+}

@@ -1,0 +1,52 @@
+'use client';
+import type { MailView } from '@/app/lib/mail/use-mail-route';
+import { ClockIcon, DraftIcon, InboxIcon, SendIcon, TrashIcon } from './icons';
+
+export const FOLDER_NAMES: Record<MailView, string> = { inbox: 'Inbox', drafts: 'Drafts', sent: 'Sent', trash: 'Trash', scheduled: 'Scheduled' };
+const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'trash'];
+const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = { inbox: InboxIcon, drafts: DraftIcon, sent: SendIcon, scheduled: ClockIcon, trash: TrashIcon };
+
+export function FolderNav({
+  current,
+  unread,
+  onSelect,
+}: {
+  current: MailView;
+  unread: Partial<Record<MailView, number>>;
+  onSelect: (folder: MailView) => void;
+}) {
+  return (
+    <nav aria-label="Folders">
+      <ul className="flex gap-1 overflow-x-auto md:flex-col">
+        {VIEWS.map((folder) => {
+          const Icon = FOLDER_ICONS[folder];
+          const count = unread[folder] ?? 0;
+          const active = folder === current;
+          return (
+            <li key={folder}>
+              <button
+                type="button"
+                aria-current={active ? 'page' : undefined}
+                onClick={() => onSelect(folder)}
+                className={`flex w-full items-center gap-2 whitespace-nowrap rounded-lg px-3 py-2 text-sm ${
+                  active ? 'bg-brand-50 font-semibold text-brand-700' : 'text-slate-700 hover:bg-slate-100'
+                }`}
+              >
+                <Icon />
+                {FOLDER_NAMES[folder]}
+                {folder === 'inbox' && count > 0 ? (
+                  <>
+                    <span className="ml-auto rounded-full bg-brand-600 px-2 text-xs font-semibold text-white" aria-hidden="true">
+                      {count}
+                    </span>
+                    <span className="sr-only"> ({count} unread)</span>
+                  </>
+                ) : null}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,92 @@
+'use client';
+import { formatListDate } from '@/app/lib/mail/format';
+import { recipientsLabel, senderLabel, subjectLabel, type SummaryResult } from '@/app/lib/mail/summary';
+import type { MailListItem } from '@/app/lib/mail/use-mail';
+import { PaperclipIcon, WarningIcon } from './icons';
+
+/** One row of the list: a focusable button that opens the message. */
+export function MessageRow({
+  item,
+  summary,
+  selected,
+  now,
+  showRecipients = false,
+  onOpen,
+}: {
+  item: MailListItem;
+  /** undefined while it is being decrypted. */
+  summary: SummaryResult | undefined;
+  selected: boolean;
+  now: Date;
+  showRecipients?: boolean;
+  onOpen: (id: string) => void;
+}) {
+  const unread = !item.seen;
+  return (
+    <button
+      type="button"
+      data-message-id={item.id}
+      data-testid="message-row"
+      data-unread={unread}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => onOpen(item.id)}
+      className={`block w-full px-4 py-3 text-left outline-offset-[-2px] ${selected ? 'bg-brand-50' : unread ? 'bg-white hover:bg-slate-50' : 'bg-slate-50/60 hover:bg-slate-100'}`}
+    >
+      <div className="flex items-center gap-2">
+        <span className={`h-2 w-2 shrink-0 rounded-full ${unread ? 'bg-brand-600' : ''}`} aria-hidden="true" />
+        {unread ? <span className="sr-only">Unread: </span> : null}
+        <RowHeadline summary={summary} unread={unread} showRecipients={showRecipients} />
+        <time dateTime={item.receivedAt} className="ml-auto shrink-0 text-xs text-slate-500">
+          {formatListDate(item.receivedAt, now)}
+        </time>
+      </div>
+      <RowBody summary={summary} unread={unread} />
+    </button>
+  );
+}
+
+function RowHeadline({ summary, unread, showRecipients }: { summary: SummaryResult | undefined; unread: boolean; showRecipients: boolean }) {
+  if (!summary) {
+    return (
+      <>
+        <span className="h-3 w-32 animate-pulse rounded bg-slate-200" aria-hidden="true" />
+        <span className="sr-only">Decrypting…</span>
+      </>
+    );
+  }
+  if (summary.status !== 'ok') {
+    return (
+      <span className="flex min-w-0 items-center gap-1 text-sm text-red-700">
+        <WarningIcon />
+        <span className="truncate">This message could not be decrypted</span>
+      </span>
+    );
+  }
+  const hasAttachments = summary.summary.attachments.length > 0;
+  return (
+    <span className="flex min-w-0 items-center gap-1">
+      <span className={`truncate text-sm ${unread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}>{showRecipients ? recipientsLabel(summary.summary) : senderLabel(summary.summary)}</span>
+      {hasAttachments ? <PaperclipIcon label="Has attachments" className="h-3.5 w-3.5 text-slate-500" /> : null}
+    </span>
+  );
+}
+
+function RowBody({ summary, unread }: { summary: SummaryResult | undefined; unread: boolean }) {
+  if (!summary) {
+    return (
+      <div className="mt-2 space-y-1.5 pl-4" aria-hidden="true">
+        <div className="h-3 w-3/4 animate-pulse rounded bg-slate-200" />
+        <div className="h-3 w-1/2 animate-pulse rounded bg-slate-100" />
+      </div>
+    );
+  }
+  if (summary.status !== 'ok') {
+    return <p className="mt-1 pl-4 text-xs text-slate-500">You can still delete it.</p>;
+  }
+  return (
+    <div className="mt-0.5 pl-4">
+      <p className={`truncate text-sm ${unread ? 'font-semibold text-slate-900' : 'text-slate-800'}`}>{subjectLabel(summary.summary.subject)}</p>
+      {summary.summary.snippet ? <p className="truncate text-xs text-slate-500">{summary.summary.snippet}</p> : null}
+    </div>
+  );
+}

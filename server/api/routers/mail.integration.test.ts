@@ -1,0 +1,126 @@
+import { TRPCError } from '@trpc/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '../../../test/db';
+import { decryptBytes, fromBase64, fromUtf8, readPrivateKey } from '../../../crypto';
+import { systemClock } from '../../clock';
+import { PAGE_SIZE } from '../../mail/mailbox.service';
+import { type TestUser, createTestUser } from '../../testing/factories';
+import { insertTestMessage, testSummary } from '../../testing/mail';
+import { appRouter } from '../root';
+import type { Context } from '../trpc';
+
+const db = useTestDb();
+
+function callerFor(user: TestUser | null) {
+  const ctx: Context = {
+    db,
+    clock: systemClock,
+    session: user ? { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) } : null,
+    ip: null,
+    userAgent: null,
+  };
+  return appRouter.createCaller(ctx);
+}
+
+async function decryptText(user: TestUser, base64: string): Promise<string> {
+  const result = await decryptBytes(fromBase64(base64), await readPrivateKey(user.privateKeyArmored));
+  if (result.status !== 'ok') throw new Error(result.reason);
+  return fromUtf8(result.data);
+}
+
+const trpcCode = async (promise: Promise<unknown>) => {
+  const error = await promise.then(() => null, (err: unknown) => err);
+  expect(error).toBeInstanceOf(TRPCError);
+  return (error as TRPCError).code;
+};
+
+describe('mail router', () => {
+  let alice: TestUser;
+  let mallory: TestUser;
+  beforeAll(async () => {
+    [alice, mallory] = await Promise.all([createTestUser(db), createTestUser(db)]);
+  });
+
+  it('pages a folder newest first with a keyset cursor, ciphertext only, nothing else from the row', async () => {
+    const base = Date.parse('2026-11-01T00:00:00.000Z');
+    const ids: string[] = [];
+    // The five oldest share one timestamp and straddle the page boundary: the id breaks the tie.
+    for (let i = 0; i < PAGE_SIZE + 3; i++) {
+      const receivedAt = new Date(base + Math.max(i, 4) * 1000);
+      ids.push(await insertTestMessage(db, alice.account.id, alice.publicKeyArmored, { summary: testSummary({ subject: `n${i}` }), receivedAt }));
+    }
+    const caller = callerFor(alice);
+    const first = await caller.mail.list({ folder: 'inbox' });
+    expect(first.items).toHaveLength(PAGE_SIZE);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(Object.keys(first.items[0]!).sort()).toEqual(['folder', 'id', 'origin', 'receivedAt', 'seen', 'size', 'summary']);
+    const second = await caller.mail.list({ folder: 'inbox', cursor: first.nextCursor });
+    expect(second.items).toHaveLength(3);
+    expect(second.nextCursor).toBeNull();
+
+    const all = [...first.items, ...second.items];
+    expect(new Set(all.map((m) => m.id))).toEqual(new Set(ids));
+    const times = all.map((m) => Date.parse(m.receivedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const summary = JSON.parse(await decryptText(alice, all[0]!.summary));
+    expect(summary.subject).toMatch(/^n\d+$/);
+    expect(await caller.mail.counts()).toEqual({
+      inbox: { total: PAGE_SIZE + 3, unread: PAGE_SIZE + 3 },
+      drafts: { total: 0, unread: 0 },
+      sent: { total: 0, unread: 0 },
+      trash: { total: 0, unread: 0 },
+    });
+  });
+
+  it('returns the raw message, which decrypts byte for byte', async () => {
+    const raw = 'Authentication-Results: localhost; spf=pass\r\nSubject: Raw\r\n\r\nBody ✓\r\n';
+    const id = await insertTestMessage(db, alice.account.id, alice.publicKeyArmored, { raw });
+    const message = await callerFor(alice).mail.get({ id });
+    expect(message).toMatchObject({ id, folder: 'inbox', seen: false });
+    expect(await decryptText(alice, message.raw)).toBe(raw);
+  });
+
+  it('marks read and unread, moves to the trash and deletes for good only from the trash', async () => {
+    const caller = callerFor(alice);
+    const id = await insertTestMessage(db, alice.account.id, alice.publicKeyArmored);
+    const before = await caller.mail.counts();
+
+    expect(await caller.mail.setSeen({ ids: [id], seen: true })).toEqual({ updated: 1 });
+    expect((await caller.mail.get({ id })).seen).toBe(true);
+    expect((await caller.mail.counts()).inbox.unread).toBe(before.inbox.unread - 1);
+    await caller.mail.setSeen({ ids: [id], seen: false });
+    expect((await caller.mail.counts()).inbox.unread).toBe(before.inbox.unread);
+
+    // Still in the inbox: "delete for good" must not touch it.
+    expect(await caller.mail.deleteForever({ ids: [id] })).toEqual({ deleted: 0 });
+    expect(await caller.mail.move({ ids: [id], folder: 'trash' })).toEqual({ updated: 1 });
+    const trash = await caller.mail.list({ folder: 'trash' });
+    expect(trash.items.map((m) => m.id)).toEqual([id]);
+    expect((await caller.mail.counts()).trash).toEqual({ total: 1, unread: 1 });
+
+    expect(await caller.mail.deleteForever({ ids: [id] })).toEqual({ deleted: 1 });
+    expect(await trpcCode(caller.mail.get({ id }))).toBe('NOT_FOUND');
+  });
+
+  it("never shows or changes another user's mail", async () => {
+    const id = await insertTestMessage(db, alice.account.id, alice.publicKeyArmored, { folder: 'trash' });
+    const caller = callerFor(mallory);
+    expect((await caller.mail.list({ folder: 'inbox' })).items).toEqual([]);
+    expect((await caller.mail.list({ folder: 'trash' })).items).toEqual([]);
+    expect(await trpcCode(caller.mail.get({ id }))).toBe('NOT_FOUND');
+    expect(await caller.mail.setSeen({ ids: [id], seen: true })).toEqual({ updated: 0 });
+    expect(await caller.mail.move({ ids: [id], folder: 'inbox' })).toEqual({ updated: 0 });
+    expect(await caller.mail.deleteForever({ ids: [id] })).toEqual({ deleted: 0 });
+    expect((await callerFor(alice).mail.get({ id })).folder).toBe('trash');
+  });
+
+  it('refuses callers without a session, forged cursors and bad input', async () => {
+    expect(await trpcCode(callerFor(null).mail.list({ folder: 'inbox' }))).toBe('UNAUTHORIZED');
+    const caller = callerFor(alice);
+    expect(await trpcCode(caller.mail.list({ folder: 'inbox', cursor: "1'; DROP TABLE messages" }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.mail.list({ folder: 'spam' as 'inbox' }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.mail.setSeen({ ids: [], seen: true }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.mail.get({ id: 'not-a-uuid' }))).toBe('BAD_REQUEST');
+  });
+});

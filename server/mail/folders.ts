@@ -1,0 +1,15 @@
+/**
+ * The folders a message can be in. Plain constants with no imports: the browser's mail client
+ * reads them too.
+ */
+export const MAIL_FOLDERS = ['inbox', 'drafts', 'sent', 'trash'] as const;
+
+export type MailFolder = (typeof MAIL_FOLDERS)[number];
+
+export const isMailFolder = (value: string): value is MailFolder => (MAIL_FOLDERS as readonly string[]).includes(value);
+
+/**
+ * Where the client may move mail by hand. Drafts and Sent copies are only made by compose
+ * (compose.saveDraft, compose.sendInternal), which checks they are encrypted to their owner.
+ */
+export const MOVE_TARGETS = ['inbox', 'trash'] as const;

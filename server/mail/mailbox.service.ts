@@ -1,0 +1,129 @@
+import type { Db } from '../../db/client';
+import {
+  type MessageListRow,
+  countMessages,
+  getMessage,
+  listMessages,
+  moveMessages,
+  setSeen,
+} from '../../db/repositories/message.repository';
+import { purgeFromTrash } from '../../db/repositories/trash.repository';
+import type { MessageRow } from '../../db/schema';
+import { AppError } from '../errors';
+import { MAIL_FOLDERS, type MailFolder, isMailFolder } from './folders';
+
+/**
+ * The mailbox as the web client sees it. The server only ever handles ciphertext here: summaries
+ * and raw messages leave as base64 OpenPGP messages that the browser decrypts.
+ */
+export const PAGE_SIZE = 50;
+
+export interface MailListItem {
+  id: string;
+  folder: MailFolder;
+  seen: boolean;
+  receivedAt: string;
+  size: number;
+  /** Base64 of the OpenPGP message that holds the summary JSON. */
+  summary: string;
+  /** Internal mail: base64 of the server's attestation of the sender (origin.types.ts); else null. */
+  origin: string | null;
+}
+
+export interface MailPage {
+  items: MailListItem[];
+  /** Pass back as `cursor` for the next, older page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface RawMail {
+  id: string;
+  folder: MailFolder;
+  seen: boolean;
+  receivedAt: string;
+  size: number;
+  /** Base64 of the OpenPGP message that holds the raw RFC 5322 bytes. */
+  raw: string;
+  origin: string | null;
+}
+
+export interface FolderCounts {
+  total: number;
+  unread: number;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+// A row in a folder this client doesn't know (one added later) is shown in the inbox rather than lost.
+const folderOf = (folder: string): MailFolder => (isMailFolder(folder) ? folder : 'inbox');
+
+export function rowToMailListItem(row: MessageListRow): MailListItem {
+  return {
+    id: row.id,
+    folder: folderOf(row.folder),
+    seen: row.seen,
+    receivedAt: row.received_at.toISOString(),
+    size: row.size,
+    summary: base64(row.summary_ciphertext),
+    origin: row.origin_ciphertext ? base64(row.origin_ciphertext) : null,
+  };
+}
+
+export function rowToRawMail(row: MessageRow): RawMail {
+  return {
+    id: row.id,
+    folder: folderOf(row.folder),
+    seen: row.seen,
+    receivedAt: row.received_at.toISOString(),
+    size: row.size,
+    raw: base64(row.raw_ciphertext),
+    origin: row.origin_ciphertext ? base64(row.origin_ciphertext) : null,
+  };
+}
+
+/** The keyset cursor: the received time (ms) and id of the last row of the previous page. */
+export function encodeCursor(row: { receivedAt: string; id: string }): string {
+  return `${Date.parse(row.receivedAt)}.${row.id}`;
+}
+
+export function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  const match = /^(\d{1,15})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(cursor);
+  if (!match) throw new AppError('BAD_INPUT', 'That page of the mailbox does not exist. Reload the list.');
+  return { receivedAt: new Date(Number(match[1])), id: match[2]!.toLowerCase() };
+}
+
+export async function listFolder(db: Db, userId: string, folder: MailFolder, cursor?: string | null): Promise<MailPage> {
+  const rows = await listMessages(db, userId, {
+    folder,
+    // One extra row tells whether an older page exists without a second query.
+    limit: PAGE_SIZE + 1,
+    before: cursor ? decodeCursor(cursor) : undefined,
+  });
+  const items = rows.slice(0, PAGE_SIZE).map(rowToMailListItem);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };
+}
+
+export async function getRawMail(db: Db, userId: string, id: string): Promise<RawMail> {
+  const row = await getMessage(db, userId, id);
+  if (!row) throw new AppError('NOT_FOUND', 'This message no longer exists.');
+  return rowToRawMail(row);
+}
+
+export async function markSeen(db: Db, userId: string, ids: string[], seen: boolean): Promise<{ updated: number }> {
+  return { updated: await setSeen(db, userId, ids, seen) };
+}
+
+export async function moveToFolder(db: Db, userId: string, ids: string[], folder: MailFolder): Promise<{ updated: number }> {
+  return { updated: await moveMessages(db, userId, ids, folder) };
+}
+
+/** Deletes for good; only messages already in the trash are affected. */
+export async function deleteForever(db: Db, userId: string, ids: string[]): Promise<{ deleted: number }> {
+  return { deleted: await purgeFromTrash(db, userId, ids) };
+}
+
+export async function folderCounts(db: Db, userId: string): Promise<Record<MailFolder, FolderCounts>> {
+  const counts = await Promise.all(MAIL_FOLDERS.map((folder) => countMessages(db, userId, folder)));
+  return Object.fromEntries(MAIL_FOLDERS.map((folder, i) => [folder, counts[i]!])) as Record<MailFolder, FolderCounts>;
+}
