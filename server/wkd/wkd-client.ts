@@ -1,0 +1,173 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { armorBinaryKey, checkRecipientKey } from '../../crypto';
+import { wkdHash } from './wkd.service';
+
+/**
+ * Looks up an external recipient's key in their domain's Web Key Directory, on behalf of the
+ * browser (which can't: WKD servers rarely send CORS headers). The advanced method first
+ * (https://openpgpkey.<domain>/.well-known/openpgpkey/<domain>/hu/<hash>?l=<local>), then the
+ * direct one (https://<domain>/.well-known/openpgpkey/hu/<hash>?l=<local>).
+ *
+ * The request is driven by user input, so it is fenced: https only, port 443, no redirects, a few
+ * seconds, a small body, and never to a loopback or private address. The key must carry the
+ * address as a user ID and be able to encrypt.
+ */
+export type WkdResult = { status: 'found'; publicKey: string; fingerprint: string } | { status: 'not-found' } | { status: 'invalid'; reason: string };
+
+export interface WkdClientOptions {
+  /**
+   * Tests: ask this origin (http allowed, loopback allowed) instead of the recipient's domain,
+   * with the same paths. Sealpost's own WKD answers both methods' paths.
+   */
+  baseUrl?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export const WKD_TIMEOUT_MS = 3000;
+export const WKD_MAX_BYTES = 256 * 1024;
+
+export function wkdUrls(address: string, baseUrl?: string): string[] {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).toLowerCase();
+  const query = `${wkdHash(local)}?l=${encodeURIComponent(local)}`;
+  const advancedOrigin = baseUrl ?? `https://openpgpkey.${domain}`;
+  const directOrigin = baseUrl ?? `https://${domain}`;
+  return [`${advancedOrigin}/.well-known/openpgpkey/${domain}/hu/${query}`, `${directOrigin}/.well-known/openpgpkey/hu/${query}`];
+}
+
+export async function lookupWkd(address: string, options: WkdClientOptions = {}): Promise<WkdResult> {
+  let invalid: WkdResult | undefined;
+  for (const url of wkdUrls(address, options.baseUrl)) {
+    const body = await fetchBounded(url, {
+      timeoutMs: options.timeoutMs ?? WKD_TIMEOUT_MS,
+      maxBytes: options.maxBytes ?? WKD_MAX_BYTES,
+      allowPrivate: options.baseUrl !== undefined,
+    });
+    if (body.status !== 'ok') {
+      if (body.status === 'too-large') invalid = { status: 'invalid', reason: 'the published key is too large' };
+      continue;
+    }
+    const armored = (await armorBinaryKey(body.data)) ?? (looksArmored(body.data) ? new TextDecoder().decode(body.data) : null);
+    if (!armored) {
+      invalid = { status: 'invalid', reason: 'the directory did not serve an OpenPGP key' };
+      continue;
+    }
+    const check = await checkRecipientKey(armored, address);
+    if (check.status === 'ok') return { status: 'found', publicKey: armored, fingerprint: check.fingerprint };
+    invalid = { status: 'invalid', reason: check.reason };
+  }
+  return invalid ?? { status: 'not-found' };
+}
+
+const looksArmored = (data: Uint8Array) => new TextDecoder().decode(data.subarray(0, 64)).includes('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+
+type Fetched = { status: 'ok'; data: Uint8Array } | { status: 'failed' | 'too-large' };
+
+/** GET with a deadline and a size cap; every failure (DNS, TLS, status, time) is a tagged result. */
+function fetchBounded(url: string, opts: { timeoutMs: number; maxBytes: number; allowPrivate: boolean }): Promise<Fetched> {
+  const parsed = new URL(url);
+  if (!opts.allowPrivate && (parsed.protocol !== 'https:' || (parsed.port && parsed.port !== '443'))) return Promise.resolve({ status: 'failed' });
+  const client = parsed.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: Fetched) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.destroy();
+      resolve(result);
+    };
+    const request = client.get(
+      parsed,
+      { lookup: opts.allowPrivate ? undefined : publicOnlyLookup, headers: { accept: 'application/octet-stream' }, agent: false },
+      (response) => {
+        if (response.statusCode !== 200) return finish({ status: 'failed' });
+        const declared = Number(response.headers['content-length'] ?? 0);
+        if (declared > opts.maxBytes) return finish({ status: 'too-large' });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > opts.maxBytes) return finish({ status: 'too-large' });
+          chunks.push(chunk);
+        });
+        response.on('end', () => finish({ status: 'ok', data: new Uint8Array(Buffer.concat(chunks)) }));
+        response.on('error', () => finish({ status: 'failed' }));
+      },
+    );
+    const timer = setTimeout(() => finish({ status: 'failed' }), opts.timeoutMs);
+    request.on('error', () => finish({ status: 'failed' }));
+  });
+}
+
+const blocked = new net.BlockList();
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 3],
+] as const) {
+  blocked.addSubnet(prefix, bits, 'ipv4');
+}
+for (const [prefix, bits] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked.addSubnet(prefix, bits, 'ipv6');
+}
+
+export function isPublicAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return !blocked.check(mapped[1]!, 'ipv4');
+  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+
+/** dns.lookup that refuses names resolving to loopback, private or link-local addresses (SSRF). */
+function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const list = addresses as dns.LookupAddress[];
+    if (list.length === 0 || list.some((a) => !isPublicAddress(a.address))) {
+      return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }), []);
+    }
+    if (options.all) callback(null, list);
+    else callback(null, list[0]!.address, list[0]!.family);
+  });
+}
+
+/**
+ * lookupWkd behind a small in-memory cache: compose asks again whenever the recipient list changes,
+ * and a remote directory should not see one request per keystroke. Found keys are kept for ten
+ * minutes, misses for two.
+ */
+export function createCachedWkd(options: WkdClientOptions = {}, now: () => number = Date.now) {
+  const cache = new Map<string, { result: Promise<WkdResult>; expires: number }>();
+  return (address: string): Promise<WkdResult> => {
+    const key = address.toLowerCase();
+    const hit = cache.get(key);
+    if (hit && hit.expires > now()) return hit.result;
+    if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+    const result = lookupWkd(address, options);
+    const entry = { result, expires: now() + 120_000 };
+    cache.set(key, entry);
+    void result.then((r) => {
+      if (r.status === 'found') entry.expires = now() + 600_000;
+    });
+    return result;
+  };
+}

@@ -1,0 +1,30 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, inject } from 'vitest';
+import { freePort } from './ports';
+
+/**
+ * The built web role (`next start`) on a free port, against the test run's database: for tests of
+ * route handlers over real HTTP. Needs `next build` first (scripts/test.sh does it).
+ */
+const root = path.resolve(import.meta.dirname, '..');
+
+
+export async function startWebServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
+  afterAll(() => {
+    child.kill('SIGTERM');
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('next start did not come up');
+}
