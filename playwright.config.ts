@@ -15,6 +15,12 @@ export const E2E = {
   port: Number(process.env.E2E_PORT ?? 3100),
   smtpPort: Number(process.env.E2E_SMTP_PORT ?? 2626),
   dataDir,
+  /** The loopback DNS server (e2e/dns-server.ts) that the worker and smtp roles resolve through. */
+  dnsPort: Number(process.env.E2E_DNS_PORT ?? 5399),
+  /** Its zone, as JSON ({ name: { TXT, MX } }): tests publish records by rewriting this file. */
+  dnsZoneFile: path.join(dataDir, 'e2e-dns-zone.json'),
+  /** What domain owners are told to point their MX at. */
+  mailHostname: 'mx.sealpost.test',
 };
 
 export default defineConfig({
@@ -37,22 +43,37 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: 'npm start',
-    url: `http://localhost:${E2E.port}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
-    env: {
-      PORT: String(E2E.port),
-      SMTP_PORT: String(E2E.smtpPort),
-      SMTP_HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      MAIL_DOMAIN: 'localhost',
-      LOG_LEVEL: 'warn',
-      REGISTRATION: 'open',
+  // In order: DNS must answer before the worker role makes its first check.
+  webServer: [
+    {
+      command: 'node --import tsx e2e/dns-server.ts',
+      port: E2E.dnsPort,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      env: { E2E_DNS_PORT: String(E2E.dnsPort), E2E_DNS_ZONE_FILE: E2E.dnsZoneFile },
     },
-  },
+    {
+      command: 'npm start',
+      url: `http://localhost:${E2E.port}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+      env: {
+        PORT: String(E2E.port),
+        SMTP_PORT: String(E2E.smtpPort),
+        SMTP_HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        MAIL_DOMAIN: 'localhost',
+        LOG_LEVEL: 'warn',
+        REGISTRATION: 'open',
+        DNS_SERVERS: `127.0.0.1:${E2E.dnsPort}`,
+        MAIL_HOSTNAME: E2E.mailHostname,
+      },
+    },
+  ],
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { type RoleSpec, Supervisor } from './supervisor';
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const ROLES = ['web', 'smtp'] as const;
+const ROLES = ['web', 'smtp', 'worker'] as const;
 type Role = (typeof ROLES)[number];
 
 function roleSpec(role: Role, env: NodeJS.ProcessEnv, port: number): RoleSpec {
@@ -25,6 +25,8 @@ function roleSpec(role: Role, env: NodeJS.ProcessEnv, port: number): RoleSpec {
       return { name: role, command: process.execPath, args: [require.resolve('next/dist/bin/next'), 'start', '-p', String(port)], env: childEnv };
     case 'smtp':
       return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'smtp', 'main.ts')], env: childEnv };
+    case 'worker':
+      return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'server', 'jobs', 'main.ts')], env: childEnv };
   }
 }
 
@@ -101,7 +103,6 @@ async function main() {
     NODE_ENV: 'production',
   };
   for (const role of roles) {
-    if (role === 'smtp' && !existsSync(path.join(root, 'smtp', 'main.ts'))) continue;
     if (!shuttingDown) supervisor.start(roleSpec(role, childEnv, env.PORT));
   }
   logger.info({ roles, port: env.PORT, smtpPort: env.SMTP_PORT }, 'Sealpost is up');

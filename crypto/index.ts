@@ -5,6 +5,9 @@
 export * from './account';
 export { DEFAULT_KDF, MIN_KDF, MAX_KDF, assertKdfParams, type KdfParams } from './kdf';
 export { purposes, wrap, unwrap } from './wrap';
-export { encryptBytes, decryptBytes, readPrivateKey, fingerprintOf, type DecryptResult, type PrivateKeyHandle } from './pgp';
+export { encryptBytes, decryptBytes, readPrivateKey, fingerprintOf, withUserIds, type DecryptResult, type PrivateKeyHandle } from './pgp';
+export { encryptBytesSharingKey } from './shared-session';
 export { toBase64, fromBase64, utf8, fromUtf8, randomBytes } from './encoding';
 export { normalizePhrase, phraseToEntropy } from './recovery';
+export { checkEncryptedTo, checkRecipientKey, armorBinaryKey, type EncryptedToResult } from './pkesk';
+export { armorMessage, publicKeyOf } from './armor';

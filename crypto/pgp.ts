@@ -70,3 +70,12 @@ export async function decryptBytes(data: Uint8Array, privateKey: PrivateKeyHandl
 export async function fingerprintOf(armoredKey: string): Promise<string> {
   return (await readPublicKey(armoredKey)).getFingerprint();
 }
+
+/**
+ * The same key (same material, same fingerprint) re-certified for exactly these user IDs: one per
+ * address. Mail encrypted to the old public key still decrypts with the result.
+ */
+export async function withUserIds(privateKey: PrivateKeyHandle, userIDs: { name: string; email: string }[]) {
+  const result = await openpgp.reformatKey({ privateKey, userIDs, format: 'object' });
+  return { privateKey: result.privateKey, publicKeyArmored: result.publicKey.armor() };
+}

@@ -48,13 +48,160 @@ export interface AuditLogTable {
   details: unknown;
 }
 
+export interface MessagesTable {
+  id: Generated<string>;
+  user_id: string;
+  folder: ColumnType<string, string | undefined, string>;
+  seen: ColumnType<boolean, boolean | undefined, boolean>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  size: number;
+  raw_ciphertext: Uint8Array;
+  summary_ciphertext: Uint8Array;
+  /** Internal mail only: the server's attestation of the sender, encrypted to the recipient. */
+  origin_ciphertext: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+}
+
+export type DomainStatus = 'pending' | 'verified' | 'failed';
+export type RecordKind = 'ownership' | 'mx' | 'spf' | 'dkim' | 'dmarc';
+export type RecordStatus = 'ok' | 'missing' | 'mismatch' | 'pending';
+
+export interface DomainsTable {
+  id: Generated<string>;
+  name: string;
+  owner_id: string;
+  verify_token: string;
+  dkim_selector: string;
+  dkim_public_key: string;
+  dkim_private_key: Uint8Array;
+  catch_all: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<DomainStatus, DomainStatus | undefined, DomainStatus>;
+  verified_at: Date | null;
+  last_checked_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface DomainRecordsTable {
+  domain_id: string;
+  kind: RecordKind;
+  status: ColumnType<RecordStatus, RecordStatus | undefined, RecordStatus>;
+  found: string | null;
+  checked_at: Date | null;
+}
+
+export interface AddressesTable {
+  id: Generated<string>;
+  user_id: string;
+  domain_id: string | null;
+  local_part: string;
+  domain: string;
+  address: string;
+  kind: 'address' | 'alias';
+  alias_style: 'custom' | 'random' | null;
+  note: string | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  is_default: ColumnType<boolean, boolean | undefined, boolean>;
+  received_count: ColumnType<number, number | undefined, number>;
+  blocked_count: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+}
+
+export type OutboundStatus = 'scheduled' | 'sending' | 'queued' | 'delivered' | 'partially-failed' | 'bounced' | 'cancelled';
+export type RecipientStatus = 'queued' | 'sending' | 'deferred' | 'delivered' | 'failed' | 'cancelled';
+
+export interface OutboundMessagesTable {
+  id: Generated<string>;
+  user_id: string;
+  envelope_from: string;
+  status: OutboundStatus;
+  sealed_mime: Uint8Array | null;
+  size: number;
+  recipient_count: number;
+  send_at: Date;
+  next_attempt_at: Date | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, Date, never>;
+  finished_at: Date | null;
+  purge_after: Date | null;
+}
+
+export interface OutboundRecipientsTable {
+  id: Generated<string>;
+  outbound_id: string;
+  address: string;
+  domain: string;
+  status: ColumnType<RecipientStatus, RecipientStatus | undefined, RecipientStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_reply: string | null;
+  next_attempt_at: Date | null;
+  expires_at: Date;
+  updated_at: Date | null;
+}
+
+export interface DeadLettersTable {
+  id: Generated<string>;
+  outbound_id: string;
+  recipient_id: string;
+  recipient: string;
+  status_code: string;
+  reason: string;
+  last_reply: string | null;
+  created_at: Date;
+  retried_at: Date | null;
+}
+
+export interface SendLimitsTable {
+  user_id: string;
+  per_hour: number | null;
+  per_day: number | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface InstanceDkimKeysTable {
+  domain: string;
+  selector: string;
+  public_key: string;
+  private_key: Uint8Array;
+  created_at: CreatedAt;
+}
+
+export interface PinnedKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  address: string;
+  public_key: string;
+  fingerprint: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   auth_throttle: AuthThrottleTable;
   audit_log: AuditLogTable;
+  messages: MessagesTable;
+  domains: DomainsTable;
+  domain_records: DomainRecordsTable;
+  addresses: AddressesTable;
+  outbound_messages: OutboundMessagesTable;
+  outbound_recipients: OutboundRecipientsTable;
+  dead_letters: DeadLettersTable;
+  send_limits: SendLimitsTable;
+  instance_dkim_keys: InstanceDkimKeysTable;
+  pinned_keys: PinnedKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessageRow = Insertable<MessagesTable>;
+
+export type DomainRow = Selectable<DomainsTable>;
+export type DomainRecordRow = Selectable<DomainRecordsTable>;
+export type AddressRow = Selectable<AddressesTable>;
+export type OutboundMessageRow = Selectable<OutboundMessagesTable>;
+export type OutboundRecipientRow = Selectable<OutboundRecipientsTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;
+export type InstanceDkimKeyRow = Selectable<InstanceDkimKeysTable>;
+export type PinnedKeyRow = Selectable<PinnedKeysTable>;

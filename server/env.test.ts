@@ -26,4 +26,19 @@ describe('parseEnv', () => {
   it('treats empty strings as unset', () => {
     expect(parseEnv({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
   });
+
+  it('has outbound defaults and checks the relay URL', () => {
+    expect(parseEnv({})).toMatchObject({
+      UNDO_SEND_SECONDS: 10,
+      OUTBOUND_SMTP_PORT: 25,
+      SEND_LIMIT_PER_HOUR: 100,
+      SEND_LIMIT_PER_DAY: 500,
+      OUTBOUND_CONCURRENCY: 32,
+      DEAD_LETTER_RETENTION_HOURS: 72,
+    });
+    expect(parseEnv({}).SMTP_RELAY_URL).toBeUndefined();
+    expect(parseEnv({ SMTP_RELAY_URL: 'smtp://user:pass@relay.example:587' }).SMTP_RELAY_URL).toBe('smtp://user:pass@relay.example:587');
+    expect(() => parseEnv({ SMTP_RELAY_URL: 'https://relay.example' })).toThrow(/SMTP_RELAY_URL="https:\/\/relay.example": expected smtp:\/\//);
+    expect(() => parseEnv({ UNDO_SEND_SECONDS: '-1' })).toThrow(/UNDO_SEND_SECONDS/);
+  });
 });

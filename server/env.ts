@@ -24,6 +24,15 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+$/i, 'expected a domain name such as example.com')
     .default('localhost')
     .transform((d) => d.toLowerCase()),
+  // The MX host that domain owners point their MX record at.
+  MAIL_HOSTNAME: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'expected a host name such as mx.example.com')
+    .optional()
+    .transform((h) => h?.toLowerCase()),
+  SPF_INCLUDE: z.string().regex(/^[a-z0-9._-]+$/i, 'expected a domain such as _spf.example.com').optional(),
+  // Whether users may add addresses and aliases on MAIL_DOMAIN itself, besides <username>@MAIL_DOMAIN.
+  MAIL_DOMAIN_ADDRESSES: z.enum(['allowed', 'admins', 'none']).default('admins'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_PORT: port(2525),
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -45,6 +54,23 @@ const envSchema = z.object({
     )
     .optional()
     .transform((list) => (list ? list.split(',').map((s) => s.trim()) : [])),
+  // Outbound mail. "Undo send": a message waits this long before the worker may deliver it.
+  UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  // The port of remote MX hosts; 25 on the internet, a loopback sink in tests and the benchmark.
+  OUTBOUND_SMTP_PORT: port(25),
+  // Deliver everything through this smarthost instead of MX lookups: smtp://user:pass@host:587.
+  SMTP_RELAY_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+$/i, 'expected smtp://[user:pass@]host[:port] or smtps://…')
+    .optional(),
+  // Recipients a user may send to per hour and per day; an admin can override them per user.
+  SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(100),
+  SEND_LIMIT_PER_DAY: z.coerce.number().int().min(0).default(500),
+  // Messages one worker process delivers at the same time.
+  OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  // How long the sealed copy of a bounced message is kept so an admin can retry its dead letters.
+  // 0 deletes it as soon as every recipient is final (dead letters then can't be retried).
+  DEAD_LETTER_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
 });
 
 export type Env = z.infer<typeof envSchema>;

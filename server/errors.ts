@@ -10,7 +10,13 @@ export const errorTable = {
   REGISTRATION_CLOSED: { trpc: 'FORBIDDEN', http: 403 },
   NOT_FOUND: { trpc: 'NOT_FOUND', http: 404 },
   USERNAME_TAKEN: { trpc: 'CONFLICT', http: 409 },
+  DOMAIN_TAKEN: { trpc: 'CONFLICT', http: 409 },
+  ADDRESS_TAKEN: { trpc: 'CONFLICT', http: 409 },
+  CONFIRMATION_REQUIRED: { trpc: 'PRECONDITION_FAILED', http: 412 },
   THROTTLED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
+  SEND_LIMIT_REACHED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
+  // The thing exists but is past the state the action needs (a message already being delivered).
+  INVALID_STATE: { trpc: 'CONFLICT', http: 409 },
   UNAVAILABLE: { trpc: 'INTERNAL_SERVER_ERROR', http: 503 },
 } as const;
 

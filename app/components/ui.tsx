@@ -1,5 +1,5 @@
 'use client';
-import { type InputHTMLAttributes, type ReactNode, type ButtonHTMLAttributes, forwardRef, useId } from 'react';
+import { type ComponentPropsWithRef, type InputHTMLAttributes, type ReactNode, forwardRef, useId } from 'react';
 
 export const TextField = forwardRef<
   HTMLInputElement,
@@ -50,7 +50,7 @@ export function Button({
   variant = 'primary',
   className = '',
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { loading?: boolean; variant?: 'primary' | 'secondary' | 'danger' | 'ghost' }) {
+}: ComponentPropsWithRef<'button'> & { loading?: boolean; variant?: 'primary' | 'secondary' | 'danger' | 'ghost' }) {
   const styles = {
     primary: 'bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-500/60',
     secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50',

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/session';
@@ -13,6 +14,23 @@ export default async function SettingsPage() {
       <AppHeader address={session.account.address} />
       <main className="mx-auto max-w-3xl space-y-6 p-4">
         <h1 className="text-xl font-semibold">Settings</h1>
+        <nav aria-label="Settings sections" className="flex gap-4 text-sm">
+          <Link className="text-brand-600 hover:underline" href="/settings/addresses">
+            Addresses and aliases
+          </Link>
+          <Link className="text-brand-600 hover:underline" href="/settings/keys">
+            Correspondents’ keys
+          </Link>
+        </nav>
+        <section aria-labelledby="domains-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+          <h2 id="domains-heading" className="font-medium">
+            Domains
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">Add your own domains, publish their DNS records, and turn catch-all on or off.</p>
+          <Link href="/settings/domains" className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            Manage domains
+          </Link>
+        </section>
         <section aria-labelledby="sessions-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="sessions-heading" className="font-medium">
             Sessions

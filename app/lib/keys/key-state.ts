@@ -1,21 +1,32 @@
 import {
   type PrivateKeyHandle,
+  armorMessage,
   decryptBytes,
+  encryptBytes,
+  encryptBytesSharingKey,
   deriveFromPassword,
   deriveFromPhrase,
   fromBase64,
   prepareRegistration,
+  publicKeyOf,
   purposes,
   readPrivateKey,
   rewrapForPassword,
   toBase64,
   unlockWrappedKey,
   unwrap,
+  withUserIds,
   wrap,
 } from '@/crypto';
-import type { KeyOps } from './protocol';
+import type { DecryptOutcome, KeyOps } from './protocol';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+async function decryptOne(privateKey: PrivateKeyHandle | null, data: Uint8Array): Promise<DecryptOutcome> {
+  if (!privateKey) return { status: 'locked', reason: 'The key is locked.' };
+  const result = await decryptBytes(data, privateKey);
+  return result.status === 'ok' ? result : { status: 'decrypt-failed', reason: result.reason };
+}
 
 /**
  * Holds the one unlocked private key of this tab, and the wrapKey that can re-seal it for a reload.
@@ -93,9 +104,30 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return next.payload;
     },
     async decrypt(input) {
-      if (!privateKey) return { status: 'locked' as const, reason: 'The key is locked.' };
-      const result = await decryptBytes(input.data, privateKey);
-      return result.status === 'ok' ? result : { status: 'decrypt-failed' as const, reason: result.reason };
+      return decryptOne(privateKey, input.data);
+    },
+    async decryptBatch(input) {
+      const key = privateKey;
+      const results = [];
+      // One at a time: each is small, and the Worker has nothing else to do meanwhile.
+      for (const item of input.items) results.push(await decryptOne(key, item));
+      return { results };
+    },
+    async encryptTo(input) {
+      return { parts: await encryptBytesSharingKey(input.parts, input.publicKeys) };
+    },
+    async encryptToSelf(input) {
+      if (!privateKey) throw new Error('locked');
+      return { parts: await encryptBytesSharingKey(input.parts, [publicKeyOf(privateKey)]) };
+    },
+    async encryptArmored(input) {
+      return { armored: armorMessage(await encryptBytes(input.data, input.publicKeys)) };
+    },
+    async setUserIds(input) {
+      if (!privateKey) throw new Error('locked');
+      const next = await withUserIds(privateKey, input.userIds);
+      privateKey = next.privateKey;
+      return { publicKey: next.publicKeyArmored };
     },
     async isUnlocked() {
       return { unlocked: privateKey !== null };

@@ -14,10 +14,22 @@ export interface KeyOps {
   deriveRecovery(input: { username: string; phrase: string; kdf: KdfDescriptor }): { status: 'ok'; authKey: string } | { status: 'invalid-phrase' };
   recoverUnlock(input: { wrappedKey: string }): { status: 'ok' | 'decrypt-failed' };
   rewrapForPassword(input: { password: string }): { kdf: KdfDescriptor; authKey: string; wrappedKey: string };
-  decrypt(input: { data: Uint8Array }): { status: 'ok'; data: Uint8Array } | { status: 'decrypt-failed' | 'locked'; reason: string };
+  decrypt(input: { data: Uint8Array }): DecryptOutcome;
+  /** Many small messages (list summaries) in one round trip; one outcome per item, in order. */
+  decryptBatch(input: { items: Uint8Array[] }): { results: DecryptOutcome[] };
+  /** Encrypts parts to public keys under one session key (crypto/shared-session.ts); binary messages. */
+  encryptTo(input: { parts: Uint8Array[]; publicKeys: string[] }): { parts: Uint8Array[] };
+  /** The same, to this user's own key: drafts and the Sent copy. */
+  encryptToSelf(input: { parts: Uint8Array[] }): { parts: Uint8Array[] };
+  /** One ASCII-armored message to public keys: the inside of PGP/MIME. */
+  encryptArmored(input: { data: Uint8Array; publicKeys: string[] }): { armored: string };
+  /** Re-certifies the key for exactly these user IDs (one per address); returns the public key. */
+  setUserIds(input: { userIds: { name: string; email: string }[] }): { publicKey: string };
   isUnlocked(): { unlocked: boolean };
   lock(): { status: 'ok' };
 }
+
+export type DecryptOutcome = { status: 'ok'; data: Uint8Array } | { status: 'decrypt-failed' | 'locked'; reason: string };
 
 export type KeyOp = keyof KeyOps;
 export type KeyRequest<K extends KeyOp = KeyOp> = { id: number; op: K; input: Parameters<KeyOps[K]>[0] };

@@ -1,0 +1,211 @@
+import { toBase64 } from '@/crypto/encoding';
+import { type ComposeState, summaryOf, toOutgoingMail } from './compose-model';
+import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, newMessageId } from './mime-builder';
+import { type RecipientKind, type RecipientSplit, allRecipients, splitRecipients } from './recipients';
+
+/**
+ * Sending, as a plain module with its transports injected. Every recipient is looked up first
+ * and sorted by kind; then, per kind:
+ * - on this instance: the message and its summary are encrypted here to each recipient's key;
+ * - elsewhere with a key (WKD or pinned): PGP/MIME, encrypted here;
+ * - elsewhere without: handed to the server's outbound queue, which holds it for the undo window.
+ * The internal copies and the Sent copy are filed by `commit`, which the caller runs when the undo
+ * window has passed: until then nothing has reached another mailbox, and Undo needs only to cancel
+ * the queued external parts.
+ */
+export interface OutboundSendInput {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: { filename: string; contentType: string; content: string }[];
+  inReplyTo?: string;
+  references?: string[];
+  sendAt?: string;
+}
+
+export interface PrebuiltSendInput {
+  from: string;
+  /** Envelope recipients; the headers are inside `mime`. */
+  recipients: string[];
+  /** Base64 of the finished RFC 5322 message (PGP/MIME). */
+  mime: string;
+  sendAt?: string;
+}
+
+export interface EncryptedCopyPayload {
+  raw: string;
+  summary: string;
+  size: number;
+}
+
+export interface InternalSendPayload {
+  from: string;
+  recipients: (EncryptedCopyPayload & { address: string })[];
+  sent: EncryptedCopyPayload;
+  draftId?: string;
+}
+
+export interface SendDeps {
+  recipientKeys(addresses: string[]): Promise<RecipientKind[]>;
+  encryptTo(parts: Uint8Array[], publicKeys: string[]): Promise<Uint8Array[]>;
+  encryptToSelf(parts: Uint8Array[]): Promise<Uint8Array[]>;
+  encryptArmored(data: Uint8Array, publicKeys: string[]): Promise<string>;
+  outboundSend(input: OutboundSendInput): Promise<{ id: string }>;
+  sendPrebuilt(input: PrebuiltSendInput): Promise<{ id: string }>;
+  outboundCancel(id: string): Promise<unknown>;
+  sendInternal(input: InternalSendPayload): Promise<{ sentId: string }>;
+  now(): Date;
+  onProgress?(label: string, step: number, total: number): void;
+}
+
+export interface SendOptions {
+  /** Scheduled send; omitted = now, after the undo window. */
+  sendAt?: Date;
+  /** Aliases only receive from the outside world: the From must be an address to send outside. */
+  fromCanSendExternally: boolean;
+  /** Whether the server can queue a finished PGP/MIME message (deps.sendPrebuilt). */
+  pgpMimeAvailable: boolean;
+  /** The user agreed to send to key holders without end-to-end encryption while it isn't. */
+  unencryptedFallback?: boolean;
+}
+
+export interface SendProblem {
+  address: string;
+  reason: string;
+  /** 'pgp-unavailable': the user may choose to send to them unencrypted instead. */
+  code?: 'pgp-unavailable';
+}
+
+/** What the compose window asks for when the user sends. */
+export interface SendRequest {
+  state: ComposeState;
+  sendAt?: Date;
+  unencryptedFallback: boolean;
+  onProgress: (label: string, step: number, total: number) => void;
+}
+
+export type PrepareResult =
+  | { status: 'problems'; problems: SendProblem[] }
+  | { status: 'queued'; pending: PendingSend };
+
+export interface PendingSend {
+  /** The server's outbound ids of the external parts: Undo cancels them. */
+  outboundIds: string[];
+  internal: InternalSendPayload;
+  split: RecipientSplit;
+}
+
+const encoder = new TextEncoder();
+const NO_SCHEDULE_INTERNAL = 'Scheduled sending works only for recipients on other servers for now. Send it now, or remove this recipient.';
+
+export async function prepareSend(state: ComposeState, deps: SendDeps, options: SendOptions): Promise<PrepareResult> {
+  const progress = deps.onProgress ?? (() => undefined);
+  const fields = { to: state.to, cc: state.cc, bcc: state.bcc };
+  const everyone = allRecipients(fields);
+  if (everyone.length === 0) return { status: 'problems', problems: [{ address: '', reason: 'Add at least one recipient.' }] };
+
+  progress('Looking up recipients…', 0, 1);
+  const split = splitRecipients(fields, await deps.recipientKeys(everyone.filter((r) => !r.error).map((r) => r.address)));
+  const problems: SendProblem[] = [...split.problems];
+  if (!options.pgpMimeAvailable && split.externalPgp.length) {
+    if (options.unencryptedFallback) {
+      split.external.push(...split.externalPgp.map(({ recipient, field }) => ({ recipient, field })));
+      split.externalPgp = [];
+    } else {
+      for (const r of split.externalPgp) {
+        problems.push({
+          address: r.recipient.address,
+          reason: 'has an OpenPGP key, but this server cannot send OpenPGP-encrypted mail to other servers yet.',
+          code: 'pgp-unavailable',
+        });
+      }
+    }
+  }
+  const outside = [...split.external, ...split.externalPgp];
+  if (!options.fromCanSendExternally) {
+    for (const r of outside) problems.push({ address: r.recipient.address, reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.` });
+  }
+  if (options.sendAt) for (const r of split.internal) problems.push({ address: r.recipient.address, reason: NO_SCHEDULE_INTERNAL });
+  if (problems.length) return { status: 'problems', problems };
+
+  const date = options.sendAt ?? deps.now();
+  const messageId = newMessageId(state.from);
+  const forRecipients = toOutgoingMail(state, { date, messageId, includeBcc: false });
+  const forSender = toOutgoingMail(state, { date, messageId, includeBcc: true });
+  const summary = encoder.encode(JSON.stringify(summaryOf(forRecipients)));
+  const total = split.internal.length + (split.externalPgp.length ? 1 : 0) + (split.external.length ? 1 : 0) + 1;
+  let step = 0;
+
+  // Internal copies: one encryption per mailbox, each to that mailbox's key only.
+  const raw = buildMessage(forRecipients);
+  const recipients: InternalSendPayload['recipients'] = [];
+  for (const { recipient, publicKey } of split.internal) {
+    progress(`Encrypting for ${recipient.address}…`, step++, total);
+    const [rawCt, summaryCt] = await deps.encryptTo([raw, summary], [publicKey]);
+    recipients.push({ address: recipient.address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length });
+  }
+  progress('Encrypting your Sent copy…', step++, total);
+  const sentRaw = buildMessage(forSender);
+  const [sentCt, sentSummaryCt] = await deps.encryptToSelf([sentRaw, summary]);
+  const internal: InternalSendPayload = {
+    from: state.from,
+    recipients,
+    sent: { raw: toBase64(sentCt!), summary: toBase64(sentSummaryCt!), size: sentRaw.length },
+    ...(state.draftId ? { draftId: state.draftId } : {}),
+  };
+
+  // External parts go to the queue now; if one fails, the ones already queued are cancelled.
+  const outboundIds: string[] = [];
+  const sendAt = options.sendAt?.toISOString();
+  try {
+    if (split.externalPgp.length) {
+      progress('Encrypting for recipients with OpenPGP keys…', step++, total);
+      const armored = await deps.encryptArmored(buildPgpMimeContent(forRecipients), split.externalPgp.map((r) => r.publicKey));
+      const mime = buildPgpMimeMessage(forRecipients, armored);
+      const queued = await deps.sendPrebuilt({ from: state.from, recipients: split.externalPgp.map((r) => r.recipient.address), mime: toBase64(mime), sendAt });
+      outboundIds.push(queued.id);
+    }
+    if (split.external.length) {
+      progress('Handing the message to the server…', step++, total);
+      const of = (field: 'to' | 'cc' | 'bcc') => split.external.filter((r) => r.field === field).map((r) => r.recipient.address);
+      const queued = await deps.outboundSend({
+        from: state.from,
+        to: of('to'),
+        cc: of('cc'),
+        bcc: of('bcc'),
+        subject: state.subject,
+        text: forRecipients.text,
+        ...(forRecipients.html ? { html: forRecipients.html } : {}),
+        attachments: forRecipients.attachments.map((a) => ({
+          filename: a.filename.trim().slice(0, 255) || 'attachment',
+          // A forwarded part's type is whatever its sender wrote: only a plain type/subtype goes on.
+          contentType: /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType) ? a.contentType : 'application/octet-stream',
+          content: toBase64(a.content),
+        })),
+        ...(state.inReplyTo ? { inReplyTo: state.inReplyTo } : {}),
+        ...(state.references.length ? { references: state.references } : {}),
+        ...(sendAt ? { sendAt } : {}),
+      });
+      outboundIds.push(queued.id);
+    }
+  } catch (err) {
+    await Promise.allSettled(outboundIds.map((id) => deps.outboundCancel(id)));
+    throw err;
+  }
+  progress('Ready', total, total);
+  return { status: 'queued', pending: { outboundIds, internal, split } };
+}
+
+/** Files the internal copies and the Sent copy, and deletes the draft: the point of no return. */
+export function commitSend(pending: PendingSend, deps: Pick<SendDeps, 'sendInternal'>): Promise<{ sentId: string }> {
+  return deps.sendInternal(pending.internal);
+}
+
+/** Undo: cancels every queued external part. Internal copies were never filed. */
+export async function undoSend(pending: PendingSend, deps: Pick<SendDeps, 'outboundCancel'>): Promise<void> {
+  await Promise.all(pending.outboundIds.map((id) => deps.outboundCancel(id)));
+}

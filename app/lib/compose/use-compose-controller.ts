@@ -1,0 +1,121 @@
+'use client';
+import { useCallback, useMemo, useState } from 'react';
+import { callKeys } from '../keys/key-proxy';
+import { formatFullDate } from '../mail/format';
+import { parseInWorker } from '../mail/mime-proxy';
+import { openMessage } from '../mail/open-message';
+import type { ParsedMessage } from '../mail/parse-message';
+import { useTRPCClient } from '../trpc';
+import { type ComposeState, type DraftAttachment, emptyCompose, stateFromDraft } from './compose-model';
+import { type ReplyMode, startReply } from './quote';
+import { useComposeSettings, useFromAddresses } from './use-compose-data';
+import type { SendRequest } from './send';
+import { PGP_MIME_AVAILABLE, useOutgoing, useSendDeps } from './use-outgoing';
+
+/**
+ * Which compose window is open and what it started from: new, a reply or forward, a saved draft,
+ * or a message brought back by Undo. Sending goes through useOutgoing, which outlives the window.
+ */
+export interface OpenCompose {
+  /** Remounts the window for each new start. */
+  key: number;
+  title: string;
+  initial: ComposeState;
+}
+
+const TITLES: Record<ReplyMode, string> = { reply: 'Reply', 'reply-all': 'Reply all', forward: 'Forward' };
+
+export function useComposeController(primaryAddress: string) {
+  const client = useTRPCClient();
+  const { addresses } = useFromAddresses();
+  const settings = useComposeSettings();
+  const outgoing = useOutgoing(settings.data?.undoSendSeconds ?? 10);
+  const sendDeps = useSendDeps();
+  const [open, setOpen] = useState<OpenCompose | null>(null);
+  const [opening, setOpening] = useState<string | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
+  const mailDomain = primaryAddress.slice(primaryAddress.lastIndexOf('@') + 1);
+
+  const defaultFrom = useMemo(() => addresses.find((a) => a.isDefault)?.address ?? primaryAddress, [addresses, primaryAddress]);
+  const show = useCallback((title: string, initial: ComposeState) => setOpen({ key: Date.now(), title, initial }), []);
+
+  const openNew = useCallback(() => show('New message', emptyCompose(defaultFrom)), [show, defaultFrom]);
+
+  const openReply = useCallback(
+    (message: ParsedMessage, mode: ReplyMode) => {
+      const start = startReply(message, mode, addresses.map((a) => a.address).concat(primaryAddress), (iso) => formatFullDate(iso));
+      // Reply from the address the message came to, unless it is an alias (aliases can't write outside).
+      const from = start.from && addresses.some((a) => a.address === start.from && a.kind !== 'alias') ? start.from : defaultFrom;
+      const attachments: DraftAttachment[] = start.attachments.map((a, i) => ({
+        id: `fwd-${i}`,
+        filename: a.filename ?? `attachment-${i + 1}`,
+        contentType: a.mimeType,
+        size: a.size,
+        content: a.content,
+      }));
+      show(TITLES[mode], { ...emptyCompose(from), to: start.to, cc: start.cc, subject: start.subject, html: start.html, text: start.text, inReplyTo: start.inReplyTo, references: start.references, attachments });
+    },
+    [addresses, defaultFrom, primaryAddress, show],
+  );
+
+  const openDraft = useCallback(
+    async (id: string) => {
+      setOpening(id);
+      setOpenError(null);
+      try {
+        const mail = await client.mail.get.query({ id });
+        const opened = await openMessage(mail.raw, { decrypt: (data) => callKeys('decrypt', { data }), parse: (raw) => parseInWorker(raw) });
+        if (opened.status !== 'ok') setOpenError('This draft could not be decrypted or read.');
+        else show('Draft', stateFromDraft(opened.message, id, mailDomain));
+      } catch (err) {
+        setOpenError(err instanceof Error ? err.message : 'This draft could not be opened.');
+      } finally {
+        setOpening(null);
+      }
+    },
+    [client, mailDomain, show],
+  );
+
+  const send = useCallback(
+    async (request: SendRequest) => {
+      const fromCanSendExternally = addresses.find((a) => a.address === request.state.from)?.kind !== 'alias';
+      const result = await outgoing.send(
+        request.state,
+        { sendAt: request.sendAt, fromCanSendExternally, pgpMimeAvailable: PGP_MIME_AVAILABLE, unencryptedFallback: request.unencryptedFallback },
+        { ...sendDeps, onProgress: request.onProgress },
+      );
+      if (result.status === 'queued') setOpen(null);
+      return result;
+    },
+    [addresses, outgoing, sendDeps],
+  );
+
+  const discard = useCallback(
+    async (draftId: string | null) => {
+      if (draftId) await client.compose.deleteDraft.mutate({ id: draftId });
+    },
+    [client],
+  );
+
+  const undo = useCallback(async () => {
+    const state = await outgoing.undo();
+    if (state) show('New message', state);
+  }, [outgoing, show]);
+
+  return {
+    open,
+    close: () => setOpen(null),
+    openNew,
+    openReply,
+    openDraft,
+    opening,
+    openError,
+    send,
+    discard,
+    undo,
+    outgoing,
+    addresses,
+    mailDomain,
+    attachmentLimit: Math.floor(((settings.data?.maxMessageBytes ?? 25 * 1024 * 1024) * 0.7)),
+  };
+}

@@ -1,0 +1,201 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createDb } from '../db/client';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrateToLatest } from '../db/migrate';
+import { upsertSendLimits } from '../db/repositories/send-limit.repository';
+import { systemClock } from '../server/clock';
+import { outboundQueue, startBoss } from '../server/jobs/boss';
+import { queueExternalMessage } from '../server/outbound/outbound.service';
+import { publishInstanceDkim } from '../server/outbound/testing/fixtures';
+import { SINK_HOST, routeToSink } from '../server/outbound/testing/harness';
+import { startSmtpSink } from '../server/outbound/testing/smtp-sink';
+import { createTestUser } from '../server/testing/factories';
+import { type LoopbackZone, startLoopbackDns } from '../server/testing/loopback-dns';
+import { machineBusyMs, treeCpuMs } from './cpu';
+
+/**
+ * Outbound throughput, end to end: queue (compose, DKIM-sign, seal, commit row + pg-boss job),
+ * then the real worker role (server/jobs/main.ts: advisory lock, claim, MX lookup on a loopback
+ * DNS server, pooled SMTP with STARTTLS, outcome commits) delivering to a sink that only reads.
+ * Everything runs on this machine, in its own embedded PostgreSQL, and stops by itself.
+ *
+ *   npm run bench:outbound -- --messages 2000 --senders 16 --concurrency 32 --worker-concurrency 64 [--no-tls] [--durable]
+ *
+ * Each flag also reads BENCH_MESSAGES, BENCH_SENDERS, BENCH_CONCURRENCY, BENCH_WORKER_CONCURRENCY.
+ */
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: process.env.BENCH_MESSAGES ?? '2000' },
+    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '32' },
+    'worker-concurrency': { type: 'string', default: process.env.BENCH_WORKER_CONCURRENCY ?? '64' },
+    senders: { type: 'string', default: process.env.BENCH_SENDERS ?? '16' },
+    'no-tls': { type: 'boolean', default: false },
+    durable: { type: 'boolean', default: process.env.BENCH_DURABLE === '1' },
+  },
+});
+const messages = Number(values.messages);
+const concurrency = Number(values.concurrency);
+const workerConcurrency = Number(values['worker-concurrency']);
+const senders = Number(values.senders);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the worker's node, for profiling.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/jobs/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let started = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (started) return; // keep draining the pipe, stop keeping it
+      output += chunk.toString('utf8');
+      if (output.includes('"worker ready"')) {
+        started = true;
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
+  });
+}
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main() {
+  console.log(`bench:outbound  ${messages} messages from ${senders} senders, ${concurrency} queued at once, worker concurrency ${workerConcurrency}, ${values['no-tls'] ? 'no TLS' : 'STARTTLS'}, ${os.cpus().length} cores`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-outbound-'));
+  chmodSync(dir, 0o755); // embedded PostgreSQL runs as the postgres user when we are root
+  const cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: !values.durable });
+  const db = createDb(cluster.url, { max: 10 });
+  const zone: LoopbackZone = { [SINK_HOST]: { A: ['127.0.0.1'] } };
+  routeToSink(zone, 'sink.bench');
+  const dns = await startLoopbackDns(zone);
+
+  const queuedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let accepted = 0;
+  let lastAccept = 0;
+  let allIn: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allIn = resolve));
+  const sink = await startSmtpSink(
+    {
+      data(message) {
+        const now = performance.now();
+        for (const rcpt of message.recipients) {
+          const start = queuedAt.get(rcpt);
+          if (start === undefined) continue;
+          queuedAt.delete(rcpt);
+          latencies.push(now - start);
+          accepted += 1;
+          lastAccept = now;
+        }
+        if (accepted === messages) allIn();
+        return undefined;
+      },
+    },
+    { tls: !values['no-tls'], record: false },
+  );
+
+  let worker: ChildProcess | undefined;
+  const boss = await startBoss(cluster.url, 'sender');
+  try {
+    await migrateToLatest(db);
+    process.env.MAIL_DOMAIN = 'localhost';
+    process.env.SECRET_KEY ??= randomBytes(32).toString('base64');
+    // Several senders, as on a real server: one user's sends are serialised by the limit check.
+    const users = await Promise.all(Array.from({ length: senders }, () => createTestUser(db)));
+    for (const user of users) await upsertSendLimits(db, user.account.id, { per_hour: messages * 2, per_day: messages * 2 }, new Date());
+    await publishInstanceDkim(db, zone);
+    worker = await startWorker({
+      DATABASE_URL: cluster.url,
+      DATA_DIR: dir,
+      MAIL_DOMAIN: 'localhost',
+      SECRET_KEY: process.env.SECRET_KEY,
+      DNS_SERVERS: dns.address,
+      OUTBOUND_SMTP_PORT: String(sink.port),
+      OUTBOUND_CONCURRENCY: String(workerConcurrency),
+      LOG_LEVEL: 'info',
+    });
+    const queue = outboundQueue(boss);
+    const body = 'Hello,\n\n' + 'This is the benchmark message body, a few lines of plain text.\n'.repeat(30);
+
+    const cpuBefore = { worker: treeCpuMs(worker.pid!), postgres: treeCpuMs(process.pid, 'postgres'), own: process.cpuUsage(), machine: machineBusyMs() };
+    const start = performance.now();
+    let next = 0;
+    let queueEnd = 0;
+    const producer = async () => {
+      while (next < messages) {
+        const i = next++;
+        const to = `m${i}@sink.bench`;
+        const user = users[i % users.length]!;
+        queuedAt.set(to, performance.now());
+        await queueExternalMessage(db, queue, systemClock, user.account, {
+          from: user.account.address,
+          to: [to],
+          cc: [],
+          bcc: [],
+          subject: `Benchmark ${i}`,
+          text: body,
+          sendAt: systemClock.now(),
+        });
+      }
+      queueEnd = performance.now();
+    };
+    await Promise.all(Array.from({ length: concurrency }, producer));
+    const timeout = setTimeout(() => allIn(), 120_000);
+    await done;
+    clearTimeout(timeout);
+
+    const seconds = (lastAccept - start) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const own = process.cpuUsage(cpuBefore.own);
+    const per = (ms: number) => (ms / Math.max(1, accepted)).toFixed(2);
+    const workerCpu = treeCpuMs(worker.pid!) - cpuBefore.worker;
+    const postgresCpu = treeCpuMs(process.pid, 'postgres') - cpuBefore.postgres;
+    const ownCpu = (own.user + own.system) / 1000;
+    console.log(
+      `queued   ${(messages / ((queueEnd - start) / 1000)).toFixed(0).padStart(6)} msg/s   (compose, DKIM-sign, seal, commit with its job) in ${((queueEnd - start) / 1000).toFixed(2)} s`,
+    );
+    console.log(
+      `e2e      ${(accepted / seconds).toFixed(0).padStart(6)} msg/s   p50 ${percentile(sorted, 50).toFixed(0)} ms   p99 ${percentile(sorted, 99).toFixed(0)} ms   max ${sorted.at(-1)?.toFixed(0)} ms   ${accepted}/${messages} accepted in ${seconds.toFixed(2)} s`,
+    );
+    const machine = machineBusyMs() - cpuBefore.machine;
+    console.log(
+      `         CPU per message: worker ${per(workerCpu)} ms, postgres ${per(postgresCpu)} ms, queue+sink process ${per(ownCpu)} ms, ` +
+        `whole machine ${per(machine)} ms (includes anything else running)`,
+    );
+    // What this pipeline alone could do with every core to itself: its own CPU per message.
+    const ownPerMessage = (workerCpu + postgresCpu + ownCpu) / Math.max(1, accepted);
+    console.log(`         CPU-bound ceiling on ${os.cpus().length} idle cores: ${((os.cpus().length * 1000) / ownPerMessage).toFixed(0)} msg/s`);
+    if (accepted !== messages) throw new Error(`only ${accepted} of ${messages} messages reached the sink`);
+  } finally {
+    if (worker) await stopChild(worker);
+    await boss.stop({ graceful: false, close: true, wait: true });
+    await sink.close();
+    await dns.close();
+    await db.destroy();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

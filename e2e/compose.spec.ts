@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { type Page, expect, test } from '@playwright/test';
+import { composeMessage, dumpAllTables, outboundList } from './compose-helpers';
+import { createUserWithCli, signIn, signOut, uniqueName } from './helpers';
+
+/**
+ * Compose against the whole system: two users write to each other through the browser (encrypted
+ * in each sender's key Worker, filed by compose.sendInternal), and nothing of what they wrote is
+ * left readable in any table. External sends go through the outbound queue: Undo and scheduled
+ * sends cancel them before the worker delivers anything.
+ */
+const PASSWORD = 'compose-password-0123';
+// The undo window (UNDO_SEND_SECONDS, 10 by default) passes before a message is filed.
+const FILED = { timeout: 45_000 };
+
+async function newUser() {
+  const username = uniqueName('cmp');
+  await createUserWithCli(username, PASSWORD);
+  return { username, address: `${username}@localhost` };
+}
+
+const row = (page: Page, text: string) => page.getByTestId('message-row').filter({ hasText: text });
+
+test('two users mail each other; the recipient reads it, and the canary is nowhere at rest', async ({ page }) => {
+  const alice = await newUser();
+  const bob = await newUser();
+  const canary = `canary${randomBytes(10).toString('hex')}`;
+  const subject = `Report ${canary}`;
+
+  await signIn(page, alice.username, PASSWORD);
+  const compose = await composeMessage(page, {
+    to: [bob.address],
+    subject,
+    body: `The body mentions ${canary} too.`,
+    attach: { name: `${canary}.txt`, content: `attachment ${canary}` },
+  });
+  await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'internal');
+  // The draft saves itself, encrypted, while Alice writes.
+  await expect(compose.getByTestId('draft-status')).toHaveText('Draft saved', { timeout: 15_000 });
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(compose).toBeHidden();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Sending…');
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Message sent.', FILED);
+
+  await page.getByRole('button', { name: 'Sent', exact: true }).click();
+  await expect(row(page, subject)).toContainText(`To: ${bob.address}`);
+  await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+  await expect(page.getByText('No drafts.')).toBeVisible();
+  await signOut(page);
+
+  // Bob reads it: subject in the list, body in the reading pane, the attachment by name.
+  await signIn(page, bob.username, PASSWORD);
+  await expect(row(page, subject)).toBeVisible();
+  await expect(row(page, subject)).toContainText(alice.address);
+  await row(page, subject).click();
+  await expect(page.getByRole('heading', { level: 2, name: subject })).toBeVisible();
+  await expect(page.frameLocator('iframe[title="Message content"]').getByText(`The body mentions ${canary} too.`)).toBeVisible();
+  await expect(page.getByRole('button', { name: `Download ${canary}.txt` })).toBeVisible();
+  // The server vouches for the sender of mail written here; no MX results are shown for it.
+  await expect(page.getByTestId('internal-origin')).toHaveText(`Sent by ${alice.address} on this server`);
+  await expect(page.getByRole('list', { name: 'Sender authentication' })).toHaveCount(0);
+
+  // Bob replies: To and the subject are filled in, the original is quoted.
+  await page.getByRole('button', { name: 'Reply', exact: true }).click();
+  const reply = page.getByTestId('compose');
+  await expect(reply.getByTestId('recipient-chip')).toContainText(alice.address);
+  await expect(reply.getByLabel('Subject')).toHaveValue(`Re: ${subject}`);
+  await expect(reply.getByTestId('rich-editor').locator('blockquote')).toContainText(`The body mentions ${canary} too.`);
+  await reply.getByTestId('rich-editor').press('Control+Home');
+  await page.keyboard.type('Thanks, got it.');
+  await reply.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Message sent.', FILED);
+  await signOut(page);
+
+  await signIn(page, alice.username, PASSWORD);
+  await expect(row(page, `Re: ${subject}`)).toBeVisible();
+  await row(page, `Re: ${subject}`).click();
+  await expect(page.frameLocator('iframe[title="Message content"]').getByText('Thanks, got it.')).toBeVisible();
+
+  // Nothing readable at rest: every row of every table, as text and with bytea as hex.
+  const dump = await dumpAllTables();
+  expect(dump.tables).toEqual(expect.arrayContaining(['users', 'messages']));
+  expect(dump.text).toContain(bob.username); // control: the dump sees plaintext columns
+  const hex = Buffer.from(canary, 'utf8').toString('hex');
+  expect(dump.text).not.toContain(canary);
+  expect(dump.text.toLowerCase()).not.toContain(hex);
+});
+
+test('Undo send cancels an external message before it goes, and reopens it', async ({ page }) => {
+  const alice = await newUser();
+  const subject = uniqueName('Undo me ');
+  await signIn(page, alice.username, PASSWORD);
+  const compose = await composeMessage(page, { to: ['someone@undo.example'], subject, body: 'Never to be delivered.' });
+  await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'external', { timeout: 20_000 });
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  const toast = page.getByTestId('outgoing-toast');
+  await expect(toast).toContainText('Sending…');
+  const queued = (await outboundList(page)).find((m) => m.recipients.some((r) => r.address === 'someone@undo.example'));
+  expect(queued?.status).toBe('scheduled');
+
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(toast).toContainText('Sending undone.');
+  const reopened = page.getByTestId('compose');
+  await expect(reopened.getByLabel('Subject')).toHaveValue(subject);
+  await expect(reopened.getByTestId('recipient-chip')).toContainText('someone@undo.example');
+
+  // Past the undo window it is still cancelled: the worker never tried to deliver it.
+  const sendAt = Date.parse(queued!.sendAt);
+  await expect.poll(() => Date.now() > sendAt + 5_000, { timeout: 30_000, intervals: [1_000] }).toBe(true);
+  const after = (await outboundList(page)).find((m) => m.id === queued!.id)!;
+  expect(after.status).toBe('cancelled');
+  expect(after.attempts).toBe(0);
+  expect(after.recipients).toEqual([expect.objectContaining({ address: 'someone@undo.example', status: 'cancelled', attempts: 0 })]);
+  await expect(page.getByText('Message sent.')).toHaveCount(0);
+
+  // Escape asks whether to keep the draft; nothing was filed in Sent.
+  await page.keyboard.press('Escape');
+  await reopened.getByRole('button', { name: 'Discard' }).click();
+  await expect(reopened).toBeHidden();
+  await page.getByRole('button', { name: 'Sent', exact: true }).click();
+  await expect(page.getByText('Nothing sent yet.')).toBeVisible();
+  await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+  await expect(page.getByText('No drafts.')).toBeVisible();
+});
+
+test('a scheduled send shows in Scheduled and can be cancelled there', async ({ page }) => {
+  const alice = await newUser();
+  await signIn(page, alice.username, PASSWORD);
+  const compose = await composeMessage(page, { to: ['later@schedule.example'], subject: uniqueName('Later '), body: 'See you tomorrow.' });
+  await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'external', { timeout: 20_000 });
+  await compose.getByRole('button', { name: 'Schedule…' }).click();
+  const tomorrow = new Date(Date.now() + 24 * 3600_000);
+  const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await compose.getByLabel('Send at').fill(local);
+  await compose.getByRole('button', { name: 'Schedule send' }).click();
+  await expect(compose).toBeHidden();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Scheduled for');
+
+  await page.getByRole('button', { name: 'Scheduled', exact: true }).click();
+  const scheduled = page.getByTestId('scheduled-row').filter({ hasText: 'later@schedule.example' });
+  await expect(scheduled).toBeVisible();
+  const [entry] = (await outboundList(page)).filter((m) => m.recipients.some((r) => r.address === 'later@schedule.example'));
+  expect(Math.abs(Date.parse(entry!.sendAt) - new Date(local).getTime())).toBeLessThan(60_000);
+  expect(entry!.status).toBe('scheduled');
+
+  await scheduled.getByRole('button', { name: /^Cancel the message to/ }).click();
+  await expect(scheduled).toBeHidden();
+  await expect(page.getByText('Nothing is scheduled.')).toBeVisible();
+  expect((await outboundList(page)).find((m) => m.id === entry!.id)?.status).toBe('cancelled');
+});
+
+test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({ page }) => {
+  const alice = await newUser();
+  const bob = await newUser();
+  const subject = uniqueName('Draft ');
+  await signIn(page, alice.username, PASSWORD);
+  await page.getByRole('button', { name: 'New message' }).click();
+  const compose = page.getByTestId('compose');
+  const to = compose.getByRole('combobox', { name: 'To' });
+  // A pasted list becomes chips; a bad entry is marked and named.
+  await to.fill(`${bob.address}, not-an-address`);
+  await to.press('Enter');
+  await expect(compose.getByTestId('recipient-chip')).toHaveCount(2);
+  await expect(compose.getByText('“not-an-address” isn\'t an email address.')).toBeVisible();
+  await compose.getByRole('button', { name: 'Remove not-an-address' }).click();
+  await compose.getByLabel('Subject').fill(subject);
+  await compose.getByRole('button', { name: 'Plain text' }).click();
+  await compose.getByTestId('plain-editor').fill('Line one\nLine two');
+  await page.keyboard.press('Escape');
+  await compose.getByRole('button', { name: 'Keep draft' }).click();
+  await expect(compose).toBeHidden();
+
+  await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+  const draft = row(page, subject);
+  await expect(draft).toContainText(`To: ${bob.address}`);
+  const dump = await dumpAllTables();
+  expect(dump.text).not.toContain(subject);
+
+  await draft.click();
+  const resumed = page.getByTestId('compose');
+  await expect(resumed.getByLabel('Subject')).toHaveValue(subject);
+  await expect(resumed.getByTestId('recipient-chip')).toHaveText(new RegExp(bob.address));
+  await expect(resumed.getByTestId('plain-editor')).toHaveValue('Line one\nLine two');
+  await resumed.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Message sent.', FILED);
+  await expect(page.getByText('No drafts.')).toBeVisible();
+});

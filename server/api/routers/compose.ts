@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { composeSettings, deleteDraft, saveDraft, sendInternal } from '../../compose/compose.service';
+import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
+import { recipientKeys } from '../../compose/recipient-keys';
+import { createCachedWkd } from '../../wkd/wkd-client';
+import { protectedProcedure, router } from '../trpc';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+// 25 MB of plaintext is about 34 MB of base64 ciphertext; the service checks the exact limit.
+const ciphertext = base64.min(4).max(48 * 1024 * 1024);
+const encryptedCopy = z.object({ raw: ciphertext, summary: base64.min(4).max(1024 * 1024), size: z.number().int().min(0).max(2 ** 31 - 1) });
+const address = z.string().trim().min(3).max(320);
+// One copy per recipient mailbox (a Bcc recipient must not see who else got it), so a big message to
+// many people is big; this bounds what one request may make the server check and store.
+const MAX_REQUEST_CIPHERTEXT = 256 * 1024 * 1024;
+
+const recipientKey = z.discriminatedUnion('kind', [
+  z.object({ address: z.string(), kind: z.literal('internal'), publicKey: z.string() }),
+  z.object({ address: z.string(), kind: z.literal('external-pgp'), publicKey: z.string(), source: z.enum(['wkd', 'pinned']) }),
+  z.object({ address: z.string(), kind: z.literal('external') }),
+  z.object({ address: z.string(), kind: z.literal('invalid'), reason: z.string() }),
+]);
+
+const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
+
+const wkd = createCachedWkd();
+
+export const composeRouter = router({
+  settings: protectedProcedure
+    .output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() }))
+    .query(() => composeSettings()),
+
+  /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
+  recipientKeys: protectedProcedure
+    .input(z.object({ addresses: z.array(address).min(1).max(100) }))
+    .output(z.array(recipientKey))
+    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd }, ctx.session.account, input.addresses)),
+
+  /** Files copies the browser encrypted to each recipient here, and the Sent copy, at once. */
+  sendInternal: protectedProcedure
+    .input(
+      z
+        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).max(100), sent: encryptedCopy, draftId: z.string().uuid().optional() })
+        .refine((input) => [...input.recipients, input.sent].reduce((sum, copy) => sum + copy.raw.length, 0) <= MAX_REQUEST_CIPHERTEXT, {
+          message: 'The message is too large for this many recipients. Send it to fewer people at once.',
+        }),
+    )
+    .output(z.object({ sentId: z.string(), delivered: z.number().int() }))
+    .mutation(({ ctx, input }) => sendInternal(ctx.db, ctx.clock, ctx.session.account, input)),
+
+  saveDraft: protectedProcedure
+    .input(encryptedCopy.extend({ id: z.string().uuid().optional() }))
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => saveDraft(ctx.db, ctx.clock, ctx.session.account, input)),
+
+  deleteDraft: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .output(z.object({ deleted: z.boolean() }))
+    .mutation(({ ctx, input }) => deleteDraft(ctx.db, ctx.session.account, input.id)),
+
+  pinnedKeys: protectedProcedure.output(z.array(pinnedKey)).query(({ ctx }) => listPinned(ctx.db, ctx.session.account)),
+
+  pinKey: protectedProcedure
+    .input(z.object({ address, publicKey: z.string().min(100).max(256 * 1024) }))
+    .output(pinnedKey)
+    .mutation(({ ctx, input }) => pinKey(ctx.db, ctx.session.account, input)),
+
+  unpinKey: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await unpinKey(ctx.db, ctx.session.account, input.id);
+      return { ok: true as const };
+    }),
+});

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { getOutboundQueue } from '../../jobs/sender';
+import { listDeadLetters, retryDeadLetter } from '../../outbound/dead-letter.service';
+import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueExternalMessage } from '../../outbound/outbound.service';
+import { ownLimits, setSendLimits } from '../../outbound/send-limits';
+import { instanceDkimRecord } from '../../outbound/sending-identity';
+import { AppError } from '../../errors';
+import { protectedProcedure, router } from '../trpc';
+
+const addressList = z.array(z.string().min(3).max(500)).max(MAX_RECIPIENTS).default([]);
+const messageId = z.string().min(3).max(998);
+
+const sendInput = z.object({
+  from: z.string().min(3).max(320),
+  fromName: z.string().max(200).optional(),
+  to: addressList,
+  cc: addressList,
+  bcc: addressList,
+  subject: z.string().max(998),
+  text: z.string().max(10 * 1024 * 1024),
+  html: z.string().max(10 * 1024 * 1024).optional(),
+  attachments: z
+    .array(
+      z.object({
+        filename: z.string().min(1).max(255),
+        contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a MIME type such as application/pdf'),
+        content: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+      }),
+    )
+    .max(100)
+    .optional(),
+  inReplyTo: messageId.optional(),
+  references: z.array(messageId).max(100).optional(),
+  /** ISO 8601; omitted = now + the undo window. */
+  sendAt: z.string().datetime({ offset: true }).optional(),
+});
+
+const recipientOutput = z.object({
+  address: z.string(),
+  status: z.enum(['queued', 'sending', 'deferred', 'delivered', 'failed', 'cancelled']),
+  attempts: z.number(),
+  lastReply: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+
+const outboundOutput = z.object({
+  id: z.string(),
+  from: z.string(),
+  status: z.enum(['scheduled', 'sending', 'queued', 'delivered', 'partially-failed', 'bounced', 'cancelled']),
+  sendAt: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  attempts: z.number(),
+  size: z.number(),
+  cancellable: z.boolean(),
+  recipients: z.array(recipientOutput),
+});
+
+const limitsOutput = z.object({ perHour: z.number(), perDay: z.number(), custom: z.boolean() });
+
+const deadLetterOutput = z.object({
+  id: z.string(),
+  outboundId: z.string(),
+  sender: z.object({ userId: z.string(), username: z.string(), address: z.string() }),
+  recipient: z.string(),
+  statusCode: z.string(),
+  reason: z.string(),
+  lastReply: z.string().nullable(),
+  createdAt: z.string(),
+  retriedAt: z.string().nullable(),
+  retryable: z.boolean(),
+});
+
+const byId = z.object({ id: z.string().uuid() });
+const ok = z.object({ ok: z.literal(true) });
+const limitValue = z.number().int().min(0).max(1_000_000).nullable();
+
+export const outboundRouter = router({
+  send: protectedProcedure
+    .input(sendInput)
+    .output(outboundOutput)
+    .mutation(({ ctx, input }) =>
+      queueExternalMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
+    ),
+
+  cancel: protectedProcedure
+    .input(byId)
+    .output(outboundOutput)
+    .mutation(({ ctx, input }) => cancelOutbound(ctx.db, ctx.clock, ctx.session.account, input.id)),
+
+  list: protectedProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }))
+    .output(z.array(outboundOutput))
+    .query(({ ctx, input }) => listOutbound(ctx.db, ctx.session.account, { limit: input.limit, before: input.before ? new Date(input.before) : undefined })),
+
+  limits: protectedProcedure
+    .input(z.object({}).optional())
+    .output(limitsOutput.extend({ usedLastHour: z.number(), usedLastDay: z.number() }))
+    .query(({ ctx }) => ownLimits(ctx.db, ctx.clock, ctx.session.account)),
+
+  deadLetters: protectedProcedure
+    .input(
+      z.object({
+        limit: z.number().int().min(1).max(200).default(50),
+        openOnly: z.boolean().default(true),
+        before: z.object({ createdAt: z.string().datetime(), id: z.string().uuid() }).optional(),
+      }),
+    )
+    .output(z.array(deadLetterOutput))
+    .query(({ ctx, input }) =>
+      listDeadLetters(ctx.db, ctx.session.account, {
+        limit: input.limit,
+        openOnly: input.openOnly,
+        before: input.before ? { createdAt: new Date(input.before.createdAt), id: input.before.id } : undefined,
+      }),
+    ),
+
+  retryDeadLetter: protectedProcedure
+    .input(byId)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await retryDeadLetter(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, input.id);
+      return { ok: true as const };
+    }),
+
+  setLimits: protectedProcedure
+    .input(z.object({ username: z.string().min(1).max(100), perHour: limitValue, perDay: limitValue }))
+    .output(limitsOutput.extend({ username: z.string() }))
+    .mutation(({ ctx, input }) => setSendLimits(ctx.db, ctx.clock, ctx.session.account, input)),
+
+  instanceDkimRecord: protectedProcedure
+    .input(z.object({}).optional())
+    .output(z.object({ host: z.string(), type: z.literal('TXT'), value: z.string() }))
+    .query(({ ctx }) => {
+      if (!ctx.session.account.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can see the instance DKIM record.');
+      return instanceDkimRecord(ctx.db);
+    }),
+});

@@ -1,0 +1,108 @@
+import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
+import type { Db } from '../../db/client';
+import { deleteDraft as deleteDraftRow, insertDraft, storeComposedMail, updateDraft } from '../../db/repositories/compose.repository';
+import { findPublicKeys } from '../../db/repositories/recipient.repository';
+import type { NewMessageRow } from '../../db/schema';
+import type { Account } from '../auth/account.service';
+import type { Clock } from '../clock';
+import { env } from '../env';
+import { AppError } from '../errors';
+import type { MessageOrigin } from '../mail/origin.types';
+import { resolveRecipient } from '../mail/routing';
+import { assertOwnAddress } from './sender-address';
+
+/**
+ * Mail between users of this instance, drafts and Sent copies. The browser builds and encrypts
+ * every copy; the server never sees a plaintext here. It checks, without decrypting, that each
+ * copy is an OpenPGP message encrypted to the key of the mailbox it is filed in (crypto/pkesk.ts),
+ * so a buggy or hostile client can't store plaintext, or mail that its owner can't read.
+ */
+export interface EncryptedCopy {
+  /** Base64 OpenPGP messages: the RFC 5322 bytes and the summary JSON. */
+  raw: string;
+  summary: string;
+  /** Bytes of the plaintext message, shown in lists (sizes are plaintext at rest by design). */
+  size: number;
+}
+
+export interface InternalSendInput {
+  from: string;
+  recipients: (EncryptedCopy & { address: string })[];
+  sent: EncryptedCopy;
+  draftId?: string;
+}
+
+export interface InternalSendResult {
+  sentId: string;
+  /** Mailboxes that got a copy: addresses of one user (an alias and the primary) count once. */
+  delivered: number;
+}
+
+/** What the compose window needs to know about this server. */
+export function composeSettings() {
+  return { undoSendSeconds: env().UNDO_SEND_SECONDS, maxMessageBytes: env().MAX_MESSAGE_BYTES };
+}
+
+export async function sendInternal(db: Db, clock: Clock, sender: Account, input: InternalSendInput): Promise<InternalSendResult> {
+  const from = await assertOwnAddress(db, sender, input.from);
+  // What the server checked, for the recipient to trust over the sender-made headers and summary.
+  const origin = utf8(JSON.stringify({ v: 1, kind: 'internal', from } satisfies MessageOrigin));
+
+  // Routed as a delivery (alias counters move), one copy per mailbox.
+  const byUser = new Map<string, EncryptedCopy & { address: string }>();
+  for (const copy of input.recipients) {
+    const route = await resolveRecipient(db, copy.address);
+    if (route.status !== 'local') throw new AppError('BAD_INPUT', `${copy.address} is not a mailbox on this server.`, { address: copy.address });
+    if (!byUser.has(route.userId)) byUser.set(route.userId, copy);
+  }
+
+  const keys = new Map((await findPublicKeys(db, [...byUser.keys(), sender.id])).map((row) => [row.id, row.public_key]));
+  const receivedAt = clock.now();
+  const recipients: NewMessageRow[] = [];
+  for (const [userId, copy] of byUser) {
+    const checked = await checkedCopy(copy, keys.get(userId), copy.address);
+    recipients.push({ user_id: userId, received_at: receivedAt, ...checked, origin_ciphertext: await encryptBytes(origin, [keys.get(userId)!]) });
+  }
+  const sent: NewMessageRow = { user_id: sender.id, folder: 'sent', seen: true, received_at: receivedAt, ...(await checkedCopy(input.sent, keys.get(sender.id), 'your Sent folder')) };
+
+  const stored = await storeComposedMail(db, { recipients, sent, draftId: input.draftId });
+  return { sentId: stored.sentId, delivered: recipients.length };
+}
+
+/** Saves a draft encrypted to the sender's own key: a new one, or over the draft `id`. */
+export async function saveDraft(db: Db, clock: Clock, sender: Account, input: EncryptedCopy & { id?: string }): Promise<{ id: string }> {
+  const [key] = await findPublicKeys(db, [sender.id]);
+  const content = { received_at: clock.now(), ...(await checkedCopy(input, key?.public_key, 'your drafts')) };
+  if (input.id && (await updateDraft(db, sender.id, input.id, content))) return { id: input.id };
+  // The draft is gone (sent or deleted in another tab) while this one was still being edited: keep it.
+  return { id: await insertDraft(db, { user_id: sender.id, ...content }) };
+}
+
+export async function deleteDraft(db: Db, sender: Account, id: string): Promise<{ deleted: boolean }> {
+  return { deleted: await deleteDraftRow(db, sender.id, id) };
+}
+
+async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
+  if (!publicKey) throw new AppError('NOT_FOUND', `There is no key for ${whose}.`);
+  const raw = decodeCiphertext(copy.raw, whose);
+  const summary = decodeCiphertext(copy.summary, whose);
+  for (const part of [raw, summary]) {
+    const check = await checkEncryptedTo(part, publicKey);
+    if (check.status !== 'ok') throw notEncryptedTo(whose, check);
+  }
+  return { raw_ciphertext: raw, summary_ciphertext: summary, size: copy.size };
+}
+
+function decodeCiphertext(base64: string, whose: string): Uint8Array {
+  const bytes = fromBase64(base64);
+  // OpenPGP adds a few hundred bytes per key; the plaintext limit is MAX_MESSAGE_BYTES.
+  if (bytes.length > env().MAX_MESSAGE_BYTES + 64 * 1024) {
+    throw new AppError('BAD_INPUT', `The message for ${whose} is over the ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB limit.`);
+  }
+  return bytes;
+}
+
+function notEncryptedTo(whose: string, check: Exclude<EncryptedToResult, { status: 'ok' }>): AppError {
+  const why = check.status === 'wrong-key' ? 'it is encrypted to a different key' : 'it is not an encrypted OpenPGP message';
+  return new AppError('BAD_INPUT', `The copy for ${whose} was refused: ${why}. Reload the page and try again.`, { check: check.status });
+}

@@ -1,0 +1,70 @@
+import PgBoss from 'pg-boss';
+import type { VerificationQueue } from '../domains/domain.service';
+import type { OutboundQueue } from '../outbound/outbound.service';
+
+/** Queue names and policies in one place. */
+export const QUEUES = {
+  domainVerify: 'domain-verify',
+  domainRecheckAll: 'domain-recheck-all',
+  outboundDeliver: 'outbound-deliver',
+  outboundSweep: 'outbound-sweep',
+  outboundPurge: 'outbound-purge',
+} as const;
+
+export interface OutboundDeliverJob {
+  outboundId: string;
+}
+
+export interface DomainVerifyJob {
+  domainId: string;
+  /** Position in the backoff schedule; manual checks don't reschedule. */
+  attempt: number;
+  manual: boolean;
+}
+
+/**
+ * pg-boss on the application's database, in its own schema. The web role only sends (no
+ * maintenance, no cron); the worker role runs maintenance, cron and the handlers.
+ */
+export async function startBoss(connectionString: string, role: 'sender' | 'worker'): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: role === 'worker' ? 4 : 2,
+    supervise: role === 'worker',
+    schedule: role === 'worker',
+    migrate: true,
+  });
+  boss.on('error', () => undefined); // connection blips are retried by pg-boss; handlers log their own failures
+  await boss.start();
+  await boss.createQueue(QUEUES.domainVerify, { name: QUEUES.domainVerify, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 });
+  await boss.createQueue(QUEUES.domainRecheckAll, { name: QUEUES.domainRecheckAll, retryLimit: 2 });
+  // Delivery state lives in outbound_messages, not in the job: a job only wakes a worker, and a
+  // failed or expired one is retried harmlessly (the message's advisory lock keeps it single).
+  await boss.createQueue(QUEUES.outboundDeliver, { name: QUEUES.outboundDeliver, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
+  await boss.createQueue(QUEUES.outboundSweep, { name: QUEUES.outboundSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
+  await boss.createQueue(QUEUES.outboundPurge, { name: QUEUES.outboundPurge, retryLimit: 1, expireInSeconds: 5 * 60 });
+  return boss;
+}
+
+export function verificationQueue(boss: PgBoss): VerificationQueue {
+  return {
+    async enqueueCheck(domainId, options = {}) {
+      const job: DomainVerifyJob = { domainId, attempt: 0, manual: options.manual ?? false };
+      await boss.send(QUEUES.domainVerify, job);
+    },
+  };
+}
+
+export function outboundQueue(boss: PgBoss): OutboundQueue {
+  return {
+    async enqueueDelivery(outboundId, delaySeconds, tx) {
+      const job: OutboundDeliverJob = { outboundId };
+      await boss.send(QUEUES.outboundDeliver, job, {
+        // Relative seconds, counted by the database: the caller's clock may be a test's.
+        ...(delaySeconds > 0 ? { startAfter: Math.ceil(delaySeconds * 1000) / 1000 } : {}),
+        ...(tx ? { db: tx } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type PgBoss from 'pg-boss';
+import { purgeSealedCopies } from '../../db/repositories/outbound.repository';
+import { type Deliverer, type DelivererDeps, createDeliverer } from '../outbound/delivery';
+import { type OutboundDeliverJob, QUEUES } from './boss';
+
+export interface OutboundJobsOptions {
+  /** OUTBOUND_CONCURRENCY: messages this process delivers at once. */
+  concurrency: number;
+  pollingIntervalSeconds?: number;
+  /** Cron schedules; tests turn them off and call sweep() themselves. */
+  schedules?: boolean;
+}
+
+/** pg-boss polls each registration on its own loop; a few loops keep one slow batch from stalling the rest. */
+const MAX_LOOPS = 4;
+
+/**
+ * Outbound delivery in the worker role. A job names a message; the deliverer takes its advisory
+ * lock, re-checks its status and time with the injected clock (a cancelled message never goes,
+ * an early one sleeps again), tries every due recipient and queues the next try. A sweep every
+ * minute re-queues what a lost job or a dead worker left behind, and an hourly purge drops the
+ * sealed copies of bounced messages once dead letters can no longer be retried.
+ */
+export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, options: OutboundJobsOptions): Promise<Deliverer> {
+  const deliverer = createDeliverer(deps);
+  const loops = Math.min(MAX_LOOPS, options.concurrency);
+  const batchSize = Math.max(1, Math.ceil(options.concurrency / loops));
+
+  for (let i = 0; i < loops; i++) {
+    let workerId = '';
+    workerId = await boss.work<OutboundDeliverJob>(
+      QUEUES.outboundDeliver,
+      { batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+      async (jobs) => {
+        // A full batch means a backlog: fetch again as soon as this one is done instead of
+        // sleeping out the polling interval, which would cap a loop at batchSize jobs per interval.
+        if (jobs.length === batchSize) boss.notifyWorker(workerId);
+        const results = await Promise.allSettled(jobs.map((job) => deliverer.deliver(job.data.outboundId)));
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        for (const failure of failed) {
+          const err = failure.reason as { name?: string; code?: string };
+          deps.log.error({ errorName: err?.name, errorCode: err?.code }, 'outbound delivery failed; the job will be retried');
+        }
+        // pg-boss fails (and retries) the whole batch; deliveries already recorded are skipped then.
+        if (failed.length) throw new Error(`${failed.length} of ${jobs.length} outbound deliveries failed`);
+      },
+    );
+  }
+
+  await boss.work(QUEUES.outboundSweep, async () => {
+    await deliverer.sweep();
+  });
+  await boss.work(QUEUES.outboundPurge, async () => {
+    const purged = await purgeSealedCopies(deps.db, deps.clock.now());
+    if (purged) deps.log.info({ purged }, 'sealed copies of bounced messages deleted');
+  });
+  if (options.schedules !== false) {
+    await boss.schedule(QUEUES.outboundSweep, '* * * * *');
+    await boss.schedule(QUEUES.outboundPurge, '23 * * * *');
+  }
+  // Whatever a worker that died left behind can go at once.
+  await deliverer.sweep();
+  return deliverer;
+}

@@ -1,0 +1,34 @@
+import type PgBoss from 'pg-boss';
+import type { VerificationQueue } from '../domains/domain.service';
+import { env } from '../env';
+import type { OutboundQueue } from '../outbound/outbound.service';
+import { outboundQueue, startBoss, verificationQueue } from './boss';
+
+let boss: Promise<PgBoss> | undefined;
+
+/** The web role's handle for sending jobs to the workers; started on first use. */
+export function getVerificationQueue(): VerificationQueue {
+  return {
+    async enqueueCheck(domainId, options) {
+      boss ??= startBoss(env().DATABASE_URL!, 'sender');
+      await verificationQueue(await boss).enqueueCheck(domainId, options);
+    },
+  };
+}
+
+/** The web role's handle for queueing outbound mail; pg-boss starts on first use. */
+export function getOutboundQueue(): OutboundQueue {
+  return {
+    async enqueueDelivery(outboundId, delaySeconds, tx) {
+      boss ??= startBoss(env().DATABASE_URL!, 'sender');
+      await outboundQueue(await boss).enqueueDelivery(outboundId, delaySeconds, tx);
+    },
+  };
+}
+
+/** Stops the web role's pg-boss handle, if it was started (graceful shutdown, tests). */
+export async function stopSender(): Promise<void> {
+  const started = boss;
+  boss = undefined;
+  if (started) await (await started).stop({ graceful: false, close: true, wait: true });
+}

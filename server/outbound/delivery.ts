@@ -1,0 +1,209 @@
+import type { Db } from '../../db/client';
+import {
+  type AttemptConclusion,
+  type RecipientOutcome,
+  claimOutbound,
+  findOutbound,
+  findStrandedOutbound,
+  finishAttempt,
+  recordRecipientOutcomes,
+} from '../../db/repositories/outbound.repository';
+import type { OutboundRecipientRow, OutboundStatus } from '../../db/schema';
+import type { Clock } from '../clock';
+import { openBytesAtRest } from '../domains/dkim';
+import type { Logger } from '../logger';
+import type { DnsResolver } from '../mail/dns';
+import { type Bounce, prepareBounce, storeBounce } from './bounce';
+import { headerBlock } from './compose';
+import { type TryResult, deliverToDomain } from './domain-delivery';
+import { statusFromReply } from './dsn';
+import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './outbound.service';
+import { nextAttemptAt } from './retry-schedule';
+import type { SmtpPools } from './smtp-client';
+
+export interface DelivererDeps {
+  db: Db;
+  clock: Clock;
+  resolve: DnsResolver;
+  log: Logger;
+  pools: SmtpPools;
+  /** This process's WorkerPresence id: what claimed_by says while it delivers a message. */
+  workerId: string;
+  queue: OutboundQueue;
+  config: {
+    /** OUTBOUND_SMTP_PORT */
+    port: number;
+    /** MAIL_HOSTNAME or MAIL_DOMAIN: Reporting-MTA of bounces. */
+    reportingMta: string;
+    mailDomain: string;
+    /** DEAD_LETTER_RETENTION_HOURS */
+    retentionHours: number;
+  };
+}
+
+export type DeliveryReport =
+  | { outcome: 'busy' | 'not-due' | 'gone' }
+  | { outcome: 'attempted'; status: OutboundStatus; delivered: number; deferred: number; failed: number };
+
+/** Domains delivered to at once within one message. */
+const DOMAINS_IN_PARALLEL = 8;
+const PENDING = new Set(['queued', 'deferred', 'sending']);
+
+async function mapLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
+
+function groupByDomain(recipients: OutboundRecipientRow[], oneGroup: boolean): [string, OutboundRecipientRow[]][] {
+  if (oneGroup) return [['relay', recipients]];
+  const groups = new Map<string, OutboundRecipientRow[]>();
+  for (const r of recipients) groups.set(r.domain, [...(groups.get(r.domain) ?? []), r]);
+  return [...groups];
+}
+
+/** Splits one try's results into plain outcomes and bounces, applying the retry schedule. */
+function judge(results: TryResult[], now: Date): { outcomes: RecipientOutcome[]; bounces: Bounce[] } {
+  const outcomes: RecipientOutcome[] = [];
+  const bounces: Bounce[] = [];
+  for (const r of results) {
+    const bounce = (status: string, reason: string, reply: string | null) =>
+      bounces.push({ recipientId: r.recipient.id, address: r.recipient.address, status, reason, reply, remoteMta: r.remoteMta });
+    const fromServer = r.status === null; // else the failure came from DNS, not from a reply
+    if (r.outcome === 'delivered') {
+      outcomes.push({ id: r.recipient.id, status: 'delivered', reply: r.reply, nextAttemptAt: null });
+    } else if (r.outcome === 'failed') {
+      bounce(r.status ?? statusFromReply(r.reply, '5.0.0'), r.reason ?? 'The receiving server refused the message.', fromServer ? r.reply : null);
+    } else {
+      const next = nextAttemptAt(now, r.recipient.attempts + 1, r.recipient.expires_at);
+      if (next) outcomes.push({ id: r.recipient.id, status: 'deferred', reply: r.reply, nextAttemptAt: next });
+      else bounce('4.4.7', `Delivery was tried for five days without success. The last try said: ${r.reply}`, fromServer ? r.reply : null);
+    }
+  }
+  return { outcomes, bounces };
+}
+
+export function createDeliverer(deps: DelivererDeps) {
+  const { db, clock, log } = deps;
+  // Messages this process is delivering right now. The database only knows "claimed by this
+  // worker", which is also true of an attempt here that threw and may be taken over.
+  const inFlight = new Set<string>();
+
+  /** The message's status once this attempt's outcomes are in. */
+  function conclude(recipients: OutboundRecipientRow[], outcomes: RecipientOutcome[], bounces: Bounce[], now: Date): AttemptConclusion {
+    const after = new Map<string, { status: string; next: Date | null }>(recipients.map((r) => [r.id, { status: r.status, next: r.next_attempt_at }]));
+    for (const o of outcomes) after.set(o.id, { status: o.status, next: o.nextAttemptAt });
+    for (const b of bounces) after.set(b.recipientId, { status: 'failed', next: null });
+    const states = [...after.values()];
+    const pending = states.filter((s) => PENDING.has(s.status));
+    if (pending.length) {
+      const next = new Date(Math.min(...pending.map((s) => s.next?.getTime() ?? now.getTime())));
+      return { status: 'queued', next_attempt_at: next, finished_at: null, purge_after: null, dropSealed: false };
+    }
+    const delivered = states.filter((s) => s.status === 'delivered').length;
+    const failed = states.filter((s) => s.status === 'failed').length;
+    // Every recipient is final: the sealed copy goes, unless a dead letter may still be retried from it.
+    const keep = failed > 0 && deps.config.retentionHours > 0;
+    return {
+      status: failed === 0 ? 'delivered' : delivered === 0 ? 'bounced' : 'partially-failed',
+      next_attempt_at: null,
+      finished_at: now,
+      purge_after: keep ? new Date(now.getTime() + deps.config.retentionHours * 3600_000) : null,
+      dropSealed: !keep,
+    };
+  }
+
+  async function attempt(id: string): Promise<DeliveryReport> {
+    const now = clock.now();
+    const claimed = await claimOutbound(db, id, now, deps.workerId);
+    if (!claimed) {
+      const current = await findOutbound(db, id);
+      if (current?.status === 'sending') return { outcome: 'busy' }; // another live worker has it
+      if (current?.next_attempt_at && (current.status === 'scheduled' || current.status === 'queued')) {
+        // Woken early (clock skew, a duplicate job): sleep again until it is due.
+        await deps.queue.enqueueDelivery(id, Math.max(0, (current.next_attempt_at.getTime() - now.getTime()) / 1000));
+        return { outcome: 'not-due' };
+      }
+      return { outcome: 'gone' };
+    }
+    const { message, recipients } = claimed;
+    const due = recipients.filter((r) => r.status === 'sending');
+    const mime = message.sealed_mime ? openBytesAtRest(message.sealed_mime, OUTBOUND_SEAL_PURPOSE) : null;
+
+    // Each domain's delivered and deferred outcomes are committed as soon as its transaction ends,
+    // so a crash later in the attempt can't send to a recipient whose 250 is already in. The last
+    // domain's go with the final statement; failures wait for the bounce, committed with it.
+    const outcomes: RecipientOutcome[] = [];
+    const unrecorded: RecipientOutcome[] = [];
+    const bounces: Bounce[] = [];
+    const groups = mime ? groupByDomain(due, deps.pools.usesRelay) : [];
+    let running = groups.length;
+    const record = async (results: TryResult[]) => {
+      const judged = judge(results, clock.now());
+      outcomes.push(...judged.outcomes);
+      bounces.push(...judged.bounces);
+      if (--running > 0) await recordRecipientOutcomes(db, judged.outcomes, clock.now());
+      else unrecorded.push(...judged.outcomes);
+    };
+    if (mime) {
+      const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port };
+      await mapLimited(groups, DOMAINS_IN_PARALLEL, async ([domain, group]) => record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)));
+    } else {
+      // Only possible if the copy was purged while a recipient was still due; nothing left to send.
+      const reason = 'The message content was deleted before delivery.';
+      bounces.push(...due.map((r) => ({ recipientId: r.id, address: r.address, status: '5.3.0', reason, reply: null, remoteMta: null })));
+    }
+
+    const after = clock.now();
+    const conclusion = conclude(recipients, outcomes, bounces, after);
+    if (bounces.length) {
+      const report = await prepareBounce(db, message, mime ? headerBlock(mime) : Buffer.alloc(0), bounces, {
+        reportingMta: deps.config.reportingMta,
+        mailDomain: deps.config.mailDomain,
+        now: after,
+      });
+      const failed: RecipientOutcome[] = bounces.map((b) => ({ id: b.recipientId, status: 'failed', reply: b.reply ?? `${b.status} ${b.reason}`, nextAttemptAt: null }));
+      await db.transaction().execute(async (trx) => {
+        await finishAttempt(trx, id, conclusion, [...unrecorded, ...failed], after);
+        await storeBounce(trx, message, report, after);
+      });
+    } else {
+      await finishAttempt(db, id, conclusion, unrecorded, after);
+    }
+    if (conclusion.next_attempt_at) await deps.queue.enqueueDelivery(id, Math.max(0, (conclusion.next_attempt_at.getTime() - after.getTime()) / 1000));
+
+    const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+    const report = { status: conclusion.status, delivered: count('delivered'), deferred: count('deferred'), failed: bounces.length };
+    log.info({ outboundId: id, ...report }, 'outbound attempt');
+    return { outcome: 'attempted', ...report };
+  }
+
+  return {
+    /** One attempt for a message, if it is due and no other worker has it. */
+    async deliver(id: string): Promise<DeliveryReport> {
+      if (inFlight.has(id)) return { outcome: 'busy' };
+      inFlight.add(id);
+      try {
+        return await attempt(id);
+      } finally {
+        inFlight.delete(id);
+      }
+    },
+
+    /**
+     * Re-queues messages whose job was lost or whose worker died (see findStrandedOutbound). Runs
+     * when a worker starts and every minute; `graceMs` keeps it from doubling jobs that are merely
+     * waiting their turn in a busy queue.
+     */
+    async sweep(graceMs = 60_000): Promise<number> {
+      const stranded = (await findStrandedOutbound(db, clock.now(), graceMs, 500)).filter((r) => !inFlight.has(r.id));
+      for (const row of stranded) await deps.queue.enqueueDelivery(row.id, 0);
+      if (stranded.length) log.info({ count: stranded.length }, 'outbound messages re-queued');
+      return stranded.length;
+    },
+  };
+}
+
+export type Deliverer = ReturnType<typeof createDeliverer>;

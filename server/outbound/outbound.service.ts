@@ -1,0 +1,138 @@
+import type { Db } from '../../db/client';
+import {
+  type SqlExecutor,
+  cancelScheduled,
+  findOutbound,
+  insertOutbound,
+  listOutboundOfUser,
+  listRecipients,
+  lockSenderLimits,
+  sqlExecutor,
+} from '../../db/repositories/outbound.repository';
+import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../../db/schema';
+import type { Account } from '../auth/account.service';
+import type { Clock } from '../clock';
+import { sealBytesAtRest } from '../domains/dkim';
+import { env } from '../env';
+import { AppError } from '../errors';
+import { type OutgoingMessage, composeMime, dkimSign, parseMailbox } from './compose';
+import { expiryFrom } from './retry-schedule';
+import { assertWithinLimits } from './send-limits';
+import { resolveSendingIdentity } from './sending-identity';
+
+/** Purpose of the server key that seals queued messages (see sealBytesAtRest). */
+export const OUTBOUND_SEAL_PURPOSE = 'outbound-mime';
+export const MAX_RECIPIENTS = 100;
+const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
+
+/** Wakes a worker for a message. The worker's pg-boss queue in production. */
+export interface OutboundQueue {
+  /** `tx` puts the job in the caller's transaction, so the row and its job commit together. */
+  enqueueDelivery(outboundId: string, delaySeconds: number, tx?: SqlExecutor): Promise<void>;
+}
+
+export interface OutboundRecipient {
+  address: string;
+  status: RecipientStatus;
+  attempts: number;
+  lastReply: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface Outbound {
+  id: string;
+  from: string;
+  status: OutboundStatus;
+  sendAt: string;
+  createdAt: string;
+  finishedAt: string | null;
+  nextAttemptAt: string | null;
+  attempts: number;
+  size: number;
+  /** Undo send / cancel a scheduled send: possible until delivery starts. */
+  cancellable: boolean;
+  recipients: OutboundRecipient[];
+}
+
+export function rowToOutbound(row: OutboundMessageRow, recipients: OutboundRecipientRow[]): Outbound {
+  return {
+    id: row.id,
+    from: row.envelope_from,
+    status: row.status,
+    sendAt: row.send_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    attempts: row.attempts,
+    size: row.size,
+    cancellable: row.status === 'scheduled',
+    recipients: recipients
+      .filter((r) => r.outbound_id === row.id)
+      .map((r) => ({ address: r.address, status: r.status, attempts: r.attempts, lastReply: r.last_reply, nextAttemptAt: r.next_attempt_at?.toISOString() ?? null })),
+  };
+}
+
+export type SendInput = OutgoingMessage & { sendAt?: Date };
+
+/**
+ * Composes, DKIM-signs and seals a message for external recipients, then queues it for the
+ * worker. It waits in 'scheduled' until `sendAt` (default: now + UNDO_SEND_SECONDS, the undo
+ * window); until then it can be cancelled.
+ */
+export async function queueExternalMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: SendInput): Promise<Outbound> {
+  const recipients = new Map<string, { address: string; domain: string }>();
+  for (const entry of [...input.to, ...input.cc, ...input.bcc]) {
+    const box = parseMailbox(entry);
+    recipients.set(box.address.toLowerCase(), { address: box.address, domain: box.domain });
+  }
+  if (recipients.size === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
+  if (recipients.size > MAX_RECIPIENTS) throw new AppError('BAD_INPUT', `A message can have at most ${MAX_RECIPIENTS} recipients.`);
+
+  const identity = await resolveSendingIdentity(db, sender, input.from);
+  const now = clock.now();
+  const sendAt = input.sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
+  if (sendAt.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
+  const effectiveSendAt = sendAt.getTime() < now.getTime() ? now : sendAt;
+
+  const signed = await dkimSign(await composeMime(input, identity, effectiveSendAt), identity);
+  if (signed.length > env().MAX_MESSAGE_BYTES) {
+    throw new AppError('BAD_INPUT', `The message is ${Math.ceil(signed.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`);
+  }
+  const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
+
+  const { message, recipients: recipientRows } = await db.transaction().execute(async (trx) => {
+    await lockSenderLimits(trx, sender.id);
+    await assertWithinLimits(trx, sender.id, recipients.size, now);
+    const inserted = await insertOutbound(trx, {
+      user_id: sender.id,
+      envelope_from: identity.address,
+      sealed_mime: sealed,
+      size: signed.length,
+      send_at: effectiveSendAt,
+      created_at: now,
+      recipients: [...recipients.values()],
+      expires_at: expiryFrom(effectiveSendAt),
+    });
+    await queue.enqueueDelivery(inserted.message.id, (effectiveSendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
+    return inserted;
+  });
+  return rowToOutbound(message, recipientRows);
+}
+
+/** Undo send, or cancel a scheduled send. Idempotent for a message already cancelled. */
+export async function cancelOutbound(db: Db, clock: Clock, sender: Account, id: string): Promise<Outbound> {
+  const cancelled = await cancelScheduled(db, sender.id, id, clock.now());
+  const row = cancelled ?? (await findOutbound(db, id));
+  if (!row || row.user_id !== sender.id) throw new AppError('NOT_FOUND', 'That message does not exist.');
+  if (row.status !== 'cancelled') {
+    const done = row.status === 'delivered' || row.status === 'partially-failed' || row.status === 'bounced';
+    throw new AppError('INVALID_STATE', `This message has already ${done ? 'been sent' : 'started going out'}, so it can't be cancelled.`, { status: row.status });
+  }
+  return rowToOutbound(row, await listRecipients(db, [row.id]));
+}
+
+export async function listOutbound(db: Db, sender: Account, opts: { limit: number; before?: Date }): Promise<Outbound[]> {
+  const rows = await listOutboundOfUser(db, sender.id, opts.limit, opts.before);
+  const recipients = await listRecipients(db, rows.map((r) => r.id));
+  return rows.map((row) => rowToOutbound(row, recipients));
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../../db/client';
+import { recentSends, sendingUsage } from '../../db/repositories/outbound.repository';
+import { findSendLimits, upsertSendLimits } from '../../db/repositories/send-limit.repository';
+import { findUserByUsername } from '../../db/repositories/user.repository';
+import type { Account } from '../auth/account.service';
+import type { Clock } from '../clock';
+import { env } from '../env';
+import { AppError } from '../errors';
+
+/**
+ * Per-user sending limits, counted in recipients: a message to three people counts as three
+ * messages, the way a receiving provider counts them. Cancelled sends don't count.
+ */
+export interface SendLimits {
+  perHour: number;
+  perDay: number;
+  /** Whether an admin set them for this user, rather than the server defaults. */
+  custom: boolean;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export async function effectiveLimits(db: Db, userId: string): Promise<SendLimits> {
+  const row = await findSendLimits(db, userId);
+  return {
+    perHour: row?.per_hour ?? env().SEND_LIMIT_PER_HOUR,
+    perDay: row?.per_day ?? env().SEND_LIMIT_PER_DAY,
+    custom: row !== undefined,
+  };
+}
+
+/** HH:MM UTC: the server doesn't know the user's time zone; the ISO time goes in the details. */
+const clockTime = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
+
+/**
+ * Throws SEND_LIMIT_REACHED when `count` more recipients would go over either limit. Run it in
+ * the transaction that inserts the message, after lockSenderLimits, so two sends can't both pass.
+ */
+export async function assertWithinLimits(db: Db, userId: string, count: number, now: Date): Promise<void> {
+  const used = await sendingUsage(db, userId, new Date(now.getTime() - HOUR_MS), new Date(now.getTime() - DAY_MS));
+  const windows = [
+    { limit: used.perDay ?? env().SEND_LIMIT_PER_DAY, span: DAY_MS, unit: 'day', used: used.day },
+    { limit: used.perHour ?? env().SEND_LIMIT_PER_HOUR, span: HOUR_MS, unit: 'hour', used: used.hour },
+  ];
+  for (const { limit, span, unit, used: inWindow } of windows) {
+    if (inWindow + count <= limit) continue;
+    if (count > limit) {
+      throw new AppError('SEND_LIMIT_REACHED', `Your limit is ${limit} recipients per ${unit}; this message has ${count}.`, { limit, unit });
+    }
+    // The earliest time enough of the oldest sends have left the window (only read when refusing).
+    let freed = 0;
+    let retryAt = now;
+    for (const send of await recentSends(db, userId, new Date(now.getTime() - span))) {
+      freed += send.recipient_count;
+      retryAt = new Date(send.created_at.getTime() + span);
+      if (inWindow - freed + count <= limit) break;
+    }
+    throw new AppError('SEND_LIMIT_REACHED', `You've reached your limit of ${limit} messages per ${unit}. Try again at ${clockTime(retryAt)}.`, {
+      limit,
+      unit,
+      retryAt: retryAt.toISOString(),
+    });
+  }
+}
+
+export async function ownLimits(db: Db, clock: Clock, actor: Account): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {
+  const now = clock.now().getTime();
+  const used = await sendingUsage(db, actor.id, new Date(now - HOUR_MS), new Date(now - DAY_MS));
+  return { ...(await effectiveLimits(db, actor.id)), usedLastHour: used.hour, usedLastDay: used.day };
+}
+
+/** Admin: override a user's limits; null for either keeps the server default. */
+export async function setSendLimits(
+  db: Db,
+  clock: Clock,
+  actor: Account,
+  input: { username: string; perHour: number | null; perDay: number | null },
+): Promise<SendLimits & { username: string }> {
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can change sending limits.');
+  const user = await findUserByUsername(db, input.username);
+  if (!user) throw new AppError('NOT_FOUND', `There is no user ${input.username}.`);
+  await upsertSendLimits(db, user.id, { per_hour: input.perHour, per_day: input.perDay }, clock.now());
+  return { username: user.username, ...(await effectiveLimits(db, user.id)) };
+}

@@ -1,0 +1,101 @@
+import { type KeyObject, createPrivateKey } from 'node:crypto';
+import type { Db } from '../../db/client';
+import { findAddress } from '../../db/repositories/address.repository';
+import { findDomainById } from '../../db/repositories/domain.repository';
+import { findInstanceDkimKey, insertInstanceDkimKey } from '../../db/repositories/instance-dkim.repository';
+import type { InstanceDkimKeyRow } from '../../db/schema';
+import type { Account } from '../auth/account.service';
+import { DKIM_PURPOSE } from '../domains/domain.service';
+import { generateDkimKey, openAtRest, sealAtRest } from '../domains/dkim';
+import { env } from '../env';
+import { AppError } from '../errors';
+
+/** The address a message goes out from and the DKIM key that signs for its domain. */
+export interface SendingIdentity {
+  address: string;
+  domain: string;
+  selector: string;
+  privateKey: KeyObject;
+}
+
+// Parsing a PEM key costs twice as much as the RSA signature itself, so parsed keys are kept,
+// keyed by the GCM tag of their sealed form (unique per sealing, so a new key is a new entry).
+const parsedKeys = new Map<string, KeyObject>();
+const MAX_PARSED_KEYS = 1000;
+
+function unsealedKey(sealed: Uint8Array): KeyObject {
+  const id = Buffer.from(sealed.subarray(sealed.length - 16)).toString('base64');
+  let key = parsedKeys.get(id);
+  if (!key) {
+    key = createPrivateKey(openAtRest(sealed, DKIM_PURPOSE));
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value!);
+    parsedKeys.set(id, key);
+  }
+  return key;
+}
+
+/**
+ * The instance's own MAIL_DOMAIN has no domains row, so its DKIM key lives in instance_dkim_keys:
+ * RSA-2048, selector 'sealpost', sealed like a domain's key, made on first use. An admin publishes
+ * it as TXT sealpost._domainkey.<MAIL_DOMAIN> (see instanceDkimRecord).
+ */
+export const INSTANCE_DKIM_SELECTOR = 'sealpost';
+
+// Read on every send from <username>@MAIL_DOMAIN, and it never changes once made: kept per process.
+const instanceKeys = new Map<string, Promise<InstanceDkimKeyRow>>();
+
+async function loadInstanceKey(db: Db, domain: string): Promise<InstanceDkimKeyRow> {
+  const existing = await findInstanceDkimKey(db, domain);
+  if (existing) return existing;
+  const key = await generateDkimKey();
+  return insertInstanceDkimKey(db, {
+    domain,
+    selector: INSTANCE_DKIM_SELECTOR,
+    public_key: key.publicKey,
+    private_key: sealAtRest(key.privateKeyPem, DKIM_PURPOSE),
+  });
+}
+
+function instanceKey(db: Db, domain: string): Promise<InstanceDkimKeyRow> {
+  let key = instanceKeys.get(domain);
+  if (!key) {
+    key = loadInstanceKey(db, domain);
+    key.catch(() => instanceKeys.delete(domain));
+    instanceKeys.set(domain, key);
+  }
+  return key;
+}
+
+/** The DNS record that makes the instance's signatures verifiable. */
+export async function instanceDkimRecord(db: Db): Promise<{ host: string; type: 'TXT'; value: string }> {
+  const domain = env().MAIL_DOMAIN;
+  const key = await instanceKey(db, domain);
+  return { host: `${key.selector}._domainkey.${domain}`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${key.public_key}` };
+}
+
+/**
+ * Checks that `from` is one of the sender's sending addresses and picks its key. Sending
+ * addresses: <username>@MAIL_DOMAIN, and rows of kind 'address' on MAIL_DOMAIN or on a verified
+ * domain. Aliases only receive.
+ */
+export async function resolveSendingIdentity(db: Db, sender: Account, from: string): Promise<SendingIdentity> {
+  const address = from.trim().toLowerCase();
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  const mailDomain = env().MAIL_DOMAIN;
+  const refuse = (why: string) => new AppError('FORBIDDEN', `You can't send from ${address}: ${why}`);
+
+  if (address !== sender.address.toLowerCase()) {
+    const row = await findAddress(db, address);
+    if (!row || row.user_id !== sender.id) throw refuse("it isn't one of your addresses.");
+    if (row.kind !== 'address') throw refuse("it's an alias, and aliases only receive mail.");
+    if (row.domain_id) {
+      const domainRow = await findDomainById(db, row.domain_id);
+      if (!domainRow) throw refuse("it isn't one of your addresses.");
+      if (domainRow.status !== 'verified') throw refuse(`the domain ${domainRow.name} isn't verified yet.`);
+      return { address, domain: domainRow.name, selector: domainRow.dkim_selector, privateKey: unsealedKey(domainRow.dkim_private_key) };
+    }
+    if (domain !== mailDomain) throw refuse(`the domain ${domain} isn't verified yet.`);
+  }
+  const key = await instanceKey(db, mailDomain);
+  return { address, domain: mailDomain, selector: key.selector, privateKey: unsealedKey(key.private_key) };
+}
