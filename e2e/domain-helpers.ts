@@ -54,3 +54,21 @@ export async function insertAlias(options: { username: string; domainId: string;
     await client.end();
   }
 }
+
+/**
+ * A domain that is already verified, written straight to the database: for tests of what a verified
+ * domain allows (addresses, aliases), not of verification itself (domains.spec.ts covers that).
+ */
+export async function insertVerifiedDomain(options: { username: string; domain: string }): Promise<void> {
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  await client.connect();
+  try {
+    await client.query(
+      `insert into domains (name, owner_id, verify_token, dkim_selector, dkim_public_key, dkim_private_key, status, verified_at)
+       select $2, id, 'token', 'sealpost', 'unused', '\\x00', 'verified', now() from users where username = $1`,
+      [options.username, options.domain],
+    );
+  } finally {
+    await client.end();
+  }
+}

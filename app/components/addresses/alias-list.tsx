@@ -1,5 +1,5 @@
 'use client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
 import { Alert, Button, Spinner, TextField } from '../ui';
 import { DomainSelect } from './domain-select';
@@ -62,11 +62,11 @@ export function AliasList() {
               </p>
             </div>
             <div className="flex items-center gap-3">
-              <label className="flex items-center gap-1.5">
-                <input type="checkbox" checked={a.enabled} onChange={(e) => run(() => client.addresses.updateAlias.mutate({ id: a.id!, enabled: e.target.checked }))} />
-                <span>Enabled</span>
-                <span className="sr-only"> {a.address}</span>
-              </label>
+              <EnabledToggle
+                address={a.address}
+                enabled={a.enabled}
+                onChange={(enabled) => run(() => client.addresses.updateAlias.mutate({ id: a.id!, enabled }))}
+              />
               <Button variant="secondary" aria-label={`Delete ${a.address}`} onClick={() => run(() => client.addresses.removeAlias.mutate({ id: a.id! }))}>
                 Delete
               </Button>
@@ -93,5 +93,26 @@ export function AliasList() {
         </form>
       ) : null}
     </section>
+  );
+}
+
+/** Shows the new state at once; the list's refresh confirms it, a failure puts it back. */
+function EnabledToggle({ address, enabled, onChange }: { address: string; enabled: boolean; onChange: (enabled: boolean) => Promise<boolean> }) {
+  const [shown, setShown] = useState(enabled);
+  useEffect(() => setShown(enabled), [enabled]);
+  return (
+    <label className="flex items-center gap-1.5">
+      <input
+        type="checkbox"
+        checked={shown}
+        onChange={async (e) => {
+          const next = e.target.checked;
+          setShown(next);
+          if (!(await onChange(next))) setShown(!next);
+        }}
+      />
+      <span>Enabled</span>
+      <span className="sr-only"> {address}</span>
+    </label>
   );
 }
