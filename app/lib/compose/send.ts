@@ -2,6 +2,8 @@ import { toBase64 } from '@/crypto/encoding';
 import { type ComposeState, summaryOf, toOutgoingMail } from './compose-model';
 import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, newMessageId } from './mime-builder';
 import { type RecipientKind, type RecipientSplit, allRecipients, splitRecipients } from './recipients';
+import type { inferRouterInputs } from '@trpc/server';
+import type { AppRouter } from '@/server/api/root';
 
 /**
  * Sending, as a plain module with its transports injected. Every recipient is looked up first
@@ -13,19 +15,8 @@ import { type RecipientKind, type RecipientSplit, allRecipients, splitRecipients
  * window has passed: until then nothing has reached another mailbox, and Undo needs only to cancel
  * the queued external parts.
  */
-export interface OutboundSendInput {
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  text: string;
-  html?: string;
-  attachments?: { filename: string; contentType: string; content: string }[];
-  inReplyTo?: string;
-  references?: string[];
-  sendAt?: string;
-}
+/** Exactly what `outbound.send` takes: derived from the router, so the two can't drift apart. */
+export type OutboundSendInput = inferRouterInputs<AppRouter>['outbound']['send'];
 
 export interface PrebuiltSendInput {
   from: string;

@@ -1,34 +1,18 @@
 /**
  * What the Domains settings page shows and when it asks again, without the DOM: labels for
  * statuses, how hosts read, what a deletion breaks, and how often to poll while a check runs.
- * The shapes below are the parts of `domains.get`'s output this module needs.
+ * The shapes below come from `domains.get`'s output, so client and server can't drift apart.
  */
-export type DomainStatus = 'pending' | 'verified' | 'failed';
-export type RecordStatus = 'ok' | 'missing' | 'mismatch' | 'pending';
-export type RecordKind = 'ownership' | 'mx' | 'spf' | 'dkim' | 'dmarc';
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@/server/api/root';
+
+type DomainOutput = inferRouterOutputs<AppRouter>['domains']['get'];
+export type DomainStatus = DomainOutput['status'];
+export type RecordView = DomainOutput['records'][number];
+export type RecordStatus = RecordView['status'];
+export type RecordKind = RecordView['kind'];
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger';
-
-export interface RecordView {
-  kind: RecordKind;
-  type: 'TXT' | 'MX';
-  host: string;
-  fqdn: string;
-  value: string;
-  priority: number | null;
-  status: RecordStatus;
-  found: string | null;
-  checkedAt: string | null;
-}
-
-export interface DomainView {
-  id: string;
-  name: string;
-  unicodeName: string;
-  status: DomainStatus;
-  lastCheckedAt: string | null;
-  drift: boolean;
-  records: RecordView[];
-}
+export type DomainView = Pick<DomainOutput, 'id' | 'name' | 'unicodeName' | 'status' | 'lastCheckedAt' | 'drift' | 'records'>;
 
 export interface StatusView {
   label: string;
