@@ -34,7 +34,8 @@ export function makeMessage(bytes: number, index: number, to: string): Buffer {
   return Buffer.from(head + body).subarray(0, Math.max(bytes, head.length + line.length));
 }
 
-function percentile(sorted: number[], p: number): number {
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

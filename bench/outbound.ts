@@ -19,6 +19,8 @@ import { startSmtpSink } from '../server/outbound/testing/smtp-sink';
 import { createTestUser } from '../server/testing/factories';
 import { type LoopbackZone, startLoopbackDns } from '../server/testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
+import { stopChild } from './children';
+import { percentile } from './load';
 
 /**
  * Outbound throughput, end to end: queue (compose, DKIM-sign, seal, commit row + pg-boss job),
@@ -65,14 +67,6 @@ function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   });
 }
 
-const stopChild = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
   console.log(`bench:outbound  ${messages} messages from ${senders} senders, ${concurrency} queued at once, worker concurrency ${workerConcurrency}, ${values['no-tls'] ? 'no TLS' : 'STARTTLS'}, ${os.cpus().length} cores`);

@@ -13,6 +13,7 @@ import { startLoopbackDns } from '../server/testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
 import { type LoadResult, runLoad } from './load';
 import { freePort } from '../test/ports';
+import { stopChild } from './children';
 
 /**
  * Inbound SMTP throughput: the real sidecar (`smtp/main.ts`: mailauth against a DNS server on
@@ -70,13 +71,6 @@ function startChild(args: string[], env: Record<string, string>, ready: string):
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 interface CpuShare {
   server: number;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { domainToUnicode } from 'node:url';
 import type { Db } from '../../db/client';
 import {
   countAddressesOnDomain,
@@ -77,7 +78,7 @@ export function rowToDomain(row: DomainRow, records: DomainRecordRow[]): Domain 
   return {
     id: row.id,
     name: row.name,
-    unicodeName: normalizeDomainName(row.name).ok ? (normalizeDomainName(row.name) as { unicode: string }).unicode : row.name,
+    unicodeName: domainToUnicode(row.name) || row.name,
     ownerId: row.owner_id,
     status: row.status,
     catchAll: row.catch_all,
