@@ -10,4 +10,4 @@ export { encryptBytesSharingKey } from './shared-session';
 export { toBase64, fromBase64, utf8, fromUtf8, randomBytes } from './encoding';
 export { normalizePhrase, phraseToEntropy } from './recovery';
 export { checkEncryptedTo, checkRecipientKey, armorBinaryKey, type EncryptedToResult } from './pkesk';
-export { armorMessage, publicKeyOf } from './armor';
+export { armorMessage, dearmorMessage, publicKeyOf } from './armor';

@@ -18,7 +18,9 @@ import { AppError } from '../errors';
 import { type OutgoingMessage, composeMime, dkimSign, parseMailbox } from './compose';
 import { expiryFrom } from './retry-schedule';
 import { assertWithinLimits } from './send-limits';
-import { resolveSendingIdentity } from './sending-identity';
+import { checkPgpMime, toCrlf } from './pgp-mime';
+import { type SendingIdentity, resolveSendingIdentity } from './sending-identity';
+import type { RecipientKey } from '../compose/recipient-keys';
 
 /** Purpose of the server key that seals queued messages (see sealBytesAtRest). */
 export const OUTBOUND_SEAL_PURPOSE = 'outbound-mime';
@@ -74,46 +76,109 @@ export function rowToOutbound(row: OutboundMessageRow, recipients: OutboundRecip
 
 export type SendInput = OutgoingMessage & { sendAt?: Date };
 
+/** Envelope recipients, deduplicated by address; the count is bounded like a message's. */
+function envelopeRecipients(entries: string[]): { address: string; domain: string }[] {
+  const recipients = new Map<string, { address: string; domain: string }>();
+  for (const entry of entries) {
+    const box = parseMailbox(entry);
+    recipients.set(box.address.toLowerCase(), { address: box.address, domain: box.domain });
+  }
+  if (recipients.size === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
+  if (recipients.size > MAX_RECIPIENTS) throw new AppError('BAD_INPUT', `A message can have at most ${MAX_RECIPIENTS} recipients.`);
+  return [...recipients.values()];
+}
+
+/** When a message goes: `sendAt`, or after the undo window; never in the past, at most a year ahead. */
+function sendTime(now: Date, sendAt: Date | undefined): Date {
+  const at = sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
+  if (at.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
+  return at.getTime() < now.getTime() ? now : at;
+}
+
 /**
  * Composes, DKIM-signs and seals a message for external recipients, then queues it for the
  * worker. It waits in 'scheduled' until `sendAt` (default: now + UNDO_SEND_SECONDS, the undo
  * window); until then it can be cancelled.
  */
 export async function queueExternalMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: SendInput): Promise<Outbound> {
-  const recipients = new Map<string, { address: string; domain: string }>();
-  for (const entry of [...input.to, ...input.cc, ...input.bcc]) {
-    const box = parseMailbox(entry);
-    recipients.set(box.address.toLowerCase(), { address: box.address, domain: box.domain });
-  }
-  if (recipients.size === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
-  if (recipients.size > MAX_RECIPIENTS) throw new AppError('BAD_INPUT', `A message can have at most ${MAX_RECIPIENTS} recipients.`);
-
+  const recipients = envelopeRecipients([...input.to, ...input.cc, ...input.bcc]);
   const identity = await resolveSendingIdentity(db, sender, input.from);
   const now = clock.now();
-  const sendAt = input.sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
-  if (sendAt.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
-  const effectiveSendAt = sendAt.getTime() < now.getTime() ? now : sendAt;
-
+  const effectiveSendAt = sendTime(now, input.sendAt);
   const signed = await dkimSign(await composeMime(input, identity, effectiveSendAt), identity);
-  if (signed.length > env().MAX_MESSAGE_BYTES) {
-    throw new AppError('BAD_INPUT', `The message is ${Math.ceil(signed.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`);
-  }
-  const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
+  return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
+}
 
+export interface PrebuiltInput {
+  from: string;
+  /** Envelope recipients: every one must have an OpenPGP key the message is encrypted to. */
+  recipients: string[];
+  /** The finished PGP/MIME message the browser built and encrypted. */
+  mime: Uint8Array;
+  sendAt?: Date;
+}
+
+/**
+ * Queues a PGP/MIME message the browser encrypted to external recipients' keys. The server only
+ * checks it (see checkPgpMime: From is the sender's, no Bcc header, and its one encrypted part is
+ * encrypted to the key of every envelope recipient, the key `keys` hands out for them), then
+ * DKIM-signs, seals and queues it like any other.
+ */
+export async function queuePrebuiltMessage(
+  db: Db,
+  queue: OutboundQueue,
+  clock: Clock,
+  sender: Account,
+  input: PrebuiltInput,
+  keys: (addresses: string[]) => Promise<RecipientKey[]>,
+): Promise<Outbound> {
+  const recipients = envelopeRecipients(input.recipients);
+  const identity = await resolveSendingIdentity(db, sender, input.from);
+  const now = clock.now();
+  const effectiveSendAt = sendTime(now, input.sendAt);
+  const mime = checkMessageSize(toCrlf(input.mime));
+  const found = new Map((await keys(recipients.map((r) => r.address))).map((k) => [k.address.toLowerCase(), k]));
+  const recipientKeys = recipients.map(({ address }) => {
+    const key = found.get(address.toLowerCase());
+    if (key?.kind === 'external-pgp') return { address, publicKey: key.publicKey };
+    const why = key?.kind === 'internal' ? 'is on this server, so their copy is filed in their mailbox instead' : 'has no OpenPGP key that the server can find now';
+    throw new AppError('BAD_INPUT', `${address} ${why}. Send the message again.`, { address });
+  });
+  await checkPgpMime(mime, identity.address, recipientKeys);
+  const signed = await dkimSign(mime, identity);
+  return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
+}
+
+function checkMessageSize(message: Buffer): Buffer {
+  if (message.length > env().MAX_MESSAGE_BYTES) {
+    throw new AppError('BAD_INPUT', `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`);
+  }
+  return message;
+}
+
+/** Seals a signed message and commits it, its recipients and its delivery job in one transaction. */
+async function queueSigned(
+  db: Db,
+  queue: OutboundQueue,
+  sender: Account,
+  { identity, signed, recipients, now, sendAt }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
+): Promise<Outbound> {
+  checkMessageSize(signed);
+  const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
   const { message, recipients: recipientRows } = await db.transaction().execute(async (trx) => {
     await lockSenderLimits(trx, sender.id);
-    await assertWithinLimits(trx, sender.id, recipients.size, now);
+    await assertWithinLimits(trx, sender.id, recipients.length, now);
     const inserted = await insertOutbound(trx, {
       user_id: sender.id,
       envelope_from: identity.address,
       sealed_mime: sealed,
       size: signed.length,
-      send_at: effectiveSendAt,
+      send_at: sendAt,
       created_at: now,
-      recipients: [...recipients.values()],
-      expires_at: expiryFrom(effectiveSendAt),
+      recipients,
+      expires_at: expiryFrom(sendAt),
     });
-    await queue.enqueueDelivery(inserted.message.id, (effectiveSendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
+    await queue.enqueueDelivery(inserted.message.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
     return inserted;
   });
   return rowToOutbound(message, recipientRows);

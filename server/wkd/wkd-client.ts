@@ -3,6 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { armorBinaryKey, checkRecipientKey } from '../../crypto';
+import { type DnsResolver, createDnsResolver } from '../mail/dns';
+import { env } from '../env';
 import { wkdHash } from './wkd.service';
 
 /**
@@ -25,6 +27,8 @@ export interface WkdClientOptions {
   baseUrl?: string;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Resolves the directory's host (A and AAAA); DNS_SERVERS in production. Default: the system's. */
+  resolve?: DnsResolver;
 }
 
 export const WKD_TIMEOUT_MS = 3000;
@@ -47,6 +51,7 @@ export async function lookupWkd(address: string, options: WkdClientOptions = {})
       timeoutMs: options.timeoutMs ?? WKD_TIMEOUT_MS,
       maxBytes: options.maxBytes ?? WKD_MAX_BYTES,
       allowPrivate: options.baseUrl !== undefined,
+      resolve: options.resolve,
     });
     if (body.status !== 'ok') {
       if (body.status === 'too-large') invalid = { status: 'invalid', reason: 'the published key is too large' };
@@ -69,7 +74,7 @@ const looksArmored = (data: Uint8Array) => new TextDecoder().decode(data.subarra
 type Fetched = { status: 'ok'; data: Uint8Array } | { status: 'failed' | 'too-large' };
 
 /** GET with a deadline and a size cap; every failure (DNS, TLS, status, time) is a tagged result. */
-function fetchBounded(url: string, opts: { timeoutMs: number; maxBytes: number; allowPrivate: boolean }): Promise<Fetched> {
+function fetchBounded(url: string, opts: { timeoutMs: number; maxBytes: number; allowPrivate: boolean; resolve?: DnsResolver }): Promise<Fetched> {
   const parsed = new URL(url);
   if (!opts.allowPrivate && (parsed.protocol !== 'https:' || (parsed.port && parsed.port !== '443'))) return Promise.resolve({ status: 'failed' });
   const client = parsed.protocol === 'https:' ? https : http;
@@ -84,7 +89,7 @@ function fetchBounded(url: string, opts: { timeoutMs: number; maxBytes: number; 
     };
     const request = client.get(
       parsed,
-      { lookup: opts.allowPrivate ? undefined : publicOnlyLookup, headers: { accept: 'application/octet-stream' }, agent: false },
+      { lookup: opts.allowPrivate ? undefined : publicOnlyLookup(opts.resolve), headers: { accept: 'application/octet-stream' }, agent: false },
       (response) => {
         if (response.statusCode !== 200) return finish({ status: 'failed' });
         const declared = Number(response.headers['content-length'] ?? 0);
@@ -137,17 +142,37 @@ export function isPublicAddress(address: string): boolean {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
-/** dns.lookup that refuses names resolving to loopback, private or link-local addresses (SSRF). */
-function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as dns.LookupAddress[];
-    if (list.length === 0 || list.some((a) => !isPublicAddress(a.address))) {
-      return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }), []);
-    }
-    if (options.all) callback(null, list);
-    else callback(null, list[0]!.address, list[0]!.family);
+/** The addresses a name resolves to: through `resolve` (both families) when given, else dns.lookup. */
+function addressesOf(hostname: string, options: dns.LookupOptions, resolve: DnsResolver | undefined): Promise<dns.LookupAddress[]> {
+  if (!resolve) return dns.promises.lookup(hostname, { ...options, all: true });
+  const family = (type: 'A' | 'AAAA', n: 4 | 6) =>
+    resolve(hostname, type).then(
+      (list) => (list as string[]).map((address) => ({ address, family: n })),
+      () => [] as dns.LookupAddress[],
+    );
+  const only = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+  const wanted = only === 4 ? [family('A', 4)] : only === 6 ? [family('AAAA', 6)] : [family('A', 4), family('AAAA', 6)];
+  return Promise.all(wanted).then((lists) => {
+    const all = lists.flat();
+    if (all.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+    return all;
   });
+}
+
+/** A dns.lookup that refuses names resolving to loopback, private or link-local addresses (SSRF). */
+function publicOnlyLookup(resolve: DnsResolver | undefined) {
+  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
+    addressesOf(hostname, options, resolve).then(
+      (list) => {
+        if (list.length === 0 || list.some((a) => !isPublicAddress(a.address))) {
+          return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }), []);
+        }
+        if (options.all) callback(null, list);
+        else callback(null, list[0]!.address, list[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, []),
+    );
+  };
 }
 
 /**
@@ -170,4 +195,12 @@ export function createCachedWkd(options: WkdClientOptions = {}, now: () => numbe
     });
     return result;
   };
+}
+
+let shared: ((address: string) => Promise<WkdResult>) | undefined;
+
+/** The process's WKD client for compose: one cache, and look-ups through DNS_SERVERS. */
+export function recipientWkd(): (address: string) => Promise<WkdResult> {
+  shared ??= createCachedWkd({ resolve: createDnsResolver(env().DNS_SERVERS) });
+  return shared;
 }

@@ -17,11 +17,8 @@ export type OutgoingToast =
   | { kind: 'undone' }
   | { kind: 'failed'; message: string };
 
-/**
- * The outbound router has no procedure for a finished PGP/MIME message yet; until it does, key
- * holders elsewhere are a send problem the user can waive (send unencrypted). See the report.
- */
-export const PGP_MIME_AVAILABLE = false;
+/** External key holders get PGP/MIME built and encrypted here (outbound.sendPrebuilt). */
+export const PGP_MIME_AVAILABLE = true;
 
 export function useSendDeps(onProgress?: SendDeps['onProgress']): SendDeps {
   const client = useTRPCClient();
@@ -32,9 +29,7 @@ export function useSendDeps(onProgress?: SendDeps['onProgress']): SendDeps {
       encryptToSelf: async (parts) => (await callKeys('encryptToSelf', { parts })).parts,
       encryptArmored: async (data, publicKeys) => (await callKeys('encryptArmored', { data, publicKeys })).armored,
       outboundSend: (input) => client.outbound.send.mutate(input),
-      sendPrebuilt: async () => {
-        throw new Error('This server cannot send OpenPGP-encrypted mail to other servers yet.');
-      },
+      sendPrebuilt: (input) => client.outbound.sendPrebuilt.mutate(input),
       outboundCancel: (id) => client.outbound.cancel.mutate({ id }),
       sendInternal: (input) => client.compose.sendInternal.mutate(input),
       now: () => new Date(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeSettings, deleteDraft, saveDraft, sendInternal } from '../../compose/compose.service';
 import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
 import { recipientKeys } from '../../compose/recipient-keys';
-import { createCachedWkd } from '../../wkd/wkd-client';
+import { recipientWkd } from '../../wkd/wkd-client';
 import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
@@ -23,8 +23,6 @@ const recipientKey = z.discriminatedUnion('kind', [
 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
-const wkd = createCachedWkd();
-
 export const composeRouter = router({
   settings: protectedProcedure
     .output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() }))
@@ -34,7 +32,7 @@ export const composeRouter = router({
   recipientKeys: protectedProcedure
     .input(z.object({ addresses: z.array(address).min(1).max(100) }))
     .output(z.array(recipientKey))
-    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd }, ctx.session.account, input.addresses)),
+    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
 
   /** Files copies the browser encrypted to each recipient here, and the Sent copy, at once. */
   sendInternal: protectedProcedure

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { getOutboundQueue } from '../../jobs/sender';
 import { listDeadLetters, retryDeadLetter } from '../../outbound/dead-letter.service';
-import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueExternalMessage } from '../../outbound/outbound.service';
+import { recipientKeys } from '../../compose/recipient-keys';
+import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueExternalMessage, queuePrebuiltMessage } from '../../outbound/outbound.service';
+import { recipientWkd } from '../../wkd/wkd-client';
+import { fromBase64 } from '../../../crypto';
 import { ownLimits, setSendLimits } from '../../outbound/send-limits';
 import { instanceDkimRecord } from '../../outbound/sending-identity';
 import { AppError } from '../../errors';
@@ -82,6 +85,29 @@ export const outboundRouter = router({
     .output(outboundOutput)
     .mutation(({ ctx, input }) =>
       queueExternalMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
+    ),
+
+  /** A PGP/MIME message the browser built and encrypted to external recipients' keys: checked, signed, queued. */
+  sendPrebuilt: protectedProcedure
+    .input(
+      z.object({
+        from: z.string().min(3).max(320),
+        recipients: z.array(z.string().min(3).max(320)).min(1).max(MAX_RECIPIENTS),
+        // 25 MB of plaintext is about 34 MB once encrypted and armored; the service checks the exact limit.
+        mime: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+        sendAt: z.string().datetime({ offset: true }).optional(),
+      }),
+    )
+    .output(outboundOutput)
+    .mutation(({ ctx, input }) =>
+      queuePrebuiltMessage(
+        ctx.db,
+        getOutboundQueue(),
+        ctx.clock,
+        ctx.session.account,
+        { from: input.from, recipients: input.recipients, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined },
+        (addresses) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, addresses),
+      ),
     ),
 
   cancel: protectedProcedure

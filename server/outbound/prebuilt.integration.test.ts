@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { dkimVerify } from 'mailauth/lib/dkim/verify';
+import PostalMime from 'postal-mime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, type OutgoingMail } from '../../app/lib/compose/mime-builder';
+import { armorMessage, dearmorMessage, decryptBytes, encryptBytes, fromUtf8, readPrivateKey } from '../../crypto';
+import { generateUserKey } from '../../crypto/pgp';
+import { findOutbound } from '../../db/repositories/outbound.repository';
+import { pinKey } from '../compose/pinned-keys.service';
+import { recipientKeys } from '../compose/recipient-keys';
+import { createDnsResolver } from '../mail/dns';
+import { createTestUser } from '../testing/factories';
+import { queuePrebuiltMessage } from './outbound.service';
+import { senderDomain } from './testing/fixtures';
+import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
+import { useIsolatedDb } from './testing/isolated-db';
+
+const isolated = useIsolatedDb();
+let h: OutboundHarness;
+beforeAll(async () => {
+  h = await startOutboundHarness(isolated.db(), isolated.url());
+});
+afterAll(() => h?.close());
+
+const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
+const noWkd = async () => ({ status: 'not-found' as const });
+
+/** A sender with a verified domain, and an external recipient whose key the sender pinned. */
+async function scene() {
+  const db = isolated.db();
+  const user = await createTestUser(db);
+  const from = await senderDomain(db, user, h.zone, unique('pgpsender'));
+  const rcptDomain = unique('pgprcpt');
+  routeToSink(h.zone, rcptDomain);
+  const bob = `bob@${rcptDomain}`;
+  const bobKey = await generateUserKey('Bob', bob);
+  await pinKey(db, user.account, { address: bob, publicKey: bobKey.publicKeyArmored });
+  const keys = (addresses: string[]) => recipientKeys({ db, wkd: noWkd }, user.account, addresses);
+  const mail: OutgoingMail = {
+    from: { name: 'Alice', address: from.address },
+    to: [{ name: 'Bob', address: bob }],
+    cc: [],
+    subject: 'The plan',
+    date: h.clock.now(),
+    messageId: `<${randomBytes(8).toString('hex')}@${from.domain}>`,
+    text: 'Meet at the usual place. canary-7f3a',
+    attachments: [],
+  };
+  return { db, user, from, bob, bobKey, keys, mail };
+}
+
+/** PGP/MIME as the browser builds it: the whole inner message encrypted to `publicKeys`. */
+async function pgpMime(mail: OutgoingMail, publicKeys: string[]): Promise<Uint8Array> {
+  return buildPgpMimeMessage(mail, armorMessage(await encryptBytes(buildPgpMimeContent(mail), publicKeys)));
+}
+
+describe('PGP/MIME built in the browser, sent through the outbound queue', () => {
+  it('reaches the recipient DKIM-signed, and only their key opens it', async () => {
+    const { db, user, from, bob, bobKey, keys, mail } = await scene();
+    const mime = await pgpMime(mail, [bobKey.publicKeyArmored]);
+    const queued = await queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime, sendAt: h.clock.now() }, keys);
+    expect(queued.recipients.map((r) => r.address)).toEqual([bob]);
+
+    await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(bob)));
+    const [received] = h.sink.to(bob);
+    const raw = received!.raw;
+    expect(raw.toString('latin1')).not.toContain('canary-7f3a');
+    expect(raw.toString('latin1')).not.toContain('The plan'); // the real subject is inside, encrypted
+    const verified = await dkimVerify(raw, { resolver: createDnsResolver([h.dns.address]) });
+    expect(verified.results.map((r) => r.status.result)).toEqual(['pass']);
+    expect(verified.results[0]!.signingDomain).toBe(from.domain);
+
+    // What Bob's mail client does: take the encrypted part and decrypt it with his key.
+    const parsed = await PostalMime.parse(raw);
+    const part = parsed.attachments.find((a) => a.mimeType === 'application/octet-stream')!;
+    const binary = await dearmorMessage(typeof part.content === 'string' ? part.content : new TextDecoder().decode(part.content));
+    const opened = await decryptBytes(binary!, await readPrivateKey(bobKey.privateKeyArmored));
+    expect(opened.status).toBe('ok');
+    expect(fromUtf8((opened as { data: Uint8Array }).data)).toContain('canary-7f3a');
+    const notBob = await decryptBytes(binary!, await readPrivateKey(user.privateKeyArmored));
+    expect(notBob.status).toBe('decrypt-failed');
+
+    await expect.poll(async () => (await findOutbound(db, queued.id))?.status, { timeout: 20_000 }).toBe('delivered');
+  });
+
+  it('refuses a message whose From is not the sender, or that has a Bcc header', async () => {
+    const { db, user, from, bob, bobKey, keys, mail } = await scene();
+    const forged = await pgpMime({ ...mail, from: { name: 'CEO', address: `ceo@${from.domain}` } }, [bobKey.publicKeyArmored]);
+    await expect(queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime: forged }, keys)).rejects.toThrow(
+      `its From is not ${from.address}`,
+    );
+    const good = Buffer.from(await pgpMime(mail, [bobKey.publicKeyArmored])).toString('latin1');
+    const withBcc = Buffer.from(good.replace('MIME-Version: 1.0', 'Bcc: eve@elsewhere.test\r\nMIME-Version: 1.0'), 'latin1');
+    await expect(queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime: withBcc }, keys)).rejects.toThrow(
+      'it has a Bcc header',
+    );
+  });
+
+  it('refuses plaintext, and ciphertext that is not encrypted to every recipient', async () => {
+    const { db, user, from, bob, bobKey, keys, mail } = await scene();
+    const send = (mime: Uint8Array, recipients = [bob]) => queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
+
+    await expect(send(buildMessage(mail))).rejects.toThrow('it is not multipart/encrypted');
+    const toSelf = await pgpMime(mail, [user.publicKeyArmored]);
+    await expect(send(toSelf)).rejects.toThrow(`it is not encrypted to the key of ${bob}`);
+    // A plaintext part smuggled next to the encrypted one.
+    const good = Buffer.from(await pgpMime(mail, [bobKey.publicKeyArmored])).toString('latin1');
+    const boundary = /boundary="([^"]+)"/.exec(good)![1]!;
+    const extra = good.replace(`--${boundary}--`, `--${boundary}\r\nContent-Type: text/plain\r\n\r\ncanary-7f3a\r\n--${boundary}--`);
+    await expect(send(Buffer.from(extra, 'latin1'))).rejects.toThrow('it has parts other than the two of PGP/MIME');
+    // A recipient with no key can't get it: the browser must send them the ordinary way.
+    const carol = `carol@${bob.split('@')[1]}`;
+    await expect(send(await pgpMime(mail, [bobKey.publicKeyArmored]), [bob, carol])).rejects.toThrow(`${carol} has no OpenPGP key`);
+  });
+});
