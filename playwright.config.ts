@@ -19,6 +19,8 @@ export const E2E = {
   dnsPort: Number(process.env.E2E_DNS_PORT ?? 5399),
   /** Its zone, as JSON ({ name: { TXT, MX } }): tests publish records by rewriting this file. */
   dnsZoneFile: path.join(dataDir, 'e2e-dns-zone.json'),
+  /** Outbound mail goes to this port of whatever MX the DNS names: tests listen there with a sink. */
+  sinkPort: Number(process.env.E2E_SINK_PORT ?? 2727),
   /** What domain owners are told to point their MX at. */
   mailHostname: 'mx.sealpost.test',
 };
@@ -73,6 +75,7 @@ export default defineConfig({
         REGISTRATION: 'open',
         DNS_SERVERS: `127.0.0.1:${E2E.dnsPort}`,
         MAIL_HOSTNAME: E2E.mailHostname,
+        OUTBOUND_SMTP_PORT: String(E2E.sinkPort),
       },
     },
   ],

@@ -5,6 +5,7 @@ import { register } from '../server/auth/account.service';
 import { usernameSchema } from '../server/auth/auth.schemas';
 import { EnvError, parseEnv } from '../server/env';
 import { AppError } from '../server/errors';
+import { instanceDkimRecord } from '../server/outbound/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 
@@ -14,7 +15,8 @@ import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning 
  */
 const USAGE = `usage:
   npm run cli -- user create <username> [--admin]   (password on standard input)
-  npm run cli -- db url`;
+  npm run cli -- db url
+  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -76,10 +78,30 @@ function dbUrl() {
   console.log(url);
 }
 
+/**
+ * Mail from <user>@MAIL_DOMAIN is signed with the instance's own key (made on first use); its record
+ * goes in MAIL_DOMAIN's zone. Printed as "<host> TXT <value>", tab-separated, for scripts too.
+ */
+async function dkimRecord() {
+  const env = parseEnv();
+  process.env.SECRET_KEY = loadOrCreateSecret(env);
+  const database = await openDatabase(env);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    await migrate(database.url);
+    const record = await instanceDkimRecord(db);
+    console.log(`${record.host}\t${record.type}\t${record.value}`);
+  } finally {
+    await db.destroy();
+    await database.cluster?.stop();
+  }
+}
+
 async function main() {
   const [area, action, ...args] = process.argv.slice(2);
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'db' && action === 'url') return dbUrl();
+  if (area === 'dkim' && action === 'record') return dkimRecord();
   console.error(USAGE);
   process.exitCode = 2;
 }

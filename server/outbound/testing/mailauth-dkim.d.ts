@@ -6,3 +6,8 @@ declare module 'mailauth/lib/dkim/verify' {
     options: { resolver?: (name: string, rrtype: string) => Promise<unknown> },
   ): Promise<{ results: { signingDomain?: string; selector?: string; status: { result: string; comment?: string } }[] }>;
 }
+
+// The same module by its file name, as Node's ESM loader (Playwright's tests) must import it.
+declare module 'mailauth/lib/dkim/verify.js' {
+  export * from 'mailauth/lib/dkim/verify';
+}

@@ -53,7 +53,7 @@ const replyError = (reply: SinkReply) => Object.assign(new Error(reply.message),
 
 export async function startSmtpSink(
   script: SinkScript = {},
-  options: { tls?: boolean; record?: boolean; auth?: { user: string; pass: string } } = {},
+  options: { tls?: boolean; record?: boolean; auth?: { user: string; pass: string }; port?: number } = {},
 ): Promise<SmtpSink> {
   const useTls = options.tls !== false;
   tls ??= loadTlsCredentials({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'sealpost-sink-tls-')), hostname: 'mx.sink.test' });
@@ -128,7 +128,7 @@ export async function startSmtpSink(
     },
   });
   server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   sink.port = (server.server.address() as AddressInfo).port;
   return sink;
 }

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import * as openpgp from 'openpgp';
+import PostalMime from 'postal-mime';
+import { E2E } from '../playwright.config';
+import { createDnsResolver } from '../server/mail/dns';
+import { startSmtpSink, type SmtpSink } from '../server/outbound/testing/smtp-sink';
+import { composeMessage, outboundList } from './compose-helpers';
+import { setZoneEntry } from './domain-helpers';
+import { createUserWithCli, signIn, uniqueName } from './helpers';
+
+/**
+ * A recipient on another server whose key the sender pinned gets PGP/MIME, encrypted in the
+ * sender's browser: the SMTP server on the other end (a sink on loopback, reached through the test
+ * DNS server's MX) receives only ciphertext, DKIM-signed by this instance, that the recipient's own
+ * key opens.
+ */
+const PASSWORD = 'pgp-mime-password-0123';
+const run = promisify(execFile);
+let sink: SmtpSink;
+
+test.beforeAll(async () => {
+  sink = await startSmtpSink({}, { port: E2E.sinkPort });
+});
+test.afterAll(() => sink?.close());
+
+test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key opens', async ({ page }) => {
+  const username = uniqueName('pgp');
+  await createUserWithCli(username, PASSWORD);
+  const domain = `${uniqueName('pgp')}.example`;
+  const bob = `bob@${domain}`;
+  setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
+  setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
+  await signIn(page, username, PASSWORD);
+  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Bob', email: bob }], format: 'armored' });
+
+  await page.goto('/settings/keys');
+  const pin = page.getByRole('form', { name: 'Pin a key' });
+  await pin.getByLabel('Address').fill(bob);
+  await pin.getByLabel('Public key (ASCII-armored)').fill(publicKey);
+  await pin.getByRole('button', { name: 'Pin key' }).click();
+  await expect(pin.getByText('Key pinned.')).toBeVisible();
+
+  await page.goto('/');
+  const canary = `canary${randomBytes(8).toString('hex')}`;
+  const subject = `Plans ${canary}`;
+  const compose = await composeMessage(page, { to: [bob], subject, body: `Only Bob reads ${canary}.` });
+  await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'external-pgp', { timeout: 20_000 });
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Sending…');
+  // The undo window passes, then the worker delivers it.
+  await sink.waitFor((all) => all.some((m) => m.recipients.includes(bob)), 60_000);
+  const [received] = sink.to(bob);
+  const raw = received!.raw.toString('latin1');
+  expect(received!.secure).toBe(true);
+  expect(raw).toMatch(/^DKIM-Signature: .*d=localhost;/m);
+  expect(raw).toContain('Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"');
+  expect(raw).not.toContain(canary);
+
+  // The signature verifies against the instance's key, published as an admin is told to.
+  const record = await instanceDkimRecord();
+  setZoneEntry(record.host, { TXT: [record.value] });
+  const verified = await dkimVerify(received!.raw, { resolver: createDnsResolver([`127.0.0.1:${E2E.dnsPort}`]) });
+  expect(verified.results.map((r) => r.status.result)).toEqual(['pass']);
+
+  const parsed = await PostalMime.parse(received!.raw);
+  const part = parsed.attachments.find((a) => a.mimeType === 'application/octet-stream')!;
+  const armored = typeof part.content === 'string' ? part.content : new TextDecoder().decode(part.content);
+  const { data } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage: armored }),
+    decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+  });
+  expect(data).toContain(`Subject: ${subject}`);
+  expect(data).toContain(canary);
+
+  const [entry] = (await outboundList(page)).filter((m) => m.recipients.some((r) => r.address === bob));
+  expect(entry?.status).toBe('delivered');
+});
+
+/** The instance's DKIM record, as an operator gets it to publish: `npm run cli -- dkim record`. */
+async function instanceDkimRecord(): Promise<{ host: string; value: string }> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'dkim', 'record'], {
+    env: { ...process.env, DATA_DIR: E2E.dataDir, MAIL_DOMAIN: 'localhost', LOG_LEVEL: 'warn' },
+  });
+  const [host, type, value] = stdout.trim().split('\t');
+  expect(type).toBe('TXT');
+  return { host: host!, value: value! };
+}
