@@ -19,6 +19,11 @@ export interface OutgoingMessage {
   attachments?: { filename: string; contentType: string; content: string }[];
   inReplyTo?: string;
   references?: string[];
+  /**
+   * The Message-ID the browser gave every copy of this message (internal copies, the Sent copy),
+   * so replies thread across them. Default: a new one on the sending domain.
+   */
+  messageId?: string;
 }
 
 export interface Mailbox {
@@ -59,7 +64,7 @@ export async function composeMime(message: OutgoingMessage, identity: SendingIde
     attachments: message.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
     inReplyTo: message.inReplyTo ? messageIdOf(message.inReplyTo) : undefined,
     references: message.references?.map(messageIdOf),
-    messageId: `<${randomUUID()}@${identity.domain}>`,
+    messageId: message.messageId ? messageIdOf(message.messageId) : `<${randomUUID()}@${identity.domain}>`,
     date,
     newline: 'win',
     // Never read a file or a URL named in user input.

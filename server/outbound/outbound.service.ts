@@ -13,6 +13,7 @@ import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, Recipien
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { sealBytesAtRest } from '../domains/dkim';
+import addressparser from 'nodemailer/lib/addressparser';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { type OutgoingMessage, composeMime, dkimSign, parseMailbox } from './compose';
@@ -74,7 +75,14 @@ export function rowToOutbound(row: OutboundMessageRow, recipients: OutboundRecip
   };
 }
 
-export type SendInput = OutgoingMessage & { sendAt?: Date };
+export type SendInput = OutgoingMessage & {
+  sendAt?: Date;
+  /**
+   * Who the server delivers to, when not everyone in To, Cc and Bcc: in a mixed list the headers
+   * name every recipient, and those on this server (or with a key) get their copy another way.
+   */
+  envelope?: string[];
+};
 
 /** Envelope recipients, deduplicated by address; the count is bounded like a message's. */
 function envelopeRecipients(entries: string[]): { address: string; domain: string }[] {
@@ -101,7 +109,14 @@ function sendTime(now: Date, sendAt: Date | undefined): Date {
  * window); until then it can be cancelled.
  */
 export async function queueExternalMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: SendInput): Promise<Outbound> {
-  const recipients = envelopeRecipients([...input.to, ...input.cc, ...input.bcc]);
+  const named = [...input.to, ...input.cc, ...input.bcc];
+  const recipients = envelopeRecipients(input.envelope ?? named);
+  if (input.envelope) {
+    // Header entries may name mailboxes here (user@MAIL_DOMAIN) that the outbound grammar refuses.
+    const inHeaders = new Set(named.flatMap((entry) => addressparser(entry, { flatten: true }).map((box) => box.address.toLowerCase())));
+    const stranger = recipients.find((r) => !inHeaders.has(r.address.toLowerCase()));
+    if (stranger) throw new AppError('BAD_INPUT', `${stranger.address} is not in To, Cc or Bcc.`);
+  }
   const identity = await resolveSendingIdentity(db, sender, input.from);
   const now = clock.now();
   const effectiveSendAt = sendTime(now, input.sendAt);

@@ -10,7 +10,7 @@ import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
-import { queuePrebuiltMessage } from './outbound.service';
+import { queueExternalMessage, queuePrebuiltMessage } from './outbound.service';
 import { senderDomain } from './testing/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -111,5 +111,39 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
     // A recipient with no key can't get it: the browser must send them the ordinary way.
     const carol = `carol@${bob.split('@')[1]}`;
     await expect(send(await pgpMime(mail, [bobKey.publicKeyArmored]), [bob, carol])).rejects.toThrow(`${carol} has no OpenPGP key`);
+  });
+});
+
+describe('a mixed list: people here, and people elsewhere without a key', () => {
+  it('names everyone in To and Cc, delivers only to the envelope, and keeps the browser Message-ID', async () => {
+    const { db, user, from } = await scene();
+    const rcptDomain = unique('mixed');
+    routeToSink(h.zone, rcptDomain);
+    const carol = `carol@${rcptDomain}`;
+    const messageId = `<${randomBytes(8).toString('hex')}@${from.domain}>`;
+    const input = {
+      from: from.address,
+      to: [`Dan <dan@localhost>`, carol],
+      cc: [`erin@localhost`],
+      bcc: [],
+      subject: 'Team lunch',
+      text: 'Friday?',
+      messageId,
+      envelope: [carol],
+      sendAt: h.clock.now(),
+    };
+    await queueExternalMessage(db, h.queue, h.clock, user.account, input);
+    await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(carol)));
+    const [received, ...more] = h.sink.to(carol);
+    expect(more).toHaveLength(0);
+    expect(received!.recipients).toEqual([carol]);
+    const parsed = await PostalMime.parse(received!.raw);
+    expect(parsed.messageId).toBe(messageId);
+    expect(parsed.to?.map((a) => a.address)).toEqual(['dan@localhost', carol]);
+    expect(parsed.cc?.map((a) => a.address)).toEqual(['erin@localhost']);
+
+    await expect(queueExternalMessage(db, h.queue, h.clock, user.account, { ...input, envelope: [`mallory@${rcptDomain}`] })).rejects.toThrow(
+      `mallory@${rcptDomain} is not in To, Cc or Bcc.`,
+    );
   });
 });

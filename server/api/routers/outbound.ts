@@ -34,6 +34,10 @@ const sendInput = z.object({
     .optional(),
   inReplyTo: messageId.optional(),
   references: z.array(messageId).max(100).optional(),
+  /** The browser's Message-ID, shared with the internal and Sent copies. */
+  messageId: z.string().regex(/^<[^<>\s@]+@[^<>\s@]+>$/, 'expected <id@domain>').max(250).optional(),
+  /** Deliver only to these (a subset of To, Cc and Bcc); the rest got their copies another way. */
+  envelope: z.array(z.string().min(3).max(500)).min(1).max(MAX_RECIPIENTS).optional(),
   /** ISO 8601; omitted = now + the undo window. */
   sendAt: z.string().datetime({ offset: true }).optional(),
 });
