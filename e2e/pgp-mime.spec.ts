@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import * as openpgp from 'openpgp';
 import PostalMime from 'postal-mime';
 import { E2E } from '../playwright.config';
+import { buildPgpMimeContent, buildPgpMimeMessage } from '../app/lib/compose/mime-builder';
 import { createDnsResolver } from '../server/mail/dns';
+import { lookupWkd } from '../server/wkd/wkd-client';
 import { startSmtpSink, type SmtpSink } from '../server/outbound/testing/smtp-sink';
 import { composeMessage, outboundList } from './compose-helpers';
 import { setZoneEntry } from './domain-helpers';
@@ -78,6 +82,42 @@ test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key op
 
   const [entry] = (await outboundList(page)).filter((m) => m.recipients.some((r) => r.address === bob));
   expect(entry?.status).toBe('delivered');
+});
+
+test('PGP/MIME from another server opens in the browser, both layers peeled', async ({ page }) => {
+  const username = uniqueName('pgpin');
+  await createUserWithCli(username, PASSWORD);
+  const address = `${username}@localhost`;
+  // The sender finds the reader's key as any OpenPGP mail client would: in this instance's WKD.
+  const found = await lookupWkd(address, { baseUrl: `http://localhost:${E2E.port}` });
+  if (found.status !== 'found') throw new Error(`WKD: ${JSON.stringify(found)}`);
+  const canary = `canary${randomBytes(8).toString('hex')}`;
+  const inner = {
+    from: { name: 'Ann Other', address: 'ann@other.example' },
+    to: [{ name: '', address }],
+    cc: [],
+    subject: `Inside ${canary}`,
+    date: new Date(),
+    messageId: `<${canary}@other.example>`,
+    text: `Sealed by Ann: ${canary}`,
+    attachments: [],
+  };
+  const ciphertext = await openpgp.encrypt({
+    message: await openpgp.createMessage({ binary: buildPgpMimeContent(inner) }),
+    encryptionKeys: await openpgp.readKey({ armoredKey: found.publicKey }),
+  });
+  const file = path.join(E2E.dataDir, `${canary}.eml`);
+  writeFileSync(file, buildPgpMimeMessage(inner, ciphertext as string));
+  await run('swaks', ['--server', '127.0.0.1', '--port', String(E2E.smtpPort), '--ehlo', 'other.example', '--from', 'ann@other.example', '--to', address, '--data', `@${file}`]);
+
+  await signIn(page, username, PASSWORD);
+  // The list shows what the server could read: the sender, and the placeholder subject.
+  const row = page.getByTestId('message-row').filter({ hasText: 'Ann Other' });
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await row.click();
+  await expect(page.getByRole('heading', { name: `Inside ${canary}` })).toBeVisible();
+  await expect(page.getByTestId('sender-encrypted')).toHaveText('Encrypted end to end by the sender (OpenPGP)');
+  await expect(page.getByText(`Sealed by Ann: ${canary}`)).toBeVisible();
 });
 
 /** The instance's DKIM record, as an operator gets it to publish: `npm run cli -- dkim record`. */

@@ -11,7 +11,18 @@ import { AttachmentList } from './attachment-list';
 import { AuthBadges } from './auth-badges';
 import { HtmlBody } from './html-body';
 
-export function MessageView({ message, summary, origin }: { message: ParsedMessage; summary: MessageSummary | undefined; origin: OriginResult }) {
+export function MessageView({
+  message,
+  summary,
+  origin,
+  senderEncrypted,
+}: {
+  message: ParsedMessage;
+  summary: MessageSummary | undefined;
+  origin: OriginResult;
+  /** The sender encrypted it with OpenPGP (PGP/MIME) before it reached the server. */
+  senderEncrypted?: 'opened' | 'unreadable';
+}) {
   const [view, setView] = useState<'html' | 'text'>(message.html ? 'html' : 'text');
   // Mail written on this instance has no MX results: any it shows came from its sender.
   const auth = origin ? null : (summary?.auth ?? authFromHeader(message.authenticationResults));
@@ -37,6 +48,14 @@ export function MessageView({ message, summary, origin }: { message: ParsedMessa
           <p className="inline-flex rounded-full border border-emerald-200 bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800" data-testid="internal-origin">
             Sent by {origin.from} on this server
           </p>
+        ) : null}
+        {senderEncrypted === 'opened' ? (
+          <p className="inline-flex rounded-full border border-emerald-200 bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800" data-testid="sender-encrypted">
+            Encrypted end to end by the sender (OpenPGP)
+          </p>
+        ) : null}
+        {senderEncrypted === 'unreadable' ? (
+          <Alert tone="warning">The sender encrypted this message with OpenPGP, but not to your key, so Sealpost can't open it.</Alert>
         ) : null}
         {origin === 'invalid' ? <Alert tone="warning">Sealpost could not confirm who sent this message.</Alert> : null}
         {origin && origin !== 'invalid' && spoofed ? (

@@ -148,6 +148,13 @@ function OpenedBody({ opened, summary }: { opened: ReturnType<typeof useOpenedMe
         </div>
       );
     case 'ok':
-      return <MessageView message={result.message} summary={summary?.status === 'ok' ? summary.summary : undefined} origin={opened.data.origin} />;
+      return (
+        <MessageView
+          message={result.message}
+          summary={summary?.status === 'ok' ? summary.summary : undefined}
+          origin={opened.data.origin}
+          senderEncrypted={result.senderEncrypted}
+        />
+      );
   }
 }

@@ -25,6 +25,7 @@ function original(overrides: Partial<ParsedMessage> = {}): ParsedMessage {
     ],
     authenticationResults: null,
     hasInlinePgp: true,
+    pgpMime: null,
     ...overrides,
   };
 }

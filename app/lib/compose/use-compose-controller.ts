@@ -1,9 +1,8 @@
 'use client';
 import { useCallback, useMemo, useState } from 'react';
-import { callKeys } from '../keys/key-proxy';
 import { formatFullDate } from '../mail/format';
-import { parseInWorker } from '../mail/mime-proxy';
 import { openMessage } from '../mail/open-message';
+import { openDeps } from '../mail/use-mail';
 import type { ParsedMessage } from '../mail/parse-message';
 import { useTRPCClient } from '../trpc';
 import { type ComposeState, type DraftAttachment, emptyCompose, stateFromDraft } from './compose-model';
@@ -64,7 +63,7 @@ export function useComposeController(primaryAddress: string) {
       setOpenError(null);
       try {
         const mail = await client.mail.get.query({ id });
-        const opened = await openMessage(mail.raw, { decrypt: (data) => callKeys('decrypt', { data }), parse: (raw) => parseInWorker(raw) });
+        const opened = await openMessage(mail.raw, openDeps);
         if (opened.status !== 'ok') setOpenError('This draft could not be decrypted or read.');
         else show('Draft', stateFromDraft(opened.message, id, mailDomain));
       } catch (err) {

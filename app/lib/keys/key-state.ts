@@ -1,6 +1,7 @@
 import {
   type PrivateKeyHandle,
   armorMessage,
+  dearmorMessage,
   decryptBytes,
   encryptBytes,
   encryptBytesSharingKey,
@@ -105,6 +106,10 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
     },
     async decrypt(input) {
       return decryptOne(privateKey, input.data);
+    },
+    async decryptArmored(input) {
+      const data = await dearmorMessage(input.armored);
+      return data ? decryptOne(privateKey, data) : { status: 'decrypt-failed', reason: 'not an OpenPGP message' };
     },
     async decryptBatch(input) {
       const key = privateKey;

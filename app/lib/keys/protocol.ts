@@ -15,6 +15,8 @@ export interface KeyOps {
   recoverUnlock(input: { wrappedKey: string }): { status: 'ok' | 'decrypt-failed' };
   rewrapForPassword(input: { password: string }): { kdf: KdfDescriptor; authKey: string; wrappedKey: string };
   decrypt(input: { data: Uint8Array }): DecryptOutcome;
+  /** An ASCII-armored message: the inner layer of PGP/MIME mail. */
+  decryptArmored(input: { armored: string }): DecryptOutcome;
   /** Many small messages (list summaries) in one round trip; one outcome per item, in order. */
   decryptBatch(input: { items: Uint8Array[] }): { results: DecryptOutcome[] };
   /** Encrypts parts to public keys under one session key (crypto/shared-session.ts); binary messages. */

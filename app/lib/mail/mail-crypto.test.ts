@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encryptBytes, toBase64, utf8 } from '@/crypto';
+import { armorMessage, encryptBytes, toBase64, utf8 } from '@/crypto';
+import { buildPgpMimeContent, buildPgpMimeMessage } from '../compose/mime-builder';
 import { generateUserKey } from '@/crypto/pgp';
 import { createKeyState } from '../keys/key-state';
 import { openMessage } from './open-message';
@@ -19,7 +20,11 @@ beforeAll(async () => {
   strangerKey = (await generateUserKey('stranger', 'stranger@example.com')).publicKeyArmored;
 });
 
-const deps = { decrypt: (data: Uint8Array) => keys.decrypt({ data }), parse: (raw: Uint8Array) => parseMessage(raw) };
+const deps = {
+  decrypt: (data: Uint8Array) => keys.decrypt({ data }),
+  decryptArmored: (armored: string) => keys.decryptArmored({ armored }),
+  parse: (raw: Uint8Array) => parseMessage(raw),
+};
 const sealed = async (text: string | Uint8Array, to = publicKey) => toBase64(await encryptBytes(typeof text === 'string' ? utf8(text) : text, [to]));
 
 describe('openMessage', () => {
@@ -47,6 +52,50 @@ describe('openMessage', () => {
     const result = await openMessage(await sealed(raw), deps);
     expect(result.status).toBe('parse-failed');
     if (result.status === 'parse-failed') expect(result.raw).toEqual(raw);
+  });
+});
+
+describe('openMessage with PGP/MIME from the sender', () => {
+  // What another Sealpost (or Thunderbird, or Proton) sends to someone whose key it found: the
+  // server here stored it encrypted to the reader again, so there are two layers to peel.
+  const inner = {
+    from: { name: 'Ann', address: 'ann@elsewhere.example' },
+    to: [{ name: '', address: 'reader@localhost' }],
+    cc: [],
+    subject: 'The real subject',
+    date: new Date('2026-11-20T10:00:00Z'),
+    messageId: '<pgp1@elsewhere.example>',
+    text: 'Only the reader can read this.',
+    attachments: [{ filename: 'plan.txt', contentType: 'text/plain', content: utf8('step 1') }],
+  };
+  const pgpMime = async (to: string) => buildPgpMimeMessage(inner, armorMessage(await encryptBytes(buildPgpMimeContent(inner), [to])));
+
+  it('opens both layers: the subject, body and attachments come from inside, the sender from outside', async () => {
+    const result = await openMessage(await sealed(await pgpMime(publicKey)), deps);
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.senderEncrypted).toBe('opened');
+    expect(result.message.subject).toBe('The real subject');
+    expect(result.message.text?.trim()).toBe('Only the reader can read this.');
+    expect(result.message.attachments.map((a) => a.filename)).toEqual(['plan.txt']);
+    expect(result.message.from).toEqual([{ name: 'Ann', address: 'ann@elsewhere.example' }]);
+    expect(result.message.pgpMime).toBeNull();
+  });
+
+  it('shows the outside, marked unreadable, when the inside is for another key', async () => {
+    const result = await openMessage(await sealed(await pgpMime(strangerKey)), deps);
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.senderEncrypted).toBe('unreadable');
+    expect(result.message.subject).toBe('...');
+    expect(result.message.attachments.map((a) => a.mimeType)).toEqual(['application/pgp-encrypted', 'application/octet-stream']);
+  });
+
+  it('leaves an inline PGP block in an ordinary message alone', async () => {
+    const armored = armorMessage(await encryptBytes(utf8('nested secret'), [publicKey]));
+    const result = await openMessage(await sealed(`From: a@example.com\r\nSubject: Quoted\r\n\r\n${armored}`), deps);
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.senderEncrypted).toBeUndefined();
+    expect(result.message.hasInlinePgp).toBe(true);
+    expect(result.message.text).not.toContain('nested secret');
   });
 });
 

@@ -46,6 +46,11 @@ export interface ParsedMessage {
   authenticationResults: string | null;
   /** The body quotes an ASCII-armored PGP block. It is shown as text and never decrypted. */
   hasInlinePgp: boolean;
+  /**
+   * The armored OpenPGP message of a PGP/MIME message (RFC 3156: multipart/encrypted), which the
+   * sender encrypted to the reader's key before it reached this server; null for any other mail.
+   */
+  pgpMime: string | null;
 }
 
 export type ParseResult = { status: 'ok'; message: ParsedMessage } | { status: 'parse-failed'; reason: string };
@@ -108,7 +113,18 @@ export function toParsedMessage(email: Email): ParsedMessage {
     }),
     authenticationResults: authHeader?.value ?? null,
     hasInlinePgp: PGP_ARMOR.test(text ?? '') || PGP_ARMOR.test(html ?? ''),
+    pgpMime: pgpMimePart(email),
   };
+}
+
+/** The encrypted part of a top-level multipart/encrypted; protocol="application/pgp-encrypted". */
+function pgpMimePart(email: Email): string | null {
+  const type = email.headers.find((h) => h.key === 'content-type')?.value ?? '';
+  if (!/^\s*multipart\/encrypted\s*;/i.test(type) || !/protocol\s*=\s*"?application\/pgp-encrypted"?/i.test(type)) return null;
+  const [version, encrypted] = email.attachments;
+  if (version?.mimeType !== 'application/pgp-encrypted' || !encrypted) return null;
+  const armored = typeof encrypted.content === 'string' ? encrypted.content : new TextDecoder().decode(encrypted.content as ArrayBuffer);
+  return armored.includes('-----BEGIN PGP MESSAGE-----') ? armored : null;
 }
 
 /** The <id> tokens of a Message-ID, In-Reply-To or References field. */

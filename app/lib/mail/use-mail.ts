@@ -7,7 +7,7 @@ import { callKeys } from '../keys/key-proxy';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { withSeen, without } from './list-cache';
 import { parseInWorker } from './mime-proxy';
-import { openMessage } from './open-message';
+import { type OpenDeps, openMessage } from './open-message';
 import { readOrigin } from './origin';
 import { decryptSummaries, forgetSummaries } from './summaries';
 
@@ -85,6 +85,13 @@ export function useMailActions() {
   };
 }
 
+/** Opening a message in the browser: decryption in the key Worker, parsing in the MIME Worker. */
+export const openDeps: OpenDeps = {
+  decrypt: (data) => callKeys('decrypt', { data }),
+  decryptArmored: (armored) => callKeys('decryptArmored', { armored }),
+  parse: (raw) => parseInWorker(raw),
+};
+
 /** Fetches, decrypts and parses one message; failures of each step come back as tagged data. */
 export function useOpenedMessage(id: string) {
   const client = useTRPCClient();
@@ -92,7 +99,7 @@ export function useOpenedMessage(id: string) {
     queryKey: decrypted.message(id),
     queryFn: async () => {
       const mail = await client.mail.get.query({ id });
-      const opened = await openMessage(mail.raw, { decrypt: (data) => callKeys('decrypt', { data }), parse: (raw) => parseInWorker(raw) });
+      const opened = await openMessage(mail.raw, openDeps);
       const origin = mail.origin ? readOrigin(await callKeys('decrypt', { data: fromBase64(mail.origin) })) : null;
       return { folder: mail.folder, seen: mail.seen, opened, origin };
     },
