@@ -174,6 +174,30 @@ export interface PinnedKeysTable {
   created_at: CreatedAt;
 }
 
+export type ScheduledInternalStatus = 'scheduled' | 'delivered' | 'cancelled';
+
+export interface ScheduledInternalSendsTable {
+  id: Generated<string>;
+  user_id: string;
+  from_address: string;
+  status: ScheduledInternalStatus;
+  send_at: Date;
+  created_at: ColumnType<Date, Date, never>;
+  finished_at: Date | null;
+}
+
+export interface ScheduledInternalCopiesTable {
+  id: Generated<string>;
+  send_id: string;
+  /** The recipient mailbox. */
+  user_id: string;
+  address: string;
+  size: number;
+  raw_ciphertext: Uint8Array;
+  summary_ciphertext: Uint8Array;
+  origin_ciphertext: Uint8Array;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -189,6 +213,8 @@ export interface Database {
   send_limits: SendLimitsTable;
   instance_dkim_keys: InstanceDkimKeysTable;
   pinned_keys: PinnedKeysTable;
+  scheduled_internal_sends: ScheduledInternalSendsTable;
+  scheduled_internal_copies: ScheduledInternalCopiesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -205,3 +231,5 @@ export type OutboundRecipientRow = Selectable<OutboundRecipientsTable>;
 export type DeadLetterRow = Selectable<DeadLettersTable>;
 export type InstanceDkimKeyRow = Selectable<InstanceDkimKeysTable>;
 export type PinnedKeyRow = Selectable<PinnedKeysTable>;
+export type ScheduledInternalSendRow = Selectable<ScheduledInternalSendsTable>;
+export type NewScheduledInternalCopyRow = Insertable<ScheduledInternalCopiesTable>;

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { type Page, expect, test } from '@playwright/test';
-import { composeMessage, dumpAllTables, outboundList } from './compose-helpers';
+import { type Locator, type Page, expect, test } from '@playwright/test';
+import pg from 'pg';
+import { composeMessage, databaseUrl, dumpAllTables, outboundList } from './compose-helpers';
 import { createUserWithCli, signIn, signOut, uniqueName } from './helpers';
 
 /**
  * Compose against the whole system: two users write to each other through the browser (encrypted
  * in each sender's key Worker, filed by compose.sendInternal), and nothing of what they wrote is
  * left readable in any table. External sends go through the outbound queue: Undo and scheduled
- * sends cancel them before the worker delivers anything.
+ * sends cancel them before the worker delivers anything. A scheduled send to someone here waits
+ * on the server, still encrypted to its recipient, until the worker files it.
  */
 const PASSWORD = 'compose-password-0123';
 // The undo window (UNDO_SEND_SECONDS, 10 by default) passes before a message is filed.
@@ -147,6 +149,96 @@ test('a scheduled send shows in Scheduled and can be cancelled there', async ({ 
   await expect(scheduled).toBeHidden();
   await expect(page.getByText('Nothing is scheduled.')).toBeVisible();
   expect((await outboundList(page)).find((m) => m.id === entry!.id)?.status).toBe('cancelled');
+});
+
+/** A datetime-local value, to the second, in the browser's (and this process's) time zone. */
+const localInput = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+
+async function scheduleSend(page: Page, compose: Locator, when: Date) {
+  await compose.getByRole('button', { name: 'Schedule…' }).click();
+  await compose.getByLabel('Send at').fill(localInput(when));
+  await compose.getByRole('button', { name: 'Schedule send' }).click();
+  await expect(compose).toBeHidden();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Scheduled for');
+}
+
+/** Runs one query against the e2e instance's database. */
+async function query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test('a scheduled message to someone here arrives at its time, and a cancelled one never does', async ({ page }) => {
+  // The picker takes times at least a minute ahead, and the worker files by the real clock.
+  test.setTimeout(240_000);
+  const alice = await newUser();
+  const bob = await newUser();
+  const carol = await newUser();
+  const canary = `canary${randomBytes(10).toString('hex')}`;
+  const later = `Later ${canary}`;
+  const never = uniqueName('Never ');
+
+  await signIn(page, alice.username, PASSWORD);
+  // One time for both, far enough ahead for the picker and for Bob to look before it.
+  const sendAt = new Date(Math.ceil((Date.now() + 90_000) / 1000) * 1000);
+  const internalChips = (compose: Locator) => compose.locator('[data-testid="recipient-chip"][data-kind="internal"]');
+  let compose = await composeMessage(page, { to: [bob.address], subject: later, body: `It arrives later: ${canary}.` });
+  await expect(internalChips(compose)).toHaveCount(1, { timeout: 20_000 });
+  await scheduleSend(page, compose, sendAt);
+  compose = await composeMessage(page, { to: [bob.address, carol.address], subject: never, body: 'This one is called off.' });
+  await expect(internalChips(compose)).toHaveCount(2, { timeout: 20_000 });
+  await scheduleSend(page, compose, sendAt);
+
+  // The Sent copies are filed now; the copies for Bob and Carol wait, encrypted to them.
+  await page.getByRole('button', { name: 'Sent', exact: true }).click();
+  await expect(row(page, later)).toContainText(`To: ${bob.address}`);
+  await expect(row(page, never)).toBeVisible();
+  const dump = await dumpAllTables();
+  expect(dump.tables).toContain('scheduled_internal_copies');
+  expect(dump.text).toContain(carol.address); // control: the waiting copy's recipient is in the dump
+  expect(dump.text).not.toContain(canary);
+  expect(dump.text.toLowerCase()).not.toContain(Buffer.from(canary, 'utf8').toString('hex'));
+
+  // Scheduled lists both, with recipients and time only; the one to Carol too is cancelled.
+  await page.getByRole('button', { name: 'Scheduled', exact: true }).click();
+  const toBoth = page.getByTestId('scheduled-row').filter({ hasText: carol.address });
+  const toBob = page.getByTestId('scheduled-row').filter({ hasText: `To ${bob.address}` }).filter({ hasNotText: carol.address });
+  await expect(toBob).toHaveAttribute('data-kind', 'internal');
+  await expect(toBob).toContainText(`from ${alice.address}`);
+  await expect(toBoth).toBeVisible();
+  await toBoth.getByRole('button', { name: /^Cancel the message to/ }).click();
+  await expect(toBoth).toBeHidden();
+  await expect(toBob).toBeVisible();
+  await signOut(page);
+
+  // Bob sees nothing before the time, then it appears in his open inbox without a reload.
+  await signIn(page, bob.username, PASSWORD);
+  await expect(page.getByText('No messages yet.')).toBeVisible();
+  expect(Date.now()).toBeLessThan(sendAt.getTime());
+  await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+  await expect(row(page, later)).toBeVisible({ timeout: sendAt.getTime() - Date.now() + 45_000 });
+  expect(Date.now()).toBeGreaterThanOrEqual(sendAt.getTime());
+  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  await row(page, later).click();
+  await expect(page.getByRole('heading', { level: 2, name: later })).toBeVisible();
+  await expect(page.frameLocator('iframe[title="Message content"]').getByText(`It arrives later: ${canary}.`)).toBeVisible();
+  await expect(page.getByTestId('internal-origin')).toHaveText(`Sent by ${alice.address} on this server`);
+
+  // The cancelled one's job ran too and filed nothing; neither send left a copy behind.
+  const sends = await query<{ id: string; status: string }>('SELECT id, status FROM scheduled_internal_sends WHERE from_address = $1 ORDER BY status', [alice.address]);
+  expect(sends.map((s) => s.status)).toEqual(['cancelled', 'delivered']);
+  await expect
+    .poll(async () => (await query<{ state: string }>(`SELECT state FROM pgboss.job WHERE data->>'scheduledId' = $1`, [sends[0]!.id])).map((j) => j.state), { timeout: 30_000 })
+    .toContain('completed');
+  expect(await query('SELECT 1 FROM scheduled_internal_copies WHERE send_id = ANY($1::uuid[])', [sends.map((s) => s.id)])).toEqual([]);
+  await page.reload();
+  await expect(row(page, later)).toBeVisible();
+  await expect(row(page, never)).toHaveCount(0);
 });
 
 test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({ page }) => {

@@ -43,7 +43,26 @@ export function composeSettings() {
   return { undoSendSeconds: env().UNDO_SEND_SECONDS, maxMessageBytes: env().MAX_MESSAGE_BYTES };
 }
 
-export async function sendInternal(db: Db, clock: Clock, sender: Account, input: InternalSendInput): Promise<InternalSendResult> {
+/** A recipient's copy, checked and ready to file: what sendInternal and scheduleInternal store. */
+export interface CheckedRecipientCopy {
+  userId: string;
+  address: string;
+  raw_ciphertext: Uint8Array;
+  summary_ciphertext: Uint8Array;
+  origin_ciphertext: Uint8Array;
+  size: number;
+}
+
+/**
+ * The checks every copy for another mailbox passes, filed now or later: the From is the sender's
+ * own, each address routes to a mailbox here (one copy per mailbox), and each copy is encrypted to
+ * that mailbox's key and within the size limit. Adds the server's attestation of the sender.
+ */
+export async function checkInternalCopies(
+  db: Db,
+  sender: Account,
+  input: Pick<InternalSendInput, 'from' | 'recipients'>,
+): Promise<{ from: string; recipients: CheckedRecipientCopy[]; senderKey: string | undefined }> {
   const from = await assertOwnAddress(db, sender, input.from);
   // What the server checked, for the recipient to trust over the sender-made headers and summary.
   const origin = utf8(JSON.stringify({ v: 1, kind: 'internal', from } satisfies MessageOrigin));
@@ -57,16 +76,34 @@ export async function sendInternal(db: Db, clock: Clock, sender: Account, input:
   }
 
   const keys = new Map((await findPublicKeys(db, [...byUser.keys(), sender.id])).map((row) => [row.id, row.public_key]));
-  const receivedAt = clock.now();
-  const recipients: NewMessageRow[] = [];
+  const recipients: CheckedRecipientCopy[] = [];
   for (const [userId, copy] of byUser) {
     const checked = await checkedCopy(copy, keys.get(userId), copy.address);
-    recipients.push({ user_id: userId, received_at: receivedAt, ...checked, origin_ciphertext: await encryptBytes(origin, [keys.get(userId)!]) });
+    recipients.push({ userId, address: copy.address, ...checked, origin_ciphertext: await encryptBytes(origin, [keys.get(userId)!]) });
   }
-  const sent: NewMessageRow = { user_id: sender.id, folder: 'sent', seen: true, received_at: receivedAt, ...(await checkedCopy(input.sent, keys.get(sender.id), 'your Sent folder')) };
+  return { from, recipients, senderKey: keys.get(sender.id) };
+}
+
+export async function sendInternal(db: Db, clock: Clock, sender: Account, input: InternalSendInput): Promise<InternalSendResult> {
+  const checked = await checkInternalCopies(db, sender, input);
+  const receivedAt = clock.now();
+  const recipients: NewMessageRow[] = checked.recipients.map((copy) => toMessageRow(copy, receivedAt));
+  const sent: NewMessageRow = { user_id: sender.id, folder: 'sent', seen: true, received_at: receivedAt, ...(await checkedCopy(input.sent, checked.senderKey, 'your Sent folder')) };
 
   const stored = await storeComposedMail(db, { recipients, sent, draftId: input.draftId });
   return { sentId: stored.sentId, delivered: recipients.length };
+}
+
+/** A checked copy as the recipient's inbox row. */
+function toMessageRow(copy: Omit<CheckedRecipientCopy, 'address'>, receivedAt: Date): NewMessageRow {
+  return {
+    user_id: copy.userId,
+    received_at: receivedAt,
+    size: copy.size,
+    raw_ciphertext: copy.raw_ciphertext,
+    summary_ciphertext: copy.summary_ciphertext,
+    origin_ciphertext: copy.origin_ciphertext,
+  };
 }
 
 /** Saves a draft encrypted to the sender's own key: a new one, or over the draft `id`. */

@@ -9,6 +9,8 @@ export const QUEUES = {
   outboundDeliver: 'outbound-deliver',
   outboundSweep: 'outbound-sweep',
   outboundPurge: 'outbound-purge',
+  internalScheduledFile: 'internal-scheduled-file',
+  internalScheduledSweep: 'internal-scheduled-sweep',
 } as const;
 
 export interface OutboundDeliverJob {
@@ -44,6 +46,10 @@ export async function startBoss(connectionString: string, role: 'sender' | 'work
   await boss.createQueue(QUEUES.outboundDeliver, { name: QUEUES.outboundDeliver, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
   await boss.createQueue(QUEUES.outboundSweep, { name: QUEUES.outboundSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.outboundPurge, { name: QUEUES.outboundPurge, retryLimit: 1, expireInSeconds: 5 * 60 });
+  // Like delivery, a scheduled internal send's state is its row: the job only wakes a worker, and
+  // filing twice files once (see server/compose/scheduled-internal.service.ts).
+  await boss.createQueue(QUEUES.internalScheduledFile, { name: QUEUES.internalScheduledFile, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
+  await boss.createQueue(QUEUES.internalScheduledSweep, { name: QUEUES.internalScheduledSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   return boss;
 }
 

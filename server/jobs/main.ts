@@ -7,6 +7,7 @@ import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
 import { outboundQueue, startBoss } from './boss';
 import { registerDomainJobs } from './domain-verify.job';
+import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
 
 /**
@@ -43,6 +44,7 @@ async function main() {
     },
     { concurrency: config.OUTBOUND_CONCURRENCY },
   );
+  await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
   logger.info('worker ready');
 
   let stopping = false;

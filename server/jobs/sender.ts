@@ -2,7 +2,9 @@ import type PgBoss from 'pg-boss';
 import type { VerificationQueue } from '../domains/domain.service';
 import { env } from '../env';
 import type { OutboundQueue } from '../outbound/outbound.service';
+import type { ScheduledInternalQueue } from '../compose/scheduled-internal.service';
 import { outboundQueue, startBoss, verificationQueue } from './boss';
+import { scheduledInternalQueue } from './internal-scheduled.job';
 
 let boss: Promise<PgBoss> | undefined;
 
@@ -22,6 +24,16 @@ export function getOutboundQueue(): OutboundQueue {
     async enqueueDelivery(outboundId, delaySeconds, tx) {
       boss ??= startBoss(env().DATABASE_URL!, 'sender');
       await outboundQueue(await boss).enqueueDelivery(outboundId, delaySeconds, tx);
+    },
+  };
+}
+
+/** The web role's handle for filing scheduled internal mail at its time; pg-boss starts on first use. */
+export function getScheduledInternalQueue(): ScheduledInternalQueue {
+  return {
+    async enqueueFiling(scheduledId, delaySeconds, tx) {
+      boss ??= startBoss(env().DATABASE_URL!, 'sender');
+      await scheduledInternalQueue(await boss).enqueueFiling(scheduledId, delaySeconds, tx);
     },
   };
 }

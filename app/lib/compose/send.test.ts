@@ -3,7 +3,7 @@ import { armorMessage, checkEncryptedTo, decryptBytes, encryptBytes, encryptByte
 import { generateUserKey } from '@/crypto/pgp';
 import { emptyCompose } from './compose-model';
 import { parseRecipients } from './recipients';
-import { type OutboundSendInput, type PrebuiltSendInput, type SendDeps, commitSend, prepareSend, undoSend } from './send';
+import { type OutboundSendInput, type PrebuiltSendInput, type ScheduleInternalPayload, type SendDeps, commitSend, prepareSend, undoSend } from './send';
 
 type Key = Awaited<ReturnType<typeof generateUserKey>>;
 let me: Key, bob: Key, ext: Key;
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 function fakeDeps(overrides: Partial<SendDeps> = {}) {
-  const calls = { outbound: [] as OutboundSendInput[], prebuilt: [] as PrebuiltSendInput[], cancelled: [] as string[] };
+  const calls = { outbound: [] as OutboundSendInput[], prebuilt: [] as PrebuiltSendInput[], scheduled: [] as ScheduleInternalPayload[], cancelled: [] as string[] };
   const deps: SendDeps = {
     recipientKeys: async (addresses) =>
       addresses.map((address) => {
@@ -34,6 +34,11 @@ function fakeDeps(overrides: Partial<SendDeps> = {}) {
     },
     outboundCancel: async (id) => calls.cancelled.push(id),
     sendInternal: async () => ({ sentId: 'sent-1' }),
+    scheduleInternal: async (input) => {
+      calls.scheduled.push(input);
+      return { id: `sched-${calls.scheduled.length}` };
+    },
+    cancelScheduledInternal: async (id) => calls.cancelled.push(id),
     now: () => new Date('2026-11-21T12:00:00Z'),
     ...overrides,
   };
@@ -66,6 +71,8 @@ describe('prepareSend', () => {
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const { pending } = result;
     expect(pending.outboundIds).toEqual(['pgp-1', 'out-1']);
+    expect(pending.scheduledInternalIds).toEqual([]);
+    expect(calls.scheduled).toEqual([]);
 
     // Bob's copy: to Bob's key, not the sender's; no Bcc in it.
     const [bobCopy] = pending.internal.recipients;
@@ -117,12 +124,66 @@ describe('prepareSend', () => {
     expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, { fromCanSendExternally: true, pgpMimeAvailable: true })).status).toBe('problems');
   });
 
-  it('refuses an alias From for outside recipients, and scheduling for internal ones', async () => {
+  it('refuses an alias From for outside recipients', async () => {
     const { deps } = fakeDeps();
     const alias = await prepareSend(mixed(), deps, { fromCanSendExternally: false, pgpMimeAvailable: true });
     expect(alias.status === 'problems' && alias.problems.map((p) => p.address)).toEqual(['plain@example.org', 'hidden@example.org', 'pgp@example.net']);
-    const scheduled = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt: new Date('2026-12-01T09:00:00Z') });
-    expect(scheduled.status === 'problems' && scheduled.problems.map((p) => p.address)).toEqual(['bob@localhost']);
+  });
+
+  it('schedules the internal copies, encrypted to each recipient, with the external parts; commit files only the Sent copy', async () => {
+    const { deps, calls } = fakeDeps();
+    const sendAt = new Date('2026-12-01T09:00:00Z');
+    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt });
+    if (result.status !== 'queued') throw new Error(JSON.stringify(result));
+    const { pending } = result;
+    expect(pending.scheduledInternalIds).toEqual(['sched-1']);
+    expect(pending.outboundIds).toEqual(['pgp-1', 'out-1']);
+
+    // The server gets Bob's copy for later: to Bob's key only, dated at the scheduled time, no Bcc.
+    expect(calls.scheduled).toHaveLength(1);
+    const [request] = calls.scheduled;
+    expect(request).toMatchObject({ from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z' });
+    expect(request!.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
+    const bobCopy = request!.recipients[0]!;
+    expect(await checkEncryptedTo(fromBase64(bobCopy.raw), bob.publicKeyArmored)).toEqual({ status: 'ok' });
+    expect(await checkEncryptedTo(fromBase64(bobCopy.summary), bob.publicKeyArmored)).toEqual({ status: 'ok' });
+    const bobRaw = await text(bob, bobCopy.raw);
+    expect(bobRaw).toMatch(/^Date: Tue, 1 Dec 2026 09:00:00 \+0000$/m);
+    expect(bobRaw).not.toContain('hidden@example.org');
+    expect(calls.outbound[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
+    expect(calls.prebuilt[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
+
+    // Commit files the Sent copy and drops the draft, and nothing for Bob a second time.
+    const committed: unknown[] = [];
+    await commitSend(pending, { sendInternal: async (input) => (committed.push(input), { sentId: 's' }) });
+    expect(committed).toEqual([{ from: 'me@localhost', recipients: [], sent: pending.internal.sent, draftId: mixed().draftId }]);
+    expect(await text(me, pending.internal.sent.raw)).toMatch(/^Bcc: hidden@example.org$/m);
+
+    // Undo of the whole send cancels the scheduled internal part with the external ones.
+    await undoSend(pending, deps);
+    expect([...calls.cancelled].sort()).toEqual(['out-1', 'pgp-1', 'sched-1']);
+  });
+
+  it('a scheduled send to this server only schedules one request, and an immediate one schedules nothing', async () => {
+    const { deps, calls } = fakeDeps();
+    const internalOnly = { ...mixed(), to: parseRecipients('bob@localhost', 'localhost'), cc: [], bcc: [] };
+    const scheduled = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, pgpMimeAvailable: true, sendAt: new Date('2026-12-01T09:00:00Z') });
+    expect(scheduled.status === 'queued' && scheduled.pending).toMatchObject({ outboundIds: [], scheduledInternalIds: ['sched-1'], internal: { recipients: [] } });
+    const now = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, pgpMimeAvailable: true });
+    expect(now.status === 'queued' && now.pending.scheduledInternalIds).toEqual([]);
+    expect(now.status === 'queued' && now.pending.internal.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
+    expect(calls.scheduled).toHaveLength(1);
+  });
+
+  it('cancels the scheduled internal part when an external part then fails', async () => {
+    const { deps, calls } = fakeDeps({
+      outboundSend: async () => {
+        throw new Error('send limit reached');
+      },
+    });
+    const sendAt = new Date('2026-12-01T09:00:00Z');
+    await expect(prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt })).rejects.toThrow('send limit reached');
+    expect([...calls.cancelled].sort()).toEqual(['pgp-1', 'sched-1']);
   });
 
   it('until the server takes PGP/MIME, key holders are a problem unless the user accepts sending them unencrypted', async () => {

@@ -13,7 +13,9 @@ import type { AppRouter } from '@/server/api/root';
  * - elsewhere without: handed to the server's outbound queue, which holds it for the undo window.
  * The internal copies and the Sent copy are filed by `commit`, which the caller runs when the undo
  * window has passed: until then nothing has reached another mailbox, and Undo needs only to cancel
- * the queued external parts.
+ * the queued external parts. A scheduled send hands the internal copies, still encrypted to each
+ * recipient, to the server at once (compose.scheduleInternal), which files them at their time;
+ * `commit` then files only the Sent copy, and Undo cancels the scheduled part too.
  */
 /** Exactly what `outbound.send` takes: derived from the router, so the two can't drift apart. */
 export type OutboundSendInput = inferRouterInputs<AppRouter>['outbound']['send'];
@@ -40,6 +42,9 @@ export interface InternalSendPayload {
   draftId?: string;
 }
 
+/** Exactly what `compose.scheduleInternal` takes. */
+export type ScheduleInternalPayload = inferRouterInputs<AppRouter>['compose']['scheduleInternal'];
+
 export interface SendDeps {
   recipientKeys(addresses: string[]): Promise<RecipientKind[]>;
   encryptTo(parts: Uint8Array[], publicKeys: string[]): Promise<Uint8Array[]>;
@@ -49,6 +54,8 @@ export interface SendDeps {
   sendPrebuilt(input: PrebuiltSendInput): Promise<{ id: string }>;
   outboundCancel(id: string): Promise<unknown>;
   sendInternal(input: InternalSendPayload): Promise<{ sentId: string }>;
+  scheduleInternal(input: ScheduleInternalPayload): Promise<{ id: string }>;
+  cancelScheduledInternal(id: string): Promise<unknown>;
   now(): Date;
   onProgress?(label: string, step: number, total: number): void;
 }
@@ -86,12 +93,14 @@ export type PrepareResult =
 export interface PendingSend {
   /** The server's outbound ids of the external parts: Undo cancels them. */
   outboundIds: string[];
+  /** The server's ids of the scheduled internal part (a scheduled send only): Undo cancels them too. */
+  scheduledInternalIds: string[];
+  /** What `commit` files: the internal copies (none when they were scheduled) and the Sent copy. */
   internal: InternalSendPayload;
   split: RecipientSplit;
 }
 
 const encoder = new TextEncoder();
-const NO_SCHEDULE_INTERNAL = 'Scheduled sending works only for recipients on other servers for now. Send it now, or remove this recipient.';
 
 export async function prepareSend(state: ComposeState, deps: SendDeps, options: SendOptions): Promise<PrepareResult> {
   const progress = deps.onProgress ?? (() => undefined);
@@ -120,7 +129,6 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   if (!options.fromCanSendExternally) {
     for (const r of outside) problems.push({ address: r.recipient.address, reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.` });
   }
-  if (options.sendAt) for (const r of split.internal) problems.push({ address: r.recipient.address, reason: NO_SCHEDULE_INTERNAL });
   if (problems.length) return { status: 'problems', problems };
 
   const date = options.sendAt ?? deps.now();
@@ -128,7 +136,8 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   const forRecipients = toOutgoingMail(state, { date, messageId, includeBcc: false });
   const forSender = toOutgoingMail(state, { date, messageId, includeBcc: true });
   const summary = encoder.encode(JSON.stringify(summaryOf(forRecipients)));
-  const total = split.internal.length + (split.externalPgp.length ? 1 : 0) + (split.external.length ? 1 : 0) + 1;
+  const scheduleInternal = Boolean(options.sendAt) && split.internal.length > 0;
+  const total = split.internal.length + (scheduleInternal ? 1 : 0) + (split.externalPgp.length ? 1 : 0) + (split.external.length ? 1 : 0) + 1;
   let step = 0;
 
   // Internal copies: one encryption per mailbox, each to that mailbox's key only.
@@ -144,15 +153,23 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   const [sentCt, sentSummaryCt] = await deps.encryptToSelf([sentRaw, summary]);
   const internal: InternalSendPayload = {
     from: state.from,
-    recipients,
+    // Scheduled: the copies wait on the server (below), so commit files only the Sent copy.
+    recipients: scheduleInternal ? [] : recipients,
     sent: { raw: toBase64(sentCt!), summary: toBase64(sentSummaryCt!), size: sentRaw.length },
     ...(state.draftId ? { draftId: state.draftId } : {}),
   };
 
-  // External parts go to the queue now; if one fails, the ones already queued are cancelled.
+  // The scheduled internal part and external parts go to the server now; if one fails, the ones
+  // already there are cancelled.
   const outboundIds: string[] = [];
+  const scheduledInternalIds: string[] = [];
   const sendAt = options.sendAt?.toISOString();
   try {
+    if (scheduleInternal && sendAt) {
+      progress('Scheduling for recipients on this server…', step++, total);
+      const scheduled = await deps.scheduleInternal({ from: state.from, recipients, sendAt });
+      scheduledInternalIds.push(scheduled.id);
+    }
     if (split.externalPgp.length) {
       progress('Encrypting for recipients with OpenPGP keys…', step++, total);
       const armored = await deps.encryptArmored(buildPgpMimeContent(forRecipients), split.externalPgp.map((r) => r.publicKey));
@@ -184,11 +201,11 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
       outboundIds.push(queued.id);
     }
   } catch (err) {
-    await Promise.allSettled(outboundIds.map((id) => deps.outboundCancel(id)));
+    await Promise.allSettled([...outboundIds.map((id) => deps.outboundCancel(id)), ...scheduledInternalIds.map((id) => deps.cancelScheduledInternal(id))]);
     throw err;
   }
   progress('Ready', total, total);
-  return { status: 'queued', pending: { outboundIds, internal, split } };
+  return { status: 'queued', pending: { outboundIds, scheduledInternalIds, internal, split } };
 }
 
 /** Files the internal copies and the Sent copy, and deletes the draft: the point of no return. */
@@ -196,7 +213,10 @@ export function commitSend(pending: PendingSend, deps: Pick<SendDeps, 'sendInter
   return deps.sendInternal(pending.internal);
 }
 
-/** Undo: cancels every queued external part. Internal copies were never filed. */
-export async function undoSend(pending: PendingSend, deps: Pick<SendDeps, 'outboundCancel'>): Promise<void> {
-  await Promise.all(pending.outboundIds.map((id) => deps.outboundCancel(id)));
+/**
+ * Undo: cancels every queued external part and the scheduled internal part. Internal copies of an
+ * immediate send were never filed.
+ */
+export async function undoSend(pending: PendingSend, deps: Pick<SendDeps, 'outboundCancel' | 'cancelScheduledInternal'>): Promise<void> {
+  await Promise.all([...pending.outboundIds.map((id) => deps.outboundCancel(id)), ...pending.scheduledInternalIds.map((id) => deps.cancelScheduledInternal(id))]);
 }

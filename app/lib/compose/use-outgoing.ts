@@ -32,6 +32,8 @@ export function useSendDeps(onProgress?: SendDeps['onProgress']): SendDeps {
       sendPrebuilt: (input) => client.outbound.sendPrebuilt.mutate(input),
       outboundCancel: (id) => client.outbound.cancel.mutate({ id }),
       sendInternal: (input) => client.compose.sendInternal.mutate(input),
+      scheduleInternal: (input) => client.compose.scheduleInternal.mutate(input),
+      cancelScheduledInternal: (id) => client.compose.cancelScheduled.mutate({ id }),
       now: () => new Date(),
       onProgress,
     }),
@@ -52,21 +54,26 @@ export function useOutgoing(undoSeconds: number) {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.mail.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.outbound.list.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.compose.listScheduled.pathKey() }),
       ]),
     [queryClient, trpc],
   );
 
-  const commit = useCallback(async () => {
+  /** Files what is pending; false (with the failure shown and Retry offered) if that failed. */
+  const commit = useCallback(async (): Promise<boolean> => {
     const current = pending.current;
-    if (!current) return;
+    if (!current) return false;
+    let filed = false;
     try {
       await commitSend(current.send, deps);
       pending.current = null;
       setToast({ kind: 'sent' });
+      filed = true;
     } catch (err) {
       setToast({ kind: 'failed', message: err instanceof Error ? err.message : 'The message could not be filed.' });
     }
     void refresh();
+    return filed;
   }, [deps, refresh]);
 
   /** Runs the send; resolves with the problems to show, or null once it is queued. */
@@ -76,9 +83,8 @@ export function useOutgoing(undoSeconds: number) {
       if (result.status !== 'queued') return result;
       pending.current = { send: result.pending, state };
       if (options.sendAt) {
-        // Scheduled: the queue holds the external part until then; the Sent copy is filed now.
-        await commit();
-        setToast({ kind: 'scheduled', sendAt: options.sendAt });
+        // Scheduled: the server holds the internal and external parts until then; the Sent copy is filed now.
+        if (await commit()) setToast({ kind: 'scheduled', sendAt: options.sendAt });
       } else {
         const deadline = Date.now() + undoSeconds * 1000;
         setToast({ kind: 'sending', deadline });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { composeSettings, deleteDraft, saveDraft, sendInternal } from '../../compose/compose.service';
 import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
 import { recipientKeys } from '../../compose/recipient-keys';
+import { cancelScheduledInternal, listScheduledInternal, scheduleInternal } from '../../compose/scheduled-internal.service';
+import { getScheduledInternalQueue } from '../../jobs/sender';
 import { recipientWkd } from '../../wkd/wkd-client';
 import { protectedProcedure, router } from '../trpc';
 
@@ -21,6 +23,20 @@ const recipientKey = z.discriminatedUnion('kind', [
   z.object({ address: z.string(), kind: z.literal('invalid'), reason: z.string() }),
 ]);
 
+const scheduledInternal = z.object({
+  id: z.string(),
+  from: z.string(),
+  status: z.enum(['scheduled', 'delivered', 'cancelled']),
+  sendAt: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  recipients: z.array(z.string()),
+  cancellable: z.boolean(),
+});
+
+const withinRequestLimit = (copies: { raw: string }[]) => copies.reduce((sum, copy) => sum + copy.raw.length, 0) <= MAX_REQUEST_CIPHERTEXT;
+const tooLarge = { message: 'The message is too large for this many recipients. Send it to fewer people at once.' };
+
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
@@ -39,12 +55,36 @@ export const composeRouter = router({
     .input(
       z
         .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).max(100), sent: encryptedCopy, draftId: z.string().uuid().optional() })
-        .refine((input) => [...input.recipients, input.sent].reduce((sum, copy) => sum + copy.raw.length, 0) <= MAX_REQUEST_CIPHERTEXT, {
-          message: 'The message is too large for this many recipients. Send it to fewer people at once.',
-        }),
+        .refine((input) => withinRequestLimit([...input.recipients, input.sent]), tooLarge),
     )
     .output(z.object({ sentId: z.string(), delivered: z.number().int() }))
     .mutation(({ ctx, input }) => sendInternal(ctx.db, ctx.clock, ctx.session.account, input)),
+
+  /**
+   * Scheduled send to mailboxes here: the same checks as sendInternal, then the copies wait for
+   * `sendAt` and a worker files them. The Sent copy goes through sendInternal (no recipients).
+   */
+  scheduleInternal: protectedProcedure
+    .input(
+      z
+        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).min(1).max(100), sendAt: z.string().datetime({ offset: true }) })
+        .refine((input) => withinRequestLimit(input.recipients), tooLarge),
+    )
+    .output(scheduledInternal)
+    .mutation(({ ctx, input }) =>
+      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: new Date(input.sendAt) }),
+    ),
+
+  /** Scheduled sends to mailboxes here that haven't been filed yet: recipients and times, no content. */
+  listScheduled: protectedProcedure
+    .input(z.object({}).optional())
+    .output(z.array(scheduledInternal))
+    .query(({ ctx }) => listScheduledInternal(ctx.db, ctx.session.account)),
+
+  cancelScheduled: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .output(scheduledInternal)
+    .mutation(({ ctx, input }) => cancelScheduledInternal(ctx.db, ctx.clock, ctx.session.account, input.id)),
 
   saveDraft: protectedProcedure
     .input(encryptedCopy.extend({ id: z.string().uuid().optional() }))

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { type OutboundEntry, type ScheduledInternalEntry, scheduledEntries } from './scheduled-entries';
+
+const outbound = (id: string, status: OutboundEntry['status'], sendAt: string, to: string[]): OutboundEntry => ({
+  id,
+  from: 'me@localhost',
+  status,
+  sendAt,
+  createdAt: '2026-11-21T10:00:00.000Z',
+  finishedAt: null,
+  nextAttemptAt: sendAt,
+  attempts: 0,
+  size: 100,
+  cancellable: status === 'scheduled',
+  recipients: to.map((address) => ({ address, status: 'queued' as const, attempts: 0, lastReply: null, nextAttemptAt: sendAt })),
+});
+
+const internal = (id: string, status: ScheduledInternalEntry['status'], sendAt: string, recipients: string[]): ScheduledInternalEntry => ({
+  id,
+  from: 'me@localhost',
+  status,
+  sendAt,
+  createdAt: '2026-11-21T10:00:00.000Z',
+  finishedAt: null,
+  recipients,
+  cancellable: status === 'scheduled',
+});
+
+describe('scheduledEntries', () => {
+  it('lists what can still be cancelled of both kinds, soonest first', () => {
+    const entries = scheduledEntries(
+      [
+        outbound('o1', 'scheduled', '2026-12-02T09:00:00.000Z', ['a@example.org', 'b@example.org']),
+        outbound('o2', 'delivered', '2026-11-20T09:00:00.000Z', ['c@example.org']),
+      ],
+      [internal('i1', 'scheduled', '2026-12-01T09:00:00.000Z', ['bob@localhost', 'carol@localhost']), internal('i2', 'cancelled', '2026-11-30T09:00:00.000Z', [])],
+    );
+    expect(entries).toEqual([
+      { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost' },
+      { key: 'outbound:o1', kind: 'outbound', id: 'o1', from: 'me@localhost', sendAt: '2026-12-02T09:00:00.000Z', to: 'a@example.org, b@example.org' },
+    ]);
+  });
+
+  it('keeps both parts of one send, each with its own key', () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    const entries = scheduledEntries([outbound('same', 'scheduled', at, ['x@example.org'])], [internal('same', 'scheduled', at, ['bob@localhost'])]);
+    expect(entries.map((e) => e.key)).toEqual(['internal:same', 'outbound:same']);
+  });
+});

@@ -1,0 +1,170 @@
+import type { Db } from '../../db/client';
+import { insertMessages } from '../../db/repositories/message.repository';
+import { notifyNewMail } from '../../db/repositories/notification.repository';
+import { type SqlExecutor, sqlExecutor } from '../../db/repositories/outbound.repository';
+import {
+  dropCopies,
+  findDueScheduledInternal,
+  finishScheduledInternal,
+  insertScheduledInternal,
+  listPendingOfUser,
+  lockScheduledInternal,
+  purgeFinishedScheduledInternal,
+  takeCopies,
+} from '../../db/repositories/scheduled-internal.repository';
+import type { ScheduledInternalSendRow, ScheduledInternalStatus } from '../../db/schema';
+import type { Account } from '../auth/account.service';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import { type EncryptedCopy, checkInternalCopies } from './compose.service';
+
+/**
+ * Scheduled send to mailboxes on this instance. The browser encrypts each copy to its recipient's
+ * key as for an immediate send; the server checks them the same way (checkInternalCopies), keeps
+ * the ciphertexts with the send time, and a worker job files them into the inboxes then. The
+ * server never holds a plaintext, and the copies are deleted in the transaction that files them.
+ * The sender's Sent copy is filed when the message is scheduled (compose.sendInternal with no
+ * recipients), as for scheduled external mail.
+ */
+const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
+/** How long a filed or cancelled send's tombstone (no recipients, no content) answers a late Cancel. */
+const TOMBSTONE_MS = 7 * 24 * 60 * 60 * 1000;
+const LIST_LIMIT = 100;
+
+/** Wakes a worker to file a send. The worker's pg-boss queue in production. */
+export interface ScheduledInternalQueue {
+  /** `tx` puts the job in the caller's transaction, so the send and its job commit together. */
+  enqueueFiling(scheduledId: string, delaySeconds: number, tx?: SqlExecutor): Promise<void>;
+}
+
+export interface ScheduledInternal {
+  id: string;
+  from: string;
+  status: ScheduledInternalStatus;
+  sendAt: string;
+  createdAt: string;
+  finishedAt: string | null;
+  /** One address per recipient mailbox; empty once the copies are filed or dropped. */
+  recipients: string[];
+  cancellable: boolean;
+}
+
+export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients: string[]): ScheduledInternal {
+  return {
+    id: row.id,
+    from: row.from_address,
+    status: row.status,
+    sendAt: row.send_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    recipients,
+    cancellable: row.status === 'scheduled',
+  };
+}
+
+export interface ScheduleInternalInput {
+  from: string;
+  recipients: (EncryptedCopy & { address: string })[];
+  sendAt: Date;
+}
+
+export async function scheduleInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, sender: Account, input: ScheduleInternalInput): Promise<ScheduledInternal> {
+  if (input.recipients.length === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
+  const checked = await checkInternalCopies(db, sender, input);
+  const now = clock.now();
+  if (input.sendAt.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
+  // A time already past (a slow upload, a skewed browser clock) means as soon as possible.
+  const sendAt = input.sendAt.getTime() < now.getTime() ? now : input.sendAt;
+
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await insertScheduledInternal(trx, {
+      user_id: sender.id,
+      from_address: checked.from,
+      send_at: sendAt,
+      created_at: now,
+      copies: checked.recipients.map((c) => ({
+        user_id: c.userId,
+        address: c.address,
+        size: c.size,
+        raw_ciphertext: c.raw_ciphertext,
+        summary_ciphertext: c.summary_ciphertext,
+        origin_ciphertext: c.origin_ciphertext,
+      })),
+    });
+    await queue.enqueueFiling(inserted.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
+    return inserted;
+  });
+  return rowToScheduledInternal(row, checked.recipients.map((c) => c.address).sort());
+}
+
+/** The sender's sends still waiting, soonest first. */
+export async function listScheduledInternal(db: Db, sender: Account): Promise<ScheduledInternal[]> {
+  const rows = await listPendingOfUser(db, sender.id, LIST_LIMIT);
+  return rows.map(({ addresses, ...row }) => rowToScheduledInternal(row, addresses));
+}
+
+/**
+ * Cancels a send until it is filed, and drops its copies. Idempotent for a send already cancelled.
+ * Filing holds the same row lock, so a Cancel racing the worker either wins (nothing is filed) or
+ * waits for it and is refused.
+ */
+export async function cancelScheduledInternal(db: Db, clock: Clock, sender: Account, id: string): Promise<ScheduledInternal> {
+  const outcome = await db.transaction().execute(async (trx) => {
+    const row = await lockScheduledInternal(trx, id);
+    if (!row || row.user_id !== sender.id) return null;
+    if (row.status !== 'scheduled') return { row, recipients: [] };
+    const now = clock.now();
+    const recipients = await dropCopies(trx, id);
+    await finishScheduledInternal(trx, id, 'cancelled', now);
+    return { row: { ...row, status: 'cancelled' as const, finished_at: now }, recipients };
+  });
+  if (!outcome) throw new AppError('NOT_FOUND', 'That message does not exist.');
+  if (outcome.row.status === 'delivered') {
+    throw new AppError('INVALID_STATE', "This message has already been delivered, so it can't be cancelled.", { status: outcome.row.status });
+  }
+  return rowToScheduledInternal(outcome.row, outcome.recipients);
+}
+
+export type FilingReport = { outcome: 'filed'; delivered: number } | { outcome: 'not-due'; sendAt: Date } | { outcome: 'gone' };
+
+/**
+ * Files a due send into its recipients' inboxes: the inserts, the deletion of the copies, the
+ * status change and the NOTIFY that wakes the open inboxes commit together, under the send's row
+ * lock. A duplicate or repeated job finds the send no longer 'scheduled' and files nothing.
+ */
+export async function fileScheduledInternal(db: Db, clock: Clock, id: string): Promise<FilingReport> {
+  return db.transaction().execute(async (trx): Promise<FilingReport> => {
+    const row = await lockScheduledInternal(trx, id);
+    if (!row || row.status !== 'scheduled') return { outcome: 'gone' };
+    const now = clock.now();
+    if (row.send_at.getTime() > now.getTime()) return { outcome: 'not-due', sendAt: row.send_at };
+    const copies = await takeCopies(trx, id);
+    await insertMessages(
+      trx,
+      copies.map((c) => ({
+        user_id: c.user_id,
+        received_at: now,
+        size: c.size,
+        raw_ciphertext: c.raw_ciphertext,
+        summary_ciphertext: c.summary_ciphertext,
+        origin_ciphertext: c.origin_ciphertext,
+      })),
+    );
+    await finishScheduledInternal(trx, id, 'delivered', now);
+    await notifyNewMail(trx, copies.map((c) => c.user_id));
+    return { outcome: 'filed', delivered: copies.length };
+  });
+}
+
+/**
+ * Re-queues sends that are due but still waiting (their job was lost), and drops old tombstones.
+ * `graceMs` keeps it from doubling jobs that are merely waiting their turn in a busy queue;
+ * a doubled job would file nothing twice anyway.
+ */
+export async function sweepScheduledInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, graceMs = 60_000): Promise<{ requeued: number; purged: number }> {
+  const now = clock.now();
+  const due = await findDueScheduledInternal(db, new Date(now.getTime() - graceMs), 500);
+  for (const row of due) await queue.enqueueFiling(row.id, 0);
+  const purged = await purgeFinishedScheduledInternal(db, new Date(now.getTime() - TOMBSTONE_MS));
+  return { requeued: due.length, purged };
+}
