@@ -52,7 +52,6 @@ export function ComposeWindow({
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ label: string; step: number; total: number } | null>(null);
   const [problems, setProblems] = useState<SendProblem[]>([]);
-  const [unencryptedFallback, setUnencryptedFallback] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const autosave = useDraftAutosave(state);
 
@@ -86,7 +85,7 @@ export function ComposeWindow({
     setProblems([]);
     try {
       const draftId = await autosave.settle();
-      const result = await onSend({ state: { ...state, draftId }, sendAt, unencryptedFallback, onProgress: (label, step, total) => setProgress({ label, step, total }) });
+      const result = await onSend({ state: { ...state, draftId }, sendAt, onProgress: (label, step, total) => setProgress({ label, step, total }) });
       if (result.status === 'problems') setProblems(result.problems);
     } catch (err) {
       setFailure(errorMessage(err));
@@ -226,7 +225,7 @@ export function ComposeWindow({
       </div>
 
       <div className="space-y-2 border-t border-slate-200 px-4 py-3" hidden={confirmClose}>
-        {problems.length ? <ProblemList problems={problems} fallback={unencryptedFallback} onFallback={setUnencryptedFallback} /> : null}
+        {problems.length ? <ProblemList problems={problems} /> : null}
         {failure ? <Alert>{failure}</Alert> : null}
         {fromIsAlias ? <p className="text-xs text-slate-600">From an alias you can write only to people on this server.</p> : null}
         {progress ? <StepProgress label={progress.label} step={progress.step} total={progress.total} /> : null}
@@ -251,8 +250,7 @@ export function ComposeWindow({
   );
 }
 
-function ProblemList({ problems, fallback, onFallback }: { problems: SendProblem[]; fallback: boolean; onFallback: (on: boolean) => void }) {
-  const pgp = problems.some((p) => p.code === 'pgp-unavailable');
+function ProblemList({ problems }: { problems: SendProblem[] }) {
   return (
     <div role="alert" className="space-y-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       <p className="font-medium">The message was not sent:</p>
@@ -261,12 +259,6 @@ function ProblemList({ problems, fallback, onFallback }: { problems: SendProblem
           <li key={i}>{p.address && !p.reason.includes(p.address) ? `${p.address}: ${p.reason}` : p.reason}</li>
         ))}
       </ul>
-      {pgp ? (
-        <label className="flex items-center gap-2 text-slate-800">
-          <input type="checkbox" checked={fallback} onChange={(e) => onFallback(e.target.checked)} />
-          Send to them without end-to-end encryption this time
-        </label>
-      ) : null}
     </div>
   );
 }

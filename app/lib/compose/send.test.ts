@@ -67,7 +67,7 @@ function mixed() {
 describe('prepareSend', () => {
   it('splits a mixed list: internal copies encrypted per recipient, PGP/MIME for keys, the rest to the queue', async () => {
     const { deps, calls } = fakeDeps();
-    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true });
+    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true });
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const { pending } = result;
     expect(pending.outboundIds).toEqual(['pgp-1', 'out-1']);
@@ -89,9 +89,19 @@ describe('prepareSend', () => {
     expect(await text(me, pending.internal.sent.raw)).toMatch(/^Bcc: hidden@example.org$/m);
     expect(pending.internal.draftId).toBe(mixed().draftId);
 
-    // The queue gets only the external recipients, each in its field.
+    // The queue's copy names everyone in To and Cc as the others do, under the same Message-ID,
+    // and is delivered only to those without a copy of their own (the Bcc one stays out of headers).
     expect(calls.outbound).toHaveLength(1);
-    expect(calls.outbound[0]).toMatchObject({ from: 'me@localhost', to: ['plain@example.org'], cc: [], bcc: ['hidden@example.org'], subject: 'Mixed', text: 'Hello everyone' });
+    expect(calls.outbound[0]).toMatchObject({
+      from: 'me@localhost',
+      to: ['bob@localhost', 'plain@example.org'],
+      cc: ['pgp@example.net'],
+      bcc: ['hidden@example.org'],
+      envelope: ['plain@example.org', 'hidden@example.org'],
+      subject: 'Mixed',
+      text: 'Hello everyone',
+    });
+    expect(bobRaw).toContain(`Message-ID: ${calls.outbound[0]!.messageId}`);
     expect(calls.outbound[0]!.html).toBeUndefined();
 
     // PGP/MIME: the envelope names only the key holder; the subject is not in the clear.
@@ -112,7 +122,7 @@ describe('prepareSend', () => {
   it('sends nothing while any recipient is a problem, and says which and why', async () => {
     const { deps, calls } = fakeDeps();
     const state = { ...mixed(), to: parseRecipients('nobody@localhost, broken', 'localhost') };
-    const result = await prepareSend(state, deps, { fromCanSendExternally: true, pgpMimeAvailable: true });
+    const result = await prepareSend(state, deps, { fromCanSendExternally: true });
     expect(result).toEqual({
       status: 'problems',
       problems: [
@@ -121,19 +131,19 @@ describe('prepareSend', () => {
       ],
     });
     expect(calls.outbound.length + calls.prebuilt.length).toBe(0);
-    expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, { fromCanSendExternally: true, pgpMimeAvailable: true })).status).toBe('problems');
+    expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, { fromCanSendExternally: true })).status).toBe('problems');
   });
 
   it('refuses an alias From for outside recipients', async () => {
     const { deps } = fakeDeps();
-    const alias = await prepareSend(mixed(), deps, { fromCanSendExternally: false, pgpMimeAvailable: true });
+    const alias = await prepareSend(mixed(), deps, { fromCanSendExternally: false });
     expect(alias.status === 'problems' && alias.problems.map((p) => p.address)).toEqual(['plain@example.org', 'hidden@example.org', 'pgp@example.net']);
   });
 
   it('schedules the internal copies, encrypted to each recipient, with the external parts; commit files only the Sent copy', async () => {
     const { deps, calls } = fakeDeps();
     const sendAt = new Date('2026-12-01T09:00:00Z');
-    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt });
+    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, sendAt });
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const { pending } = result;
     expect(pending.scheduledInternalIds).toEqual(['sched-1']);
@@ -167,9 +177,9 @@ describe('prepareSend', () => {
   it('a scheduled send to this server only schedules one request, and an immediate one schedules nothing', async () => {
     const { deps, calls } = fakeDeps();
     const internalOnly = { ...mixed(), to: parseRecipients('bob@localhost', 'localhost'), cc: [], bcc: [] };
-    const scheduled = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, pgpMimeAvailable: true, sendAt: new Date('2026-12-01T09:00:00Z') });
+    const scheduled = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, sendAt: new Date('2026-12-01T09:00:00Z') });
     expect(scheduled.status === 'queued' && scheduled.pending).toMatchObject({ outboundIds: [], scheduledInternalIds: ['sched-1'], internal: { recipients: [] } });
-    const now = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, pgpMimeAvailable: true });
+    const now = await prepareSend(internalOnly, deps, { fromCanSendExternally: false });
     expect(now.status === 'queued' && now.pending.scheduledInternalIds).toEqual([]);
     expect(now.status === 'queued' && now.pending.internal.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
     expect(calls.scheduled).toHaveLength(1);
@@ -182,24 +192,14 @@ describe('prepareSend', () => {
       },
     });
     const sendAt = new Date('2026-12-01T09:00:00Z');
-    await expect(prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt })).rejects.toThrow('send limit reached');
+    await expect(prepareSend(mixed(), deps, { fromCanSendExternally: true, sendAt })).rejects.toThrow('send limit reached');
     expect([...calls.cancelled].sort()).toEqual(['pgp-1', 'sched-1']);
-  });
-
-  it('until the server takes PGP/MIME, key holders are a problem unless the user accepts sending them unencrypted', async () => {
-    const { deps, calls } = fakeDeps();
-    const refused = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: false });
-    expect(refused).toEqual({ status: 'problems', problems: [{ address: 'pgp@example.net', reason: expect.any(String), code: 'pgp-unavailable' }] });
-    const fallback = await prepareSend(mixed(), deps, { fromCanSendExternally: true, pgpMimeAvailable: false, unencryptedFallback: true });
-    expect(fallback.status).toBe('queued');
-    expect(calls.prebuilt).toEqual([]);
-    expect(calls.outbound[0]).toMatchObject({ to: ['plain@example.org'], cc: ['pgp@example.net'], bcc: ['hidden@example.org'] });
   });
 
   it('passes a scheduled time on, and cancels queued parts when a later one fails', async () => {
     const { deps, calls } = fakeDeps();
     const external = { ...mixed(), to: parseRecipients('plain@example.org'), cc: [], bcc: [] };
-    const result = await prepareSend(external, deps, { fromCanSendExternally: true, pgpMimeAvailable: true, sendAt: new Date('2026-12-01T09:00:00Z') });
+    const result = await prepareSend(external, deps, { fromCanSendExternally: true, sendAt: new Date('2026-12-01T09:00:00Z') });
     expect(result.status).toBe('queued');
     expect(calls.outbound[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
 
@@ -208,7 +208,7 @@ describe('prepareSend', () => {
         throw new Error('send limit reached');
       },
     });
-    await expect(prepareSend(mixed(), failing.deps, { fromCanSendExternally: true, pgpMimeAvailable: true })).rejects.toThrow('send limit reached');
+    await expect(prepareSend(mixed(), failing.deps, { fromCanSendExternally: true })).rejects.toThrow('send limit reached');
     expect(failing.calls.cancelled).toEqual(['pgp-1']);
   });
 });

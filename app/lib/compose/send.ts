@@ -65,24 +65,17 @@ export interface SendOptions {
   sendAt?: Date;
   /** Aliases only receive from the outside world: the From must be an address to send outside. */
   fromCanSendExternally: boolean;
-  /** Whether the server can queue a finished PGP/MIME message (deps.sendPrebuilt). */
-  pgpMimeAvailable: boolean;
-  /** The user agreed to send to key holders without end-to-end encryption while it isn't. */
-  unencryptedFallback?: boolean;
 }
 
 export interface SendProblem {
   address: string;
   reason: string;
-  /** 'pgp-unavailable': the user may choose to send to them unencrypted instead. */
-  code?: 'pgp-unavailable';
 }
 
 /** What the compose window asks for when the user sends. */
 export interface SendRequest {
   state: ComposeState;
   sendAt?: Date;
-  unencryptedFallback: boolean;
   onProgress: (label: string, step: number, total: number) => void;
 }
 
@@ -111,20 +104,6 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   progress('Looking up recipients…', 0, 1);
   const split = splitRecipients(fields, await deps.recipientKeys(everyone.filter((r) => !r.error).map((r) => r.address)));
   const problems: SendProblem[] = [...split.problems];
-  if (!options.pgpMimeAvailable && split.externalPgp.length) {
-    if (options.unencryptedFallback) {
-      split.external.push(...split.externalPgp.map(({ recipient, field }) => ({ recipient, field })));
-      split.externalPgp = [];
-    } else {
-      for (const r of split.externalPgp) {
-        problems.push({
-          address: r.recipient.address,
-          reason: 'has an OpenPGP key, but this server cannot send OpenPGP-encrypted mail to other servers yet.',
-          code: 'pgp-unavailable',
-        });
-      }
-    }
-  }
   const outside = [...split.external, ...split.externalPgp];
   if (!options.fromCanSendExternally) {
     for (const r of outside) problems.push({ address: r.recipient.address, reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.` });
@@ -179,12 +158,16 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
     }
     if (split.external.length) {
       progress('Handing the message to the server…', step++, total);
-      const of = (field: 'to' | 'cc' | 'bcc') => split.external.filter((r) => r.field === field).map((r) => r.recipient.address);
+      // The headers name everyone the recipients may see (To and Cc, as in every other copy); the
+      // server delivers only to the envelope: those here and key holders get their copies above.
+      const named = (list: { name: string; address: string }[]) => list.map((m) => (m.name ? `"${m.name.replace(/["\\\r\n]/g, '')}" <${m.address}>` : m.address));
       const queued = await deps.outboundSend({
         from: state.from,
-        to: of('to'),
-        cc: of('cc'),
-        bcc: of('bcc'),
+        to: named(forRecipients.to),
+        cc: named(forRecipients.cc),
+        bcc: split.external.filter((r) => r.field === 'bcc').map((r) => r.recipient.address),
+        envelope: split.external.map((r) => r.recipient.address),
+        messageId,
         subject: state.subject,
         text: forRecipients.text,
         ...(forRecipients.html ? { html: forRecipients.html } : {}),

@@ -9,7 +9,7 @@ import { type ComposeState, type DraftAttachment, emptyCompose, stateFromDraft }
 import { type ReplyMode, startReply } from './quote';
 import { useComposeSettings, useFromAddresses } from './use-compose-data';
 import type { SendRequest } from './send';
-import { PGP_MIME_AVAILABLE, useOutgoing, useSendDeps } from './use-outgoing';
+import { useOutgoing, useSendDeps } from './use-outgoing';
 
 /**
  * Which compose window is open and what it started from: new, a reply or forward, a saved draft,
@@ -80,7 +80,7 @@ export function useComposeController(primaryAddress: string) {
       const fromCanSendExternally = addresses.find((a) => a.address === request.state.from)?.kind !== 'alias';
       const result = await outgoing.send(
         request.state,
-        { sendAt: request.sendAt, fromCanSendExternally, pgpMimeAvailable: PGP_MIME_AVAILABLE, unencryptedFallback: request.unencryptedFallback },
+        { sendAt: request.sendAt, fromCanSendExternally },
         { ...sendDeps, onProgress: request.onProgress },
       );
       if (result.status === 'queued') setOpen(null);

@@ -17,9 +17,6 @@ export type OutgoingToast =
   | { kind: 'undone' }
   | { kind: 'failed'; message: string };
 
-/** External key holders get PGP/MIME built and encrypted here (outbound.sendPrebuilt). */
-export const PGP_MIME_AVAILABLE = true;
-
 export function useSendDeps(onProgress?: SendDeps['onProgress']): SendDeps {
   const client = useTRPCClient();
   return useMemo(
