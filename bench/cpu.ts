@@ -52,6 +52,51 @@ export function treeCpuMs(pid: number, name?: string): number {
   return total;
 }
 
+export interface IoCounts {
+  /** read- and write-family system calls (socket reads and writes among them). */
+  reads: number;
+  writes: number;
+  /** Voluntary context switches: each time a thread went to sleep waiting (on a socket, a lock). */
+  sleeps: number;
+}
+
+/** System calls and sleeps so far of one process (all its threads). */
+export function processIo(pid: number): IoCounts {
+  const out = { reads: 0, writes: 0, sleeps: 0 };
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    out.reads = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0);
+    out.writes = Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      out.sleeps += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1] ?? 0);
+    }
+  } catch {
+    // the process ended while we looked, or isn't ours to read
+  }
+  return out;
+}
+
+/** System calls and sleeps so far of `pid` and its descendants, optionally only those named `name`. */
+export function treeIo(pid: number, name?: string): IoCounts {
+  const all = readProcesses();
+  const total = { reads: 0, writes: 0, sleeps: 0 };
+  const add = (id: number) => {
+    const c = processIo(id);
+    total.reads += c.reads;
+    total.writes += c.writes;
+    total.sleeps += c.sleeps;
+  };
+  const visit = (id: number) => {
+    for (const child of all.filter((p) => p.ppid === id)) {
+      if (!name || child.name === name) add(child.pid);
+      visit(child.pid);
+    }
+  };
+  if (!name || all.find((p) => p.pid === pid)?.name === name) add(pid);
+  visit(pid);
+  return total;
+}
+
 /** Busy CPU milliseconds of the whole machine so far (all cores). */
 export function machineBusyMs(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);

@@ -18,19 +18,24 @@ import { SINK_HOST, routeToSink } from '../server/outbound/testing/harness';
 import { startSmtpSink } from '../server/outbound/testing/smtp-sink';
 import { createTestUser } from '../server/testing/factories';
 import { type LoopbackZone, startLoopbackDns } from '../server/testing/loopback-dns';
-import { machineBusyMs, treeCpuMs } from './cpu';
+import { type IoCounts, machineBusyMs, processIo, treeCpuMs, treeIo } from './cpu';
 import { stopChild } from './children';
 import { percentile } from './load';
+import { printStatementStats, resetStatementStats, restartWithStatementStats } from './statements';
 
 /**
  * Outbound throughput, end to end: queue (compose, DKIM-sign, seal, commit row + pg-boss job),
- * then the real worker role (server/jobs/main.ts: advisory lock, claim, MX lookup on a loopback
+ * then the real worker role (server/jobs/main.ts: claim, MX lookup on a loopback
  * DNS server, pooled SMTP with STARTTLS, outcome commits) delivering to a sink that only reads.
  * Everything runs on this machine, in its own embedded PostgreSQL, and stops by itself.
  *
- *   npm run bench:outbound -- --messages 2000 --senders 16 --concurrency 32 --worker-concurrency 64 [--no-tls] [--durable]
+ *   npm run bench:outbound -- --messages 2000 --senders 16 --concurrency 32 --worker-concurrency 64 [--warmup 0] [--no-tls] [--durable] [--statements]
  *
- * Each flag also reads BENCH_MESSAGES, BENCH_SENDERS, BENCH_CONCURRENCY, BENCH_WORKER_CONCURRENCY.
+ * --warmup N sends N messages end to end before the measured ones (not counted): the measured
+ * run then starts with code V8 has already compiled, as in a worker that has been up a while.
+ * The default, 0, measures from cold. --statements restarts the cluster with pg_stat_statements
+ * and prints the SQL run per message. Each flag also reads BENCH_MESSAGES, BENCH_SENDERS,
+ * BENCH_CONCURRENCY, BENCH_WORKER_CONCURRENCY, BENCH_WARMUP.
  */
 const { values } = parseArgs({
   options: {
@@ -38,14 +43,17 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '32' },
     'worker-concurrency': { type: 'string', default: process.env.BENCH_WORKER_CONCURRENCY ?? '64' },
     senders: { type: 'string', default: process.env.BENCH_SENDERS ?? '16' },
+    warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '0' },
     'no-tls': { type: 'boolean', default: false },
     durable: { type: 'boolean', default: process.env.BENCH_DURABLE === '1' },
+    statements: { type: 'boolean', default: false },
   },
 });
 const messages = Number(values.messages);
 const concurrency = Number(values.concurrency);
 const workerConcurrency = Number(values['worker-concurrency']);
 const senders = Number(values.senders);
+const warmup = Number(values.warmup);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
@@ -69,10 +77,14 @@ function startWorker(env: Record<string, string>): Promise<ChildProcess> {
 
 
 async function main() {
-  console.log(`bench:outbound  ${messages} messages from ${senders} senders, ${concurrency} queued at once, worker concurrency ${workerConcurrency}, ${values['no-tls'] ? 'no TLS' : 'STARTTLS'}, ${os.cpus().length} cores`);
+  console.log(
+    `bench:outbound  ${messages} messages from ${senders} senders${warmup ? ` after ${warmup} to warm up` : ', from cold'}, ${concurrency} queued at once, ` +
+      `worker concurrency ${workerConcurrency}, ${values['no-tls'] ? 'no TLS' : 'STARTTLS'}, ${os.cpus().length} cores`,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-outbound-'));
   chmodSync(dir, 0o755); // embedded PostgreSQL runs as the postgres user when we are root
-  const cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: !values.durable });
+  let cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: !values.durable });
+  if (values.statements) cluster = await restartWithStatementStats(cluster, dir, !values.durable);
   const db = createDb(cluster.url, { max: 10 });
   const zone: LoopbackZone = { [SINK_HOST]: { A: ['127.0.0.1'] } };
   routeToSink(zone, 'sink.bench');
@@ -84,11 +96,14 @@ async function main() {
   let lastAccept = 0;
   let allIn: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allIn = resolve));
+  const warming = new Set<string>();
+  let warmedUp: () => void = () => undefined;
   const sink = await startSmtpSink(
     {
       data(message) {
         const now = performance.now();
         for (const rcpt of message.recipients) {
+          if (warming.delete(rcpt) && warming.size === 0) warmedUp();
           const start = queuedAt.get(rcpt);
           if (start === undefined) continue;
           queuedAt.delete(rcpt);
@@ -111,7 +126,8 @@ async function main() {
     process.env.SECRET_KEY ??= randomBytes(32).toString('base64');
     // Several senders, as on a real server: one user's sends are serialised by the limit check.
     const users = await Promise.all(Array.from({ length: senders }, () => createTestUser(db)));
-    for (const user of users) await upsertSendLimits(db, user.account.id, { per_hour: messages * 2, per_day: messages * 2 }, new Date());
+    const limit = (messages + warmup) * 2;
+    for (const user of users) await upsertSendLimits(db, user.account.id, { per_hour: limit, per_day: limit }, new Date());
     await publishInstanceDkim(db, zone);
     worker = await startWorker({
       DATABASE_URL: cluster.url,
@@ -125,30 +141,40 @@ async function main() {
     });
     const queue = outboundQueue(boss);
     const body = 'Hello,\n\n' + 'This is the benchmark message body, a few lines of plain text.\n'.repeat(30);
+    /** Queues `count` messages to <prefix><i>@sink.bench from `concurrency` producers at once. */
+    const queueAll = async (count: number, prefix: string, queued: (to: string) => void) => {
+      let next = 0;
+      const producer = async () => {
+        while (next < count) {
+          const i = next++;
+          const to = `${prefix}${i}@sink.bench`;
+          const user = users[i % users.length]!;
+          queued(to);
+          await queueExternalMessage(db, queue, systemClock, user.account, {
+            from: user.account.address,
+            to: [to],
+            cc: [],
+            bcc: [],
+            subject: `Benchmark ${i}`,
+            text: body,
+            sendAt: systemClock.now(),
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, producer));
+    };
 
+    if (warmup > 0) {
+      const warm = new Promise<void>((resolve) => (warmedUp = resolve));
+      await queueAll(warmup, 'w', (to) => warming.add(to));
+      await warm;
+    }
+    if (values.statements) await resetStatementStats(cluster.url);
+    const ioBefore = { worker: treeIo(worker.pid!), postgres: treeIo(process.pid, 'postgres'), own: processIo(process.pid) };
     const cpuBefore = { worker: treeCpuMs(worker.pid!), postgres: treeCpuMs(process.pid, 'postgres'), own: process.cpuUsage(), machine: machineBusyMs() };
     const start = performance.now();
-    let next = 0;
-    let queueEnd = 0;
-    const producer = async () => {
-      while (next < messages) {
-        const i = next++;
-        const to = `m${i}@sink.bench`;
-        const user = users[i % users.length]!;
-        queuedAt.set(to, performance.now());
-        await queueExternalMessage(db, queue, systemClock, user.account, {
-          from: user.account.address,
-          to: [to],
-          cc: [],
-          bcc: [],
-          subject: `Benchmark ${i}`,
-          text: body,
-          sendAt: systemClock.now(),
-        });
-      }
-      queueEnd = performance.now();
-    };
-    await Promise.all(Array.from({ length: concurrency }, producer));
+    await queueAll(messages, 'm', (to) => queuedAt.set(to, performance.now()));
+    const queueEnd = performance.now();
     const timeout = setTimeout(() => allIn(), 120_000);
     await done;
     clearTimeout(timeout);
@@ -171,9 +197,18 @@ async function main() {
       `         CPU per message: worker ${per(workerCpu)} ms, postgres ${per(postgresCpu)} ms, queue+sink process ${per(ownCpu)} ms, ` +
         `whole machine ${per(machine)} ms (includes anything else running)`,
     );
+    // Every round trip between processes costs a write, a read and a sleep on each side. (PostgreSQL
+    // uses send and recv, which the kernel doesn't count as reads and writes: only its sleeps show.)
+    const io = (after: IoCounts, before: IoCounts) =>
+      `${per(after.writes - before.writes)} writes, ${per(after.reads - before.reads)} reads, ${per(after.sleeps - before.sleeps)} sleeps`;
+    console.log(
+      `         syscalls per message: worker ${io(treeIo(worker.pid!), ioBefore.worker)}; ` +
+        `postgres ${per(treeIo(process.pid, 'postgres').sleeps - ioBefore.postgres.sleeps)} sleeps; queue+sink process ${io(processIo(process.pid), ioBefore.own)}`,
+    );
     // What this pipeline alone could do with every core to itself: its own CPU per message.
     const ownPerMessage = (workerCpu + postgresCpu + ownCpu) / Math.max(1, accepted);
     console.log(`         CPU-bound ceiling on ${os.cpus().length} idle cores: ${((os.cpus().length * 1000) / ownPerMessage).toFixed(0)} msg/s`);
+    if (values.statements) await printStatementStats(cluster.url, accepted);
     if (accepted !== messages) throw new Error(`only ${accepted} of ${messages} messages reached the sink`);
   } finally {
     if (worker) await stopChild(worker);
