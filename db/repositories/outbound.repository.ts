@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../client';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../schema';
@@ -23,7 +24,39 @@ export function sqlExecutor(db: Executor): SqlExecutor {
   };
 }
 
+// pg-boss's job insert: `INSERT ... RETURNING id`, which can stand as a CTE.
+const INSERT_RETURNING = /^\s*INSERT\s+INTO\b[\s\S]*\bRETURNING\b[\s\S]*$/i;
+
+/**
+ * sqlExecutor for a send's job that also takes the sender's limit lock (see lockSenderLimits) in
+ * the statement that inserts the job: one round trip instead of two, on every send. `locked` says
+ * whether it did; when the queue ran no insert through it, the caller takes the lock itself.
+ */
+export function sqlExecutorLockingSender(db: Executor, userId: string): SqlExecutor & { readonly locked: boolean } {
+  let locked = false;
+  const plain = sqlExecutor(db);
+  return {
+    get locked() {
+      return locked;
+    },
+    async executeSql(text, values) {
+      if (locked || !INSERT_RETURNING.test(text)) return plain.executeSql(text, values);
+      // Taken once per row inserted (a transaction's advisory locks are reentrant): none, no lock.
+      const { rows } = await db.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(`WITH job AS (${text}) SELECT job.*, pg_advisory_xact_lock(hashtext($${values.length + 1})) AS sender_locked FROM job`, [
+          ...values,
+          senderLimitKey(userId),
+        ]),
+      );
+      locked = rows.length > 0;
+      return { rows: rows.map(({ sender_locked: _, ...job }) => job) };
+    },
+  };
+}
+
 export interface NewOutbound {
+  /** Chosen by the caller: its job names the message before the row exists. */
+  id: string;
   user_id: string;
   envelope_from: string;
   sealed_mime: Uint8Array;
@@ -47,41 +80,108 @@ function recipientsFromJson(rows: Record<string, unknown>[] | null): OutboundRec
     .sort((a, b) => a.address.localeCompare(b.address));
 }
 
-/** The message and its recipients in one statement (this runs for every send). */
-export async function insertOutbound(db: Executor, row: NewOutbound): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] }> {
-  const { rows } = await sql<Omit<OutboundMessageRow, 'sealed_mime'> & { recipients: Record<string, unknown>[] }>`
-    WITH m AS (
-      INSERT INTO outbound_messages (user_id, envelope_from, status, sealed_mime, size, recipient_count, send_at, next_attempt_at, created_at)
-      VALUES (${row.user_id}, ${row.envelope_from}, 'scheduled', ${row.sealed_mime}, ${row.size}, ${row.recipients.length}, ${row.send_at}, ${row.send_at}, ${row.created_at})
-      RETURNING *),
+export interface SendWindows {
+  hourStart: Date;
+  dayStart: Date;
+  /** The server's limits, for a user without overrides. */
+  defaultPerHour: number;
+  defaultPerDay: number;
+}
+
+export interface SendingUsage {
+  /** Recipients sent to since hourStart and since dayStart (cancelled sends never went). */
+  hour: number;
+  day: number;
+  /** The user's overrides; null = the server's limit. */
+  perHour: number | null;
+  perDay: number | null;
+}
+
+/**
+ * The message and its recipients, inserted only if the recipients fit both of the sender's limits,
+ * and the usage that decided it: one statement for the check and the insert (this runs for every
+ * send). Run it after lockSenderLimits, in the same transaction: this statement's snapshot then
+ * includes every send that took the lock before it. The rows are built here rather than sent back.
+ */
+export async function insertOutboundWithinLimits(
+  db: Executor,
+  row: NewOutbound,
+  windows: SendWindows,
+): Promise<{ inserted?: { message: OutboundMessageRow; recipients: OutboundRecipientRow[] }; usage: SendingUsage }> {
+  const count = row.recipients.length;
+  const recipients: OutboundRecipientRow[] = row.recipients
+    .map((r) => ({
+      id: randomUUID(),
+      outbound_id: row.id,
+      address: r.address,
+      domain: r.domain,
+      status: 'queued' as const,
+      attempts: 0,
+      last_reply: null,
+      next_attempt_at: row.send_at,
+      expires_at: row.expires_at,
+      updated_at: null,
+    }))
+    .sort((a, b) => a.address.localeCompare(b.address));
+  const { rows } = await sql<{ used_hour: string; used_day: string; per_hour: number | null; per_day: number | null; fits: boolean }>`
+    WITH used AS (
+      SELECT coalesce(sum(recipient_count) FILTER (WHERE created_at > ${windows.hourStart}), 0) AS hour, coalesce(sum(recipient_count), 0) AS day
+        FROM outbound_messages
+       WHERE user_id = ${row.user_id} AND created_at > ${windows.dayStart} AND status <> 'cancelled'),
+    quota AS (
+      SELECT used.hour, used.day, l.per_hour, l.per_day,
+             used.hour + ${count}::int <= coalesce(l.per_hour, ${windows.defaultPerHour}::int) AND used.day + ${count}::int <= coalesce(l.per_day, ${windows.defaultPerDay}::int) AS fits
+        FROM used LEFT JOIN send_limits l ON l.user_id = ${row.user_id}),
+    m AS (
+      INSERT INTO outbound_messages (id, user_id, envelope_from, status, sealed_mime, size, recipient_count, send_at, next_attempt_at, created_at)
+      SELECT ${row.id}::uuid, ${row.user_id}, ${row.envelope_from}, 'scheduled', ${row.sealed_mime}, ${row.size}, ${count}, ${row.send_at}, ${row.send_at}, ${row.created_at}
+        FROM quota WHERE quota.fits
+      RETURNING id),
     r AS (
-      INSERT INTO outbound_recipients (outbound_id, address, domain, next_attempt_at, expires_at)
-      SELECT m.id, x.address, x.domain, m.send_at, ${row.expires_at}::timestamptz
-        FROM m, unnest(${row.recipients.map((x) => x.address)}::text[], ${row.recipients.map((x) => x.domain)}::text[]) AS x(address, domain)
-      RETURNING *)
-    SELECT m.id, m.user_id, m.envelope_from, m.status, m.size, m.recipient_count, m.send_at, m.next_attempt_at, m.attempts,
-           m.claimed_by, m.created_at, m.finished_at, m.purge_after, (SELECT json_agg(r) FROM r) AS recipients
-      FROM m`.execute(db);
-  const { recipients, ...message } = rows[0]!;
-  // The sealed copy is the caller's own input; not sent back over the wire.
-  return { message: { ...message, sealed_mime: row.sealed_mime }, recipients: recipientsFromJson(recipients) };
+      INSERT INTO outbound_recipients (id, outbound_id, address, domain, next_attempt_at, expires_at)
+      SELECT x.id, m.id, x.address, x.domain, ${row.send_at}::timestamptz, ${row.expires_at}::timestamptz
+        FROM m, unnest(${recipients.map((r) => r.id)}::uuid[], ${recipients.map((r) => r.address)}::text[], ${recipients.map((r) => r.domain)}::text[]) AS x(id, address, domain))
+    SELECT hour AS used_hour, day AS used_day, per_hour, per_day, fits FROM quota`.execute(db);
+  const q = rows[0]!;
+  const usage = { hour: Number(q.used_hour), day: Number(q.used_day), perHour: q.per_hour, perDay: q.per_day };
+  if (!q.fits) return { usage };
+  const message: OutboundMessageRow = {
+    id: row.id,
+    user_id: row.user_id,
+    envelope_from: row.envelope_from,
+    status: 'scheduled',
+    sealed_mime: row.sealed_mime,
+    size: row.size,
+    recipient_count: count,
+    send_at: row.send_at,
+    next_attempt_at: row.send_at,
+    attempts: 0,
+    claimed_by: null,
+    created_at: row.created_at,
+    finished_at: null,
+    purge_after: null,
+  };
+  return { usage, inserted: { message, recipients } };
 }
 
 /** Serialises one user's sends for the rest of the transaction, so two can't both pass a limit. */
 export async function lockSenderLimits(db: Executor, userId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`send-limit:${userId}`}))`.execute(db);
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${senderLimitKey(userId)}))`.execute(db);
 }
+
+const senderLimitKey = (userId: string) => `send-limit:${userId}`;
 
 /**
  * The user's limit overrides (null = default) and the recipients sent to since each of the two
- * times (cancelled sends never went), in one round trip: this runs for every send.
+ * times (cancelled sends never went), in one round trip. A send checks the same numbers inside
+ * insertOutboundWithinLimits.
  */
 export async function sendingUsage(
   db: Executor,
   userId: string,
   hourStart: Date,
   dayStart: Date,
-): Promise<{ hour: number; day: number; perHour: number | null; perDay: number | null }> {
+): Promise<SendingUsage> {
   const { rows } = await sql<{ hour: string | null; day: string | null; per_hour: number | null; per_day: number | null }>`
     SELECT u.hour, u.day, l.per_hour, l.per_day
       FROM (SELECT sum(recipient_count) FILTER (WHERE created_at > ${hourStart}) AS hour, sum(recipient_count) AS day
@@ -108,6 +208,12 @@ export async function findOutbound(db: Executor, id: string): Promise<OutboundMe
   return db.selectFrom('outbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Status and due time of several messages (not their sealed copies). */
+export async function findOutboundStates(db: Executor, ids: string[]): Promise<Pick<OutboundMessageRow, 'id' | 'status' | 'next_attempt_at'>[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('outbound_messages').select(['id', 'status', 'next_attempt_at']).where('id', 'in', ids).execute();
+}
+
 export async function listRecipients(db: Executor, outboundIds: string[]): Promise<OutboundRecipientRow[]> {
   if (outboundIds.length === 0) return [];
   return db.selectFrom('outbound_recipients').selectAll().where('outbound_id', 'in', outboundIds).orderBy('address').execute();
@@ -119,45 +225,58 @@ export async function listOutboundOfUser(db: Executor, userId: string, limit: nu
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+export interface ClaimedOutbound {
+  message: OutboundMessageRow;
+  recipients: OutboundRecipientRow[];
+}
+
 /**
- * Takes a message for one delivery attempt: due and waiting, or left 'sending' by this worker (an
- * attempt that threw; the caller knows it isn't still running) or by one whose session is gone
- * (it died mid-attempt). Two workers can't both take it: the row lock orders them and the second
- * one no longer matches. In the same statement, the recipients due now are marked 'sending'
- * (before any SMTP transaction starts); a recipient already 'sending' was in flight when its
- * worker died. Returns the message and all its recipients.
+ * Takes messages for one delivery attempt each: due and waiting, or left 'sending' by this worker
+ * (an attempt that threw; the caller knows it isn't still running) or by one whose session is gone
+ * (it died mid-attempt). Two workers can't both take one: the row locks order them (taken in id
+ * order, so two overlapping batches can't deadlock) and the second no longer matches. In the same
+ * statement, the recipients due now are marked 'sending' (before any SMTP transaction starts); a
+ * recipient already 'sending' was in flight when its worker died. Returns each message taken, by
+ * id, with all its recipients; ids not in the map were not taken.
  */
-export async function claimOutbound(
-  db: Executor,
-  id: string,
-  now: Date,
-  workerId: string,
-): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] } | undefined> {
+export async function claimOutboundBatch(db: Executor, ids: string[], now: Date, workerId: string): Promise<Map<string, ClaimedOutbound>> {
+  const claimed = new Map<string, ClaimedOutbound>();
+  if (ids.length === 0) return claimed;
   // The common case first: planning the pg_stat_activity view costs more than the whole claim.
-  const claimed =
-    (await claimWhere(db, id, now, workerId, sql`(status IN ('scheduled', 'queued') AND next_attempt_at <= ${now}) OR (status = 'sending' AND claimed_by = ${workerId})`)) ??
-    (await claimWhere(db, id, now, workerId, sql`status = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN ${liveWorkers})`));
+  const waiting = sql`(status IN ('scheduled', 'queued') AND next_attempt_at <= ${now}) OR (status = 'sending' AND claimed_by = ${workerId})`;
+  for (const row of await claimWhere(db, ids, now, workerId, waiting)) claimed.set(row.message.id, row);
+  const rest = ids.filter((id) => !claimed.has(id));
+  if (rest.length === 0) return claimed;
+  const abandoned = sql`status = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN ${liveWorkers})`;
+  for (const row of await claimWhere(db, rest, now, workerId, abandoned)) claimed.set(row.message.id, row);
   return claimed;
 }
 
-async function claimWhere(db: Executor, id: string, now: Date, workerId: string, condition: RawBuilder<unknown>) {
-  const { rows } = await sql<OutboundMessageRow & { recipients: Record<string, unknown>[] }>`
-    WITH claimed AS (
-      UPDATE outbound_messages
-         SET status = 'sending', attempts = attempts + 1, claimed_by = ${workerId}
-       WHERE id = ${id} AND (${condition})
-      RETURNING *),
+/** One message: see claimOutboundBatch. */
+export async function claimOutbound(db: Executor, id: string, now: Date, workerId: string): Promise<ClaimedOutbound | undefined> {
+  return (await claimOutboundBatch(db, [id], now, workerId)).get(id);
+}
+
+async function claimWhere(db: Executor, ids: string[], now: Date, workerId: string, condition: RawBuilder<unknown>): Promise<ClaimedOutbound[]> {
+  const { rows } = await sql<OutboundMessageRow & { recipients: Record<string, unknown>[] | null }>`
+    WITH target AS (
+      SELECT id FROM outbound_messages WHERE id = ANY(${ids}::uuid[]) AND (${condition}) ORDER BY id FOR UPDATE),
+    claimed AS (
+      UPDATE outbound_messages m
+         SET status = 'sending', attempts = m.attempts + 1, claimed_by = ${workerId}
+        FROM target
+       WHERE m.id = target.id
+      RETURNING m.*),
     marked AS (
       UPDATE outbound_recipients r
          SET status = CASE WHEN r.status = 'sending' OR (r.status IN ('queued', 'deferred') AND r.next_attempt_at <= ${now}) THEN 'sending' ELSE r.status END,
              updated_at = ${now}
         FROM claimed
        WHERE r.outbound_id = claimed.id
-      RETURNING r.*)
-    SELECT claimed.*, (SELECT json_agg(marked) FROM marked) AS recipients FROM claimed`.execute(db);
-  if (!rows[0]) return undefined;
-  const { recipients, ...message } = rows[0];
-  return { message, recipients: recipientsFromJson(recipients) };
+      RETURNING r.*),
+    grouped AS (SELECT outbound_id, json_agg(marked) AS recipients FROM marked GROUP BY outbound_id)
+    SELECT claimed.*, grouped.recipients FROM claimed LEFT JOIN grouped ON grouped.outbound_id = claimed.id`.execute(db);
+  return rows.map(({ recipients, ...message }) => ({ message, recipients: recipientsFromJson(recipients) }));
 }
 
 export interface RecipientOutcome {
@@ -165,17 +284,6 @@ export interface RecipientOutcome {
   status: Extract<RecipientStatus, 'delivered' | 'deferred' | 'failed'>;
   reply: string;
   nextAttemptAt: Date | null;
-}
-
-/** Records what happened to each recipient of one attempt, in one statement. */
-export async function recordRecipientOutcomes(db: Executor, outcomes: RecipientOutcome[], now: Date): Promise<void> {
-  if (outcomes.length === 0) return;
-  const values = sql.join(outcomes.map((o) => sql`(${o.id}::uuid, ${o.status}, ${o.reply}, ${o.nextAttemptAt}::timestamptz)`));
-  await sql`
-    UPDATE outbound_recipients AS r
-       SET status = v.status, last_reply = v.reply, next_attempt_at = v.next, attempts = r.attempts + 1, updated_at = ${now}
-      FROM (VALUES ${values}) AS v(id, status, reply, next)
-     WHERE r.id = v.id`.execute(db);
 }
 
 export interface AttemptConclusion {
@@ -188,20 +296,40 @@ export interface AttemptConclusion {
 
 /** Records the last outcomes of an attempt and the message's new status, in one statement. */
 export async function finishAttempt(db: Executor, id: string, conclusion: AttemptConclusion, outcomes: RecipientOutcome[], now: Date): Promise<void> {
-  const recorded = outcomes.length
-    ? sql`WITH recorded AS (
-        UPDATE outbound_recipients AS r
-           SET status = v.status, last_reply = v.reply, next_attempt_at = v.next, attempts = r.attempts + 1, updated_at = ${now}
-          FROM (VALUES ${sql.join(outcomes.map((o) => sql`(${o.id}::uuid, ${o.status}, ${o.reply}, ${o.nextAttemptAt}::timestamptz)`))}) AS v(id, status, reply, next)
-         WHERE r.id = v.id
-        RETURNING 1) `
-    : sql``;
-  await sql`${recorded}
-    UPDATE outbound_messages
-       SET status = ${conclusion.status}, next_attempt_at = ${conclusion.next_attempt_at}, finished_at = ${conclusion.finished_at},
-           purge_after = ${conclusion.purge_after}, claimed_by = NULL,
-           sealed_mime = CASE WHEN ${conclusion.dropSealed} THEN NULL ELSE sealed_mime END
-     WHERE id = ${id}`.execute(db);
+  await commitOutcomes(db, outcomes, [{ id, conclusion }], now);
+}
+
+export interface AttemptFinish {
+  id: string;
+  conclusion: AttemptConclusion;
+}
+
+/**
+ * Recipient outcomes and finished attempts of any number of messages, in one statement: a
+ * worker commits whatever its attempts produced since its last commit together (see
+ * server/outbound/outcome-writer.ts). A finished message is released (claimed_by NULL).
+ */
+export async function commitOutcomes(db: Executor, outcomes: RecipientOutcome[], finishes: AttemptFinish[], now: Date): Promise<void> {
+  if (outcomes.length === 0 && finishes.length === 0) return;
+  const c = finishes.map((f) => f.conclusion);
+  await sql`
+    WITH recorded AS (
+      UPDATE outbound_recipients AS r
+         SET status = v.status, last_reply = v.reply, next_attempt_at = v.next, attempts = r.attempts + 1, updated_at = ${now}
+        FROM unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.reply)}::text[],
+                    ${outcomes.map((o) => o.nextAttemptAt)}::timestamptz[]) AS v(id, status, reply, next)
+       WHERE r.id = v.id
+      RETURNING 1),
+    finished AS (
+      UPDATE outbound_messages AS m
+         SET status = v.status, next_attempt_at = v.next, finished_at = v.finished, purge_after = v.purge, claimed_by = NULL,
+             sealed_mime = CASE WHEN v.drop THEN NULL ELSE m.sealed_mime END
+        FROM unnest(${finishes.map((f) => f.id)}::uuid[], ${c.map((x) => x.status)}::text[], ${c.map((x) => x.next_attempt_at)}::timestamptz[],
+                    ${c.map((x) => x.finished_at)}::timestamptz[], ${c.map((x) => x.purge_after)}::timestamptz[], ${c.map((x) => x.dropSealed)}::bool[])
+             AS v(id, status, next, finished, purge, drop)
+       WHERE m.id = v.id
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM recorded) AS recorded, (SELECT count(*) FROM finished) AS finished`.execute(db);
 }
 
 /** Undo send / cancel a scheduled send: only while no attempt has started. */

@@ -42,7 +42,7 @@ export async function startBoss(connectionString: string, role: 'sender' | 'work
   await boss.createQueue(QUEUES.domainVerify, { name: QUEUES.domainVerify, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 });
   await boss.createQueue(QUEUES.domainRecheckAll, { name: QUEUES.domainRecheckAll, retryLimit: 2 });
   // Delivery state lives in outbound_messages, not in the job: a job only wakes a worker, and a
-  // failed or expired one is retried harmlessly (the message's advisory lock keeps it single).
+  // failed or expired one is retried harmlessly (claiming the message row keeps it single).
   await boss.createQueue(QUEUES.outboundDeliver, { name: QUEUES.outboundDeliver, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
   await boss.createQueue(QUEUES.outboundSweep, { name: QUEUES.outboundSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.outboundPurge, { name: QUEUES.outboundPurge, retryLimit: 1, expireInSeconds: 5 * 60 });

@@ -15,9 +15,10 @@ export interface OutboundJobsOptions {
 const MAX_LOOPS = 4;
 
 /**
- * Outbound delivery in the worker role. A job names a message; the deliverer takes its advisory
- * lock, re-checks its status and time with the injected clock (a cancelled message never goes,
- * an early one sleeps again), tries every due recipient and queues the next try. A sweep every
+ * Outbound delivery in the worker role. A job names a message; the deliverer claims the messages
+ * of a whole batch of jobs in one statement, re-checking each one's status and time with the
+ * injected clock (a cancelled message never goes, an early one sleeps again), tries every due
+ * recipient, commits the outcomes as they come and queues the next try. A sweep every
  * minute re-queues what a lost job or a dead worker left behind, and an hourly purge drops the
  * sealed copies of bounced messages once dead letters can no longer be retried.
  */
@@ -35,7 +36,7 @@ export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, op
         // A full batch means a backlog: fetch again as soon as this one is done instead of
         // sleeping out the polling interval, which would cap a loop at batchSize jobs per interval.
         if (jobs.length === batchSize) boss.notifyWorker(workerId);
-        const results = await Promise.allSettled(jobs.map((job) => deliverer.deliver(job.data.outboundId)));
+        const results = await deliverer.deliverAll(jobs.map((job) => job.data.outboundId));
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         for (const failure of failed) {
           const err = failure.reason as { name?: string; code?: string };

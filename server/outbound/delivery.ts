@@ -1,12 +1,12 @@
 import type { Db } from '../../db/client';
 import {
   type AttemptConclusion,
+  type ClaimedOutbound,
   type RecipientOutcome,
-  claimOutbound,
-  findOutbound,
+  claimOutboundBatch,
+  findOutboundStates,
   findStrandedOutbound,
   finishAttempt,
-  recordRecipientOutcomes,
 } from '../../db/repositories/outbound.repository';
 import type { OutboundRecipientRow, OutboundStatus } from '../../db/schema';
 import type { Clock } from '../clock';
@@ -18,6 +18,7 @@ import { headerBlock } from './compose';
 import { type TryResult, deliverToDomain } from './domain-delivery';
 import { statusFromReply } from './dsn';
 import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './outbound.service';
+import { createOutcomeWriter } from './outcome-writer';
 import { nextAttemptAt } from './retry-schedule';
 import type { SmtpPools } from './smtp-client';
 
@@ -90,6 +91,7 @@ export function createDeliverer(deps: DelivererDeps) {
   // Messages this process is delivering right now. The database only knows "claimed by this
   // worker", which is also true of an attempt here that threw and may be taken over.
   const inFlight = new Set<string>();
+  const writer = createOutcomeWriter(db, clock);
 
   /** The message's status once this attempt's outcomes are in. */
   function conclude(recipients: OutboundRecipientRow[], outcomes: RecipientOutcome[], bounces: Bounce[], now: Date): AttemptConclusion {
@@ -115,26 +117,28 @@ export function createDeliverer(deps: DelivererDeps) {
     };
   }
 
-  async function attempt(id: string): Promise<DeliveryReport> {
-    const now = clock.now();
-    const claimed = await claimOutbound(db, id, now, deps.workerId);
-    if (!claimed) {
-      const current = await findOutbound(db, id);
-      if (current?.status === 'sending') return { outcome: 'busy' }; // another live worker has it
-      if (current?.next_attempt_at && (current.status === 'scheduled' || current.status === 'queued')) {
+  /** Why a message this worker asked for was not taken: another worker has it, it isn't due, or it is done. */
+  async function notTaken(ids: string[], now: Date): Promise<Map<string, DeliveryReport>> {
+    const reports = new Map<string, DeliveryReport>(ids.map((id) => [id, { outcome: 'gone' }]));
+    for (const current of await findOutboundStates(db, ids)) {
+      if (current.status === 'sending') reports.set(current.id, { outcome: 'busy' }); // another live worker has it
+      else if (current.next_attempt_at && (current.status === 'scheduled' || current.status === 'queued')) {
         // Woken early (clock skew, a duplicate job): sleep again until it is due.
-        await deps.queue.enqueueDelivery(id, Math.max(0, (current.next_attempt_at.getTime() - now.getTime()) / 1000));
-        return { outcome: 'not-due' };
+        await deps.queue.enqueueDelivery(current.id, Math.max(0, (current.next_attempt_at.getTime() - now.getTime()) / 1000));
+        reports.set(current.id, { outcome: 'not-due' });
       }
-      return { outcome: 'gone' };
     }
-    const { message, recipients } = claimed;
+    return reports;
+  }
+
+  async function attempt({ message, recipients }: ClaimedOutbound): Promise<DeliveryReport> {
+    const id = message.id;
     const due = recipients.filter((r) => r.status === 'sending');
     const mime = message.sealed_mime ? openBytesAtRest(message.sealed_mime, OUTBOUND_SEAL_PURPOSE) : null;
 
     // Each domain's delivered and deferred outcomes are committed as soon as its transaction ends,
     // so a crash later in the attempt can't send to a recipient whose 250 is already in. The last
-    // domain's go with the final statement; failures wait for the bounce, committed with it.
+    // domain's go with the end of the attempt; failures wait for the bounce, committed with it.
     const outcomes: RecipientOutcome[] = [];
     const unrecorded: RecipientOutcome[] = [];
     const bounces: Bounce[] = [];
@@ -144,7 +148,7 @@ export function createDeliverer(deps: DelivererDeps) {
       const judged = judge(results, clock.now());
       outcomes.push(...judged.outcomes);
       bounces.push(...judged.bounces);
-      if (--running > 0) await recordRecipientOutcomes(db, judged.outcomes, clock.now());
+      if (--running > 0) await writer.commit(judged.outcomes);
       else unrecorded.push(...judged.outcomes);
     };
     if (mime) {
@@ -170,27 +174,55 @@ export function createDeliverer(deps: DelivererDeps) {
         await storeBounce(trx, message, report, after);
       });
     } else {
-      await finishAttempt(db, id, conclusion, unrecorded, after);
+      await writer.commit(unrecorded, { id, conclusion });
     }
     if (conclusion.next_attempt_at) await deps.queue.enqueueDelivery(id, Math.max(0, (conclusion.next_attempt_at.getTime() - after.getTime()) / 1000));
 
     const count = (status: string) => outcomes.filter((o) => o.status === status).length;
-    const report = { status: conclusion.status, delivered: count('delivered'), deferred: count('deferred'), failed: bounces.length };
-    log.info({ outboundId: id, ...report }, 'outbound attempt');
-    return { outcome: 'attempted', ...report };
+    return { outcome: 'attempted', status: conclusion.status, delivered: count('delivered'), deferred: count('deferred'), failed: bounces.length };
+  }
+
+  /**
+   * One attempt for each message that is due and that no other worker has: claimed together in
+   * one statement, delivered side by side, each committed as soon as it is done (see
+   * OutcomeWriter). One result per id, in order; a failed attempt doesn't stop the others.
+   */
+  async function deliverAll(ids: string[]): Promise<PromiseSettledResult<DeliveryReport>[]> {
+    const mine = [...new Set(ids)].filter((id) => !inFlight.has(id));
+    for (const id of mine) inFlight.add(id);
+    try {
+      const now = clock.now();
+      const claimed = await claimOutboundBatch(db, mine, now, deps.workerId);
+      const others = mine.filter((id) => !claimed.has(id));
+      const skipped = others.length ? notTaken(others, now) : undefined;
+      const reports = new Map<string, Promise<DeliveryReport>>();
+      for (const id of mine) {
+        const taken = claimed.get(id);
+        reports.set(id, taken ? attempt(taken) : skipped!.then((r) => r.get(id)!));
+      }
+      // The same id twice, or one this process is already delivering: the other call has it.
+      const busy = Promise.resolve<DeliveryReport>({ outcome: 'busy' });
+      const results = await Promise.allSettled(ids.map((id, i) => (ids.indexOf(id) === i ? reports.get(id) : undefined) ?? busy));
+      const attempts = results.flatMap((r, i) => (r.status === 'fulfilled' && r.value.outcome === 'attempted' ? [{ outboundId: ids[i], ...r.value }] : []));
+      // One line per batch rather than per message: a busy worker writes far fewer log lines.
+      if (attempts.length) log.info({ attempts: attempts.map(({ outcome: _, ...a }) => a) }, 'outbound attempts');
+      return results;
+    } catch (err) {
+      return ids.map(() => ({ status: 'rejected', reason: err }));
+    } finally {
+      for (const id of mine) inFlight.delete(id);
+    }
   }
 
   return {
     /** One attempt for a message, if it is due and no other worker has it. */
     async deliver(id: string): Promise<DeliveryReport> {
-      if (inFlight.has(id)) return { outcome: 'busy' };
-      inFlight.add(id);
-      try {
-        return await attempt(id);
-      } finally {
-        inFlight.delete(id);
-      }
+      const [result] = await deliverAll([id]);
+      if (result!.status === 'rejected') throw result!.reason;
+      return result!.value;
     },
+
+    deliverAll,
 
     /**
      * Re-queues messages whose job was lost or whose worker died (see findStrandedOutbound). Runs

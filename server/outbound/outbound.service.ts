@@ -1,13 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
 import {
   type SqlExecutor,
   cancelScheduled,
   findOutbound,
-  insertOutbound,
   listOutboundOfUser,
   listRecipients,
   lockSenderLimits,
-  sqlExecutor,
+  sqlExecutorLockingSender,
 } from '../../db/repositories/outbound.repository';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
@@ -18,7 +18,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { type OutgoingMessage, composeMime, dkimSign, parseMailbox } from './compose';
 import { expiryFrom } from './retry-schedule';
-import { assertWithinLimits } from './send-limits';
+import { insertWithinLimits } from './send-limits';
 import { checkPgpMime, toCrlf } from './pgp-mime';
 import { type SendingIdentity, resolveSendingIdentity } from './sending-identity';
 import type { RecipientKey } from '../compose/recipient-keys';
@@ -181,20 +181,28 @@ async function queueSigned(
   checkMessageSize(signed);
   const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
   const { message, recipients: recipientRows } = await db.transaction().execute(async (trx) => {
-    await lockSenderLimits(trx, sender.id);
-    await assertWithinLimits(trx, sender.id, recipients.length, now);
-    const inserted = await insertOutbound(trx, {
-      user_id: sender.id,
-      envelope_from: identity.address,
-      sealed_mime: sealed,
-      size: signed.length,
-      send_at: sendAt,
-      created_at: now,
-      recipients,
-      expires_at: expiryFrom(sendAt),
-    });
-    await queue.enqueueDelivery(inserted.message.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
-    return inserted;
+    const id = randomUUID();
+    // The job goes in first, in the statement that also takes the sender's limit lock (one round
+    // trip fewer); the limit check after it sees every send of theirs that committed before.
+    const job = sqlExecutorLockingSender(trx, sender.id);
+    await queue.enqueueDelivery(id, (sendAt.getTime() - now.getTime()) / 1000, job);
+    if (!job.locked) await lockSenderLimits(trx, sender.id);
+    // Inserted only if its recipients fit the sender's limits; else SEND_LIMIT_REACHED rolls the job back too.
+    return insertWithinLimits(
+      trx,
+      {
+        id,
+        user_id: sender.id,
+        envelope_from: identity.address,
+        sealed_mime: sealed,
+        size: signed.length,
+        send_at: sendAt,
+        created_at: now,
+        recipients,
+        expires_at: expiryFrom(sendAt),
+      },
+      now,
+    );
   });
   return rowToOutbound(message, recipientRows);
 }

@@ -1,5 +1,12 @@
 import type { Db } from '../../db/client';
-import { recentSends, sendingUsage } from '../../db/repositories/outbound.repository';
+import {
+  type NewOutbound,
+  type SendingUsage,
+  insertOutboundWithinLimits,
+  recentSends,
+  sendingUsage,
+} from '../../db/repositories/outbound.repository';
+import type { OutboundMessageRow, OutboundRecipientRow } from '../../db/schema';
 import { findSendLimits, upsertSendLimits } from '../../db/repositories/send-limit.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import type { Account } from '../auth/account.service';
@@ -34,11 +41,27 @@ export async function effectiveLimits(db: Db, userId: string): Promise<SendLimit
 const clockTime = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
 
 /**
- * Throws SEND_LIMIT_REACHED when `count` more recipients would go over either limit. Run it in
- * the transaction that inserts the message, after lockSenderLimits, so two sends can't both pass.
+ * Inserts the message and its recipients if they fit the sender's limits, in one statement, and
+ * otherwise throws SEND_LIMIT_REACHED, saying when enough of the window will have passed. Run it in
+ * the transaction that inserts the message's job, after lockSenderLimits (or the job insert that
+ * took that lock), so two sends can't both pass.
  */
-export async function assertWithinLimits(db: Db, userId: string, count: number, now: Date): Promise<void> {
-  const used = await sendingUsage(db, userId, new Date(now.getTime() - HOUR_MS), new Date(now.getTime() - DAY_MS));
+export async function insertWithinLimits(db: Db, row: NewOutbound, now: Date): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] }> {
+  const { inserted, usage } = await insertOutboundWithinLimits(db, row, {
+    hourStart: new Date(now.getTime() - HOUR_MS),
+    dayStart: new Date(now.getTime() - DAY_MS),
+    defaultPerHour: env().SEND_LIMIT_PER_HOUR,
+    defaultPerDay: env().SEND_LIMIT_PER_DAY,
+  });
+  if (inserted) return inserted;
+  const refused = await refusal(db, row.user_id, row.recipients.length, now, usage);
+  // The statement refused with the same numbers, so one of the windows is over.
+  if (!refused) throw new Error('the send limit check and its explanation disagree');
+  throw refused;
+}
+
+/** The SEND_LIMIT_REACHED error for `count` more recipients on top of `used`, or undefined if they fit. */
+async function refusal(db: Db, userId: string, count: number, now: Date, used: SendingUsage): Promise<AppError | undefined> {
   const windows = [
     { limit: used.perDay ?? env().SEND_LIMIT_PER_DAY, span: DAY_MS, unit: 'day', used: used.day },
     { limit: used.perHour ?? env().SEND_LIMIT_PER_HOUR, span: HOUR_MS, unit: 'hour', used: used.hour },
@@ -46,7 +69,7 @@ export async function assertWithinLimits(db: Db, userId: string, count: number, 
   for (const { limit, span, unit, used: inWindow } of windows) {
     if (inWindow + count <= limit) continue;
     if (count > limit) {
-      throw new AppError('SEND_LIMIT_REACHED', `Your limit is ${limit} recipients per ${unit}; this message has ${count}.`, { limit, unit });
+      return new AppError('SEND_LIMIT_REACHED', `Your limit is ${limit} recipients per ${unit}; this message has ${count}.`, { limit, unit });
     }
     // The earliest time enough of the oldest sends have left the window (only read when refusing).
     let freed = 0;
@@ -56,12 +79,13 @@ export async function assertWithinLimits(db: Db, userId: string, count: number, 
       retryAt = new Date(send.created_at.getTime() + span);
       if (inWindow - freed + count <= limit) break;
     }
-    throw new AppError('SEND_LIMIT_REACHED', `You've reached your limit of ${limit} messages per ${unit}. Try again at ${clockTime(retryAt)}.`, {
+    return new AppError('SEND_LIMIT_REACHED', `You've reached your limit of ${limit} messages per ${unit}. Try again at ${clockTime(retryAt)}.`, {
       limit,
       unit,
       retryAt: retryAt.toISOString(),
     });
   }
+  return undefined;
 }
 
 export async function ownLimits(db: Db, clock: Clock, actor: Account): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {

@@ -50,6 +50,13 @@ interface SmtpError extends Error {
   rejectedErrors?: SmtpError[];
 }
 
+/**
+ * Connections open at once to one MX address; half of Postfix's default per-destination
+ * concurrency (20). Even with PIPELINING each transaction waits for two replies, so with five a
+ * busy worker's mail to one large provider moved at five messages per two round trips.
+ */
+const MAX_CONNECTIONS_PER_HOST = 10;
+
 const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 5 * 60_000, dnsTimeout: 10_000 };
 const BEFORE_TRANSACTION = /connection timeout|greeting never received|invalid greeting/i;
 
@@ -81,7 +88,7 @@ export class SmtpPools {
       const common: SMTPPoolOptions = {
         pool: true,
         name: this.options.heloName,
-        maxConnections: this.options.maxConnectionsPerHost ?? 5,
+        maxConnections: this.options.maxConnectionsPerHost ?? MAX_CONNECTIONS_PER_HOST,
         maxMessages: 100,
         // The pool re-sends a message only when a reused connection was closed before a byte of
         // it went out (a server that timed out the idle connection): safe, and better than
