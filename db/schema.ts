@@ -198,6 +198,15 @@ export interface ScheduledInternalCopiesTable {
   origin_ciphertext: Uint8Array;
 }
 
+/** One send to people on this instance, counted against the sender's limits (no addresses). */
+export interface InternalSendsTable {
+  id: Generated<string>;
+  user_id: string;
+  recipient_count: number;
+  created_at: Date;
+  scheduled_id: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -215,6 +224,7 @@ export interface Database {
   pinned_keys: PinnedKeysTable;
   scheduled_internal_sends: ScheduledInternalSendsTable;
   scheduled_internal_copies: ScheduledInternalCopiesTable;
+  internal_sends: InternalSendsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -18,13 +18,12 @@ export interface ComposedCopies {
  * Files every copy, drops the draft and wakes the mailboxes, in one transaction: recipients see
  * the message exactly when the sender's Sent copy exists, and a failure leaves neither.
  */
-export async function storeComposedMail(db: Db, copies: ComposedCopies): Promise<{ sentId: string; recipientIds: string[] }> {
-  return db.transaction().execute(async (trx) => {
-    const inserted = await insertMessages(trx, [...copies.recipients, copies.sent]);
-    if (copies.draftId) await deleteDraft(trx, copies.sent.user_id, copies.draftId);
-    await notifyNewMail(trx, [...copies.recipients.map((r) => r.user_id), copies.sent.user_id]);
-    return { sentId: inserted.at(-1)!.id, recipientIds: inserted.slice(0, -1).map((r) => r.id) };
-  });
+/** Run it in a transaction: the copies, the Sent copy and the draft's deletion go together. */
+export async function storeComposedMail(trx: Executor, copies: ComposedCopies): Promise<{ sentId: string; recipientIds: string[] }> {
+  const inserted = await insertMessages(trx, [...copies.recipients, copies.sent]);
+  if (copies.draftId) await deleteDraft(trx, copies.sent.user_id, copies.draftId);
+  await notifyNewMail(trx, [...copies.recipients.map((r) => r.user_id), copies.sent.user_id]);
+  return { sentId: inserted.at(-1)!.id, recipientIds: inserted.slice(0, -1).map((r) => r.id) };
 }
 
 export async function insertDraft(db: Executor, row: NewMessageRow): Promise<string> {

@@ -98,6 +98,58 @@ export interface SendingUsage {
 }
 
 /**
+ * Every send that counts against a user's limits since `since`: outbound messages (a cancelled one
+ * never went) and sends to people on this instance.
+ */
+const countedSends = (userId: string, since: Date) => sql`
+  SELECT created_at, recipient_count FROM outbound_messages WHERE user_id = ${userId} AND created_at > ${since} AND status <> 'cancelled'
+  UNION ALL
+  SELECT created_at, recipient_count FROM internal_sends WHERE user_id = ${userId} AND created_at > ${since}`;
+
+/** CTEs `used` and `quota`: the user's usage in both windows, their limits, and whether `count` more fit. */
+const quotaCtes = (userId: string, count: number, windows: SendWindows) => sql`
+    used AS (
+      SELECT coalesce(sum(recipient_count) FILTER (WHERE created_at > ${windows.hourStart}), 0) AS hour, coalesce(sum(recipient_count), 0) AS day
+        FROM (${countedSends(userId, windows.dayStart)}) AS sends),
+    quota AS (
+      SELECT used.hour, used.day, l.per_hour, l.per_day,
+             used.hour + ${count}::int <= coalesce(l.per_hour, ${windows.defaultPerHour}::int) AND used.day + ${count}::int <= coalesce(l.per_day, ${windows.defaultPerDay}::int) AS fits
+        FROM used LEFT JOIN send_limits l ON l.user_id = ${userId})`;
+
+type QuotaRow = { used_hour: string; used_day: string; per_hour: number | null; per_day: number | null; fits: boolean };
+
+const usageOf = (q: QuotaRow): SendingUsage => ({ hour: Number(q.used_hour), day: Number(q.used_day), perHour: q.per_hour, perDay: q.per_day });
+
+/**
+ * Counts a send to people on this instance against the sender's limits, if it fits: the check and
+ * the insert in one statement, after lockSenderLimits in the same transaction.
+ */
+export async function insertInternalSendWithinLimits(
+  db: Executor,
+  row: { user_id: string; recipient_count: number; created_at: Date; scheduled_id?: string },
+  windows: SendWindows,
+): Promise<{ counted: boolean; usage: SendingUsage }> {
+  const { rows } = await sql<QuotaRow>`
+    WITH ${quotaCtes(row.user_id, row.recipient_count, windows)},
+    i AS (
+      INSERT INTO internal_sends (user_id, recipient_count, created_at, scheduled_id)
+      SELECT ${row.user_id}, ${row.recipient_count}, ${row.created_at}, ${row.scheduled_id ?? null}::uuid FROM quota WHERE quota.fits)
+    SELECT hour AS used_hour, day AS used_day, per_hour, per_day, fits FROM quota`.execute(db);
+  return { counted: rows[0]!.fits, usage: usageOf(rows[0]!) };
+}
+
+/** A cancelled scheduled send to people here stops counting. */
+export async function uncountScheduledInternal(db: Executor, scheduledId: string): Promise<void> {
+  await db.deleteFrom('internal_sends').where('scheduled_id', '=', scheduledId).execute();
+}
+
+/** Forgets counted internal sends older than `before` (the day window is all that reads them). */
+export async function purgeInternalSends(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('internal_sends').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
  * The message and its recipients, inserted only if the recipients fit both of the sender's limits,
  * and the usage that decided it: one statement for the check and the insert (this runs for every
  * send). Run it after lockSenderLimits, in the same transaction: this statement's snapshot then
@@ -123,15 +175,8 @@ export async function insertOutboundWithinLimits(
       updated_at: null,
     }))
     .sort((a, b) => a.address.localeCompare(b.address));
-  const { rows } = await sql<{ used_hour: string; used_day: string; per_hour: number | null; per_day: number | null; fits: boolean }>`
-    WITH used AS (
-      SELECT coalesce(sum(recipient_count) FILTER (WHERE created_at > ${windows.hourStart}), 0) AS hour, coalesce(sum(recipient_count), 0) AS day
-        FROM outbound_messages
-       WHERE user_id = ${row.user_id} AND created_at > ${windows.dayStart} AND status <> 'cancelled'),
-    quota AS (
-      SELECT used.hour, used.day, l.per_hour, l.per_day,
-             used.hour + ${count}::int <= coalesce(l.per_hour, ${windows.defaultPerHour}::int) AND used.day + ${count}::int <= coalesce(l.per_day, ${windows.defaultPerDay}::int) AS fits
-        FROM used LEFT JOIN send_limits l ON l.user_id = ${row.user_id}),
+  const { rows } = await sql<QuotaRow>`
+    WITH ${quotaCtes(row.user_id, count, windows)},
     m AS (
       INSERT INTO outbound_messages (id, user_id, envelope_from, status, sealed_mime, size, recipient_count, send_at, next_attempt_at, created_at)
       SELECT ${row.id}::uuid, ${row.user_id}, ${row.envelope_from}, 'scheduled', ${row.sealed_mime}, ${row.size}, ${count}, ${row.send_at}, ${row.send_at}, ${row.created_at}
@@ -142,9 +187,8 @@ export async function insertOutboundWithinLimits(
       SELECT x.id, m.id, x.address, x.domain, ${row.send_at}::timestamptz, ${row.expires_at}::timestamptz
         FROM m, unnest(${recipients.map((r) => r.id)}::uuid[], ${recipients.map((r) => r.address)}::text[], ${recipients.map((r) => r.domain)}::text[]) AS x(id, address, domain))
     SELECT hour AS used_hour, day AS used_day, per_hour, per_day, fits FROM quota`.execute(db);
-  const q = rows[0]!;
-  const usage = { hour: Number(q.used_hour), day: Number(q.used_day), perHour: q.per_hour, perDay: q.per_day };
-  if (!q.fits) return { usage };
+  const usage = usageOf(rows[0]!);
+  if (!rows[0]!.fits) return { usage };
   const message: OutboundMessageRow = {
     id: row.id,
     user_id: row.user_id,
@@ -185,8 +229,7 @@ export async function sendingUsage(
   const { rows } = await sql<{ hour: string | null; day: string | null; per_hour: number | null; per_day: number | null }>`
     SELECT u.hour, u.day, l.per_hour, l.per_day
       FROM (SELECT sum(recipient_count) FILTER (WHERE created_at > ${hourStart}) AS hour, sum(recipient_count) AS day
-              FROM outbound_messages
-             WHERE user_id = ${userId} AND created_at > ${dayStart} AND status <> 'cancelled') AS u
+              FROM (${countedSends(userId, dayStart)}) AS sends) AS u
       LEFT JOIN send_limits l ON l.user_id = ${userId}`.execute(db);
   const row = rows[0];
   return { hour: Number(row?.hour ?? 0), day: Number(row?.day ?? 0), perHour: row?.per_hour ?? null, perDay: row?.per_day ?? null };
@@ -194,14 +237,9 @@ export async function sendingUsage(
 
 /** What counts against the limits: sends since `since`, oldest first. Cancelled ones never went. */
 export async function recentSends(db: Executor, userId: string, since: Date): Promise<{ created_at: Date; recipient_count: number }[]> {
-  return db
-    .selectFrom('outbound_messages')
-    .select(['created_at', 'recipient_count'])
-    .where('user_id', '=', userId)
-    .where('created_at', '>', since)
-    .where('status', '<>', 'cancelled')
-    .orderBy('created_at', 'asc')
-    .execute();
+  const { rows } = await sql<{ created_at: Date; recipient_count: number }>`
+    SELECT created_at, recipient_count FROM (${countedSends(userId, since)}) AS sends ORDER BY created_at`.execute(db);
+  return rows;
 }
 
 export async function findOutbound(db: Executor, id: string): Promise<OutboundMessageRow | undefined> {
@@ -374,6 +412,22 @@ export async function purgeSealedCopies(db: Executor, now: Date): Promise<number
     .where('purge_after', '<=', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Deletes the envelopes (addresses, status, replies) of messages whose delivery is over and whose
+ * sealed copy is gone: those with a dead letter once `bouncedBefore`, the rest once `finishedBefore`.
+ * Their dead letters go with them. Returns how many messages.
+ */
+export async function purgeFinishedOutbound(db: Executor, finishedBefore: Date, bouncedBefore: Date): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    WITH gone AS (
+      DELETE FROM outbound_messages m
+       WHERE m.status IN ('delivered', 'partially-failed', 'bounced', 'cancelled') AND m.sealed_mime IS NULL
+         AND m.finished_at < CASE WHEN EXISTS (SELECT 1 FROM dead_letters d WHERE d.outbound_id = m.id) THEN ${bouncedBefore}::timestamptz ELSE ${finishedBefore}::timestamptz END
+      RETURNING 1)
+    SELECT count(*) AS count FROM gone`.execute(db);
+  return Number(rows[0]!.count);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
+import { countInternalSend } from '../outbound/send-limits';
 import type { MessageOrigin } from '../mail/origin.types';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
@@ -90,7 +91,10 @@ export async function sendInternal(db: Db, clock: Clock, sender: Account, input:
   const recipients: NewMessageRow[] = checked.recipients.map((copy) => toMessageRow(copy, receivedAt));
   const sent: NewMessageRow = { user_id: sender.id, folder: 'sent', seen: true, received_at: receivedAt, ...(await checkedCopy(input.sent, checked.senderKey, 'your Sent folder')) };
 
-  const stored = await storeComposedMail(db, { recipients, sent, draftId: input.draftId });
+  const stored = await db.transaction().execute(async (trx) => {
+    if (recipients.length) await countInternalSend(trx, sender.id, recipients.length, receivedAt);
+    return storeComposedMail(trx, { recipients, sent, draftId: input.draftId });
+  });
   return { sentId: stored.sentId, delivered: recipients.length };
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
-import { type SqlExecutor, sqlExecutor } from '../../db/repositories/outbound.repository';
+import { type SqlExecutor, sqlExecutor, uncountScheduledInternal } from '../../db/repositories/outbound.repository';
 import {
   dropCopies,
   findDueScheduledInternal,
@@ -16,6 +16,7 @@ import type { ScheduledInternalSendRow, ScheduledInternalStatus } from '../../db
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { countInternalSend } from '../outbound/send-limits';
 import { type EncryptedCopy, checkInternalCopies } from './compose.service';
 
 /**
@@ -91,6 +92,8 @@ export async function scheduleInternal(db: Db, queue: ScheduledInternalQueue, cl
         origin_ciphertext: c.origin_ciphertext,
       })),
     });
+    // Counted when scheduled, as outbound mail is; a cancel takes it back.
+    await countInternalSend(trx, sender.id, checked.recipients.length, now, inserted.id);
     await queue.enqueueFiling(inserted.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
     return inserted;
   });
@@ -116,6 +119,7 @@ export async function cancelScheduledInternal(db: Db, clock: Clock, sender: Acco
     const now = clock.now();
     const recipients = await dropCopies(trx, id);
     await finishScheduledInternal(trx, id, 'cancelled', now);
+    await uncountScheduledInternal(trx, id);
     return { row: { ...row, status: 'cancelled' as const, finished_at: now }, recipients };
   });
   if (!outcome) throw new AppError('NOT_FOUND', 'That message does not exist.');

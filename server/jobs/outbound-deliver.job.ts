@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import { purgeSealedCopies } from '../../db/repositories/outbound.repository';
+import { purgeSentMailHistory } from '../outbound/retention';
 import { type Deliverer, type DelivererDeps, createDeliverer } from '../outbound/delivery';
 import { type OutboundDeliverJob, QUEUES } from './boss';
 
@@ -19,8 +19,8 @@ const MAX_LOOPS = 4;
  * of a whole batch of jobs in one statement, re-checking each one's status and time with the
  * injected clock (a cancelled message never goes, an early one sleeps again), tries every due
  * recipient, commits the outcomes as they come and queues the next try. A sweep every
- * minute re-queues what a lost job or a dead worker left behind, and an hourly purge drops the
- * sealed copies of bounced messages once dead letters can no longer be retried.
+ * minute re-queues what a lost job or a dead worker left behind, and an hourly purge drops what
+ * server/outbound/retention.ts says is no longer kept.
  */
 export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, options: OutboundJobsOptions): Promise<Deliverer> {
   const deliverer = createDeliverer(deps);
@@ -52,8 +52,8 @@ export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, op
     await deliverer.sweep();
   });
   await boss.work(QUEUES.outboundPurge, async () => {
-    const purged = await purgeSealedCopies(deps.db, deps.clock.now());
-    if (purged) deps.log.info({ purged }, 'sealed copies of bounced messages deleted');
+    const purged = await purgeSentMailHistory(deps.db, deps.clock.now());
+    if (purged.sealed || purged.envelopes || purged.internal) deps.log.info(purged, 'sent mail history purged');
   });
   if (options.schedules !== false) {
     await boss.schedule(QUEUES.outboundSweep, '* * * * *');

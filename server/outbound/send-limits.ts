@@ -2,7 +2,9 @@ import type { Db } from '../../db/client';
 import {
   type NewOutbound,
   type SendingUsage,
+  insertInternalSendWithinLimits,
   insertOutboundWithinLimits,
+  lockSenderLimits,
   recentSends,
   sendingUsage,
 } from '../../db/repositories/outbound.repository';
@@ -47,17 +49,34 @@ const clockTime = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
  * took that lock), so two sends can't both pass.
  */
 export async function insertWithinLimits(db: Db, row: NewOutbound, now: Date): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] }> {
-  const { inserted, usage } = await insertOutboundWithinLimits(db, row, {
-    hourStart: new Date(now.getTime() - HOUR_MS),
-    dayStart: new Date(now.getTime() - DAY_MS),
-    defaultPerHour: env().SEND_LIMIT_PER_HOUR,
-    defaultPerDay: env().SEND_LIMIT_PER_DAY,
-  });
+  const { inserted, usage } = await insertOutboundWithinLimits(db, row, windowsAt(now));
   if (inserted) return inserted;
-  const refused = await refusal(db, row.user_id, row.recipients.length, now, usage);
+  throw await refused(db, row.user_id, row.recipients.length, now, usage);
+}
+
+/**
+ * Counts a send to `count` mailboxes on this instance against the sender's limits, or throws
+ * SEND_LIMIT_REACHED. Mail between users here is limited too: an account taken over must not be
+ * able to flood everyone on the server. Run it in the transaction that files the copies.
+ */
+export async function countInternalSend(db: Db, userId: string, count: number, now: Date, scheduledId?: string): Promise<void> {
+  await lockSenderLimits(db, userId);
+  const { counted, usage } = await insertInternalSendWithinLimits(db, { user_id: userId, recipient_count: count, created_at: now, scheduled_id: scheduledId }, windowsAt(now));
+  if (!counted) throw await refused(db, userId, count, now, usage);
+}
+
+const windowsAt = (now: Date) => ({
+  hourStart: new Date(now.getTime() - HOUR_MS),
+  dayStart: new Date(now.getTime() - DAY_MS),
+  defaultPerHour: env().SEND_LIMIT_PER_HOUR,
+  defaultPerDay: env().SEND_LIMIT_PER_DAY,
+});
+
+async function refused(db: Db, userId: string, count: number, now: Date, usage: SendingUsage): Promise<AppError> {
+  const error = await refusal(db, userId, count, now, usage);
   // The statement refused with the same numbers, so one of the windows is over.
-  if (!refused) throw new Error('the send limit check and its explanation disagree');
-  throw refused;
+  if (!error) throw new Error('the send limit check and its explanation disagree');
+  return error;
 }
 
 /** The SEND_LIMIT_REACHED error for `count` more recipients on top of `used`, or undefined if they fit. */
