@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { VerificationQueue } from '../domains/domain.service';
+import type { SqlExecutor } from '../../db/repositories/outbound.repository';
 import type { OutboundQueue } from '../outbound/outbound.service';
 
 /** Queue names and policies in one place. */
@@ -62,15 +63,22 @@ export function verificationQueue(boss: PgBoss): VerificationQueue {
   };
 }
 
+/**
+ * Queues a job that wakes a worker `delaySeconds` from now, inside the caller's transaction when
+ * `tx` is given (so a row and its job commit together).
+ */
+export async function sendWakeUp(boss: PgBoss, queue: string, data: object, delaySeconds: number, tx?: SqlExecutor): Promise<void> {
+  await boss.send(queue, data, {
+    // Relative seconds, counted by the database: the caller's clock may be a test's.
+    ...(delaySeconds > 0 ? { startAfter: Math.ceil(delaySeconds * 1000) / 1000 } : {}),
+    ...(tx ? { db: tx } : {}),
+  });
+}
+
 export function outboundQueue(boss: PgBoss): OutboundQueue {
   return {
     async enqueueDelivery(outboundId, delaySeconds, tx) {
-      const job: OutboundDeliverJob = { outboundId };
-      await boss.send(QUEUES.outboundDeliver, job, {
-        // Relative seconds, counted by the database: the caller's clock may be a test's.
-        ...(delaySeconds > 0 ? { startAfter: Math.ceil(delaySeconds * 1000) / 1000 } : {}),
-        ...(tx ? { db: tx } : {}),
-      });
+      await sendWakeUp(boss, QUEUES.outboundDeliver, { outboundId } satisfies OutboundDeliverJob, delaySeconds, tx);
     },
   };
 }

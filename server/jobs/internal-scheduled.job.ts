@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import { type FilingReport, type ScheduledInternalQueue, fileScheduledInternal, sweepScheduledInternal } from '../compose/scheduled-internal.service';
 import type { Logger } from '../logger';
-import { QUEUES } from './boss';
+import { QUEUES, sendWakeUp } from './boss';
 
 export interface InternalScheduledJob {
   scheduledId: string;
@@ -20,12 +20,7 @@ export interface InternalScheduledDeps {
 export function scheduledInternalQueue(boss: PgBoss): ScheduledInternalQueue {
   return {
     async enqueueFiling(scheduledId, delaySeconds, tx) {
-      const job: InternalScheduledJob = { scheduledId };
-      await boss.send(QUEUES.internalScheduledFile, job, {
-        // Relative seconds, counted by the database: the caller's clock may be a test's.
-        ...(delaySeconds > 0 ? { startAfter: Math.ceil(delaySeconds * 1000) / 1000 } : {}),
-        ...(tx ? { db: tx } : {}),
-      });
+      await sendWakeUp(boss, QUEUES.internalScheduledFile, { scheduledId } satisfies InternalScheduledJob, delaySeconds, tx);
     },
   };
 }
