@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { freePort } from './ports';
 
 /**
@@ -10,21 +10,36 @@ import { freePort } from './ports';
 const root = path.resolve(import.meta.dirname, '..');
 
 
-export async function startWebServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+export interface WebServer {
+  url: string;
+  child: ChildProcess;
+  /** Stops it; call it from the test file's afterAll (a hook registered inside beforeAll never runs). */
+  stop(): void;
+}
+
+export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
+    // Its own process group: `next start` runs the server in a child process of its own, which a
+    // signal to the parent alone leaves running.
+    detached: true,
   });
-  afterAll(() => {
-    child.kill('SIGTERM');
-  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child };
+    if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
+  stop();
   throw new Error('next start did not come up');
 }

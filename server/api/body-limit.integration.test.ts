@@ -1,13 +1,14 @@
 import http from 'node:http';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer } from '../../test/web-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WebServer, startWebServer } from '../../test/web-server';
 import { MAX_REQUEST_BODY_BYTES } from './body-limit';
 
 /** /api/trpc refuses a body over the limit with 413 before reading it, and still serves normal ones. */
-let web: { url: string };
+let web: WebServer;
 beforeAll(async () => {
   web = await startWebServer({ MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY! });
 });
+afterAll(() => web?.stop());
 
 /** POSTs a body that says it is `declared` bytes long but sends only `sent`, and reads the answer. */
 function post(path: string, declared: number, sent: string): Promise<{ status: number; body: string }> {

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../../test/db';
-import { startWebServer } from '../../test/web-server';
+import { type WebServer, startWebServer } from '../../test/web-server';
 import { createTestUser } from '../testing/factories';
 import { createCachedWkd, isPublicAddress, lookupWkd, wkdUrls } from './wkd-client';
 
 /** The WKD client against Sealpost's own WKD (next start, over http) and against misbehaving servers. */
 const db = useTestDb();
-let web: { url: string };
+let web: WebServer;
 
 async function serve(handler: http.RequestListener) {
   const server = http.createServer(handler);
@@ -96,4 +96,4 @@ describe('lookupWkd', () => {
   });
 });
 
-afterAll(() => undefined);
+afterAll(() => web?.stop());

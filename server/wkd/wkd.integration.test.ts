@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAddress } from '../../db/repositories/address.repository';
 import { useTestDb } from '../../test/db';
-import { startWebServer } from '../../test/web-server';
+import { type WebServer, startWebServer } from '../../test/web-server';
 import { createTestUser } from '../testing/factories';
 
 const run = promisify(execFile);
 const db = useTestDb();
 const WKS_CLIENT = '/usr/lib/gnupg/gpg-wks-client';
-let web: { url: string };
+let web: WebServer;
 let gnupgHome: string;
 
 beforeAll(async () => {
@@ -20,7 +20,10 @@ beforeAll(async () => {
   gnupgHome = mkdtempSync(path.join(os.tmpdir(), 'sealpost-gpg-'));
   chmodSync(gnupgHome, 0o700);
 });
-afterAll(() => gnupgHome && rmSync(gnupgHome, { recursive: true, force: true }));
+afterAll(() => {
+  web?.stop();
+  if (gnupgHome) rmSync(gnupgHome, { recursive: true, force: true });
+});
 
 /** GnuPG's own WKD URL for an address, pointed at the Sealpost under test (same path, same query). */
 async function wkdUrl(address: string): Promise<{ hash: string; url: string }> {
