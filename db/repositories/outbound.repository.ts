@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../client';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../schema';
+import { type QuotaRow, type SendWindows, type SendingUsage, quotaCtes, senderLimitKey, usageOf } from './send-limit.repository';
 import { WORKER_SESSION_PREFIX } from './worker-presence.repository';
 
 // Db is Kysely<Database>; a Transaction<Database> is one too, so every function here runs in either.
@@ -80,75 +81,6 @@ function recipientsFromJson(rows: Record<string, unknown>[] | null): OutboundRec
     .sort((a, b) => a.address.localeCompare(b.address));
 }
 
-export interface SendWindows {
-  hourStart: Date;
-  dayStart: Date;
-  /** The server's limits, for a user without overrides. */
-  defaultPerHour: number;
-  defaultPerDay: number;
-}
-
-export interface SendingUsage {
-  /** Recipients sent to since hourStart and since dayStart (cancelled sends never went). */
-  hour: number;
-  day: number;
-  /** The user's overrides; null = the server's limit. */
-  perHour: number | null;
-  perDay: number | null;
-}
-
-/**
- * Every send that counts against a user's limits since `since`: outbound messages (a cancelled one
- * never went) and sends to people on this instance.
- */
-const countedSends = (userId: string, since: Date) => sql`
-  SELECT created_at, recipient_count FROM outbound_messages WHERE user_id = ${userId} AND created_at > ${since} AND status <> 'cancelled'
-  UNION ALL
-  SELECT created_at, recipient_count FROM internal_sends WHERE user_id = ${userId} AND created_at > ${since}`;
-
-/** CTEs `used` and `quota`: the user's usage in both windows, their limits, and whether `count` more fit. */
-const quotaCtes = (userId: string, count: number, windows: SendWindows) => sql`
-    used AS (
-      SELECT coalesce(sum(recipient_count) FILTER (WHERE created_at > ${windows.hourStart}), 0) AS hour, coalesce(sum(recipient_count), 0) AS day
-        FROM (${countedSends(userId, windows.dayStart)}) AS sends),
-    quota AS (
-      SELECT used.hour, used.day, l.per_hour, l.per_day,
-             used.hour + ${count}::int <= coalesce(l.per_hour, ${windows.defaultPerHour}::int) AND used.day + ${count}::int <= coalesce(l.per_day, ${windows.defaultPerDay}::int) AS fits
-        FROM used LEFT JOIN send_limits l ON l.user_id = ${userId})`;
-
-type QuotaRow = { used_hour: string; used_day: string; per_hour: number | null; per_day: number | null; fits: boolean };
-
-const usageOf = (q: QuotaRow): SendingUsage => ({ hour: Number(q.used_hour), day: Number(q.used_day), perHour: q.per_hour, perDay: q.per_day });
-
-/**
- * Counts a send to people on this instance against the sender's limits, if it fits: the check and
- * the insert in one statement, after lockSenderLimits in the same transaction.
- */
-export async function insertInternalSendWithinLimits(
-  db: Executor,
-  row: { user_id: string; recipient_count: number; created_at: Date; scheduled_id?: string },
-  windows: SendWindows,
-): Promise<{ counted: boolean; usage: SendingUsage }> {
-  const { rows } = await sql<QuotaRow>`
-    WITH ${quotaCtes(row.user_id, row.recipient_count, windows)},
-    i AS (
-      INSERT INTO internal_sends (user_id, recipient_count, created_at, scheduled_id)
-      SELECT ${row.user_id}, ${row.recipient_count}, ${row.created_at}, ${row.scheduled_id ?? null}::uuid FROM quota WHERE quota.fits)
-    SELECT hour AS used_hour, day AS used_day, per_hour, per_day, fits FROM quota`.execute(db);
-  return { counted: rows[0]!.fits, usage: usageOf(rows[0]!) };
-}
-
-/** A cancelled scheduled send to people here stops counting. */
-export async function uncountScheduledInternal(db: Executor, scheduledId: string): Promise<void> {
-  await db.deleteFrom('internal_sends').where('scheduled_id', '=', scheduledId).execute();
-}
-
-/** Forgets counted internal sends older than `before` (the day window is all that reads them). */
-export async function purgeInternalSends(db: Executor, before: Date): Promise<number> {
-  const result = await db.deleteFrom('internal_sends').where('created_at', '<', before).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 /**
  * The message and its recipients, inserted only if the recipients fit both of the sender's limits,
  * and the usage that decided it: one statement for the check and the insert (this runs for every
@@ -206,40 +138,6 @@ export async function insertOutboundWithinLimits(
     purge_after: null,
   };
   return { usage, inserted: { message, recipients } };
-}
-
-/** Serialises one user's sends for the rest of the transaction, so two can't both pass a limit. */
-export async function lockSenderLimits(db: Executor, userId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${senderLimitKey(userId)}))`.execute(db);
-}
-
-const senderLimitKey = (userId: string) => `send-limit:${userId}`;
-
-/**
- * The user's limit overrides (null = default) and the recipients sent to since each of the two
- * times (cancelled sends never went), in one round trip. A send checks the same numbers inside
- * insertOutboundWithinLimits.
- */
-export async function sendingUsage(
-  db: Executor,
-  userId: string,
-  hourStart: Date,
-  dayStart: Date,
-): Promise<SendingUsage> {
-  const { rows } = await sql<{ hour: string | null; day: string | null; per_hour: number | null; per_day: number | null }>`
-    SELECT u.hour, u.day, l.per_hour, l.per_day
-      FROM (SELECT sum(recipient_count) FILTER (WHERE created_at > ${hourStart}) AS hour, sum(recipient_count) AS day
-              FROM (${countedSends(userId, dayStart)}) AS sends) AS u
-      LEFT JOIN send_limits l ON l.user_id = ${userId}`.execute(db);
-  const row = rows[0];
-  return { hour: Number(row?.hour ?? 0), day: Number(row?.day ?? 0), perHour: row?.per_hour ?? null, perDay: row?.per_day ?? null };
-}
-
-/** What counts against the limits: sends since `since`, oldest first. Cancelled ones never went. */
-export async function recentSends(db: Executor, userId: string, since: Date): Promise<{ created_at: Date; recipient_count: number }[]> {
-  const { rows } = await sql<{ created_at: Date; recipient_count: number }>`
-    SELECT created_at, recipient_count FROM (${countedSends(userId, since)}) AS sends ORDER BY created_at`.execute(db);
-  return rows;
 }
 
 export async function findOutbound(db: Executor, id: string): Promise<OutboundMessageRow | undefined> {

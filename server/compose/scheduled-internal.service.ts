@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
-import { type SqlExecutor, sqlExecutor, uncountScheduledInternal } from '../../db/repositories/outbound.repository';
+import { type SqlExecutor, sqlExecutor } from '../../db/repositories/outbound.repository';
+import { uncountScheduledInternal } from '../../db/repositories/send-limit.repository';
 import {
   dropCopies,
   findDueScheduledInternal,

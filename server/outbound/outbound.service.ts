@@ -6,9 +6,9 @@ import {
   findOutbound,
   listOutboundOfUser,
   listRecipients,
-  lockSenderLimits,
   sqlExecutorLockingSender,
 } from '../../db/repositories/outbound.repository';
+import { lockSenderLimits } from '../../db/repositories/send-limit.repository';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
-import { purgeFinishedOutbound, purgeInternalSends, purgeSealedCopies } from '../../db/repositories/outbound.repository';
+import { purgeFinishedOutbound, purgeSealedCopies } from '../../db/repositories/outbound.repository';
+import { purgeInternalSends } from '../../db/repositories/send-limit.repository';
 
 /**
  * What the server keeps of sent mail, and for how long (README, "What the server keeps"):

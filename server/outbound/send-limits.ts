@@ -1,15 +1,15 @@
 import type { Db } from '../../db/client';
+import { type NewOutbound, insertOutboundWithinLimits } from '../../db/repositories/outbound.repository';
 import {
-  type NewOutbound,
   type SendingUsage,
+  findSendLimits,
   insertInternalSendWithinLimits,
-  insertOutboundWithinLimits,
   lockSenderLimits,
   recentSends,
   sendingUsage,
-} from '../../db/repositories/outbound.repository';
+  upsertSendLimits,
+} from '../../db/repositories/send-limit.repository';
 import type { OutboundMessageRow, OutboundRecipientRow } from '../../db/schema';
-import { findSendLimits, upsertSendLimits } from '../../db/repositories/send-limit.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
