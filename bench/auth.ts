@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { DEFAULT_KDF } from '../crypto/kdf';
-import { freePort } from '../test/ports';
+import { freePort } from '../db/embedded';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const root = path.resolve(import.meta.dirname, '..');

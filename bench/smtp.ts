@@ -5,14 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDb } from '../db/client';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { freePort, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 import { countMessages } from '../db/repositories/message.repository';
 import { createTestUser } from '../server/testing/factories';
 import { startLoopbackDns } from '../server/testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
 import { type LoadResult, runLoad } from './load';
-import { freePort } from '../test/ports';
 import { stopChild } from './children';
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../test/ports';
+import { freePort } from '../db/embedded';
 
 /**
  * The supervisor as a user runs it: real processes, real embedded PostgreSQL, real HTTP. The web

@@ -42,7 +42,8 @@ function urlFor(config: ClusterConfig): string {
   return `postgres://postgres:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/${DATABASE}`;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago (also for the servers tests and benchmarks start). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

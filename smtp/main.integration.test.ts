@@ -9,7 +9,7 @@ import { type LoopbackDns, startLoopbackDns } from '../server/testing/loopback-d
 import { useTestDb } from '../test/db';
 import { decryptStored, queuedId } from './testing/harness';
 import { dataPayload, RawSmtpClient } from './testing/raw-client';
-import { freePort } from '../test/ports';
+import { freePort } from '../db/embedded';
 
 /** The role entry point as the supervisor runs it: `tsx smtp/main.ts`, stopped with SIGTERM. */
 const db = useTestDb();

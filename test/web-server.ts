@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { freePort } from './ports';
+import { freePort } from '../db/embedded';
 
 /**
  * The built web role (`next start`) on a free port, against the test run's database: for tests of
