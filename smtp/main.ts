@@ -6,7 +6,7 @@ import { type Env, env } from '../server/env';
 import { logger } from '../server/logger';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
-import { loadTlsCredentials } from './tls';
+import { loadTlsCredentials } from '../server/tls';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and

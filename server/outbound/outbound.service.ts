@@ -21,7 +21,7 @@ import { expiryFrom } from './retry-schedule';
 import { insertWithinLimits } from './send-limits';
 import { checkPgpMime, toCrlf } from './pgp-mime';
 import { type SendingIdentity, resolveSendingIdentity } from './sending-identity';
-import type { RecipientKey } from '../compose/recipient-keys';
+import type { RecipientKey } from './recipient-key';
 
 /** Purpose of the server key that seals queued messages (see sealBytesAtRest). */
 export const OUTBOUND_SEAL_PURPOSE = 'outbound-mime';

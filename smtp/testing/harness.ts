@@ -15,7 +15,7 @@ import type { MessageSummary } from '../../server/mail/summary.types';
 import type { TestUser } from '../../server/testing/factories';
 import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../server/testing/loopback-dns';
 import { createInboundServer, type InboundConfig, type InboundServer } from '../server';
-import { loadTlsCredentials, type TlsCredentials } from '../tls';
+import { loadTlsCredentials, type TlsCredentials } from '../../server/tls';
 import { RawSmtpClient } from './raw-client';
 
 /**
