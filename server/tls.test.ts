@@ -12,7 +12,9 @@ const tempDir = () => {
   dirs.push(dir);
   return dir;
 };
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadTlsCredentials', () => {
   it('makes a self-signed certificate once, keeps it private in DATA_DIR/tls, and reuses it', async () => {

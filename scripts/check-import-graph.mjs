@@ -1,0 +1,113 @@
+// The import graph's rules that a per-file linter can't see. Modules are folders: server/compose,
+// server/outbound, smtp, crypto... (a file directly under server/ or db/ is its own module). Fails
+// when two modules import each other, directly or round a longer loop, counting type-only imports
+// too (a folder that needs another's types is still layered on it), or when anything under server/
+// imports smtp/: the sidecar is an adapter over server/, never the other way round.
+// Usage: node scripts/check-import-graph.mjs [root]   (root defaults to the repository)
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
+const sourceDirs = ['app', 'bench', 'bin', 'crypto', 'db', 'e2e', 'server', 'smtp', 'test'];
+const skip = new Set(['node_modules', '.next', 'data', 'reports']);
+
+function* sourceFiles(dir) {
+  for (const name of readdirSync(dir)) {
+    if (skip.has(name)) continue;
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) yield* sourceFiles(full);
+    else if (/\.(ts|tsx|mts|mjs|js)$/.test(name) && !name.endsWith('.d.ts')) yield full;
+  }
+}
+
+// Static imports, re-exports and dynamic import() of a string. Comments are blanked first so an
+// example in a comment doesn't count.
+const importPattern = /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const stripComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+function resolve(fromFile, specifier) {
+  let base;
+  if (specifier.startsWith('@/')) base = path.join(root, specifier.slice(2));
+  else if (specifier.startsWith('.')) base = path.resolve(path.dirname(fromFile), specifier);
+  else return undefined; // a package
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}.mjs`, `${base}.js`, path.join(base, 'index.ts'), path.join(base, 'index.tsx')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * server/compose/x.ts → server/compose; server/env.ts → server/env; crypto/pgp.ts → crypto. A
+ * testing/ folder is a module of its own (server/outbound/testing): harnesses sit above the code.
+ */
+function moduleOf(file) {
+  const parts = path.relative(root, file).split(path.sep);
+  const testing = parts.indexOf('testing');
+  if (testing > 0) return parts.slice(0, testing + 1).join('/');
+  if (parts.length === 1) return parts[0];
+  if (parts.length === 2) return ['server', 'db'].includes(parts[0]) ? `${parts[0]}/${parts[1].replace(/\.\w+$/, '')}` : parts[0];
+  return ['server', 'db', 'app'].includes(parts[0]) ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+const edges = new Map(); // module → Map(module → first "file → import" seen)
+const problems = [];
+for (const dir of sourceDirs) {
+  if (!existsSync(path.join(root, dir))) continue;
+  for (const file of sourceFiles(path.join(root, dir))) {
+    // A test file is a leaf: nothing imports it, so its imports can't close a loop between modules.
+    const isTest = /\.(test|spec)\.tsx?$/.test(file);
+    const from = moduleOf(file);
+    const text = stripComments(readFileSync(file, 'utf8'));
+    for (const match of text.matchAll(importPattern)) {
+      const specifier = match[1] ?? match[2];
+      const target = resolve(file, specifier);
+      if (!target) continue;
+      const to = moduleOf(target);
+      const where = `${path.relative(root, file)} imports '${specifier}'`;
+      if (from.split('/')[0] === 'server' && to.split('/')[0] === 'smtp') problems.push(`server/ must not import smtp/: ${where}`);
+      if (from === to || isTest) continue;
+      if (!edges.has(from)) edges.set(from, new Map());
+      if (!edges.get(from).has(to)) edges.get(from).set(to, where);
+    }
+  }
+}
+
+// Tarjan's strongly connected components: every component with more than one module is a cycle.
+let index = 0;
+const stack = [];
+const state = new Map();
+const components = [];
+function visit(node) {
+  state.set(node, { index, low: index, onStack: true });
+  index++;
+  stack.push(node);
+  for (const next of edges.get(node)?.keys() ?? []) {
+    if (!state.has(next)) {
+      visit(next);
+      state.get(node).low = Math.min(state.get(node).low, state.get(next).low);
+    } else if (state.get(next).onStack) state.get(node).low = Math.min(state.get(node).low, state.get(next).index);
+  }
+  if (state.get(node).low === state.get(node).index) {
+    const component = [];
+    let member;
+    do {
+      member = stack.pop();
+      state.get(member).onStack = false;
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1) components.push(component.sort());
+  }
+}
+for (const node of edges.keys()) if (!state.has(node)) visit(node);
+for (const component of components) {
+  const inside = new Set(component);
+  const lines = component.flatMap((m) => [...(edges.get(m) ?? [])].filter(([to]) => inside.has(to)).map(([, where]) => `    ${where}`));
+  problems.push(`import cycle between ${component.join(', ')}:\n${lines.join('\n')}`);
+}
+
+if (problems.length > 0) {
+  console.error(`import graph: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log(`import graph: ${edges.size} modules, no cycles, server/ does not import smtp/`);
