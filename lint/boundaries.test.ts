@@ -45,7 +45,10 @@ describe('import boundaries', () => {
     const files = filesUnder(fixtures);
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
-      const expected = /expect: (.+?) —/.exec(readFileSync(path.join(fixtures, file), 'utf8'))![1]!.split(' ').filter((rule) => rule !== 'clean');
+      const expected = /expect: (.+?) —/
+        .exec(readFileSync(path.join(fixtures, file), 'utf8'))![1]!
+        .split(' ')
+        .filter((rule) => rule !== 'clean');
       expect({ file, rules: (rules.get(file) ?? []).sort() }).toEqual({ file, rules: expected.sort() });
     }
     expect(status).not.toBe(0);

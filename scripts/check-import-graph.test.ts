@@ -35,7 +35,10 @@ describe('check-import-graph', () => {
   });
 
   it('fails when two folders import each other, even through a type, and names both imports', () => {
-    const result = check({ ...layered, 'server/outbound/queue.ts': "import type { send } from '../compose/send';\nexport const queue = 1 as unknown as typeof send;\n" });
+    const result = check({
+      ...layered,
+      'server/outbound/queue.ts': "import type { send } from '../compose/send';\nexport const queue = 1 as unknown as typeof send;\n",
+    });
     expect(result.status).toBe(1);
     expect(result.output).toContain('import cycle between server/compose, server/outbound');
     expect(result.output).toContain("server/outbound/queue.ts imports '../compose/send'");
