@@ -1,8 +1,10 @@
-// The import graph's rules that a per-file linter can't see. Modules are folders: server/compose,
-// server/outbound, smtp, crypto... (a file directly under server/ or db/ is its own module). Fails
-// when two modules import each other, directly or round a longer loop, counting type-only imports
-// too (a folder that needs another's types is still layered on it), or when anything under server/
-// imports smtp/: the sidecar is an adapter over server/, never the other way round.
+// The import graph's rules that a per-file linter can't see. Fails when
+// - two modules import each other, directly or round a longer loop. Modules are folders:
+//   server/compose, server/outbound, smtp, crypto... (a file directly under server/ or db/ is its
+//   own module). Type-only imports count: a folder that needs another's types is layered on it;
+// - two files import each other at run time (type-only imports don't count). Biome's
+//   noImportCycles sees relative imports only, not the `@/` alias;
+// - anything under server/ imports smtp/: the sidecar is an adapter over server/, never under it.
 // Usage: node scripts/check-import-graph.mjs [root]   (root defaults to the repository)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +25,15 @@ function* sourceFiles(dir) {
 
 // Static imports, re-exports and dynamic import() of a string. Comments are blanked first so an
 // example in a comment doesn't count.
-const importPattern = /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importPattern = /(?:^|[\s;}])(?:import|export)\s+(type\s+)?([\w*${}\s,]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** `import type …`, `export type … from`, or braces that hold only `type X` names. */
+const isTypeOnly = (match) =>
+  Boolean(match[1]) ||
+  (/^\{[^}]*\}\s+from\s+$/.test(match[2] ?? '') &&
+    match[2]
+      .slice(1, match[2].indexOf('}'))
+      .split(',')
+      .every((name) => /^\s*(type\s|$)/.test(name)));
 const stripComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 function resolve(fromFile, specifier) {
@@ -51,7 +61,12 @@ function moduleOf(file) {
 }
 
 const edges = new Map(); // module → Map(module → first "file → import" seen)
+const fileEdges = new Map(); // file → Map(file → import), value imports only
 const problems = [];
+const addEdge = (graph, from, to, where) => {
+  if (!graph.has(from)) graph.set(from, new Map());
+  if (!graph.get(from).has(to)) graph.get(from).set(to, where);
+};
 for (const dir of sourceDirs) {
   if (!existsSync(path.join(root, dir))) continue;
   for (const file of sourceFiles(path.join(root, dir))) {
@@ -60,54 +75,57 @@ for (const dir of sourceDirs) {
     const from = moduleOf(file);
     const text = stripComments(readFileSync(file, 'utf8'));
     for (const match of text.matchAll(importPattern)) {
-      const specifier = match[1] ?? match[2];
+      const specifier = match[3] ?? match[4];
       const target = resolve(file, specifier);
       if (!target) continue;
       const to = moduleOf(target);
       const where = `${path.relative(root, file)} imports '${specifier}'`;
       if (from.split('/')[0] === 'server' && to.split('/')[0] === 'smtp') problems.push(`server/ must not import smtp/: ${where}`);
-      if (from === to || isTest) continue;
-      if (!edges.has(from)) edges.set(from, new Map());
-      if (!edges.get(from).has(to)) edges.get(from).set(to, where);
+      if (!isTypeOnly(match)) addEdge(fileEdges, path.relative(root, file), path.relative(root, target), where);
+      if (from !== to && !isTest) addEdge(edges, from, to, where);
     }
   }
 }
 
-// Tarjan's strongly connected components: every component with more than one module is a cycle.
-let index = 0;
-const stack = [];
-const state = new Map();
-const components = [];
-function visit(node) {
-  state.set(node, { index, low: index, onStack: true });
-  index++;
-  stack.push(node);
-  for (const next of edges.get(node)?.keys() ?? []) {
-    if (!state.has(next)) {
-      visit(next);
-      state.get(node).low = Math.min(state.get(node).low, state.get(next).low);
-    } else if (state.get(next).onStack) state.get(node).low = Math.min(state.get(node).low, state.get(next).index);
+/** Tarjan's strongly connected components: each one with more than one node is a cycle. */
+function cycles(graph) {
+  let index = 0;
+  const stack = [];
+  const state = new Map();
+  const components = [];
+  function visit(node) {
+    state.set(node, { index, low: index, onStack: true });
+    index++;
+    stack.push(node);
+    for (const next of graph.get(node)?.keys() ?? []) {
+      if (!state.has(next)) {
+        visit(next);
+        state.get(node).low = Math.min(state.get(node).low, state.get(next).low);
+      } else if (state.get(next).onStack) state.get(node).low = Math.min(state.get(node).low, state.get(next).index);
+    }
+    if (state.get(node).low === state.get(node).index) {
+      const component = [];
+      let member;
+      do {
+        member = stack.pop();
+        state.get(member).onStack = false;
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) components.push(component.sort());
+    }
   }
-  if (state.get(node).low === state.get(node).index) {
-    const component = [];
-    let member;
-    do {
-      member = stack.pop();
-      state.get(member).onStack = false;
-      component.push(member);
-    } while (member !== node);
-    if (component.length > 1) components.push(component.sort());
-  }
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return components.map((component) => {
+    const inside = new Set(component);
+    const imports = component.flatMap((m) => [...(graph.get(m) ?? [])].filter(([to]) => inside.has(to)).map(([, where]) => `    ${where}`));
+    return `${component.join(', ')}:\n${imports.join('\n')}`;
+  });
 }
-for (const node of edges.keys()) if (!state.has(node)) visit(node);
-for (const component of components) {
-  const inside = new Set(component);
-  const lines = component.flatMap((m) => [...(edges.get(m) ?? [])].filter(([to]) => inside.has(to)).map(([, where]) => `    ${where}`));
-  problems.push(`import cycle between ${component.join(', ')}:\n${lines.join('\n')}`);
-}
+for (const cycle of cycles(edges)) problems.push(`import cycle between folders ${cycle}`);
+for (const cycle of cycles(fileEdges)) problems.push(`import cycle at run time between files ${cycle}`);
 
 if (problems.length > 0) {
   console.error(`import graph: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`import graph: ${edges.size} modules, no cycles, server/ does not import smtp/`);
+console.log(`import graph: ${edges.size} folders, ${fileEdges.size} files, no cycles, server/ does not import smtp/`);
