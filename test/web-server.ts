@@ -19,9 +19,10 @@ export interface WebServer {
 
 export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', PUBLIC_URL: url, ...env },
     stdio: 'ignore',
     // Its own process group: `next start` runs the server in a child process of its own, which a
     // signal to the parent alone leaves running.
@@ -34,7 +35,6 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
       // already gone
     }
   };
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child, stop };

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert, AuthCard, Button, StepProgress, TextField } from '@/app/components/ui';
 import { signInWithPassword } from '@/app/lib/auth-flows';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
+import { useHydrated } from '@/app/lib/use-hydrated';
 
 const REASONS: Record<string, string> = {
   locked: 'Enter your password to unlock your mailbox on this tab.',
@@ -21,6 +22,7 @@ export function LoginForm({ reason }: { reason: string | null }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -40,13 +42,14 @@ export function LoginForm({ reason }: { reason: string | null }) {
 
   return (
     <AuthCard title="Sign in" subtitle="Your password unlocks your keys in this browser. It never leaves it.">
+      {/* No action, no input names, no submit before hydration: the browser can never send the password itself. */}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {reason && REASONS[reason] ? <Alert tone="info">{REASONS[reason]}</Alert> : null}
         {error ? <Alert>{error}</Alert> : null}
-        <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <TextField label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+        <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         {step ? <StepProgress label={step} step={STEPS.indexOf(step) + 1} total={STEPS.length + 1} /> : null}
-        <Button type="submit" className="w-full" loading={step !== null}>
+        <Button type="submit" className="w-full" loading={step !== null} disabled={!hydrated || step !== null}>
           Sign in
         </Button>
         <div className="flex justify-between text-sm">

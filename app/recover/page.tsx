@@ -6,6 +6,7 @@ import { Alert, AuthCard, Button, StepProgress, TextField } from '@/app/componen
 import { recoverAccount } from '@/app/lib/auth-flows';
 import { MIN_PASSWORD_LENGTH, passwordStrength } from '@/app/lib/password-strength';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
+import { useHydrated } from '@/app/lib/use-hydrated';
 
 const STEPS = ['Checking your recovery phrase…', 'Protecting your key with the new password…', 'Saving…', 'Signing in…'];
 
@@ -16,6 +17,7 @@ export default function RecoverPage() {
   const [errors, setErrors] = useState<Partial<Record<keyof typeof form, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
+  const hydrated = useHydrated();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const strength = passwordStrength(form.password, form.username);
 
@@ -40,6 +42,7 @@ export default function RecoverPage() {
 
   return (
     <AuthCard title="Reset your password" subtitle="Use the 24-word recovery phrase you saved when you signed up.">
+      {/* No action, no input names, no submit before hydration: the browser can never send the phrase or password itself. */}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {error ? <Alert>{error}</Alert> : null}
         <TextField label="Username" autoComplete="username" autoCapitalize="none" value={form.username} onChange={set('username')} error={errors.username} />
@@ -67,7 +70,7 @@ export default function RecoverPage() {
         <TextField label="New password" type="password" autoComplete="new-password" value={form.password} onChange={set('password')} error={errors.password} hint={form.password ? `${strength.label}. ${strength.hint}` : undefined} />
         <TextField label="Confirm new password" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
         {step ? <StepProgress label={step} step={STEPS.indexOf(step) + 1} total={STEPS.length + 1} /> : null}
-        <Button type="submit" className="w-full" loading={step !== null}>
+        <Button type="submit" className="w-full" loading={step !== null} disabled={!hydrated || step !== null}>
           Reset password
         </Button>
         <p className="text-center text-sm">

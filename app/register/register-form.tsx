@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
 import { Alert, Button, TextField } from '@/app/components/ui';
 import { MIN_PASSWORD_LENGTH, passwordStrength } from '@/app/lib/password-strength';
+import { useHydrated } from '@/app/lib/use-hydrated';
 
 export interface Credentials {
   username: string;
@@ -35,6 +36,7 @@ export function RegisterForm({
 }) {
   const [form, setForm] = useState({ username: '', password: '', confirm: '' });
   const [errors, setErrors] = useState<ReturnType<typeof validateCredentials>>({});
+  const hydrated = useHydrated();
   const strength = passwordStrength(form.password, form.username);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
@@ -47,13 +49,13 @@ export function RegisterForm({
     if (usernameError) setErrors({ username: usernameError });
   }
 
+  // No action, no input names, no submit before hydration: the browser can never send the password itself.
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {error ? <Alert>{error}</Alert> : null}
-      <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} suffix={`@${mailDomain}`} value={form.username} onChange={set('username')} error={errors.username} autoFocus />
+      <TextField label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} suffix={`@${mailDomain}`} value={form.username} onChange={set('username')} error={errors.username} autoFocus />
       <TextField
         label="Password"
-        name="password"
         type="password"
         autoComplete="new-password"
         value={form.password}
@@ -73,12 +75,12 @@ export function RegisterForm({
           </div>
         }
       />
-      <TextField label="Confirm password" name="confirm" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
+      <TextField label="Confirm password" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
       <Alert tone="warning">
         Your mail is encrypted with a key only your password or your recovery phrase can unlock. If you lose both, nobody
         can read your mail, not even the server&apos;s administrator.
       </Alert>
-      <Button type="submit" className="w-full" loading={busy}>
+      <Button type="submit" className="w-full" loading={busy} disabled={!hydrated || busy}>
         Create account
       </Button>
       <p className="text-center text-sm">

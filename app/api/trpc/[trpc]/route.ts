@@ -3,18 +3,21 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { MAX_REQUEST_BODY_BYTES } from '@/server/api/body-limit';
 import { createContext } from '@/server/api/trpc';
+import { foreignOriginRefusal } from '@/server/security/origin-guard';
 
 export const dynamic = 'force-dynamic';
 
 const TOO_LARGE = `The request is over ${Math.floor(MAX_REQUEST_BODY_BYTES / 1048576)} MB. Send fewer or smaller attachments.`;
 const tooLarge = () => new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: TOO_LARGE });
 
-/** A 413 in tRPC's error shape, one per call of a batch, without reading the body at all. */
-function declaredTooLarge(req: Request): Response {
+/** An error in tRPC's shape, one per call of a batch, without reading the body at all. */
+function refuse(req: Request, httpStatus: 403 | 413, message: string): Response {
   const url = new URL(req.url);
-  const error = { message: TOO_LARGE, code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } };
+  const error = httpStatus === 413
+    ? { message, code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus } }
+    : { message, code: -32003, data: { code: 'FORBIDDEN', httpStatus } };
   const calls = url.pathname.replace(/^\/api\/trpc\/?/, '').split(',').length;
-  return Response.json(url.searchParams.get('batch') === '1' ? Array.from({ length: calls }, () => ({ error })) : { error }, { status: 413 });
+  return Response.json(url.searchParams.get('batch') === '1' ? Array.from({ length: calls }, () => ({ error })) : { error }, { status: httpStatus });
 }
 
 /**
@@ -36,7 +39,10 @@ function capped(req: Request): Request {
 }
 
 function handler(req: Request) {
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_REQUEST_BODY_BYTES) return declaredTooLarge(req);
+  // proxy.ts doesn't run here (it would buffer the body), so the Origin check is made here.
+  const refusal = foreignOriginRefusal(req);
+  if (refusal) return refuse(req, 403, refusal);
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_REQUEST_BODY_BYTES) return refuse(req, 413, TOO_LARGE);
   const request = capped(req);
   return fetchRequestHandler({ endpoint: '/api/trpc', req: request, router: appRouter, createContext: () => createContext(request) });
 }
