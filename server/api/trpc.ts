@@ -17,11 +17,12 @@ export interface Context {
   userAgent: string | null;
 }
 
-export async function createContext(req: Request): Promise<Context> {
+/** `session` when the caller already looked it up (the route handler does, to size the body limit). */
+export async function createContext(req: Request, session?: CurrentSession | null): Promise<Context> {
   return {
     db: getDb(),
     clock: systemClock,
-    session: await getCurrentSession(),
+    session: session !== undefined ? session : await getCurrentSession(),
     ip: clientIp(req.headers),
     userAgent: req.headers.get('user-agent'),
   };
