@@ -39,9 +39,10 @@ export function tooManyCalls(calls: number): Response {
 /**
  * Next.js route handlers read bodies without a limit. A body declared too large is refused before it
  * is read; one without a length (chunked) is read through a stream that stops at `limit`.
- * Returns the request to hand on, or the 413 to answer.
+ * Returns the request to hand on (`rebuild` makes it, for handlers that need a NextRequest), or the
+ * 413 to answer.
  */
-export function capBody(req: Request, limit: number): Request | Response {
+export function capBody<R extends Request>(req: R, limit: number, rebuild: (body: ReadableStream<Uint8Array>) => R = (body) => new Request(req, { body, duplex: 'half' } as RequestInit) as R): R | Response {
   if (Number(req.headers.get('content-length') ?? 0) > limit) return payloadTooLarge(limit);
   if (!req.body) return req;
   let size = 0;
@@ -53,5 +54,5 @@ export function capBody(req: Request, limit: number): Request | Response {
       else controller.enqueue(chunk);
     },
   });
-  return new Request(req, { body: req.body.pipeThrough(counter), duplex: 'half' } as RequestInit);
+  return rebuild(req.body.pipeThrough(counter));
 }
