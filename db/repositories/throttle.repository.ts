@@ -38,6 +38,11 @@ export async function readCounters(db: Db, keys: string[], now: Date, windowMs: 
   return new Map(rows.map((r) => [r.key, { count: r.failures, windowEndsAt: new Date(new Date(r.window_started_at).getTime() + windowMs) }]));
 }
 
+/** Takes one back, for an attempt that was counted up front and turned out not to count. */
+export async function decrementCounter(db: Db, key: string): Promise<void> {
+  await sql`UPDATE auth_throttle SET failures = GREATEST(failures - 1, 0) WHERE key = ${key}`.execute(db);
+}
+
 export async function clearCounter(db: Db, key: string): Promise<void> {
   await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
 }

@@ -171,6 +171,17 @@ describe('sign-in', () => {
     expect(err.code).toBe('THROTTLED');
   });
 
+  it('counts parallel attempts before checking them, so a burst from one client gets no more than the limit', async () => {
+    const ip = { ...ctx, ip: randomIp() };
+    const zero = toBase64(new Uint8Array(32));
+    const burst = THROTTLE.perIp + 10;
+    const codes = await Promise.all(
+      Array.from({ length: burst }, (_, i) => rejection(signIn(db, clock, { username: `burst${i}x${Date.now()}`, authKey: zero, ...ip })).then((e) => e.code)),
+    );
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(THROTTLE.perIp);
+    expect(codes.filter((c) => c === 'THROTTLED')).toHaveLength(10);
+  });
+
   it('ends a revoked session at once', async () => {
     const user = await createTestUser(db);
     const { sessionId, account } = await signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });

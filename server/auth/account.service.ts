@@ -21,7 +21,7 @@ import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
 import { hashSecret, verifySecret } from './secret-hash';
 import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
-import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess } from './throttle.service';
+import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess, refundAttempt } from './throttle.service';
 
 export interface Account {
   id: string;
@@ -148,7 +148,10 @@ async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | n
   const user = await findUserByUsername(db, username);
   try {
     const { challengeRequired } = await checkSignInLimits(db, clock, username, ip);
-    if (challengeRequired && !(await checkProof(db, clock, 'login', proof))) throw new AppError('CHALLENGE_REQUIRED', CHALLENGE_NEEDED);
+    if (challengeRequired && !(await checkProof(db, clock, 'login', proof))) {
+      await refundAttempt(db, username, ip);
+      throw new AppError('CHALLENGE_REQUIRED', CHALLENGE_NEEDED);
+    }
   } catch (err) {
     if (err instanceof AppError) await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
     throw err;
@@ -165,7 +168,7 @@ export async function signIn(
   const row = await gateSignIn(db, clock, input.username, input.ip, input.proof, 'login.failed');
   const ok = await verifySecret(row?.auth_hash ?? (await timingDummy()), b64(input.authKey));
   if (!row || !ok) {
-    await noteFailure(db, clock, input.username, input.ip);
+    await noteFailure(db, clock, input.username);
     await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip, details: { reason: 'wrong-credentials' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID);
   }
@@ -199,7 +202,7 @@ async function checkRecovery(db: Db, clock: Clock, username: string, recoveryAut
   const row = await findUserByUsername(db, username);
   const ok = await verifySecret(row?.recovery_auth_hash ?? (await timingDummy()), b64(recoveryAuthKey));
   if (!row || !ok) {
-    await noteFailure(db, clock, username, ip);
+    await noteFailure(db, clock, username);
     await insertAuditEvent(db, { event: 'recovery.failed', user_id: row?.id, ip, details: { reason: 'wrong-phrase' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID_RECOVERY);
   }
@@ -209,6 +212,7 @@ async function checkRecovery(db: Db, clock: Clock, username: string, recoveryAut
 /** Step 1 of a reset: the phrase's authKey buys the recovery-wrapped private key. */
 export async function recoveryUnlock(db: Db, clock: Clock, input: { username: string; recoveryAuthKey: string; ip: string | null }) {
   const row = await checkRecovery(db, clock, input.username, input.recoveryAuthKey, input.ip);
+  await noteSuccess(db, input.username, input.ip);
   return { wrappedKey: Buffer.from(row.recovery_wrapped_key).toString('base64') };
 }
 

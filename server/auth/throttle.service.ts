@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { clearCounter, incrementCounter, readCounters } from '../../db/repositories/throttle.repository';
+import { clearCounter, decrementCounter, incrementCounter, readCounters } from '../../db/repositories/throttle.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 
@@ -44,18 +44,20 @@ const throttled = (until: Date, now: Date, what?: string) =>
   new AppError('THROTTLED', retryMessage(until, now, what), { retryAt: until.toISOString() });
 
 /**
- * Throws THROTTLED when this client is over its limits for `username`, and says whether a sign-in
- * to that username needs a proof of work.
+ * Counts this attempt against the client's limits up front, in one statement each, so parallel
+ * attempts can't all slip under a limit before any of them fails. Throws THROTTLED when the client
+ * is over a limit for `username`; otherwise says whether a sign-in to it needs a proof of work.
+ * The caller settles the attempt: `noteFailure`, `noteSuccess`, or `refundAttempt` when the
+ * password was never checked.
  */
 export async function checkSignInLimits(db: Db, clock: Clock, username: string, ip: string | null): Promise<{ challengeRequired: boolean }> {
   const now = clock.now();
   const keys = throttleKeys(username, ip);
-  const counts = await readCounters(db, [keys.pair, keys.ip, keys.user], now, THROTTLE.windowMs);
   for (const [key, limit] of [[keys.pair, THROTTLE.perPair], [keys.ip, THROTTLE.perIp]] as const) {
-    const counter = counts.get(key);
-    if (counter && counter.count >= limit) throw throttled(counter.windowEndsAt, now);
+    const counter = await incrementCounter(db, key, now, THROTTLE.windowMs);
+    if (counter.count > limit) throw throttled(counter.windowEndsAt, now);
   }
-  return { challengeRequired: (counts.get(keys.user)?.count ?? 0) >= THROTTLE.challengeAfter };
+  return { challengeRequired: await challengeRequired(db, clock, username) };
 }
 
 export async function challengeRequired(db: Db, clock: Clock, username: string): Promise<boolean> {
@@ -64,15 +66,26 @@ export async function challengeRequired(db: Db, clock: Clock, username: string):
   return (counts.get(key)?.count ?? 0) >= THROTTLE.challengeAfter;
 }
 
-export async function noteFailure(db: Db, clock: Clock, username: string, ip: string | null): Promise<void> {
-  const keys = throttleKeys(username, ip);
-  const now = clock.now();
-  for (const key of [keys.pair, keys.ip, keys.user]) await incrementCounter(db, key, now, THROTTLE.windowMs);
+/** A wrong password: the client's attempt (already counted) stays counted, and the username's failures grow. */
+export async function noteFailure(db: Db, clock: Clock, username: string): Promise<void> {
+  await incrementCounter(db, throttleKeys(username, null).user, clock.now(), THROTTLE.windowMs);
 }
 
-/** The owner got in: this client's guesses at the name are forgiven. The username's count stays, so a guesser still pays. */
+/** An attempt refused before its password was checked (no proof of work) doesn't count against the client. */
+export async function refundAttempt(db: Db, username: string, ip: string | null): Promise<void> {
+  const keys = throttleKeys(username, ip);
+  await decrementCounter(db, keys.pair);
+  await decrementCounter(db, keys.ip);
+}
+
+/**
+ * The owner got in: this client's guesses at the name are forgiven and this attempt is not counted
+ * against the client. The username's count stays, so a guesser still pays.
+ */
 export async function noteSuccess(db: Db, username: string, ip: string | null): Promise<void> {
-  await clearCounter(db, throttleKeys(username, ip).pair);
+  const keys = throttleKeys(username, ip);
+  await clearCounter(db, keys.pair);
+  await decrementCounter(db, keys.ip);
 }
 
 /** Counts one request against a per-client limit; THROTTLED once it is over. */
