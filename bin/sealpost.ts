@@ -22,7 +22,8 @@ function roleSpec(role: Role, env: NodeJS.ProcessEnv, port: number): RoleSpec {
   const childEnv = { ...env, SEALPOST_ROLE: role };
   switch (role) {
     case 'web':
-      return { name: role, command: process.execPath, args: [require.resolve('next/dist/bin/next'), 'start', '-p', String(port)], env: childEnv };
+      // Our own server in front of Next: it resolves the client address (server/web/main.ts).
+      return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'server', 'web', 'main.ts')], env: { ...childEnv, PORT: String(port) } };
     case 'smtp':
       return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'smtp', 'main.ts')], env: childEnv };
     case 'worker':

@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import { readPublicKey } from './pgp';
+import { readSingleKey } from './single-key';
 
 /**
  * Checks, without decrypting anything, that a binary OpenPGP message is encrypted to a given public
@@ -53,12 +54,8 @@ export async function checkEncryptedTo(data: Uint8Array, publicKeyArmored: strin
 
 /** The key carries `address` as a user ID and has a usable encryption key: what WKD and pinning need. */
 export async function checkRecipientKey(armored: string, address: string): Promise<{ status: 'ok'; fingerprint: string } | { status: 'invalid'; reason: string }> {
-  let key: openpgp.Key;
-  try {
-    key = await openpgp.readKey({ armoredKey: armored });
-  } catch {
-    return { status: 'invalid', reason: 'not an OpenPGP public key' };
-  }
+  const key = await readSingleKey(armored);
+  if (!key) return { status: 'invalid', reason: 'not one OpenPGP public key' };
   if (key.isPrivate()) return { status: 'invalid', reason: 'a private key, not a public key' };
   const wanted = address.toLowerCase();
   if (!key.users.some((u) => u.userID?.email.toLowerCase() === wanted)) return { status: 'invalid', reason: `the key is not for ${address}` };

@@ -39,6 +39,11 @@ export interface AuthThrottleTable {
   locked_until: Date | null;
 }
 
+export interface ProofOfWorkSpentTable {
+  signature: string;
+  expires_at: Date;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   at: CreatedAt;
@@ -211,6 +216,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   auth_throttle: AuthThrottleTable;
+  proof_of_work_spent: ProofOfWorkSpentTable;
   audit_log: AuditLogTable;
   messages: MessagesTable;
   domains: DomainsTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustedProxies } from './web/client-address';
 
 /**
  * Every environment variable Sealpost reads, validated once. A bad value stops start-up with a
@@ -71,6 +72,22 @@ const envSchema = z.object({
   // How long the sealed copy of a bounced message is kept so an admin can retry its dead letters.
   // 0 deletes it as soon as every recipient is final (dead letters then can't be retried).
   DEAD_LETTER_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
+  // Reverse proxies whose X-Forwarded-For the web role believes; empty: only the socket's peer counts.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((list) => (list ? list.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .refine(
+      (list) => {
+        try {
+          trustedProxies(list);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      'expected a comma-separated list of IP addresses or CIDRs, such as 10.0.0.0/8,fd00::/8',
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -13,6 +13,8 @@ export const errorTable = {
   DOMAIN_TAKEN: { trpc: 'CONFLICT', http: 409 },
   ADDRESS_TAKEN: { trpc: 'CONFLICT', http: 409 },
   CONFIRMATION_REQUIRED: { trpc: 'PRECONDITION_FAILED', http: 412 },
+  // A proof of work must come first (server/auth/proof-of-work.ts).
+  CHALLENGE_REQUIRED: { trpc: 'PRECONDITION_FAILED', http: 412 },
   THROTTLED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
   SEND_LIMIT_REACHED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
   // The thing exists but is past the state the action needs (a message already being delivered).

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { freePort } from '../db/embedded';
 
 /**
- * The built web role (`next start`) on a free port, against the test run's database: for tests of
+ * The built web role (server/web/main.ts in front of Next) on a free port, against the test run's database: for tests of
  * route handlers over real HTTP. Needs `next build` first (scripts/test.sh does it).
  */
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,12 +20,11 @@ export interface WebServer {
 export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/web/main.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', PUBLIC_URL: url, ...env },
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'production', LOG_LEVEL: 'warn', PUBLIC_URL: url, ...env, PORT: String(port) },
     stdio: 'ignore',
-    // Its own process group: `next start` runs the server in a child process of its own, which a
-    // signal to the parent alone leaves running.
+    // Its own process group, so a signal reaches anything it starts too.
     detached: true,
   });
   const stop = () => {
@@ -36,10 +35,10 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
     }
   };
   for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the web role exited with ${child.exitCode}`);
     if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
-  throw new Error('next start did not come up');
+  throw new Error('the web role did not come up');
 }

@@ -2,6 +2,7 @@
 import { signIn as nextAuthSignIn, signOut as nextAuthSignOut } from 'next-auth/react';
 import type { RegistrationPayload } from '@/crypto/account';
 import { callKeys, sessionBlob } from './keys/key-proxy';
+import { checkingLabel, solveChallenge } from './proof-of-work/solve';
 import type { TrpcClient } from './trpc';
 
 /**
@@ -10,8 +11,8 @@ import type { TrpcClient } from './trpc';
  */
 export type Step = (label: string) => void;
 
-async function establishSession(client: TrpcClient, username: string, authKey: string) {
-  const result = await nextAuthSignIn('credentials', { username, authKey, redirect: false });
+async function establishSession(client: TrpcClient, username: string, authKey: string, proof?: string) {
+  const result = await nextAuthSignIn('credentials', { username, authKey, redirect: false, ...(proof && { proof }) });
   if (!result || result.error) throw new Error(result?.error ?? 'Sign-in failed. Try again.');
 }
 
@@ -23,10 +24,12 @@ async function sealAfterUnlock(client: TrpcClient) {
 
 export async function signInWithPassword(client: TrpcClient, username: string, password: string, onStep: Step) {
   onStep('Deriving your key from your password…');
-  const kdf = await client.auth.preLogin.mutate({ username });
+  const { challenge, ...kdf } = await client.auth.preLogin.mutate({ username });
   const { authKey } = await callKeys('deriveLogin', { username, password, kdf });
+  // After failed sign-ins to this username (by anyone), the server wants a proof of work first.
+  const proof = challenge ? await solveChallenge(challenge, (fraction) => onStep(checkingLabel(fraction))) : undefined;
   onStep('Signing in…');
-  await establishSession(client, username, authKey);
+  await establishSession(client, username, authKey, proof);
   onStep('Unlocking your mailbox…');
   const keyring = await client.account.keyring.query();
   const unlocked = await callKeys('unlock', { wrappedKey: keyring.wrappedKey });
@@ -48,8 +51,10 @@ export async function prepareAccount(username: string, email: string, password: 
 }
 
 export async function createAccount(client: TrpcClient, payload: RegistrationPayload, onStep: Step) {
+  const challenge = await client.auth.registrationChallenge.mutate({});
+  const proof = await solveChallenge(challenge, (fraction) => onStep(checkingLabel(fraction)));
   onStep('Creating your account…');
-  await client.auth.register.mutate(payload);
+  await client.auth.register.mutate({ ...payload, proof });
   onStep('Signing in…');
   await establishSession(client, payload.username, payload.authKey);
   await callKeys('activatePending', undefined);

@@ -6,7 +6,7 @@ import type { AppRouter } from '@/server/api/root';
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export function makeTrpcClient() {
-  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc' })] });
+  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', maxItems: 50 })] });
 }
 
 export type TrpcClient = ReturnType<typeof makeTrpcClient>;

@@ -1,35 +1,63 @@
 import { sql } from 'kysely';
 import type { Db } from '../client';
 
-export async function findLocks(db: Db, keys: string[], now: Date): Promise<Date | undefined> {
-  const row = await db
+/**
+ * Fixed-window counters in PostgreSQL, so every web node sees the same counts: sign-in failures and
+ * rate limits (auth_throttle; its `failures` column is the count of whatever the key counts).
+ */
+
+export interface Counter {
+  count: number;
+  windowEndsAt: Date;
+}
+
+/** Adds one to `key` in the current window (a stale window starts again at 1). One statement, so concurrent hits can't be lost. */
+export async function incrementCounter(db: Db, key: string, now: Date, windowMs: number): Promise<Counter> {
+  const windowStart = new Date(now.getTime() - windowMs);
+  const { rows } = await sql<{ failures: number; window_started_at: Date }>`
+    INSERT INTO auth_throttle (key, failures, window_started_at)
+    VALUES (${key}, 1, ${now})
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN auth_throttle.window_started_at < ${windowStart} THEN 1 ELSE auth_throttle.failures + 1 END,
+      window_started_at = CASE WHEN auth_throttle.window_started_at < ${windowStart} THEN ${now} ELSE auth_throttle.window_started_at END
+    RETURNING failures, window_started_at
+  `.execute(db);
+  const row = rows[0]!;
+  return { count: row.failures, windowEndsAt: new Date(new Date(row.window_started_at).getTime() + windowMs) };
+}
+
+/** The counts of `keys` in their current windows; a key with no count in its window is absent. */
+export async function readCounters(db: Db, keys: string[], now: Date, windowMs: number): Promise<Map<string, Counter>> {
+  if (!keys.length) return new Map();
+  const rows = await db
     .selectFrom('auth_throttle')
-    .select((eb) => eb.fn.max('locked_until').as('until'))
+    .select(['key', 'failures', 'window_started_at'])
     .where('key', 'in', keys)
-    .where('locked_until', '>', now)
-    .executeTakeFirst();
-  return row?.until ? new Date(row.until) : undefined;
+    .where('window_started_at', '>=', new Date(now.getTime() - windowMs))
+    .execute();
+  return new Map(rows.map((r) => [r.key, { count: r.failures, windowEndsAt: new Date(new Date(r.window_started_at).getTime() + windowMs) }]));
+}
+
+/** Takes one back, for an attempt that was counted up front and turned out not to count. */
+export async function decrementCounter(db: Db, key: string): Promise<void> {
+  await sql`UPDATE auth_throttle SET failures = GREATEST(failures - 1, 0) WHERE key = ${key}`.execute(db);
+}
+
+export async function clearCounter(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
 }
 
 /**
- * Counts a failure inside a fixed window and locks the key until the window ends once the limit is
- * reached. One statement, so concurrent failures can't race past the limit.
+ * Marks a proof-of-work solution as used. False when it already was: a replay. Expired rows go in
+ * the same call, so the table holds only what could still be replayed.
  */
-export async function recordFailure(db: Db, key: string, now: Date, windowMs: number, limit: number): Promise<void> {
-  const windowStart = new Date(now.getTime() - windowMs);
-  await sql`
-    INSERT INTO auth_throttle (key, failures, window_started_at, locked_until)
-    VALUES (${key}, 1, ${now}, ${limit <= 1 ? new Date(now.getTime() + windowMs) : null})
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN auth_throttle.window_started_at < ${windowStart} THEN 1 ELSE auth_throttle.failures + 1 END,
-      window_started_at = CASE WHEN auth_throttle.window_started_at < ${windowStart} THEN ${now} ELSE auth_throttle.window_started_at END,
-      locked_until = CASE
-        WHEN auth_throttle.window_started_at >= ${windowStart} AND auth_throttle.failures + 1 >= ${limit}
-        THEN auth_throttle.window_started_at + ${`${windowMs} milliseconds`}::interval
-        ELSE auth_throttle.locked_until END
-  `.execute(db);
-}
-
-export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
+export async function spendProofOfWork(db: Db, signature: string, expiresAt: Date, now: Date): Promise<boolean> {
+  await db.deleteFrom('proof_of_work_spent').where('expires_at', '<', now).execute();
+  const row = await db
+    .insertInto('proof_of_work_spent')
+    .values({ signature, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('signature').doNothing())
+    .returning('signature')
+    .executeTakeFirst();
+  return row !== undefined;
 }

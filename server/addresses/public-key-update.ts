@@ -1,4 +1,4 @@
-import * as openpgp from 'openpgp';
+import { readSingleKey } from '../../crypto/single-key';
 import { AppError } from '../errors';
 
 /**
@@ -7,13 +7,8 @@ import { AppError } from '../errors';
  * user IDs are exactly the addresses the server expects: no more, no less.
  */
 export async function checkKeyUpdate(currentArmored: string, nextArmored: string, expectedEmails: string[]): Promise<void> {
-  let current: openpgp.Key;
-  let next: openpgp.Key;
-  try {
-    [current, next] = await Promise.all([openpgp.readKey({ armoredKey: currentArmored }), openpgp.readKey({ armoredKey: nextArmored })]);
-  } catch {
-    throw new AppError('BAD_INPUT', 'The updated public key could not be read.');
-  }
+  const [current, next] = await Promise.all([readSingleKey(currentArmored), readSingleKey(nextArmored)]);
+  if (!current || !next) throw new AppError('BAD_INPUT', 'The updated public key could not be read, or the block holds more than one key.');
   if (next.isPrivate()) throw new AppError('BAD_INPUT', 'Upload only the public key.');
   if (next.getFingerprint() !== current.getFingerprint()) throw new AppError('BAD_INPUT', 'The updated key is not your key.');
   const emails: string[] = [];

@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../clock';
 import { getDb } from '../db';
 import { AppError, errorTable } from '../errors';
 import { logger } from '../logger';
+import { findInputProblem } from './input-guard';
 
 export interface Context {
   db: Db;
@@ -16,19 +17,28 @@ export interface Context {
   userAgent: string | null;
 }
 
-export async function createContext(req: Request): Promise<Context> {
+/** `session` when the caller already looked it up (the route handler does, to size the body limit). */
+export async function createContext(req: Request, session?: CurrentSession | null): Promise<Context> {
   return {
     db: getDb(),
     clock: systemClock,
-    session: await getCurrentSession(),
+    session: session !== undefined ? session : await getCurrentSession(),
     ip: clientIp(req.headers),
     userAgent: req.headers.get('user-agent'),
   };
 }
 
+/** A schema's complaint as one line that names the field: `recipients.0.address: Invalid email`. */
+function zodMessage(error: ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : 'input';
+  return { field, message: `${field}: ${issue?.message ?? 'invalid value'}` };
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const zod = cause instanceof ZodError ? zodMessage(cause) : undefined;
     return {
       ...shape,
       data: {
@@ -36,6 +46,7 @@ const t = initTRPC.context<Context>().create({
         stack: undefined,
         appCode: cause instanceof AppError ? cause.code : undefined,
         details: cause instanceof AppError ? cause.details : undefined,
+        field: zod?.field ?? (cause instanceof AppError ? cause.details?.field : undefined),
         fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : undefined,
       },
     };
@@ -49,6 +60,9 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     const cause = result.error.cause;
     if (cause instanceof AppError) {
       result.error = new TRPCError({ code: errorTable[cause.code].trpc, message: cause.message, cause });
+    } else if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST') {
+      // An input schema's complaint: one line naming the field, instead of the issues as JSON.
+      result.error = new TRPCError({ code: 'BAD_REQUEST', message: zodMessage(cause).message, cause });
     } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       logger.error({ path, err: result.error.cause?.message ?? result.error.message }, 'procedure failed');
       result.error = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again.' });
@@ -57,8 +71,17 @@ const errorMapping = t.middleware(async ({ next, path }) => {
   return result;
 });
 
+/** Every string of every input, checked once before any schema: see input-guard.ts. */
+const inputGuard = t.middleware(async ({ next, getRawInput }) => {
+  const problem = findInputProblem(await getRawInput());
+  if (problem) {
+    throw new AppError('BAD_INPUT', `${problem.path} ${problem.message}.`, { field: problem.path });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(errorMapping);
+export const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveFromPassword, deriveFromPhrase, prepareRegistration, rewrapForPassword, unlockWrappedKey } from '../../crypto/account';
@@ -12,11 +12,16 @@ import type { Clock } from '../clock';
 import { reloadEnv } from '../env';
 import { AppError } from '../errors';
 import { createTestUser } from '../testing/factories';
-import { preLogin, recoveryParams, recoveryReset, recoveryUnlock, register, signIn } from './account.service';
+import { solve, solvedProof } from '../testing/proof-of-work';
+import { CHALLENGE_NEEDED, loginChallenge, preLogin, recoveryParams, recoveryReset, recoveryUnlock, register, signIn } from './account.service';
+import { THROTTLE } from './throttle.service';
 
 const db = useTestDb();
 const clock: Clock = { now: () => new Date() };
 const ctx = { ip: '192.0.2.10', userAgent: 'vitest' };
+
+/** A fresh client address, so tests sharing the database never share a counter. */
+const randomIp = () => `2001:db8::${randomBytes(4).toString('hex').replace(/(.{4})/, '$1:')}`;
 
 async function authKeyFor(username: string, password: string) {
   return (await deriveFromPassword(password, await preLogin(db, username))).authKey;
@@ -96,27 +101,85 @@ describe('sign-in', () => {
     expect([a.code, a.message]).toEqual([b.code, b.message]);
   });
 
-  it('throttles a username after 5 failures, even for the right password, and says when to retry', async () => {
+  it('never locks the owner out: after failures on a username from anyone, the right password plus a proof of work gets in', async () => {
     const user = await createTestUser(db);
     const right = await authKeyFor(user.username, user.password);
     const wrong = toBase64(new Uint8Array(32).fill(7));
-    const ip = { ...ctx, ip: `198.51.100.${Math.floor(Math.random() * 200)}` };
-    for (let i = 0; i < 5; i++) await rejection(signIn(db, clock, { username: user.username, authKey: wrong, ...ip }));
-    const err = await rejection(signIn(db, clock, { username: user.username, authKey: right, ...ip }));
+    // Three guessers, each from its own address, fail once or twice each: enough to want a challenge.
+    for (const n of [1, 2, 3, 4, 5]) await rejection(signIn(db, clock, { username: user.username, authKey: wrong, ...ctx, ip: randomIp() }));
+    const owner = { ...ctx, ip: randomIp() };
+    const plain = await rejection(signIn(db, clock, { username: user.username, authKey: right, ...owner }));
+    expect([plain.code, plain.message]).toEqual(['CHALLENGE_REQUIRED', CHALLENGE_NEEDED]);
+    // preLogin hands out the challenge to solve; the browser's answer buys one attempt.
+    const challenge = await loginChallenge(db, clock, user.username, owner.ip);
+    expect(challenge).not.toBeNull();
+    const proof = await solve(challenge!);
+    await expect(signIn(db, clock, { username: user.username, authKey: right, proof, ...owner })).resolves.toBeDefined();
+    const replay = await rejection(signIn(db, clock, { username: user.username, authKey: right, proof, ...owner }));
+    expect(replay.code).toBe('CHALLENGE_REQUIRED');
+    // A solution made for registration doesn't count for sign-in.
+    const crossed = await rejection(signIn(db, clock, { username: user.username, authKey: right, proof: await solvedProof('register'), ...owner }));
+    expect(crossed.code).toBe('CHALLENGE_REQUIRED');
+  });
+
+  it('asks no challenge of a username without failures', async () => {
+    const user = await createTestUser(db);
+    expect(await loginChallenge(db, clock, user.username, ctx.ip)).toBeNull();
+  });
+
+  it('throttles one client guessing one username after 5 failures, and says when to retry; other clients still get in', async () => {
+    const user = await createTestUser(db);
+    const right = await authKeyFor(user.username, user.password);
+    const wrong = toBase64(new Uint8Array(32).fill(7));
+    const guesser = { ...ctx, ip: randomIp() };
+    for (let i = 0; i < 5; i++) {
+      // From the fourth failure on, the username wants a proof of work: the guesser pays for each try.
+      const proof = i >= THROTTLE.challengeAfter ? await solvedProof('login') : undefined;
+      const err = await rejection(signIn(db, clock, { username: user.username, authKey: wrong, proof, ...guesser }));
+      expect(err.code).toBe('INVALID_CREDENTIALS');
+    }
+    const err = await rejection(signIn(db, clock, { username: user.username, authKey: right, proof: await solvedProof('login'), ...guesser }));
     expect(err.code).toBe('THROTTLED');
     expect(err.message).toMatch(/Try again in 1[45] minutes\./);
-    // Fifteen minutes later the window has passed.
+    await expect(signIn(db, clock, { username: user.username, authKey: right, proof: await solvedProof('login'), ...ctx, ip: randomIp() })).resolves.toBeDefined();
+    // Fifteen minutes later the guesser's window has passed too.
     const later: Clock = { now: () => new Date(Date.now() + 16 * 60 * 1000) };
-    await expect(signIn(db, later, { username: user.username, authKey: right, ...ip })).resolves.toBeDefined();
+    await expect(signIn(db, later, { username: user.username, authKey: right, ...guesser })).resolves.toBeDefined();
+  });
+
+  it('records every refused sign-in in the audit log, with why', async () => {
+    const user = await createTestUser(db);
+    const wrong = toBase64(new Uint8Array(32).fill(9));
+    const ip = randomIp();
+    for (let i = 0; i < 3; i++) await rejection(signIn(db, clock, { username: user.username, authKey: wrong, ...ctx, ip }));
+    await rejection(signIn(db, clock, { username: user.username, authKey: wrong, ...ctx, ip }));
+    const rows = await db.selectFrom('audit_log').select(['event', 'details']).where('user_id', '=', user.account.id).where('ip', '=', ip).orderBy('id').execute();
+    expect(rows.map((r) => [r.event, (r.details as { reason?: string } | null)?.reason])).toEqual([
+      ['login.failed', 'wrong-credentials'],
+      ['login.failed', 'wrong-credentials'],
+      ['login.failed', 'wrong-credentials'],
+      ['login.failed', 'challenge-required'],
+    ]);
   });
 
   it('throttles an IP after 20 failures across usernames', async () => {
-    const ip = { ...ctx, ip: `203.0.113.${Math.floor(Math.random() * 200)}` };
+    const ip = { ...ctx, ip: randomIp() };
     const zero = toBase64(new Uint8Array(32));
     for (let i = 0; i < 20; i++) await rejection(signIn(db, clock, { username: `spray${i}x${Date.now()}`, authKey: zero, ...ip }));
     const user = await createTestUser(db);
     const err = await rejection(signIn(db, clock, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ip }));
     expect(err.code).toBe('THROTTLED');
+  });
+
+  it('counts parallel attempts before checking them, so a burst from one client gets no more than the limit', async () => {
+    const ip = { ...ctx, ip: randomIp() };
+    const zero = toBase64(new Uint8Array(32));
+    const burst = THROTTLE.perIp + 10;
+    const codes = await Promise.all(
+      Array.from({ length: burst }, (_, i) => rejection(signIn(db, clock, { username: `burst${i}x${Date.now()}`, authKey: zero, ...ip })).then((e) => e.code)),
+    );
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(THROTTLE.perIp);
+    expect(codes.filter((c) => c === 'THROTTLED')).toHaveLength(10);
   });
 
   it('ends a revoked session at once', async () => {
@@ -148,18 +211,38 @@ describe('registration', () => {
     const username = `leak${Date.now()}`;
     const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'leaky-password-1' });
     const secretInPublicArmor = prepared.privateKeyArmored.replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK');
-    const leak = await rejection(register(db, { ...prepared.payload, publicKey: secretInPublicArmor }));
+    const leak = await rejection(register(db, { ...prepared.payload, publicKey: secretInPublicArmor }, { viaCli: true }));
     expect([leak.code, leak.message]).toEqual(['BAD_INPUT', 'Upload only the public key.']);
     const other = await prepareRegistration({ username: 'someoneelse', email: 'someoneelse@localhost', password: 'other-password-1' });
-    const wrong = await rejection(register(db, { ...prepared.payload, publicKey: other.payload.publicKey }));
+    const wrong = await rejection(register(db, { ...prepared.payload, publicKey: other.payload.publicKey }, { viaCli: true }));
     expect(wrong.message).toContain('exactly one user ID');
     expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
+  });
+
+  it('from the web, needs a proof of work for registration, and limits each client to 5 an hour', async () => {
+    const username = `pow${Date.now()}`;
+    const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'proof-of-work-1' });
+    const ip = randomIp();
+    const bare = await rejection(register(db, prepared.payload, { ip }));
+    expect(bare.code).toBe('CHALLENGE_REQUIRED');
+    const forLogin = await rejection(register(db, prepared.payload, { ip, proof: await solvedProof('login') }));
+    expect(forLogin.code).toBe('CHALLENGE_REQUIRED');
+    expect(await findUserByUsername(db, username)).toBeUndefined();
+    const proof = await solvedProof('register');
+    await expect(register(db, prepared.payload, { ip, proof })).resolves.toMatchObject({ username });
+    // Two more tries fill the hour's five; the sixth is refused before anything else is looked at.
+    for (let i = 0; i < 2; i++) expect((await rejection(register(db, prepared.payload, { ip, proof }))).code).toBe('CHALLENGE_REQUIRED');
+    const sixth = await rejection(register(db, prepared.payload, { ip, proof: await solvedProof('register') }));
+    expect(sixth.code).toBe('THROTTLED');
+    // Another client is not affected.
+    const other = await rejection(register(db, prepared.payload, { ip: randomIp() }));
+    expect(other.code).toBe('CHALLENGE_REQUIRED');
   });
 
   it('refuses a taken username with a clear message', async () => {
     const user = await createTestUser(db);
     const prepared = await prepareRegistration({ username: user.username, email: `${user.username}@localhost`, password: 'another-password-1' });
-    const err = await rejection(register(db, prepared.payload));
+    const err = await rejection(register(db, prepared.payload, { viaCli: true }));
     expect([err.code, err.message]).toEqual(['USERNAME_TAKEN', 'That username is taken. Choose another.']);
   });
 });

@@ -20,7 +20,8 @@ import { keyedHash } from '../secrets';
 import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
 import { hashSecret, verifySecret } from './secret-hash';
-import { assertNotThrottled, noteFailure, noteSuccess, throttleKeys } from './throttle.service';
+import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
+import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess, refundAttempt } from './throttle.service';
 
 export interface Account {
   id: string;
@@ -74,10 +75,18 @@ export async function isUsernameAvailable(db: Db, username: string): Promise<boo
 export async function register(
   db: Db,
   payload: z.infer<typeof registrationSchema>,
-  options: { viaCli?: boolean; isAdmin?: boolean; ip?: string | null } = {},
+  options: { viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock } = {},
 ): Promise<Account> {
   if (!options.viaCli && env().REGISTRATION !== 'open') {
     throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server. Ask the administrator for an account.');
+  }
+  if (!options.viaCli) {
+    // From the web, each account costs a proof of work, and one client may make only a few.
+    const clock = options.clock ?? { now: () => new Date() };
+    await consumeRateLimit(db, clock, 'register', options.ip ?? null);
+    if (!(await checkProof(db, clock, 'register', options.proof))) {
+      throw new AppError('CHALLENGE_REQUIRED', "The check that you're not a bot did not pass. Try again.");
+    }
   }
   if (!options.viaCli && RESERVED.has(payload.username)) {
     throw new AppError('USERNAME_TAKEN', 'That username is reserved. Choose another.');
@@ -119,27 +128,51 @@ export async function preLogin(db: Db, username: string): Promise<KdfDescriptor>
   return row ? kdfOf(row.kdf_salt, row.kdf_opslimit, row.kdf_memlimit) : fakeKdf('fake-salt', username);
 }
 
+/** The proof of work a sign-in to `username` needs now, or null while it needs none. */
+export async function loginChallenge(db: Db, clock: Clock, username: string, ip: string | null): Promise<Challenge | null> {
+  return (await challengeRequired(db, clock, username)) ? issueChallenge(db, clock, 'login', ip) : null;
+}
+
 export interface SignInContext {
   ip: string | null;
   userAgent: string | null;
+}
+
+export const CHALLENGE_NEEDED = "This account has had many failed sign-ins. Sign in again: your browser will first prove it isn't a bot.";
+
+/**
+ * Throttled for this client, or (after failures on the username from anyone) without a valid proof of
+ * work: refused and audited, before the password is looked at.
+ */
+async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | null, proof: string | null | undefined, event: string) {
+  const user = await findUserByUsername(db, username);
+  try {
+    const { challengeRequired } = await checkSignInLimits(db, clock, username, ip);
+    if (challengeRequired && !(await checkProof(db, clock, 'login', proof))) {
+      await refundAttempt(db, username, ip);
+      throw new AppError('CHALLENGE_REQUIRED', CHALLENGE_NEEDED);
+    }
+  } catch (err) {
+    if (err instanceof AppError) await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
+    throw err;
+  }
+  return user;
 }
 
 /** Checks a username/authKey pair: throttled, constant-shape, audited. Returns a new session. */
 export async function signIn(
   db: Db,
   clock: Clock,
-  input: { username: string; authKey: string } & SignInContext,
+  input: { username: string; authKey: string; proof?: string | null } & SignInContext,
 ): Promise<{ account: Account; sessionId: string }> {
-  const keys = throttleKeys(input.username, input.ip);
-  await assertNotThrottled(db, clock, [keys.user, keys.ip]);
-  const row = await findUserByUsername(db, input.username);
+  const row = await gateSignIn(db, clock, input.username, input.ip, input.proof, 'login.failed');
   const ok = await verifySecret(row?.auth_hash ?? (await timingDummy()), b64(input.authKey));
   if (!row || !ok) {
-    await noteFailure(db, clock, input.username, input.ip);
-    await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip });
+    await noteFailure(db, clock, input.username);
+    await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip, details: { reason: 'wrong-credentials' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID);
   }
-  await noteSuccess(db, input.username);
+  await noteSuccess(db, input.username, input.ip);
   const session = await insertSession(db, {
     user_id: row.id,
     client_key: randomBytes(32),
@@ -159,13 +192,18 @@ export async function recoveryParams(db: Db, username: string): Promise<KdfDescr
 const INVALID_RECOVERY = 'That recovery phrase does not match this username.';
 
 async function checkRecovery(db: Db, clock: Clock, username: string, recoveryAuthKey: string, ip: string | null): Promise<UserRow> {
-  const keys = throttleKeys(username, ip);
-  await assertNotThrottled(db, clock, [keys.user, keys.ip]);
+  // A 24-word phrase can't be guessed, so recovery needs no proof of work; the per-client limits stay.
+  try {
+    await checkSignInLimits(db, clock, username, ip);
+  } catch (err) {
+    await insertAuditEvent(db, { event: 'recovery.failed', ip, details: { reason: 'throttled' } });
+    throw err;
+  }
   const row = await findUserByUsername(db, username);
   const ok = await verifySecret(row?.recovery_auth_hash ?? (await timingDummy()), b64(recoveryAuthKey));
   if (!row || !ok) {
-    await noteFailure(db, clock, username, ip);
-    await insertAuditEvent(db, { event: 'recovery.failed', user_id: row?.id, ip });
+    await noteFailure(db, clock, username);
+    await insertAuditEvent(db, { event: 'recovery.failed', user_id: row?.id, ip, details: { reason: 'wrong-phrase' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID_RECOVERY);
   }
   return row;
@@ -174,6 +212,7 @@ async function checkRecovery(db: Db, clock: Clock, username: string, recoveryAut
 /** Step 1 of a reset: the phrase's authKey buys the recovery-wrapped private key. */
 export async function recoveryUnlock(db: Db, clock: Clock, input: { username: string; recoveryAuthKey: string; ip: string | null }) {
   const row = await checkRecovery(db, clock, input.username, input.recoveryAuthKey, input.ip);
+  await noteSuccess(db, input.username, input.ip);
   return { wrappedKey: Buffer.from(row.recovery_wrapped_key).toString('base64') };
 }
 
@@ -190,6 +229,6 @@ export async function recoveryReset(db: Db, clock: Clock, input: z.infer<typeof 
     });
     await revokeAllSessions(trx, row.id, clock.now());
   });
-  await noteSuccess(db, input.username);
+  await noteSuccess(db, input.username, input.ip);
   await insertAuditEvent(db, { event: 'recovery.password-reset', user_id: row.id, ip: input.ip });
 }

@@ -9,6 +9,7 @@ import { deriveSecret } from '../secrets';
 import { signIn } from './account.service';
 import { authKeySchema, usernameSchema } from './auth.schemas';
 import { SESSION_LIFETIME_MS } from './account.service';
+import { proofSchema } from './proof-of-work';
 import { clientIp } from './request-info';
 
 declare module 'next-auth' {
@@ -36,15 +37,17 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         id: 'credentials',
         name: 'Sealpost',
-        credentials: { username: { type: 'text' }, authKey: { type: 'password' } },
+        credentials: { username: { type: 'text' }, authKey: { type: 'password' }, proof: { type: 'text' } },
         async authorize(credentials, req) {
           const username = usernameSchema.safeParse(credentials?.username);
           const authKey = authKeySchema.safeParse(credentials?.authKey);
-          if (!username.success || !authKey.success) throw new Error('Wrong username or password.');
+          const proof = proofSchema.optional().safeParse(credentials?.proof || undefined);
+          if (!username.success || !authKey.success || !proof.success) throw new Error('Wrong username or password.');
           try {
             const { account, sessionId } = await signIn(getDb(), systemClock, {
               username: username.data,
               authKey: authKey.data,
+              proof: proof.data,
               ip: clientIp(req.headers ?? {}),
               userAgent: (req.headers?.['user-agent'] as string | undefined) ?? null,
             });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   isUsernameAvailable,
+  loginChallenge,
   preLogin,
   publicConfig,
   recoveryParams,
@@ -9,6 +10,8 @@ import {
   register,
 } from '../../auth/account.service';
 import { authKeySchema, recoveryResetSchema, registrationSchema, usernameSchema } from '../../auth/auth.schemas';
+import { challengeSchema, issueChallenge, proofSchema } from '../../auth/proof-of-work';
+import { consumeRateLimit } from '../../auth/throttle.service';
 import { publicProcedure, router } from '../trpc';
 
 const kdfOutput = z.object({ salt: z.string(), opslimit: z.number(), memlimit: z.number() });
@@ -22,18 +25,33 @@ export const authRouter = router({
   usernameAvailable: publicProcedure
     .input(z.object({ username: usernameSchema }))
     .output(z.object({ available: z.boolean() }))
-    .query(async ({ ctx, input }) => ({ available: await isUsernameAvailable(ctx.db, input.username) })),
+    .query(async ({ ctx, input }) => {
+      // Each answer says whether someone has an account: a client gets only a few a minute.
+      await consumeRateLimit(ctx.db, ctx.clock, 'usernameAvailable', ctx.ip);
+      return { available: await isUsernameAvailable(ctx.db, input.username) };
+    }),
 
+  /** The KDF inputs, and the proof of work to solve first when the username has had many failures. */
   preLogin: publicProcedure
     .input(z.object({ username: usernameSchema }))
-    .output(kdfOutput)
-    .mutation(({ ctx, input }) => preLogin(ctx.db, input.username)),
+    .output(kdfOutput.extend({ challenge: challengeSchema.nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const [kdf, challenge] = await Promise.all([preLogin(ctx.db, input.username), loginChallenge(ctx.db, ctx.clock, input.username, ctx.ip)]);
+      return { ...kdf, challenge };
+    }),
+
+  /** Every registration from the web needs a solved challenge from here. */
+  registrationChallenge: publicProcedure
+    .input(z.object({}).optional())
+    .output(challengeSchema)
+    .mutation(({ ctx }) => issueChallenge(ctx.db, ctx.clock, 'register', ctx.ip)),
 
   register: publicProcedure
-    .input(registrationSchema)
+    .input(registrationSchema.extend({ proof: proofSchema }))
     .output(z.object({ username: z.string(), address: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const account = await register(ctx.db, input, { ip: ctx.ip });
+      const { proof, ...payload } = input;
+      const account = await register(ctx.db, payload, { ip: ctx.ip, proof, clock: ctx.clock });
       return { username: account.username, address: account.address };
     }),
 

@@ -26,8 +26,8 @@ const sendInput = z.object({
     .array(
       z.object({
         filename: z.string().min(1).max(255),
-        contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a MIME type such as application/pdf'),
-        content: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+        contentType: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a MIME type such as application/pdf'),
+        content: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
       }),
     )
     .max(100)

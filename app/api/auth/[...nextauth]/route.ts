@@ -1,11 +1,16 @@
 import NextAuth from 'next-auth';
+import { NextRequest } from 'next/server';
+import { PRE_SIGN_IN_BODY_BYTES, capBody } from '@/server/api/body-limit';
 import { authOptions } from '@/server/auth/nextauth';
 
 export const dynamic = 'force-dynamic';
 
 // Options are built per request: they read SECRET_KEY, which exists at run time, not at build time.
-function handler(req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(req as never, ctx as never, authOptions());
+// Every next-auth body (sign-in, sign-out, CSRF) is a small form, signed in or not.
+function handler(req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) {
+  const request = capBody(req, PRE_SIGN_IN_BODY_BYTES, (body) => new NextRequest(req, { body, duplex: 'half' } as ConstructorParameters<typeof NextRequest>[1]));
+  if (request instanceof Response) return request;
+  return NextAuth(request as never, ctx as never, authOptions());
 }
 
 export { handler as GET, handler as POST };

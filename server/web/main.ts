@@ -1,0 +1,54 @@
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { CLIENT_IP_HEADER } from '../auth/request-info';
+import { parseEnv } from '../env';
+import { logger } from '../logger';
+import { clientAddress, trustedProxies } from './client-address';
+
+/**
+ * The web role: Next.js behind a small Node server of our own, because a route handler never sees
+ * the socket. This server works out the client's address from the socket and TRUSTED_PROXIES, drops
+ * whatever the client said in the headers that carry it, and sets CLIENT_IP_HEADER, the one header
+ * server/auth/request-info.ts believes.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main() {
+  const env = parseEnv();
+  const proxies = trustedProxies(env.TRUSTED_PROXIES);
+  const app = next({ dev: false, dir: root, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    const raw = req.headersDistinct['x-forwarded-for'] ?? [];
+    const ip = clientAddress(req.socket.remoteAddress, raw, proxies);
+    delete req.headers[CLIENT_IP_HEADER];
+    // Next and next-auth see only the resolved address, never a list the client wrote.
+    delete req.headers['x-forwarded-for'];
+    if (ip) {
+      req.headers[CLIENT_IP_HEADER] = ip;
+      req.headers['x-forwarded-for'] = ip;
+    }
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.listen(env.PORT, () => logger.info({ port: env.PORT, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'));
+
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void app.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'web role failed to start');
+  process.exit(1);
+});
