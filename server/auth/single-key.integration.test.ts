@@ -8,7 +8,7 @@ import { addAddress, currentPublicKey } from '../addresses/address.service';
 import { pinKey } from '../compose/pinned-keys.service';
 import { AppError } from '../errors';
 import { createTestUser } from '../testing/factories';
-import { concatenatedKeyBlock } from '../testing/key-blocks';
+import { concatenatedKeyBlock } from '../../crypto/testing/key-blocks';
 import { register } from './account.service';
 
 /**
