@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trustedProxies } from './web/client-address';
+import { trustedProxies } from './net/client-address';
 
 /**
  * Every environment variable Sealpost reads, validated once. A bad value stops start-up with a

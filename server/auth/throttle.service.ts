@@ -9,7 +9,7 @@ import { AppError } from '../errors';
  * - per client: one that sprays many usernames is stopped too;
  * - per username, from anyone: past a few failures, every sign-in to it needs a proof of work.
  *   Nobody is locked out by someone else's failures: the owner solves the challenge and gets in.
- * "Client" is the address the web role resolved (server/web/client-address.ts).
+ * "Client" is the address the web role resolved (server/net/client-address.ts).
  */
 export const THROTTLE = {
   windowMs: 15 * 60 * 1000,

@@ -5,7 +5,7 @@ import next from 'next';
 import { CLIENT_IP_HEADER } from '../auth/request-info';
 import { parseEnv } from '../env';
 import { logger } from '../logger';
-import { clientAddress, trustedProxies } from './client-address';
+import { clientAddress, trustedProxies } from '../net/client-address';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
