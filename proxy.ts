@@ -25,7 +25,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not static files (no policy needed, nothing changes), and not /api/trpc: a proxy buffers request
-  // bodies (at most 10 MB) and tRPC takes far larger ones, so its route does the Origin check itself.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|api/trpc).*)'],
+  // Not static files (no policy needed, nothing changes), and not the two routes that take bodies,
+  // /api/trpc and /api/auth: a proxy reads the whole request body first (up to 10 MB), before their
+  // routes can cap it, so those routes make the Origin check themselves.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|api/trpc|api/auth).*)'],
 };

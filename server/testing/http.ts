@@ -5,13 +5,16 @@ export interface TrpcAnswer {
   body: any;
 }
 
-/** One tRPC call, unbatched: a query is a GET, a mutation a POST. */
+/**
+ * One tRPC call, unbatched: a query is a GET, a mutation a POST. A mutation says it comes from the
+ * app's own page (Origin: baseUrl), as a browser's would; pass another `origin` header to test that.
+ */
 export async function trpcCall(baseUrl: string, kind: 'query' | 'mutation', path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer> {
   const url = `${baseUrl}/api/trpc/${path}`;
   const res =
     kind === 'query'
       ? await fetch(`${url}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
-      : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
+      : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl, ...headers }, body: JSON.stringify(input) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -32,7 +35,7 @@ export async function nextAuthSignIn(
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { ...headers, cookie: jar.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { origin: baseUrl, ...headers, cookie: jar.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ csrfToken, json: 'true', ...credentials }),
   });
   const { url } = (await res.json()) as { url: string };
