@@ -10,7 +10,7 @@ import { deliverInbound } from '../server/mail/inbound.service';
 import { resolveRecipient } from '../server/mail/routing';
 import { ConnectionGuard } from './connection-guard';
 import { collectMessage } from './data-collector';
-import { REPLY, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
+import { REPLY, type ReplyName, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
 
 /**
  * The inbound MX: a thin protocol adapter. Routing, authentication, encryption and storage are
@@ -55,17 +55,25 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
   // RCPT results of the current transaction, per session: lower-cased address -> user id.
   const routes = new Map<string, Map<string, string>>();
 
+  /** Answers out of turn and closes: a 421, or a 5xx the client must get before it finishes sending. */
+  const closeWith = (sessionId: string, name: ReplyName) => {
+    for (const connection of smtp.connections) {
+      if (connection.id !== sessionId) continue;
+      const [code, text] = REPLY[name];
+      connection.send(code, text);
+      // A 421 closes by itself; close() stops parsing what still arrives and bounds the wait for the client.
+      connection.close();
+      return;
+    }
+  };
+
   const guard = new ConnectionGuard({
     maxPerIp: config.maxClientsPerIp,
     sessionTimeoutMs: config.sessionTimeoutMs,
     closeConnection: (sessionId, reason) => {
-      for (const connection of smtp.connections) {
-        if (connection.id !== sessionId) continue;
-        const [code, text] = REPLY[reason === 'deadline' ? 'sessionDeadline' : 'shuttingDown'];
-        logger.info({ sessionId, code, reason }, 'closing smtp session');
-        connection.send(code, text);
-        return;
-      }
+      const name = reason === 'deadline' ? 'sessionDeadline' : 'shuttingDown';
+      logger.info({ sessionId, code: REPLY[name][0], reason }, 'closing smtp session');
+      closeWith(sessionId, name);
     },
   });
 
@@ -140,11 +148,20 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
         callback(err, message);
         guard.transactionDone(session.id);
       };
-      collectMessage(stream, config.maxMessageBytes)
+      collectMessage(stream, { maxBytes: config.maxMessageBytes })
         .then(async (collected) => {
           guard.setPhase(session.id, 'processing');
-          if (collected.status === 'oversized') return refuse(session, 'tooLarge', { bytes: collected.bytes });
+          if (collected.status === 'oversized') {
+            // Past the limit with no SIZE declared (a declared one was refused at MAIL FROM): answer
+            // now and close rather than read the rest of an upload that will be refused anyway.
+            logger.info({ sessionId: session.id, code: REPLY.tooLarge[0], bytes: collected.bytes }, 'message refused');
+            closeWith(session.id, 'tooLarge');
+            return;
+          }
           if (collected.status === 'bare-line-ending') return refuse(session, 'bareLineEnding');
+          if (collected.status === 'header-too-large') {
+            return refuse(session, 'headerTooLarge', { headerBytes: collected.headerBytes, headerLines: collected.headerLines });
+          }
           if (collected.status === 'aborted') return refuse(session, 'temporaryFailure', { aborted: true });
 
           const transaction = routes.get(session.id) ?? new Map<string, string>();
@@ -179,7 +196,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
           reply(smtpError('temporaryFailure'));
         });
 
-      function refuse(s: SMTPServerSession, name: 'tooLarge' | 'bareLineEnding' | 'temporaryFailure', extra: object = {}) {
+      function refuse(s: SMTPServerSession, name: 'headerTooLarge' | 'bareLineEnding' | 'temporaryFailure', extra: object = {}) {
         logger.info({ sessionId: s.id, code: REPLY[name][0], ...extra }, 'message refused');
         reply(smtpError(name));
       }
