@@ -235,8 +235,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
         .catch((err: unknown) => {
           const details = err instanceof AppError ? err.details : { errorCode: errorCode(err), errorName: (err as Error)?.name };
           if (replied) {
-            // The deadline answered 451 already; this is how the abandoned delivery ended.
-            logger.info({ sessionId: session.id, ...details }, 'abandoned delivery ended');
+            // The deadline answered 451 already; this is how the abandoned delivery ended. Copies
+            // that committed late and could not be withdrawn will be stored twice: say so loudly.
+            const duplicate = details?.committedLate === true && details.withdrawn !== true;
+            logger[duplicate ? 'warn' : 'info']({ sessionId: session.id, ...details }, 'abandoned delivery ended');
             return;
           }
           logger.error({ sessionId: session.id, ...details, code: 451 }, 'message not stored');
