@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDb } from '../db/client';
 import { freePort, startEmbeddedPostgres } from '../db/embedded';
@@ -12,7 +11,7 @@ import { createTestUser } from '../server/testing/factories';
 import { startLoopbackDns } from '../server/testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
 import { type LoadResult, runLoad } from './load';
-import { stopChild } from './children';
+import { startChild, stopChild } from './children';
 
 /**
  * Inbound SMTP throughput: the real sidecar (`smtp/main.ts`: mailauth against a DNS server on
@@ -43,32 +42,6 @@ const concurrency = Number(values.concurrency);
 const bytes = Number(values.bytes);
 const workers = Number(values.workers);
 const warmup = Number(values.warmup);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-
-/** Starts a child and resolves once a stdout line contains `ready`; rejects if it exits first. */
-function startChild(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the children's node, for profiling.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let started = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (started) return; // keep draining the pipe, stop keeping it
-      output += chunk.toString('utf8');
-      if (output.includes(ready)) {
-        started = true;
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
-  });
-}
 
 
 interface CpuShare {

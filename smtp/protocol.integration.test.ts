@@ -36,7 +36,7 @@ describe('RCPT routing', () => {
   it.each([
     ['a local user, any case', () => `${user.username.toUpperCase()}@LOCALHOST`, '250 2.1.5 Accepted'],
     ['an unknown user', () => 'nobody-here@localhost', '550 5.1.1 No such mailbox here'],
-    ['a reserved name nobody registered', () => 'postmaster', '550 5.1.1 No such mailbox here'],
+    ['a reserved name nobody registered', () => 'abuse@localhost', '550 5.1.1 No such mailbox here'],
     ['another domain: never relayed', () => `${user.username}@example.com`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
     ['a subdomain of ours', () => `${user.username}@sub.localhost`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
     ['an address literal', () => `${user.username}@[127.0.0.1]`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
@@ -69,16 +69,27 @@ describe('RCPT routing', () => {
 });
 
 describe('DATA', () => {
-  it('refuses a message over the limit by the bytes sent, storing nothing', async () => {
+  it('refuses a message over the limit by the bytes sent, storing nothing, and closes', async () => {
     const before = await stored();
     const client = await sidecar.connectEhlo();
     const big = Buffer.from(`Subject: big\r\n\r\n${'x'.repeat(76)}\r\n`.repeat(80));
     const tx = await sendTransaction(client, { from: 'sender@example.org', to: [to] }, big);
-    expect(tx.final?.text).toMatch(/^552 5\.3\.4 /);
-    // The session goes on: the next, small message is accepted.
-    queuedId((await sendTransaction(client, { from: 'sender@example.org', to: [to] }, small)).final);
-    client.close();
-    expect(await stored()).toBe(before + 1);
+    expect(tx.final?.text).toBe('552 5.3.4 Message exceeds the fixed maximum message size');
+    await client.closed;
+    expect(await stored()).toBe(before);
+  });
+
+  it('without SIZE, answers 552 once past the limit and closes, without waiting for the rest', async () => {
+    const before = await stored();
+    const client = await sidecar.connectEhlo();
+    await client.command('MAIL FROM:<sender@example.org>');
+    await client.command(`RCPT TO:<${to}>`);
+    expect((await client.command('DATA')).code).toBe(354);
+    // Twice the limit and no final dot: a server that reads to the end never answers this.
+    client.write(`Subject: endless\r\n\r\n${`${'x'.repeat(98)}\r\n`.repeat(80)}`);
+    expect((await client.read()).text).toBe('552 5.3.4 Message exceeds the fixed maximum message size');
+    await client.closed;
+    expect(await stored()).toBe(before);
   });
 
   it('refuses a SIZE= declaration over the limit at MAIL FROM', async () => {

@@ -1,5 +1,6 @@
 import type { SMTPServerError } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { HEADER_LIMITS } from './data-collector';
 
 /**
  * Every reply text the sidecar writes, with its enhanced status code (RFC 3463) in front. Texts are
@@ -10,6 +11,10 @@ export const REPLY = {
   notHosted: [550, '5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
   badRecipientSyntax: [501, '5.1.3 Bad recipient address syntax'],
   tooLarge: [552, '5.3.4 Message exceeds the fixed maximum message size'],
+  headerTooLarge: [
+    552,
+    `5.3.4 Message header section too large: at most ${HEADER_LIMITS.maxBytes} bytes and ${HEADER_LIMITS.maxLines} lines`,
+  ],
   bareLineEnding: [550, '5.6.11 Bare CR or LF in message data: lines must end with CRLF'],
   temporaryFailure: [451, '4.3.0 Temporary local problem, please try again later'],
   tooManyFromIp: [421, '4.7.0 Too many connections from your address, try again later'],

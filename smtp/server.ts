@@ -7,10 +7,12 @@ import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import type { DnsResolver } from '../server/mail/dns';
 import { deliverInbound } from '../server/mail/inbound.service';
-import { resolveRecipient } from '../server/mail/routing';
+import { linearHeaderParser } from '../server/mail/mailauth-headers';
+import { resolveInboundRecipient } from '../server/mail/routing';
 import { ConnectionGuard } from './connection-guard';
 import { collectMessage } from './data-collector';
-import { REPLY, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
+import { createSealPool } from './seal-pool';
+import { REPLY, type ReplyName, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
 
 /**
  * The inbound MX: a thin protocol adapter. Routing, authentication, encryption and storage are
@@ -30,6 +32,15 @@ export interface InboundConfig {
   closeTimeoutMs?: number;
   /** STARTTLS certificate; without one STARTTLS is not offered. */
   tls?: { key: Buffer; cert: Buffer };
+  /**
+   * The longest a RCPT lookup or the reply to a message may take before the answer is 451 4.3.0
+   * (a frozen or overloaded database, a hung thread). Well under the 30 s that clients commonly wait.
+   */
+  replyTimeoutMs?: number;
+  /** Worker threads that seal (parse and encrypt) large messages; 0 seals everything inline. */
+  sealThreads?: number;
+  /** Messages up to this size are sealed on the main thread. */
+  sealInlineMaxBytes?: number;
 }
 
 export interface InboundServerDeps {
@@ -43,29 +54,49 @@ export interface InboundServerDeps {
 export interface InboundServer {
   readonly smtp: SMTPServer;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** Messages sealed in a worker thread so far. */
+  readonly offThreadSeals: number;
   /** Stops accepting, lets transactions in flight finish and answer, closes the rest with 421. */
   close(): Promise<void>;
 }
 
 const IDLE_TIMEOUT_MS = 60_000;
+export const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
+const DEFAULT_SEAL_INLINE_MAX_BYTES = 64 * 1024;
 
 export function createInboundServer(deps: InboundServerDeps): InboundServer {
   useOwnEnhancedCodes();
   const { config, logger } = deps;
-  // RCPT results of the current transaction, per session: lower-cased address -> user id.
-  const routes = new Map<string, Map<string, string>>();
+  const replyTimeoutMs = config.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+  // RCPT results of the current transaction, per session: lower-cased address -> user ids.
+  const routes = new Map<string, Map<string, string[]>>();
+  const sealPool = createSealPool({
+    threads: config.sealThreads ?? 2,
+    inlineMaxBytes: config.sealInlineMaxBytes ?? DEFAULT_SEAL_INLINE_MAX_BYTES,
+  });
+  if (!linearHeaderParser.installed) {
+    logger.warn('mailauth was loaded before its header parser could be replaced: header parsing stays quadratic in folded lines');
+  }
+
+  /** Answers out of turn and closes: a 421, or a 5xx the client must get before it finishes sending. */
+  const closeWith = (sessionId: string, name: ReplyName) => {
+    for (const connection of smtp.connections) {
+      if (connection.id !== sessionId) continue;
+      const [code, text] = REPLY[name];
+      connection.send(code, text);
+      // A 421 closes by itself; close() stops parsing what still arrives and bounds the wait for the client.
+      connection.close();
+      return;
+    }
+  };
 
   const guard = new ConnectionGuard({
     maxPerIp: config.maxClientsPerIp,
     sessionTimeoutMs: config.sessionTimeoutMs,
     closeConnection: (sessionId, reason) => {
-      for (const connection of smtp.connections) {
-        if (connection.id !== sessionId) continue;
-        const [code, text] = REPLY[reason === 'deadline' ? 'sessionDeadline' : 'shuttingDown'];
-        logger.info({ sessionId, code, reason }, 'closing smtp session');
-        connection.send(code, text);
-        return;
-      }
+      const name = reason === 'deadline' ? 'sessionDeadline' : 'shuttingDown';
+      logger.info({ sessionId, code: REPLY[name][0], reason }, 'closing smtp session');
+      closeWith(sessionId, name);
     },
   });
 
@@ -109,15 +140,18 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     },
 
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
-      resolveRecipient(deps.db, address.address, { mailDomain: config.mailDomain }).then(
+      withTimeout(resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain }), replyTimeoutMs).then(
         (route) => {
           switch (route.status) {
             case 'local': {
               let transaction = routes.get(session.id);
               if (!transaction) routes.set(session.id, (transaction = new Map()));
-              transaction.set(address.address.toLowerCase(), route.userId);
+              transaction.set(address.address.toLowerCase(), route.userIds);
               return callback();
             }
+            case 'no-postmaster':
+              logger.warn({ sessionId: session.id, code: 451 }, 'mail for postmaster, but the instance has no admin');
+              return callback(smtpError('temporaryFailure'));
             case 'unknown-mailbox':
               return callback(smtpError('unknownMailbox'));
             case 'not-hosted':
@@ -136,30 +170,55 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       guard.setPhase(session.id, 'receiving');
       const started = performance.now();
+      const giveUp = new AbortController();
+      let deadline: NodeJS.Timeout | undefined;
+      let replied = false;
       const reply = (err: Error | null, message?: string) => {
+        if (replied) return;
+        replied = true;
+        clearTimeout(deadline);
         callback(err, message);
         guard.transactionDone(session.id);
       };
-      collectMessage(stream, config.maxMessageBytes)
+      collectMessage(stream, { maxBytes: config.maxMessageBytes })
         .then(async (collected) => {
           guard.setPhase(session.id, 'processing');
-          if (collected.status === 'oversized') return refuse(session, 'tooLarge', { bytes: collected.bytes });
+          if (collected.status === 'oversized') {
+            // Past the limit with no SIZE declared (a declared one was refused at MAIL FROM): answer
+            // now and close rather than read the rest of an upload that will be refused anyway.
+            logger.info({ sessionId: session.id, code: REPLY.tooLarge[0], bytes: collected.bytes }, 'message refused');
+            closeWith(session.id, 'tooLarge');
+            return;
+          }
           if (collected.status === 'bare-line-ending') return refuse(session, 'bareLineEnding');
+          if (collected.status === 'header-too-large') {
+            return refuse(session, 'headerTooLarge', { headerBytes: collected.headerBytes, headerLines: collected.headerLines });
+          }
           if (collected.status === 'aborted') return refuse(session, 'temporaryFailure', { aborted: true });
 
-          const transaction = routes.get(session.id) ?? new Map<string, string>();
+          // From the final dot on, the reply is owed within replyTimeoutMs, whatever hangs.
+          const at = performance.now() + replyTimeoutMs;
+          deadline = setTimeout(() => {
+            giveUp.abort();
+            logger.error({ sessionId: session.id, stage: 'deadline', ms: Math.round(performance.now() - started), code: 451 }, 'message not stored');
+            reply(smtpError('temporaryFailure'));
+          }, replyTimeoutMs);
+
+          const transaction = routes.get(session.id) ?? new Map<string, string[]>();
           const recipients = session.envelope.rcptTo.map((rcpt) => transaction.get(rcpt.address.toLowerCase()));
-          if (recipients.some((userId) => userId === undefined)) throw new Error('recipient without a route');
+          if (recipients.some((userIds) => userIds === undefined)) throw new Error('recipient without a route');
 
           const result = await deliverInbound(
-            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain },
+            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain, seal: sealPool.seal },
             {
               raw: collected.raw,
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              recipients: recipients as string[],
+              recipients: (recipients as string[][]).flat(),
               client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs || '' },
             },
+            { at, signal: giveUp.signal },
           );
+          if (replied) return; // the deadline answered 451; deliverInbound stored nothing
           logger.info(
             {
               sessionId: session.id,
@@ -175,11 +234,18 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
         })
         .catch((err: unknown) => {
           const details = err instanceof AppError ? err.details : { errorCode: errorCode(err), errorName: (err as Error)?.name };
+          if (replied) {
+            // The deadline answered 451 already; this is how the abandoned delivery ended. Copies
+            // that committed late and could not be withdrawn will be stored twice: say so loudly.
+            const duplicate = details?.committedLate === true && details.withdrawn !== true;
+            logger[duplicate ? 'warn' : 'info']({ sessionId: session.id, ...details }, 'abandoned delivery ended');
+            return;
+          }
           logger.error({ sessionId: session.id, ...details, code: 451 }, 'message not stored');
           reply(smtpError('temporaryFailure'));
         });
 
-      function refuse(s: SMTPServerSession, name: 'tooLarge' | 'bareLineEnding' | 'temporaryFailure', extra: object = {}) {
+      function refuse(s: SMTPServerSession, name: 'headerTooLarge' | 'bareLineEnding' | 'temporaryFailure', extra: object = {}) {
         logger.info({ sessionId: s.id, code: REPLY[name][0], ...extra }, 'message refused');
         reply(smtpError(name));
       }
@@ -194,6 +260,9 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
   let closing: Promise<void> | undefined;
   return {
     smtp,
+    get offThreadSeals() {
+      return sealPool.offThreadJobs;
+    },
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const server = smtp.listen(port, host);
@@ -208,10 +277,19 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
       closing ??= new Promise<void>((resolve) => {
         smtp.close(() => resolve());
         guard.drain();
-      });
+      }).then(() => sealPool.close());
       return closing;
     },
   };
+}
+
+/** The lookup's own result, or a rejection once `ms` have passed: a frozen database must not hang RCPT. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function errorCode(err: unknown): string | undefined {

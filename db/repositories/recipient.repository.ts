@@ -21,3 +21,23 @@ export async function findPublicKeys(db: Executor, userIds: string[]): Promise<{
     SELECT id, public_key FROM users WHERE id = ANY(${userIds}::uuid[])`.execute(db);
   return rows;
 }
+
+/**
+ * The public keys of inbound recipients, and PostgreSQL's own clock (clock_timestamp(), the real
+ * time, not the transaction's start) when it answered: a deadline for the later INSERT is measured
+ * from it, so the database itself can refuse a statement that arrives after the sender was told 451.
+ */
+export async function findInboundKeys(db: Executor, userIds: string[]): Promise<{ keys: { id: string; public_key: string }[]; dbNow: Date }> {
+  const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date }>`
+    SELECT u.id, u.public_key, now.db_now
+    FROM (SELECT clock_timestamp() AS db_now) now
+    LEFT JOIN users u ON u.id = ANY(${userIds}::uuid[])`.execute(db);
+  const keys = rows.flatMap((row) => (row.id && row.public_key !== null ? [{ id: row.id, public_key: row.public_key }] : []));
+  return { keys, dbNow: rows[0]!.db_now };
+}
+
+/** Every admin of the instance: who receives mail for postmaster (RFC 5321 4.5.1). */
+export async function findAdminIds(db: Executor): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT id FROM users WHERE is_admin ORDER BY created_at, id`.execute(db);
+  return rows.map((row) => row.id);
+}

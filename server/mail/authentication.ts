@@ -1,3 +1,5 @@
+// First: it replaces mailauth's quadratic header parser, which only works before mailauth loads.
+import './mailauth-headers';
 import { type AuthenticateResult, authenticate } from 'mailauth';
 import type { DnsResolver } from './dns';
 import type { SummaryAuth } from './summary.types';

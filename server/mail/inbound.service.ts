@@ -1,12 +1,12 @@
-import { encryptBytesSharingKey, utf8 } from '../../crypto';
+import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
-import { type InboundCopy, storeInboundMessages } from '../../db/repositories/inbound.repository';
-import { findPublicKeys } from '../../db/repositories/recipient.repository';
+import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from '../../db/repositories/inbound.repository';
+import { findInboundKeys } from '../../db/repositories/recipient.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { authenticateMessage } from './authentication';
 import type { DnsResolver } from './dns';
-import { buildSummary } from './summary';
+import { type Sealer, sealMessage } from './seal';
 
 /**
  * Inbound delivery: authenticate, encrypt to every recipient's key, commit all copies at once.
@@ -19,6 +19,8 @@ export interface InboundDeps {
   resolver: DnsResolver;
   /** authserv-id of the Authentication-Results header: the instance's mail domain. */
   authservId: string;
+  /** Where summary parsing and encryption run; inline on this thread by default. */
+  seal?: Sealer;
 }
 
 export interface InboundMessage {
@@ -31,32 +33,58 @@ export interface InboundMessage {
   client: { ip: string; helo: string };
 }
 
+/**
+ * When the caller gives up: at `at` (performance.now() milliseconds) it answers 451 and aborts
+ * `signal`. Nothing may be stored after that, so the INSERT carries a deadline on the database's
+ * clock that falls before `at` (see storeInboundMessages).
+ */
+export interface DeliveryDeadline {
+  at: number;
+  signal: AbortSignal;
+}
+
 export interface DeliveryResult {
   /** The id of the first stored copy: what the 250 reply names, and what the log lines carry. */
   queueId: string;
   messageIds: string[];
 }
 
-export type DeliveryStage = 'database' | 'key' | 'encryption';
+export type DeliveryStage = 'database' | 'key' | 'encryption' | 'deadline';
 
-function unavailable(stage: DeliveryStage, cause?: unknown): AppError {
+/**
+ * How much earlier than the caller's deadline the database stops accepting the INSERT: room for
+ * the commit and the answer to come back before the caller gives up. A commit that still ends
+ * after the deadline is withdrawn (see deliverInbound).
+ */
+export const COMMIT_MARGIN_MS = 1_000;
+
+function unavailable(stage: DeliveryStage, cause?: unknown, extra: Record<string, unknown> = {}): AppError {
   const code = (cause as { code?: unknown } | undefined)?.code;
   return new AppError('UNAVAILABLE', 'Mail could not be stored; the sender should retry.', {
     stage,
+    ...extra,
     ...(typeof code === 'string' ? { errorCode: code } : {}),
     ...(cause instanceof Error ? { errorName: cause.name } : {}),
   });
 }
 
-export async function deliverInbound(deps: InboundDeps, message: InboundMessage): Promise<DeliveryResult> {
-  // One copy per mailbox, however many of its addresses (aliases, catch-all) the envelope named.
+export async function deliverInbound(deps: InboundDeps, message: InboundMessage, deadline?: DeliveryDeadline): Promise<DeliveryResult> {
+  // One copy per mailbox, however many of its addresses (aliases, catch-all, postmaster) the envelope named.
   const recipients = [...new Set(message.recipients)];
   if (recipients.length === 0) throw new AppError('BAD_INPUT', 'A message needs at least one recipient.');
 
   // Read while mailauth waits on DNS; keys are read per message, never cached, so a new key counts at once.
-  const keysPromise = findPublicKeys(deps.db, recipients).catch((err: unknown) => {
-    throw unavailable('database', err);
-  });
+  const keysPromise = findInboundKeys(deps.db, recipients).then(
+    ({ keys, dbNow }) => {
+      // dbNow was read on the database's clock before the answer arrived here, so dbNow plus the
+      // time left from now on falls no later than `at`: no clock needs to agree with another.
+      const notAfter = deadline ? new Date(dbNow.getTime() + (deadline.at - performance.now()) - COMMIT_MARGIN_MS) : undefined;
+      return { keys: new Map(keys.map((row) => [row.id, row.public_key])), notAfter };
+    },
+    (err: unknown) => {
+      throw unavailable('database', err);
+    },
+  );
   // If the lookup fails fast, its rejection must not go unhandled while mailauth still runs.
   keysPromise.catch(() => undefined);
 
@@ -67,39 +95,49 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage)
     authservId: deps.authservId,
     resolver: deps.resolver,
   });
-  const stored = Buffer.concat([auth.header, message.raw]);
-  const summary = await buildSummary({ raw: message.raw, auth: auth.results, envelopeFrom: message.envelopeFrom });
-  const summaryBytes = utf8(JSON.stringify(summary));
 
-  const keys = new Map((await keysPromise).map((row) => [row.id, row.public_key]));
+  const { keys, notAfter } = await keysPromise;
+  const publicKeys = recipients.map((userId) => keys.get(userId));
+  // Fail closed: no usable key means no copy at all, never a plaintext one.
+  if (publicKeys.some((key) => !key)) throw unavailable('key');
+
+  const sealed = await (deps.seal ?? sealMessage)({
+    raw: message.raw,
+    authHeader: auth.header,
+    auth: auth.results,
+    envelopeFrom: message.envelopeFrom,
+    publicKeys: publicKeys as string[],
+  }).catch((err: unknown) => {
+    throw unavailable('encryption', err);
+  });
+  if (sealed.status !== 'sealed') throw unavailable('encryption', { code: sealed.errorCode });
+
   const receivedAt = deps.clock.now();
-  const rows: InboundCopy[] = [];
-  for (const userId of recipients) {
-    const key = keys.get(userId);
-    // Fail closed: no usable key means no copy at all, never a plaintext one.
-    if (!key) throw unavailable('key');
-    let rawCiphertext: Uint8Array;
-    let summaryCiphertext: Uint8Array;
-    try {
-      // One session key for the pair: they go to the same key, and the public-key step is the
-      // costliest part of encrypting (see crypto/shared-session.ts).
-      [rawCiphertext, summaryCiphertext] = (await encryptBytesSharingKey([stored, summaryBytes], [key])) as [Uint8Array, Uint8Array];
-    } catch (err) {
-      throw unavailable('encryption', err);
-    }
-    rows.push({
-      user_id: userId,
-      received_at: receivedAt,
-      size: message.raw.length,
-      raw_ciphertext: rawCiphertext,
-      summary_ciphertext: summaryCiphertext,
-    });
-  }
+  const rows: InboundCopy[] = recipients.map((userId, i) => ({
+    user_id: userId,
+    received_at: receivedAt,
+    size: message.raw.length,
+    raw_ciphertext: sealed.copies[i]!.raw,
+    summary_ciphertext: sealed.copies[i]!.summary,
+  }));
 
+  // The caller has answered 451 already: don't even send the statement.
+  if (deadline?.signal.aborted) throw unavailable('deadline');
+  let inserted: { id: string; user_id: string }[];
   try {
-    const inserted = await storeInboundMessages(deps.db, rows);
-    return { queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
+    inserted = await storeInboundMessages(deps.db, rows, { notAfter });
   } catch (err) {
     throw unavailable('database', err);
   }
+  if (inserted.length === 0) throw unavailable('deadline');
+  if (deadline?.signal.aborted) {
+    // Committed, but the answer came after the 451: the sender will retry, so take it back.
+    const ids = inserted.map((row) => row.id);
+    const withdrawn = await withdrawInboundMessages(deps.db, ids).then(
+      (count) => count === ids.length,
+      () => false, // reported below: the copies stay, and the log says so
+    );
+    throw unavailable('deadline', undefined, { committedLate: true, withdrawn });
+  }
+  return { queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
 }

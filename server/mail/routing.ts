@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
-import { findUserIdByUsername } from '../../db/repositories/recipient.repository';
+import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
 import { env } from '../env';
 
 /**
@@ -42,7 +42,7 @@ export async function resolveRecipient(
 
   // A hosted domain: the instance's own, or a customer domain whose ownership is verified.
   const hosted = domain === mailDomain ? null : await findDomainByName(db, domain);
-  if (domain !== mailDomain && hosted?.status !== 'verified') return { status: 'not-hosted' };
+  if (!isHosted(domain, mailDomain, hosted)) return { status: 'not-hosted' };
 
   // 1. Exact address: <username>@MAIL_DOMAIN, or an address row.
   if (domain === mailDomain && USERNAME.test(local) && local.length <= 64) {
@@ -60,6 +60,36 @@ export async function resolveRecipient(
   // 3. Catch-all: the domain's owner gets everything else.
   if (hosted?.catch_all) return { status: 'local', userId: hosted.owner_id };
   return { status: 'unknown-mailbox' };
+}
+
+function isHosted(domain: string, mailDomain: string, row: { status: string } | null | undefined): boolean {
+  return domain === mailDomain || row?.status === 'verified';
+}
+
+/**
+ * Routing for mail arriving over SMTP: resolveRecipient, plus postmaster. RFC 5321 4.5.1 requires
+ * every domain to accept mail for postmaster (any case, and bare `<postmaster>`): on every hosted
+ * domain it goes to all of the instance's admins, each of whom gets a copy. It can't be claimed by a
+ * user, an address or an alias, so nobody can read the instance's abuse reports but its admins.
+ * Without any admin there is nobody to deliver to: `no-postmaster` (451), so the mail is retried
+ * until the operator makes one, rather than bounced.
+ */
+export type InboundRoute =
+  | { status: 'local'; userIds: string[] }
+  | { status: 'no-postmaster' }
+  | Exclude<RecipientRoute, { status: 'local' }>;
+
+export async function resolveInboundRecipient(db: Db, address: string, options: { mailDomain?: string } = {}): Promise<InboundRoute> {
+  const mailDomain = (options.mailDomain ?? env().MAIL_DOMAIN).toLowerCase();
+  const parsed = splitAddress(address);
+  if (parsed && parsed.local.toLowerCase() === 'postmaster') {
+    const domain = parsed.domain ?? mailDomain;
+    if (!isHosted(domain, mailDomain, domain === mailDomain ? null : await findDomainByName(db, domain))) return { status: 'not-hosted' };
+    const admins = await findAdminIds(db);
+    return admins.length > 0 ? { status: 'local', userIds: admins } : { status: 'no-postmaster' };
+  }
+  const route = await resolveRecipient(db, address, { mailDomain });
+  return route.status === 'local' ? { status: 'local', userIds: [route.userId] } : route;
 }
 
 function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {
