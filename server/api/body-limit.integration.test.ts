@@ -27,7 +27,7 @@ function post(path: string, declared: number | null, sent: string, headers: Reco
   return new Promise((resolve, reject) => {
     const req = http.request(`${web.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(declared !== null && { 'content-length': String(declared) }), ...headers },
+      headers: { 'content-type': 'application/json', origin: web.url, ...(declared !== null && { 'content-length': String(declared) }), ...headers },
     }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
