@@ -201,6 +201,7 @@ async function main() {
     console.log(`health          ${healthChanges.map((h) => `${h.status || 'hang'} at ${s(h.at - downAt)}`).join(' → ')}   (times from the outage start)`);
     const exits = roleLog.filter((l) => l.includes('role exited unexpectedly')).map((l) => JSON.parse(l).child as string);
     console.log(`role exits      ${exits.length ? exits.join(', ') : 'none'}${roleLog.some((l) => l.includes('"shutting down"')) ? '; the supervisor shut everything down' : ''}`);
+    console.log(`worker sessions ${roleLog.filter((l) => l.includes('"worker ready"')).length} started after the first (a session restarts when the database comes back)`);
     console.log(`supervisor      ${supervisor.exitCode === null ? 'running' : await supervisorExit}`);
   } finally {
     if (supervisor) await stopChild(supervisor);

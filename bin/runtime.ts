@@ -72,7 +72,8 @@ export async function openDatabase(env: Env, onLog?: (line: string) => void): Pr
 }
 
 export async function migrate(url: string): Promise<string[]> {
-  const db = createDb(url, { max: 1 });
+  // A migration may legitimately run long: only connecting is bounded.
+  const db = createDb(url, { max: 1, timeouts: { connectMs: 10_000, statementMs: 0, queryMs: 0, idleInTransactionMs: 0 } });
   try {
     return await migrateToLatest(db);
   } finally {

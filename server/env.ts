@@ -71,6 +71,14 @@ const envSchema = z.object({
   // How long the sealed copy of a bounced message is kept so an admin can retry its dead letters.
   // 0 deletes it as soon as every recipient is final (dead letters then can't be retried).
   DEAD_LETTER_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
+  // How long to wait for a PostgreSQL connection, and how long one statement may run. A database
+  // that is down or frozen becomes an error (SMTP 451, HTTP 503) after about this long, not a hang:
+  // keep both well under a sending MTA's 30 s patience.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
+  // then get 421. `npm start` kills a role only 5 s after this.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
