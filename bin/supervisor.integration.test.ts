@@ -39,7 +39,7 @@ describe('Supervisor', () => {
   it('keeps restarting a role that keeps dying, with growing delays, and leaves the other roles running', async () => {
     const { log, entries } = capturedLogger();
     const supervisor = new Supervisor(log, { stopTimeoutMs: 2_000, restartDelayMs: 20, maxRestartDelayMs: 80 });
-    const env = { PATH: process.env.PATH };
+    const env = { ...process.env };
     supervisor.start({ name: 'steady', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], env });
     supervisor.start({ name: 'crashing', command: process.execPath, args: ['-e', 'process.exit(3)'], env });
     try {

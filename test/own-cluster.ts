@@ -48,6 +48,9 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     }
   };
 
+  const thaw = () => {
+    for (const pid of frozen.splice(0)) if (alive(pid)) process.kill(pid, 'SIGCONT');
+  };
   return {
     url: cluster.url,
     dataDir,
@@ -56,9 +59,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       frozen = pids();
       for (const pid of frozen) process.kill(pid, 'SIGSTOP');
     },
-    thaw() {
-      for (const pid of frozen.splice(0)) if (alive(pid)) process.kill(pid, 'SIGCONT');
-    },
+    thaw,
     async stopFast() {
       const pid = postmasterPid();
       process.kill(pid, 'SIGINT');
@@ -68,7 +69,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       cluster = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     },
     async destroy() {
-      this.thaw();
+      thaw();
       await cluster.stop().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
