@@ -5,9 +5,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { type EmbeddedCluster, freePort, startEmbeddedPostgres } from '../db/embedded';
-import { migrateToLatest } from '../db/migrate';
 import { createTestUser } from '../server/testing/factories';
 import { startLoopbackDns } from '../server/testing/loopback-dns';
 import { dataPayload, RawSmtpClient, toCrlf } from '../smtp/testing/raw-client';
@@ -19,10 +18,11 @@ import { makeMessage } from './load';
  * worker` against an external DATABASE_URL (a cluster this script owns), PostgreSQL stopped with
  * SIGINT (fast shutdown) for --outage seconds, then started again by this script.
  *
- *   npm run bench:db-outage -- --outage 20 --senders 4 [--freeze]
+ *   npm run bench:db-outage -- --outage 20 --senders 4 [--freeze | --embedded]
  *
  * --freeze sends SIGSTOP/SIGCONT to every PostgreSQL process instead (a hung, not a stopped,
- * database). Prints the replies by code during the outage, 250s against stored rows, seconds to the
+ * database). --embedded runs without DATABASE_URL and SIGINTs the supervisor's own embedded
+ * cluster; the outage then lasts until the supervisor has started it again. Prints the replies by code during the outage, 250s against stored rows, seconds to the
  * first 250 after the database returns, the health transitions (the /api/health handler polled in
  * this process) and the roles that exited.
  */
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     outage: { type: 'string', default: process.env.BENCH_OUTAGE_SECONDS ?? '20' },
     senders: { type: 'string', default: process.env.BENCH_SENDERS ?? '4' },
     freeze: { type: 'boolean', default: process.env.BENCH_FREEZE === '1' },
+    embedded: { type: 'boolean', default: process.env.BENCH_EMBEDDED === '1' },
   },
 });
 const outageMs = Number(values.outage) * 1000;
@@ -85,28 +86,23 @@ function postgresPids(dataDir: string): number[] {
 }
 
 async function main() {
-  console.log(`bench:db-outage  ${values.freeze ? 'SIGSTOP' : 'SIGINT'} PostgreSQL for ${outageMs / 1000} s under ${senders} senders`);
+  const mode = values.embedded ? 'embedded PostgreSQL killed (SIGINT), restarted by the supervisor' : `${values.freeze ? 'SIGSTOP' : 'SIGINT'} PostgreSQL for ${outageMs / 1000} s`;
+  console.log(`bench:db-outage  ${mode}, under ${senders} senders`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-outage-'));
   chmodSync(dir, 0o755); // embedded PostgreSQL runs as the postgres user when we are root
-  const pgDir = path.join(dir, 'pg');
-  let cluster: EmbeddedCluster = await startEmbeddedPostgres({ dataDir: pgDir });
-  const db = createDb(cluster.url, { max: 2 });
+  // External mode: this script's own cluster under pg/. Embedded mode: the supervisor's, under sealpost/.
+  const pgDir = path.join(dir, values.embedded ? 'sealpost' : 'pg');
+  let cluster: EmbeddedCluster | undefined = values.embedded ? undefined : await startEmbeddedPostgres({ dataDir: pgDir });
   const dns = await startLoopbackDns({ 'sender.example': { TXT: ['v=spf1 ip4:127.0.0.1 -all'] } });
   let supervisor: ChildProcess | undefined;
+  let db: Db | undefined;
   try {
-    await migrateToLatest(db);
-    process.env.MAIL_DOMAIN = 'localhost';
-    process.env.DATABASE_URL = cluster.url;
-    const user = await createTestUser(db);
-    const to = `${user.username}@localhost`;
-    const { GET: health } = await import('../app/api/health/route');
-
     const smtpPort = await freePort();
     supervisor = spawn(process.execPath, ['--import', 'tsx', 'bin/sealpost.ts', 'start', 'smtp', 'worker'], {
       cwd: root,
       env: {
         ...process.env,
-        DATABASE_URL: cluster.url,
+        DATABASE_URL: cluster?.url ?? '',
         DATA_DIR: path.join(dir, 'sealpost'),
         SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789',
         SMTP_HOST: '127.0.0.1',
@@ -131,6 +127,14 @@ async function main() {
       if (now() - started > 60_000) throw new Error('smtp role did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The supervisor has migrated the database (and, embedded, says where it is in sealpost.pid).
+    const url = cluster?.url ?? (JSON.parse(readFileSync(path.join(dir, 'sealpost', 'sealpost.pid'), 'utf8')) as { databaseUrl: string }).databaseUrl;
+    db = createDb(url, { max: 2, onPoolError: () => undefined });
+    process.env.MAIL_DOMAIN = 'localhost';
+    process.env.DATABASE_URL = url;
+    const user = await createTestUser(db);
+    const to = `${user.username}@localhost`;
+    const { GET: health } = await import('../app/api/health/route');
     const logFrom = log.length;
 
     // Load and health polling run until `stop`.
@@ -164,9 +168,14 @@ async function main() {
     const frozen = values.freeze ? postgresPids(pgDir) : [];
     if (values.freeze) frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
     else process.kill(postgresPids(pgDir)[0]!, 'SIGINT');
-    await new Promise((r) => setTimeout(r, outageMs));
-    if (values.freeze) frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
-    else cluster = await startEmbeddedPostgres({ dataDir: pgDir });
+    if (values.embedded) {
+      // The outage lasts until the supervisor has PostgreSQL running again (or 60 s).
+      while (now() - downAt < 60_000 && !log.some((l) => l.includes('"embedded PostgreSQL restarted"'))) await new Promise((r) => setTimeout(r, 50));
+    } else {
+      await new Promise((r) => setTimeout(r, outageMs));
+      if (values.freeze) frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      else cluster = await startEmbeddedPostgres({ dataDir: pgDir });
+    }
     const upAt = now();
 
     // Run on until a 250 has come back and 5 s more have passed, or 60 s without one.
@@ -185,7 +194,7 @@ async function main() {
       return counts;
     };
     const accepted = new Set(attempts.filter((a) => a.queueId).map((a) => a.queueId!));
-    const after = createDb(cluster.url, { max: 1 });
+    const after = createDb(url, { max: 1 });
     const rows = await after.selectFrom('messages').select('id').where('user_id', '=', user.account.id).execute();
     await after.destroy();
     const stored = new Set(rows.map((r) => r.id));
@@ -195,6 +204,8 @@ async function main() {
 
     console.log(`before outage   ${JSON.stringify(tally(0, downAt))}`);
     console.log(`during outage   ${JSON.stringify(tally(downAt, upAt))}   (replies that ended while the database was away)`);
+    const outageMs_ = attempts.filter((a) => a.endedAt >= downAt && a.endedAt < upAt).map((a) => a.endedAt - a.startedAt).sort((a, b) => a - b);
+    if (outageMs_.length) console.log(`                transaction time during the outage: median ${s(outageMs_[Math.floor(outageMs_.length / 2)]!)}, slowest ${s(outageMs_.at(-1)!)}; database away for ${s(upAt - downAt)}`);
     console.log(`after outage    ${JSON.stringify(tally(upAt, endAt + 1))}`);
     console.log(`250s            ${accepted.size}; stored ${stored.size}; 250 but not stored ${[...accepted].filter((id) => !stored.has(id)).length}; stored without a 250 ${[...stored].filter((id) => !accepted.has(id)).length}`);
     console.log(`first 250 after the database returned: ${firstAfter ? s(firstAfter.endedAt - upAt) : 'none within 60 s'}`);
@@ -206,8 +217,8 @@ async function main() {
   } finally {
     if (supervisor) await stopChild(supervisor);
     await dns.close();
-    await db.destroy().catch(() => undefined);
-    await cluster.stop().catch(() => undefined);
+    await db?.destroy().catch(() => undefined);
+    await cluster?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }
