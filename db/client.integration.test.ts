@@ -40,6 +40,18 @@ describe('createDb time-outs', () => {
       await db.destroy();
     }
   });
+
+  it('fails a transaction whose query timed out after one time-out, not two (no ROLLBACK queued behind it)', async () => {
+    const db = createDb(inject('databaseUrl'), { max: 1, timeouts: { connectMs: 1_000, statementMs: 0, queryMs: 500, idleInTransactionMs: 0 } });
+    try {
+      const { outcome, ms } = await elapsed(() => db.transaction().execute((trx) => sql`SELECT pg_sleep(3)`.execute(trx)));
+      expect(outcome).not.toBe('ok');
+      expect(ms).toBeLessThan(900);
+      expect((await elapsed(() => sql`SELECT 1`.execute(db))).outcome).toBe('ok');
+    } finally {
+      await db.destroy();
+    }
+  });
 });
 
 describe('a frozen PostgreSQL (SIGSTOP)', () => {

@@ -73,6 +73,10 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
       const release = client.release;
       // Kysely calls query(text, values) and awaits the promise; cursors (non-promises) pass through.
       client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+        // Inside a transaction Kysely answers a failed query with ROLLBACK on the same connection,
+        // which would wait behind the hung query for a second time-out: fail it at once instead.
+        // Closing the connection on release ends the transaction on the server all the same.
+        if (timedOut.has(client)) return Promise.reject(new Error('connection discarded after a query time-out'));
         const result = (query as (...a: unknown[]) => unknown).apply(this, args);
         if (result instanceof Promise) {
           result.catch((err: Error) => {
@@ -82,9 +86,11 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
         return result;
       } as typeof client.query;
       client.release = (err?: Error | boolean) => {
+        const discard = timedOut.has(client);
+        timedOut.delete(client);
         client.query = query;
         client.release = release;
-        release.call(client, err ?? (timedOut.has(client) ? new Error('query timed out') : undefined));
+        release.call(client, err ?? (discard ? new Error('query timed out') : undefined));
       };
       return client;
     },
