@@ -194,10 +194,10 @@ async function main() {
       return counts;
     };
     const accepted = new Set(attempts.filter((a) => a.queueId).map((a) => a.queueId!));
-    const after = createDb(url, { max: 1 });
-    const rows = await after.selectFrom('messages').select('id').where('user_id', '=', user.account.id).execute();
+    const after = createDb(url, { max: 1, onPoolError: () => undefined });
+    const rows = await after.selectFrom('messages').select('id').where('user_id', '=', user.account.id).execute().catch(() => undefined);
     await after.destroy();
-    const stored = new Set(rows.map((r) => r.id));
+    const stored = new Set((rows ?? []).map((r) => r.id));
     const firstAfter = attempts.filter((a) => a.endedAt > upAt && a.outcome === '250').sort((a, b) => a.endedAt - b.endedAt)[0];
     const roleLog = log.slice(logFrom);
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -207,7 +207,8 @@ async function main() {
     const outageMs_ = attempts.filter((a) => a.endedAt >= downAt && a.endedAt < upAt).map((a) => a.endedAt - a.startedAt).sort((a, b) => a - b);
     if (outageMs_.length) console.log(`                transaction time during the outage: median ${s(outageMs_[Math.floor(outageMs_.length / 2)]!)}, slowest ${s(outageMs_.at(-1)!)}; database away for ${s(upAt - downAt)}`);
     console.log(`after outage    ${JSON.stringify(tally(upAt, endAt + 1))}`);
-    console.log(`250s            ${accepted.size}; stored ${stored.size}; 250 but not stored ${[...accepted].filter((id) => !stored.has(id)).length}; stored without a 250 ${[...stored].filter((id) => !accepted.has(id)).length}`);
+    if (!rows) console.log('stored          unknown: the database is still unreachable');
+    else console.log(`250s            ${accepted.size}; stored ${stored.size}; 250 but not stored ${[...accepted].filter((id) => !stored.has(id)).length}; stored without a 250 ${[...stored].filter((id) => !accepted.has(id)).length}`);
     console.log(`first 250 after the database returned: ${firstAfter ? s(firstAfter.endedAt - upAt) : 'none within 60 s'}`);
     console.log(`health          ${healthChanges.map((h) => `${h.status || 'hang'} at ${s(h.at - downAt)}`).join(' → ')}   (times from the outage start)`);
     const exits = roleLog.filter((l) => l.includes('role exited unexpectedly')).map((l) => JSON.parse(l).child as string);
