@@ -177,11 +177,17 @@ async function main() {
       else cluster = await startEmbeddedPostgres({ dataDir: pgDir });
     }
     const upAt = now();
+    const upAtEpoch = Date.now();
 
-    // Run on until a 250 has come back and 5 s more have passed, or 60 s without one.
+    // Run on until a 250 has come back and 5 s more have passed and the worker is back, or 60 s.
+    const workerBack = () => !log.slice(logFrom).some((l) => l.includes('"worker presence session lost')) || workerReadyAfter(upAtEpoch) !== undefined;
+    function workerReadyAfter(epoch: number): number | undefined {
+      const line = log.slice(logFrom).find((l) => l.includes('"worker ready"') && (JSON.parse(l) as { time: number }).time > epoch);
+      return line ? (JSON.parse(line) as { time: number }).time - epoch : undefined;
+    }
     while (now() - upAt < 60_000) {
       const first = attempts.find((a) => a.endedAt > upAt && a.outcome === '250');
-      if (first && now() - first.endedAt > 5000) break;
+      if (first && now() - first.endedAt > 5000 && workerBack()) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     stop = true;
@@ -213,7 +219,8 @@ async function main() {
     console.log(`health          ${healthChanges.map((h) => `${h.status || 'hang'} at ${s(h.at - downAt)}`).join(' → ')}   (times from the outage start)`);
     const exits = roleLog.filter((l) => l.includes('role exited unexpectedly')).map((l) => JSON.parse(l).child as string);
     console.log(`role exits      ${exits.length ? exits.join(', ') : 'none'}${roleLog.some((l) => l.includes('"shutting down"')) ? '; the supervisor shut everything down' : ''}`);
-    console.log(`worker sessions ${roleLog.filter((l) => l.includes('"worker ready"')).length} started after the first (a session restarts when the database comes back)`);
+    const workerMs = workerReadyAfter(upAtEpoch);
+    console.log(`worker          ${roleLog.some((l) => l.includes('"worker presence session lost')) ? `lost its session; ready again ${workerMs === undefined ? 'never (within the run)' : `${s(workerMs)} after the database returned`}` : 'kept its session'}`);
     console.log(`supervisor      ${supervisor.exitCode === null ? 'running' : await supervisorExit}`);
   } finally {
     if (supervisor) await stopChild(supervisor);

@@ -34,7 +34,7 @@ interface Started {
   logged(msg: string): Record<string, unknown>[];
 }
 
-async function startSealpost(env: Record<string, string>): Promise<Started> {
+async function startSealpost(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<Started> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-outage-'));
   chmodSync(dataDir, 0o755);
@@ -68,9 +68,15 @@ async function startSealpost(env: Record<string, string>): Promise<Started> {
     rmSync(dataDir, { recursive: true, force: true });
   });
   const logged = (msg: string) => lines.filter((l) => l.includes(`"msg":"${msg}"`)).map((l) => JSON.parse(l) as Record<string, unknown>);
-  await until(() => logged('smtp listening').length > 0 && logged('worker ready').length > 0, 90_000, () => child.exitCode !== null);
-  return { child, dataDir, port, lines, logged };
+  const started: Started = { child, dataDir, port, lines, logged };
+  if (options.waitReady !== false) await untilReady(started);
+  return started;
 }
+
+function untilReady(sealpost: Started) {
+  return until(() => sealpost.logged('smtp listening').length > 0 && sealpost.logged('worker ready').length > 0, 90_000, () => sealpost.child.exitCode !== null);
+}
+
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, failed: () => boolean = () => false) {
   const deadline = Date.now() + timeoutMs;
@@ -152,6 +158,17 @@ describe('a database outage', () => {
     expect(sealpost.logged('embedded PostgreSQL exited; restarting it')).toHaveLength(1);
     expect(await secondsToFirst250(sealpost.port, to)).toBeLessThan(5);
     await until(() => sealpost.logged('worker ready').length >= 2, 40_000);
+    expect(sealpost.logged('role exited unexpectedly; restarting it')).toEqual([]);
+  });
+
+  it('with an external DATABASE_URL that is down at start-up: waits for it, then starts the roles', async () => {
+    const cluster = await startOwnCluster();
+    cleanups.push(() => cluster.destroy());
+    await cluster.stopFast();
+    const sealpost = await startSealpost({ DATABASE_URL: cluster.url }, { waitReady: false });
+    await until(() => sealpost.logged('database not reachable; waiting for it').length > 0, 30_000, () => sealpost.child.exitCode !== null);
+    await cluster.start();
+    await untilReady(sealpost);
     expect(sealpost.logged('role exited unexpectedly; restarting it')).toEqual([]);
   });
 });

@@ -122,8 +122,9 @@ async function migrateWhenReachable(url: string): Promise<string[]> {
       return await migrate(url);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const unreachable = code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === '57P03' ||
-        /timeout|terminated|Connection terminated/i.test((err as Error).message);
+      // Refused, unreachable, starting up or shutting down (57P03), or no answer in time.
+      const unreachable = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03'].includes(code ?? '') ||
+        /timeout|Connection terminated/i.test((err as Error).message);
       if (!unreachable) throw err;
       const retryInMs = backoffDelay(failures, 500, 30_000);
       logger.error({ err: (err as Error).message, retryInMs }, 'database not reachable; waiting for it');

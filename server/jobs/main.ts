@@ -21,7 +21,7 @@ import { registerOutboundJobs } from './outbound-deliver.job';
  * handlers and a presence session (see worker-presence.repository.ts). When the presence session
  * is lost, other workers may take over this one's messages, so the session stops at once (its SMTP
  * connections are closed, so nothing in flight is delivered twice side by side) and a new one,
- * with a new presence id, starts when the database answers again, with a capped backoff meanwhile.
+ * with a new presence id, starts when the database answers again, with a backoff of up to 5 s meanwhile.
  */
 interface WorkerSession {
   /** Resolves when the presence session is lost. */
@@ -96,7 +96,8 @@ async function main() {
     try {
       session = await startSession(config);
     } catch (err) {
-      const retryInMs = backoffDelay(failures++, 500, 30_000);
+      // Capped low: a retry costs one connection attempt, and jobs should resume soon after the database does.
+      const retryInMs = backoffDelay(failures++, 500, 5_000);
       logger.error({ err: err instanceof Error ? err.message : String(err), retryInMs }, 'worker could not start its session (database unreachable?); retrying');
       await new Promise<void>((resolve) => {
         wake = resolve;
