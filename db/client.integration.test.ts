@@ -54,6 +54,36 @@ describe('createDb time-outs', () => {
   });
 });
 
+describe('a connection lost while checked out', () => {
+  it('is reported and discarded, not an uncaught error: the transaction fails and the pool goes on', async () => {
+    const lost: string[] = [];
+    const db = createDb(inject('databaseUrl'), { max: 1, onPoolError: (err) => lost.push(err.message) });
+    const admin = createDb(inject('databaseUrl'), { max: 1 });
+    try {
+      const outcome = await db
+        .transaction()
+        .execute(async (trx) => {
+          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
+          // The server ends this session while the transaction waits on the application.
+          await sql`SELECT pg_terminate_backend(${rows[0]!.pid})`.execute(admin);
+          const deadline = Date.now() + 5_000;
+          while (lost.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          await sql`SELECT 1`.execute(trx);
+        })
+        .then(
+          () => 'committed',
+          () => 'failed',
+        );
+      expect(outcome).toBe('failed');
+      expect(lost.length).toBeGreaterThan(0); // the FATAL message, and the end of the connection
+      expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await admin.destroy();
+      await db.destroy();
+    }
+  });
+});
+
 describe('a frozen PostgreSQL (SIGSTOP)', () => {
   let cluster: OwnCluster;
   beforeAll(async () => {

@@ -47,7 +47,7 @@ export interface CreateDbOptions {
   max?: number;
   /** Migrations may run long statements; everything else keeps the defaults. */
   timeouts?: DbTimeouts;
-  /** Where a lost idle connection is reported; it must not crash the process or go unseen. */
+  /** Where a lost connection is reported (idle or checked out); it must not crash the process or go unseen. */
   onPoolError?: (err: Error) => void;
 }
 
@@ -55,28 +55,37 @@ export function createDb(connectionString: string, options: CreateDbOptions = {}
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DB_TIMEOUTS) });
   const onPoolError = options.onPoolError ?? ((err: Error) => process.emitWarning(`database connection lost: ${err.message}`));
   pool.on('error', onPoolError);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOut(pool) }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, onPoolError) }) });
 }
 
 /**
- * After a client-side query timeout node-postgres still waits for that query's reply on the same
- * connection, so a client handed back to the pool would make its next user wait behind it (and a
- * frozen server's backend may still act on what was sent). Such a client is discarded on release
- * instead of returned.
+ * Two things node-postgres leaves to the caller of a checked-out client:
+ * - After a client-side query timeout it still waits for that query's reply on the same
+ *   connection, so a client handed back to the pool would make its next user wait behind it (and
+ *   a frozen server's backend may still act on what was sent). Such a client is discarded on
+ *   release instead of returned.
+ * - A connection that dies while checked out between two queries (a transaction waiting on the
+ *   application when the server shuts down) emits 'error' with no listener, which crashes the
+ *   process. It is reported, and the client discarded likewise.
  */
-function discardingTimedOut(pool: pg.Pool): PostgresPool {
+function guardedPool(pool: pg.Pool, onError: (err: Error) => void): PostgresPool {
   const timedOut = new WeakSet<pg.PoolClient>();
   return {
     async connect() {
       const client = await pool.connect();
       const query = client.query;
       const release = client.release;
+      const onLost = (err: Error) => {
+        timedOut.add(client);
+        onError(err);
+      };
+      client.on('error', onLost);
       // Kysely calls query(text, values) and awaits the promise; cursors (non-promises) pass through.
       client.query = function (this: pg.PoolClient, ...args: unknown[]) {
         // Inside a transaction Kysely answers a failed query with ROLLBACK on the same connection,
         // which would wait behind the hung query for a second time-out: fail it at once instead.
         // Closing the connection on release ends the transaction on the server all the same.
-        if (timedOut.has(client)) return Promise.reject(new Error('connection discarded after a query time-out'));
+        if (timedOut.has(client)) return Promise.reject(new Error('connection discarded after a query time-out or a lost connection'));
         const result = (query as (...a: unknown[]) => unknown).apply(this, args);
         if (result instanceof Promise) {
           result.catch((err: Error) => {
@@ -86,11 +95,12 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
         return result;
       } as typeof client.query;
       client.release = (err?: Error | boolean) => {
+        client.off('error', onLost);
         const discard = timedOut.has(client);
         timedOut.delete(client);
         client.query = query;
         client.release = release;
-        release.call(client, err ?? (discard ? new Error('query timed out') : undefined));
+        release.call(client, err ?? (discard ? new Error('connection discarded') : undefined));
       };
       return client;
     },
