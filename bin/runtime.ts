@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { createDb } from '../db/client';
 import { type EmbeddedCluster, readClusterUrl, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
@@ -72,8 +73,12 @@ export async function openDatabase(env: Env, onLog?: (line: string) => void): Pr
 }
 
 export async function migrate(url: string): Promise<string[]> {
-  const db = createDb(url, { max: 1 });
+  // A migration may legitimately run long: only connecting is bounded.
+  const db = createDb(url, { max: 1, timeouts: { connectMs: 10_000, statementMs: 0, queryMs: 0, idleInTransactionMs: 0 } });
   try {
+    // Reach the database first: a connection error then keeps its code (ECONNREFUSED, ...), which
+    // tells "not there yet" from a failing migration.
+    await sql`SELECT 1`.execute(db);
     return await migrateToLatest(db);
   } finally {
     await db.destroy();

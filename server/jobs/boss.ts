@@ -1,4 +1,6 @@
 import PgBoss from 'pg-boss';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts, poolTimeoutSettings } from '../../db/client';
+import { type Logger, logger as defaultLogger } from '../logger';
 import type { VerificationQueue } from '../domains/domain.service';
 import type { SqlExecutor } from '../../db/repositories/outbound.repository';
 import type { OutboundQueue } from '../outbound/outbound.service';
@@ -29,7 +31,11 @@ export interface DomainVerifyJob {
  * pg-boss on the application's database, in its own schema. The web role only sends (no
  * maintenance, no cron); the worker role runs maintenance, cron and the handlers.
  */
-export async function startBoss(connectionString: string, role: 'sender' | 'worker'): Promise<PgBoss> {
+export async function startBoss(
+  connectionString: string,
+  role: 'sender' | 'worker',
+  options: { timeouts?: DbTimeouts; log?: Logger } = {},
+): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
     schema: 'pgboss',
@@ -37,9 +43,39 @@ export async function startBoss(connectionString: string, role: 'sender' | 'work
     supervise: role === 'worker',
     schedule: role === 'worker',
     migrate: true,
+    // The same connect and query time-outs as the application's pool: a frozen database fails
+    // pg-boss's polling and maintenance instead of hanging them.
+    ...(poolTimeoutSettings(options.timeouts ?? DEFAULT_DB_TIMEOUTS) as object),
   });
-  boss.on('error', () => undefined); // connection blips are retried by pg-boss; handlers log their own failures
-  await boss.start();
+  // pg-boss retries polling and maintenance by itself after an error (a database outage makes one
+  // per poll): log them, at most one line per kind of error every 10 s.
+  boss.on('error', throttledErrorLog(options.log ?? defaultLogger, role));
+  try {
+    await boss.start();
+    await createQueues(boss);
+  } catch (err) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined); // the start error is the one to report
+    throw err;
+  }
+  return boss;
+}
+
+function throttledErrorLog(log: Logger, role: string): (err: Error) => void {
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  return (err) => {
+    const key = (err as { code?: string }).code ?? err.message;
+    const now = Date.now();
+    const last = lastLogged.get(key);
+    if (last && now - last.at < 10_000) {
+      last.suppressed++;
+      return;
+    }
+    lastLogged.set(key, { at: now, suppressed: 0 });
+    log.warn({ role, err: err.message, errorCode: (err as { code?: string }).code, suppressedSinceLast: last?.suppressed ?? 0 }, 'pg-boss error');
+  };
+}
+
+async function createQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(QUEUES.domainVerify, { name: QUEUES.domainVerify, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 });
   await boss.createQueue(QUEUES.domainRecheckAll, { name: QUEUES.domainRecheckAll, retryLimit: 2 });
   // Delivery state lives in outbound_messages, not in the job: a job only wakes a worker, and a
@@ -51,7 +87,6 @@ export async function startBoss(connectionString: string, role: 'sender' | 'work
   // filing twice files once (see server/compose/scheduled-internal.service.ts).
   await boss.createQueue(QUEUES.internalScheduledFile, { name: QUEUES.internalScheduledFile, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.internalScheduledSweep, { name: QUEUES.internalScheduledSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
-  return boss;
 }
 
 export function verificationQueue(boss: PgBoss): VerificationQueue {

@@ -1,7 +1,9 @@
-import { openWorkerPresence } from '../../db/repositories/worker-presence.repository';
+import type PgBoss from 'pg-boss';
+import { openWorkerPresence, type WorkerPresence } from '../../db/repositories/worker-presence.repository';
+import { backoffDelay } from '../backoff';
 import { systemClock } from '../clock';
-import { getDb } from '../db';
-import { env } from '../env';
+import { dbTimeouts, getDb } from '../db';
+import { type Env, env } from '../env';
 import { logger } from '../logger';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
@@ -13,55 +15,109 @@ import { registerOutboundJobs } from './outbound-deliver.job';
 /**
  * The worker role: `node --import tsx server/jobs/main.ts` with DATABASE_URL set. Several workers may
  * run against one database; pg-boss hands each job to one of them. SIGTERM stops taking jobs, lets
- * the ones in flight finish, and exits 0.
+ * the ones in flight finish (up to SHUTDOWN_TIMEOUT_MS), and exits 0.
+ *
+ * The process never exits because the database is away. It runs sessions: pg-boss, the job
+ * handlers and a presence session (see worker-presence.repository.ts). When the presence session
+ * is lost, other workers may take over this one's messages, so the session stops at once (its SMTP
+ * connections are closed, so nothing in flight is delivered twice side by side) and a new one,
+ * with a new presence id, starts when the database answers again, with a backoff of up to 5 s meanwhile.
  */
-async function main() {
-  const config = env();
-  const db = getDb();
-  const boss = await startBoss(config.DATABASE_URL!, 'worker');
-  await registerDomainJobs(boss, { db, resolve: createDnsResolver(config.DNS_SERVERS), clock: systemClock, log: logger });
+interface WorkerSession {
+  /** Resolves when the presence session is lost. */
+  lost: Promise<Error>;
+  stop(graceful: boolean): Promise<void>;
+}
 
-  // Losing the presence session means other workers may take over this one's messages: stop at
-  // once (the supervisor restarts the role) rather than deliver them twice side by side.
-  const presence = await openWorkerPresence(config.DATABASE_URL!, (err) => {
-    logger.fatal({ err: err.message }, 'worker presence session lost');
-    process.exit(1);
-  });
-  const heloName = config.MAIL_HOSTNAME ?? config.MAIL_DOMAIN;
-  const pools = new SmtpPools({ heloName, relayUrl: config.SMTP_RELAY_URL });
+async function startSession(config: Env): Promise<WorkerSession> {
+  const db = getDb();
+  const boss = await startBoss(config.DATABASE_URL!, 'worker', { timeouts: dbTimeouts(config), log: logger });
+  let presence: WorkerPresence | undefined;
+  let pools: SmtpPools | undefined;
+  const stop = async (graceful: boolean) => {
+    await boss
+      .stop(graceful ? { graceful: true, wait: true, timeout: config.SHUTDOWN_TIMEOUT_MS } : { graceful: false, wait: true })
+      .catch((err: Error) => logger.warn({ err: err.message }, 'pg-boss did not stop cleanly'));
+    pools?.close();
+    await presence?.close().catch((err: Error) => logger.warn({ err: err.message }, 'presence session did not close cleanly'));
+  };
+  try {
+    await registerDomainJobs(boss, { db, resolve: createDnsResolver(config.DNS_SERVERS), clock: systemClock, log: logger });
+    let onLost: (err: Error) => void = () => undefined;
+    const lost = new Promise<Error>((resolve) => (onLost = resolve));
+    presence = await openWorkerPresence(config.DATABASE_URL!, (err) => onLost(err));
+    const heloName = config.MAIL_HOSTNAME ?? config.MAIL_DOMAIN;
+    pools = new SmtpPools({ heloName, relayUrl: config.SMTP_RELAY_URL });
+    await registerOutbound(boss, config, presence.id, pools, heloName);
+    await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
+    return { lost, stop };
+  } catch (err) {
+    await stop(false);
+    throw err;
+  }
+}
+
+async function registerOutbound(boss: PgBoss, config: Env, workerId: string, pools: SmtpPools, heloName: string) {
   await registerOutboundJobs(
     boss,
     {
-      db,
+      db: getDb(),
       clock: systemClock,
       // MX answers are cached for a minute: a burst of mail to one domain needs one lookup.
       resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
       log: logger,
       pools,
-      workerId: presence.id,
+      workerId,
       queue: outboundQueue(boss),
       config: { port: config.OUTBOUND_SMTP_PORT, reportingMta: heloName, mailDomain: config.MAIL_DOMAIN, retentionHours: config.DEAD_LETTER_RETENTION_HOURS },
     },
     { concurrency: config.OUTBOUND_CONCURRENCY },
   );
-  await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
-  logger.info('worker ready');
+}
 
+async function main() {
+  const config = env();
   let stopping = false;
+  let session: WorkerSession | undefined;
+  let wake: () => void = () => undefined;
+
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await boss.stop({ graceful: true, wait: true, timeout: 15_000 });
-    pools.close();
-    await presence.close();
-    await db.destroy();
+    wake();
+    await session?.stop(true);
+    await getDb().destroy();
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  for (let failures = 0; !stopping; ) {
+    try {
+      session = await startSession(config);
+    } catch (err) {
+      // Capped low: a retry costs one connection attempt, and jobs should resume soon after the database does.
+      const retryInMs = backoffDelay(failures++, 500, 5_000);
+      logger.error({ err: err instanceof Error ? err.message : String(err), retryInMs }, 'worker could not start its session (database unreachable?); retrying');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, retryInMs);
+      });
+      continue;
+    }
+    if (stopping) break;
+    failures = 0;
+    logger.info('worker ready');
+    const reason = await Promise.race([session.lost, new Promise<undefined>((resolve) => (wake = () => resolve(undefined)))]);
+    if (!reason || stopping) break;
+    logger.error({ err: reason.message }, 'worker presence session lost; stopping job handlers until the database answers again');
+    const lostSession = session;
+    session = undefined;
+    await lostSession.stop(false);
+  }
 }
 
 main().catch((err) => {
-  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'worker failed to start');
+  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'worker failed');
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { VerificationQueue } from '../domains/domain.service';
+import { dbTimeouts } from '../db';
 import { env } from '../env';
 import type { OutboundQueue } from '../outbound/outbound.service';
 import type { ScheduledInternalQueue } from '../compose/scheduled-internal.service';
@@ -8,12 +9,24 @@ import { scheduledInternalQueue } from './internal-scheduled.job';
 
 let boss: Promise<PgBoss> | undefined;
 
+/** The started handle; a start that failed (database away) is forgotten, so the next call retries. */
+function sender(): Promise<PgBoss> {
+  if (!boss) {
+    const config = env();
+    const starting = startBoss(config.DATABASE_URL!, 'sender', { timeouts: dbTimeouts(config) });
+    boss = starting;
+    starting.catch(() => {
+      if (boss === starting) boss = undefined;
+    });
+  }
+  return boss;
+}
+
 /** The web role's handle for sending jobs to the workers; started on first use. */
 export function getVerificationQueue(): VerificationQueue {
   return {
     async enqueueCheck(domainId, options) {
-      boss ??= startBoss(env().DATABASE_URL!, 'sender');
-      await verificationQueue(await boss).enqueueCheck(domainId, options);
+      await verificationQueue(await sender()).enqueueCheck(domainId, options);
     },
   };
 }
@@ -22,8 +35,7 @@ export function getVerificationQueue(): VerificationQueue {
 export function getOutboundQueue(): OutboundQueue {
   return {
     async enqueueDelivery(outboundId, delaySeconds, tx) {
-      boss ??= startBoss(env().DATABASE_URL!, 'sender');
-      await outboundQueue(await boss).enqueueDelivery(outboundId, delaySeconds, tx);
+      await outboundQueue(await sender()).enqueueDelivery(outboundId, delaySeconds, tx);
     },
   };
 }
@@ -32,8 +44,7 @@ export function getOutboundQueue(): OutboundQueue {
 export function getScheduledInternalQueue(): ScheduledInternalQueue {
   return {
     async enqueueFiling(scheduledId, delaySeconds, tx) {
-      boss ??= startBoss(env().DATABASE_URL!, 'sender');
-      await scheduledInternalQueue(await boss).enqueueFiling(scheduledId, delaySeconds, tx);
+      await scheduledInternalQueue(await sender()).enqueueFiling(scheduledId, delaySeconds, tx);
     },
   };
 }
