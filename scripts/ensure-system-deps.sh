@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive as real peers, when they are missing:
-# Chromium for Playwright (never `playwright install`: there is no internet), swaks as an SMTP client.
+# Chromium for Playwright (never `playwright install`: there is no internet), swaks as an SMTP client,
+# and dkimpy (python3-dkim with dnspython) as an independent DKIM verifier of outbound mail.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v swaks >/dev/null || missing+=(swaks)
+/usr/bin/python3 -c 'import dkim, dns.resolver' 2>/dev/null || missing+=(python3-dkim python3-dnspython)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
