@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { countInternalSend } from '../outbound/send-limits';
-import type { MessageOrigin } from '../mail/origin.types';
+import type { MessageOrigin } from '../../mime/origin';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
 
