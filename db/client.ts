@@ -1,3 +1,4 @@
+import 'server-only';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';

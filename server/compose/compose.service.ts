@@ -1,3 +1,4 @@
+import 'server-only';
 import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
 import type { Db } from '../../db/client';
 import { deleteDraft as deleteDraftRow, insertDraft, storeComposedMail, updateDraft } from '../../db/repositories/compose.repository';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { openWorkerPresence } from '../../db/repositories/worker-presence.repository';
 import { systemClock } from '../clock';
 import { getDb } from '../db';
