@@ -2,8 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // The same `@/` root alias as tsconfig.json, so browser modules that use it can be tested here.
-  resolve: { alias: { '@/': fileURLToPath(new URL('./', import.meta.url)) } },
+  resolve: {
+    alias: {
+      // The same `@/` root alias as tsconfig.json, so browser modules that use it can be tested here.
+      '@/': fileURLToPath(new URL('./', import.meta.url)),
+      // As in tsconfig.json: `import 'server-only'` marks a module that a browser bundle must never
+      // include (Next enforces it); in Node it is a no-op. The package's default export throws.
+      'server-only': fileURLToPath(new URL('./node_modules/server-only/empty.js', import.meta.url)),
+    },
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', 'e2e/**', 'data/**'],

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants, accessSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -4,14 +4,19 @@
 //   own module). Type-only imports count: a folder that needs another's types is layered on it;
 // - two files import each other at run time (type-only imports don't count). Biome's
 //   noImportCycles sees relative imports only, not the `@/` alias;
-// - anything under server/ imports smtp/: the sidecar is an adapter over server/, never under it.
+// - anything under server/ imports smtp/: the sidecar is an adapter over server/, never under it;
+// - browser code (app/ but its route handlers, pages and layouts; crypto/; mime/) reaches, through
+//   imports of values, a module that says `import 'server-only'`. Next fails such a build too, but
+//   only for what a page happens to reach, and only after a minute of building;
+// - a module that holds secrets or touches the database or the environment (db/client, the
+//   repositories, server/db, env, secrets, every *.service.ts) does not say `import 'server-only'`.
 // Usage: node scripts/check-import-graph.mjs [root]   (root defaults to the repository)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
-const sourceDirs = ['app', 'bench', 'bin', 'crypto', 'db', 'e2e', 'server', 'smtp', 'test'];
+const sourceDirs = ['app', 'bench', 'bin', 'crypto', 'db', 'e2e', 'mime', 'server', 'smtp', 'test'];
 const skip = new Set(['node_modules', '.next', 'data', 'reports']);
 
 function* sourceFiles(dir) {
@@ -63,6 +68,8 @@ function moduleOf(file) {
 const edges = new Map(); // module → Map(module → first "file → import" seen)
 const fileEdges = new Map(); // file → Map(file → import), value imports only
 const problems = [];
+const files = [];
+const serverOnly = new Set(); // files that import 'server-only'
 const addEdge = (graph, from, to, where) => {
   if (!graph.has(from)) graph.set(from, new Map());
   if (!graph.get(from).has(to)) graph.get(from).set(to, where);
@@ -74,8 +81,10 @@ for (const dir of sourceDirs) {
     const isTest = /\.(test|spec)\.tsx?$/.test(file);
     const from = moduleOf(file);
     const text = stripComments(readFileSync(file, 'utf8'));
+    files.push(path.relative(root, file));
     for (const match of text.matchAll(importPattern)) {
       const specifier = match[3] ?? match[4];
+      if (specifier === 'server-only') serverOnly.add(path.relative(root, file));
       const target = resolve(file, specifier);
       if (!target) continue;
       const to = moduleOf(target);
@@ -121,6 +130,35 @@ function cycles(graph) {
     return `${component.join(', ')}:\n${imports.join('\n')}`;
   });
 }
+const isTestFile = (file) => /\.(test|spec)\.tsx?$/.test(file) || file.split('/').includes('testing');
+const isBrowserCode = (file) =>
+  !isTestFile(file) && (/^(crypto|mime)\//.test(file) || (file.startsWith('app/') && !file.startsWith('app/api/') && !/(^|\/)(page|layout)\.tsx$/.test(file)));
+const mustBeServerOnly = (file) =>
+  !isTestFile(file) &&
+  (/^db\/(client|embedded|migrate)\.ts$/.test(file) ||
+    /^db\/repositories\/.+\.repository\.ts$/.test(file) ||
+    /^server\/(db|env|secrets)\.ts$/.test(file) ||
+    /^server\/.+\.service\.ts$/.test(file));
+
+// One walk from all browser code at once; `via` leads each file reached back to where it started.
+const via = new Map(
+  files
+    .filter(isBrowserCode)
+    .sort()
+    .map((file) => [file, null]),
+);
+for (const file of via.keys()) {
+  for (const next of fileEdges.get(file)?.keys() ?? []) if (!via.has(next)) via.set(next, file);
+}
+for (const file of [...via.keys()].filter((f) => serverOnly.has(f)).sort()) {
+  const chain = [file];
+  while (via.get(chain[0])) chain.unshift(via.get(chain[0]));
+  problems.push(`browser code reaches a server-only module at run time: ${chain.join(' → ')}`);
+}
+for (const file of files.filter((f) => mustBeServerOnly(f) && !serverOnly.has(f)).sort()) {
+  problems.push(`${file} holds secrets or touches the database or the environment: it must \`import 'server-only'\``);
+}
+
 for (const cycle of cycles(edges)) problems.push(`import cycle between folders ${cycle}`);
 for (const cycle of cycles(fileEdges)) problems.push(`import cycle at run time between files ${cycle}`);
 
@@ -128,4 +166,6 @@ if (problems.length > 0) {
   console.error(`import graph: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`import graph: ${edges.size} folders, ${fileEdges.size} files, no cycles, server/ does not import smtp/`);
+console.log(
+  `import graph: ${edges.size} folders, ${fileEdges.size} files, no cycles, server/ does not import smtp/, browser code reaches no server-only module`,
+);

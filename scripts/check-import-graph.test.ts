@@ -78,4 +78,59 @@ describe('check-import-graph', () => {
     });
     expect(result.status).toBe(0);
   });
+
+  const marked = {
+    'server/env.ts': "import 'server-only';\nexport const env = () => ({});\n",
+    'server/db.ts': "import 'server-only';\nimport { env } from './env';\nexport const getDb = () => env;\n",
+    'server/mail/mailbox.service.ts':
+      "import 'server-only';\nimport { getDb } from '../db';\nexport type Mailbox = { id: string };\nexport const list = getDb;\n",
+    'mime/folders.ts': "export const FOLDERS = ['inbox'];\n",
+    'app/lib/mail/use-mail.ts':
+      "'use client';\nimport { FOLDERS } from '@/mime/folders';\nimport type { Mailbox } from '@/server/mail/mailbox.service';\nexport const x: Mailbox[] = FOLDERS.map((id) => ({ id }));\n",
+    'app/inbox/page.tsx': "import { list } from '@/server/mail/mailbox.service';\nexport default function Page() { return list(); }\n",
+    'app/api/mail/route.ts': "import { getDb } from '@/server/db';\nexport const GET = getDb;\n",
+  };
+
+  it('lets browser code take types from server-only modules, and pages and route handlers call them', () => {
+    expect(check(marked)).toMatchObject({ status: 0, output: expect.stringContaining('browser code reaches no server-only module') });
+  });
+
+  it('fails when browser code reaches a server-only module through a value import, and shows the way', () => {
+    const result = check({
+      ...marked,
+      'server/mail/folders.ts': "import { getDb } from '../db';\nexport const FOLDERS = ['inbox', getDb];\n",
+      'app/lib/mail/use-mail.ts': "'use client';\nimport { FOLDERS } from '@/server/mail/folders';\nexport const x = FOLDERS;\n",
+    });
+    expect(result.status).toBe(1);
+    expect(result.output).toContain(
+      'browser code reaches a server-only module at run time: app/lib/mail/use-mail.ts → server/mail/folders.ts → server/db.ts\n',
+    );
+    expect(result.output).toContain('app/lib/mail/use-mail.ts → server/mail/folders.ts → server/db.ts → server/env.ts');
+  });
+
+  it('fails when crypto/ or mime/ reaches one, even with no page using it yet', () => {
+    const result = check({
+      ...marked,
+      'crypto/keys.ts': "import { env } from '@/server/env';\nexport const keys = env;\n",
+      'mime/headers.ts': "import { getDb } from '../server/db';\nexport const headers = getDb;\n",
+    });
+    expect(result.status).toBe(1);
+    expect(result.output).toContain('at run time: crypto/keys.ts → server/env.ts\n');
+    expect(result.output).toContain('at run time: mime/headers.ts → server/db.ts\n');
+  });
+
+  it('fails when a service, a repository or the env module is not marked server-only', () => {
+    const result = check({
+      ...marked,
+      'server/env.ts': 'export const env = () => ({});\n',
+      'db/repositories/user.repository.ts': 'export const findUser = () => null;\n',
+      'server/mail/mailbox.service.ts': "// import 'server-only';\nexport const list = () => [];\n",
+      'server/mail/mailbox.service.test.ts': 'export const t = 1;\n',
+    });
+    expect(result.status).toBe(1);
+    for (const file of ['server/env.ts', 'db/repositories/user.repository.ts', 'server/mail/mailbox.service.ts']) {
+      expect(result.output).toContain(`${file} holds secrets or touches the database or the environment: it must \`import 'server-only'\``);
+    }
+    expect(result.output).not.toContain('mailbox.service.test.ts');
+  });
 });

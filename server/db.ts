@@ -1,3 +1,4 @@
+import 'server-only';
 import { createDb, type Db, timeoutsFor } from '../db/client';
 import { type Env, env } from './env';
 import { logger } from './logger';

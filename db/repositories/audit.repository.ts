@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../client';
 
 /** Security events: sign-ins, failures, resets, revocations. Never message content or keys. */

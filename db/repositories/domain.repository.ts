@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../client';
 import type { DomainRecordRow, DomainRow, DomainStatus, RecordKind, RecordStatus } from '../schema';
 

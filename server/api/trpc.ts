@@ -1,3 +1,4 @@
+import 'server-only';
 import { TRPCError, initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Db } from '../../db/client';

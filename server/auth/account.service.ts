@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { KdfDescriptor } from '../../crypto/account';

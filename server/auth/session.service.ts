@@ -1,3 +1,4 @@
+import 'server-only';
 import { listActiveSessions, revokeSession } from '../../db/repositories/session.repository';
 import { findUserById } from '../../db/repositories/user.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { getServerSession } from 'next-auth';
 import { findActiveSession, touchSession } from '../../db/repositories/session.repository';
 import { findUserById } from '../../db/repositories/user.repository';

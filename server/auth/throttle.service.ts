@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import { clearCounter, decrementCounter, incrementCounter, readCounters } from '../../db/repositories/throttle.repository';
 import type { Clock } from '../clock';

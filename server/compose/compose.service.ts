@@ -1,3 +1,4 @@
+import 'server-only';
 import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
 import type { Db } from '../../db/client';
 import { deleteDraft as deleteDraftRow, insertDraft, storeComposedMail, updateDraft } from '../../db/repositories/compose.repository';
@@ -8,7 +9,7 @@ import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { countInternalSend } from '../outbound/send-limits';
-import type { MessageOrigin } from '../mail/origin.types';
+import type { MessageOrigin } from '../../mime/origin';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
 

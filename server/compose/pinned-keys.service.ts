@@ -1,3 +1,4 @@
+import 'server-only';
 import { checkRecipientKey } from '../../crypto';
 import type { Db } from '../../db/client';
 import { deletePinnedKey, listPinnedKeys, upsertPinnedKey } from '../../db/repositories/pinned-key.repository';

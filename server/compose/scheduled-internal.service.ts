@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';

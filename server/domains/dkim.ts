@@ -1,3 +1,4 @@
+import 'server-only';
 import { createCipheriv, createDecipheriv, generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deriveSecret } from '../secrets';

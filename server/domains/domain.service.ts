@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { domainToUnicode } from 'node:url';
 import type { Db } from '../../db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type PgBoss from 'pg-boss';
 import { openWorkerPresence, type WorkerPresence } from '../../db/repositories/worker-presence.repository';
 import { backoffDelay } from '../backoff';

@@ -2,7 +2,7 @@
 import './mailauth-headers';
 import { type AuthenticateResult, authenticate } from 'mailauth';
 import type { DnsResolver } from './dns';
-import type { SummaryAuth } from './summary.types';
+import type { SummaryAuth } from '../../mime/summary';
 
 /**
  * SPF, DKIM, DMARC and ARC for one inbound message, through mailauth with an injected resolver.

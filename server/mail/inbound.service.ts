@@ -1,3 +1,4 @@
+import 'server-only';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from '../../db/repositories/inbound.repository';

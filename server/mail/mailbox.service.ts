@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import {
   type MessageListRow,
@@ -10,7 +11,7 @@ import {
 import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
-import { MAIL_FOLDERS, type MailFolder, isMailFolder } from './folders';
+import { MAIL_FOLDERS, type MailFolder, isMailFolder } from '../../mime/folders';
 
 /**
  * The mailbox as the web client sees it. The server only ever handles ciphertext here: summaries
@@ -26,7 +27,7 @@ export interface MailListItem {
   size: number;
   /** Base64 of the OpenPGP message that holds the summary JSON. */
   summary: string;
-  /** Internal mail: base64 of the server's attestation of the sender (origin.types.ts); else null. */
+  /** Internal mail: base64 of the server's attestation of the sender (mime/origin.ts); else null. */
   origin: string | null;
 }
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';

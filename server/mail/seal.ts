@@ -1,6 +1,6 @@
 import { encryptBytesSharingKey, utf8 } from '../../crypto';
 import { buildSummary } from './summary';
-import type { SummaryAuth } from './summary.types';
+import type { SummaryAuth } from '../../mime/summary';
 
 /**
  * The CPU-heavy half of inbound delivery: parse the summary and encrypt both copies to every

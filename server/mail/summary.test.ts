@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { SUMMARY_LIMITS, parseSummaryBytes } from '../../mime/summary';
 import { buildSummary, htmlToRoughText } from './summary';
 
 const auth = { spf: 'pass', dkim: 'none', dmarc: 'fail', arc: 'none' };
@@ -64,6 +65,19 @@ describe('buildSummary', () => {
     expect(summary.snippet).not.toMatch(/[\uD800-\uDBFF]$/);
   });
 
+  it('returns what the browser’s schema accepts: fields clipped, a date no list can show read as unknown', async () => {
+    const long = 'x'.repeat(3000);
+    const summary = await summarise(
+      `From: ${long} <a@example.org>\nSubject: ${long}\nDate: Sat, 1 Jan 12000 00:00:00 +0000\nMessage-ID: <${long}@example.org>\n\nBody\n`,
+    );
+    expect(summary.parsed).toBe(true);
+    expect(summary.subject).toHaveLength(SUMMARY_LIMITS.text);
+    expect(summary.from[0]!.name).toHaveLength(SUMMARY_LIMITS.text);
+    expect(summary.messageId).toHaveLength(SUMMARY_LIMITS.text);
+    expect(summary.date).toBeNull();
+    expect(parseSummaryBytes(new TextEncoder().encode(JSON.stringify(summary)))).toEqual({ ok: true, summary });
+  });
+
   it('falls back to the envelope when the MIME is too hostile to parse (1001 parts)', async () => {
     const parts = Array.from({ length: 1001 }, (_, i) => `--b\nContent-Type: text/plain\n\npart ${i}\n`).join('');
     const summary = await summarise(`From: Real <real@example.org>\nSubject: many\nContent-Type: multipart/mixed; boundary=b\n\n${parts}--b--\n`);
@@ -83,7 +97,9 @@ describe('buildSummary', () => {
   });
 
   it('falls back when parsing runs past its time budget', async () => {
-    const big = `Subject: big\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${Buffer.alloc(6 * 1024 * 1024, 1).toString('base64').replace(/.{76}/g, '$&\n')}\n`;
+    const big = `Subject: big\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${Buffer.alloc(6 * 1024 * 1024, 1)
+      .toString('base64')
+      .replace(/.{76}/g, '$&\n')}\n`;
     const started = performance.now();
     const summary = await summarise(big, 5);
     expect(summary.parsed).toBe(false);

@@ -1,11 +1,12 @@
 import { type AddressObject, type EmailAddress, type Headers, MailParser } from 'mailparser';
-import type { MessageSummary, SummaryAddress, SummaryAttachment, SummaryAuth } from './summary.types';
+import { type MessageSummary, SUMMARY_LIMITS, type SummaryAddress, type SummaryAttachment, type SummaryAuth, messageSummary } from '../../mime/summary';
 
 /**
  * Builds the list-view summary of a message. The parser reads hostile input, so every expensive
  * feature is off (link detection, HTML-to-text, image inlining, text-to-HTML) and the whole parse
  * has a time budget. Whatever goes wrong, the caller gets a summary: mail is never refused or lost
- * because the summary parser choked.
+ * because the summary parser choked. What it returns has been through the schema the browser
+ * checks it with (mime/summary.ts), which also clips every field to its bound.
  */
 
 const PARSER_OPTIONS = {
@@ -16,11 +17,7 @@ const PARSER_OPTIONS = {
   maxHtmlLengthToParse: 1024 * 1024,
 } as const;
 
-// A summary is a list-view row, not the message: these bound what one hostile header can put in it.
-const MAX_ADDRESSES = 100;
-const MAX_TEXT_FIELD = 1000;
-const MAX_ATTACHMENTS = 100;
-const SNIPPET_LENGTH = 200;
+// How much body text the snippet is looked for in; the schema bounds everything else.
 const SNIPPET_SOURCE = 16 * 1024;
 
 export const DEFAULT_PARSE_BUDGET_MS = 5_000;
@@ -34,18 +31,19 @@ export interface SummaryInput {
 
 export async function buildSummary(input: SummaryInput): Promise<MessageSummary> {
   try {
-    return await parseWithBudget(input);
+    return messageSummary.parse(await parseWithBudget(input));
   } catch {
-    // The parser's error text may quote the message, so it goes nowhere; the fallback says enough.
+    // The parser's (or the schema's) error text may quote the message, so it goes nowhere; the
+    // fallback says enough.
     return fallbackSummary(input.auth, input.envelopeFrom);
   }
 }
 
 /** What the list can show when the MIME could not be read: only what the SMTP envelope said. */
 export function fallbackSummary(auth: SummaryAuth, envelopeFrom: string): MessageSummary {
-  return {
+  return messageSummary.parse({
     v: 1,
-    from: envelopeFrom ? [{ name: '', address: clip(envelopeFrom) }] : [],
+    from: envelopeFrom ? [{ name: '', address: envelopeFrom }] : [],
     to: [],
     cc: [],
     subject: null,
@@ -55,7 +53,7 @@ export function fallbackSummary(auth: SummaryAuth, envelopeFrom: string): Messag
     auth,
     messageId: null,
     parsed: false,
-  };
+  });
 }
 
 function parseWithBudget(input: SummaryInput): Promise<MessageSummary> {
@@ -102,12 +100,8 @@ function parseWithBudget(input: SummaryInput): Promise<MessageSummary> {
         size += chunk.length;
       });
       part.content.on('end', () => {
-        if (attachments.length < MAX_ATTACHMENTS) {
-          attachments.push({
-            filename: part.filename ? clip(part.filename, 255) : null,
-            size,
-            contentType: clip(part.contentType ?? 'application/octet-stream', 255),
-          });
+        if (attachments.length < SUMMARY_LIMITS.list) {
+          attachments.push({ filename: part.filename || null, size, contentType: part.contentType ?? 'application/octet-stream' });
         }
         part.release();
       });
@@ -131,19 +125,26 @@ function toSummary(
   auth: SummaryAuth,
 ): MessageSummary {
   const subject = headers?.get('subject');
-  const date = dateLine ? new Date(dateLine.replace(/^date:/i, '').replace(/\r?\n[ \t]+/g, ' ').trim()) : undefined;
+  const date = dateLine
+    ? new Date(
+        dateLine
+          .replace(/^date:/i, '')
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      )
+    : undefined;
   const messageId = headers?.get('message-id');
   return {
     v: 1,
     from: addresses(headers?.get('from')),
     to: addresses(headers?.get('to')),
     cc: addresses(headers?.get('cc')),
-    subject: typeof subject === 'string' ? clip(subject) : null,
+    subject: typeof subject === 'string' ? subject : null,
     date: date && !Number.isNaN(date.getTime()) ? date.toISOString() : null,
     snippet: snippetOf(text || htmlToRoughText(html)),
     attachments,
     auth,
-    messageId: typeof messageId === 'string' ? clip(messageId) : null,
+    messageId: typeof messageId === 'string' ? messageId : null,
     parsed: true,
   };
 }
@@ -152,12 +153,12 @@ function toSummary(
 function addresses(value: unknown): SummaryAddress[] {
   const out: SummaryAddress[] = [];
   const visit = (entry: EmailAddress) => {
-    if (out.length >= MAX_ADDRESSES) return;
+    if (out.length >= SUMMARY_LIMITS.list) return;
     if (entry.group) {
       entry.group.forEach(visit);
       return;
     }
-    if (entry.address || entry.name) out.push({ name: clip(entry.name ?? ''), address: clip(entry.address ?? '') });
+    if (entry.address || entry.name) out.push({ name: entry.name ?? '', address: entry.address ?? '' });
   };
   for (const object of ([] as unknown[]).concat(value ?? [])) {
     const list = (object as AddressObject | undefined)?.value;
@@ -172,11 +173,10 @@ function snippetOf(body: string): string {
   let collapsed = '';
   for (let start = 0; start < end; start += 512) {
     collapsed = (collapsed + body.slice(start, Math.min(start + 512, end))).replace(/\s+/g, ' ');
-    if (collapsed.length > SNIPPET_LENGTH * 2 + 2) break;
+    // Twice the limit in UTF-16 units holds the limit in code points; the schema clips to it.
+    if (collapsed.length > SUMMARY_LIMITS.snippet * 2 + 2) break;
   }
-  // 400 UTF-16 units hold at least 200 code points; counting code points never splits a pair.
-  const chars = Array.from(collapsed.trim().slice(0, SNIPPET_LENGTH * 2));
-  return chars.length > SNIPPET_LENGTH ? chars.slice(0, SNIPPET_LENGTH).join('') : chars.join('');
+  return collapsed.trim();
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -212,8 +212,4 @@ export function htmlToRoughText(html: string): string {
     }
     return ENTITIES[entity.toLowerCase()] ?? match;
   });
-}
-
-function clip(value: string, max = MAX_TEXT_FIELD): string {
-  return value.length > max ? value.slice(0, max) : value;
 }

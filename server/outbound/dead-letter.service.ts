@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { type DeadLetterListRow, findDeadLetter, listDeadLetters as listRows, markDeadLetterRetried } from '../../db/repositories/dead-letter.repository';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '../../db/client';
 import { type NewOutbound, insertOutboundWithinLimits } from '../../db/repositories/outbound.repository';
 import {

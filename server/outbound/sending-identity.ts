@@ -1,3 +1,4 @@
+import 'server-only';
 import { type KeyObject, createPrivateKey } from 'node:crypto';
 import type { Db } from '../../db/client';
 import { findAddress } from '../../db/repositories/address.repository';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { env } from '../env';
 import { logger } from '../logger';
 import { appOrigin, checkOrigin } from './origin';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import type { Db } from '../../db/client';

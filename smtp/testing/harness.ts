@@ -11,7 +11,7 @@ import type { MessageRow } from '../../db/schema';
 import { type Clock, systemClock } from '../../server/clock';
 import { env } from '../../server/env';
 import { createDnsResolver } from '../../server/mail/dns';
-import type { MessageSummary } from '../../server/mail/summary.types';
+import type { MessageSummary } from '../../mime/summary';
 import type { TestUser } from '../../server/testing/factories';
 import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../server/testing/loopback-dns';
 import { createInboundServer, type InboundConfig, type InboundServer } from '../server';

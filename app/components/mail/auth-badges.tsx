@@ -1,7 +1,7 @@
 'use client';
 import { Alert } from '@/app/components/ui';
 import { type AuthTone, describeAuth } from '@/app/lib/mail/auth-results';
-import type { SummaryAuth } from '@/server/mail/summary.types';
+import type { SummaryAuth } from '@/mime/summary';
 
 const TONE_STYLES: Record<AuthTone, string> = {
   pass: 'border-emerald-200 bg-emerald-50 text-emerald-800',

@@ -5,7 +5,7 @@ import { isNavigationTarget } from '@/app/lib/mail/list-navigation';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import type { MailRoute } from '@/app/lib/mail/use-mail-route';
 import { useMailList } from '@/app/lib/mail/use-mail';
-import type { MailFolder } from '@/server/mail/folders';
+import type { MailFolder } from '@/mime/folders';
 import { FOLDER_NAMES } from './folder-nav';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';

@@ -6,7 +6,7 @@ import { formatFullDate } from '@/app/lib/mail/format';
 import type { MailAddress, ParsedMessage } from '@/app/lib/mail/parse-message';
 import { subjectLabel } from '@/app/lib/mail/summary';
 import { type OriginResult, spoofedFrom } from '@/app/lib/mail/origin';
-import type { MessageSummary } from '@/server/mail/summary.types';
+import type { MessageSummary } from '@/mime/summary';
 import { AttachmentList } from './attachment-list';
 import { AuthBadges } from './auth-badges';
 import { HtmlBody } from './html-body';

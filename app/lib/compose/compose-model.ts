@@ -1,11 +1,11 @@
-import type { MessageSummary } from '@/server/mail/summary.types';
+import type { MessageSummary } from '@/mime/summary';
 import type { ParsedMessage } from '../mail/parse-message';
 import { type OutgoingMail, buildMessage, newMessageId } from './mime-builder';
 import { type Recipient, addressError } from './recipients';
 
 /**
  * What the compose window holds, and how it becomes mail: the RFC 5322 message, the summary that
- * goes with it (the shape of server/mail/summary.types.ts), and a draft that resumes as it was.
+ * goes with it (the shape of mime/summary.ts), and a draft that resumes as it was.
  */
 export interface DraftAttachment {
   id: string;

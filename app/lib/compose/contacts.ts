@@ -1,4 +1,4 @@
-import type { MessageSummary, SummaryAddress } from '@/server/mail/summary.types';
+import type { MessageSummary, SummaryAddress } from '@/mime/summary';
 
 /**
  * Recipient suggestions from past correspondents: the From, To and Cc of every summary this tab

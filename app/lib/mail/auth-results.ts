@@ -1,4 +1,4 @@
-import type { SummaryAuth } from '@/server/mail/summary.types';
+import type { SummaryAuth } from '@/mime/summary';
 
 /**
  * What Sealpost's MX found when it checked the sender (SPF, DKIM, DMARC, ARC), in words a reader

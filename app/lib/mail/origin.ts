@@ -1,9 +1,9 @@
-import type { MessageOrigin } from '@/server/mail/origin.types';
-import type { MessageSummary } from '@/server/mail/summary.types';
+import { type MessageOrigin, messageOrigin } from '@/mime/origin';
+import type { MessageSummary } from '@/mime/summary';
 import type { DecryptOutcome } from '../keys/protocol';
 
 /**
- * Mail written on this instance carries the server's attestation of its sender (origin.types.ts).
+ * Mail written on this instance carries the server's attestation of its sender (mime/origin.ts).
  * Its headers and summary were made in the sender's browser, so they are the sender's word: where
  * they disagree with the attestation, the attestation wins, and MX authentication results claimed
  * by such a message are ignored. 'invalid': an attestation exists but can't be read: trust nothing.
@@ -14,8 +14,8 @@ export function readOrigin(outcome: DecryptOutcome | null): OriginResult {
   if (!outcome) return null;
   if (outcome.status !== 'ok') return 'invalid';
   try {
-    const json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(outcome.data)) as Partial<MessageOrigin>;
-    if (json.v === 1 && json.kind === 'internal' && typeof json.from === 'string' && json.from.length <= 320) return { v: 1, kind: 'internal', from: json.from };
+    const read = messageOrigin.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(outcome.data)));
+    if (read.success) return read.data;
   } catch {
     // Not JSON: fall through to 'invalid', which the reader is shown.
   }

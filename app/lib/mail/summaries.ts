@@ -1,5 +1,5 @@
 import { fromBase64 } from '@/crypto/encoding';
-import type { MessageSummary } from '@/server/mail/summary.types';
+import type { MessageSummary } from '@/mime/summary';
 import type { DecryptOutcome } from '../keys/protocol';
 import { readOrigin } from './origin';
 import { type SummaryResult, readSummary } from './summary';

@@ -1,7 +1,7 @@
 'use client';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import type { MailFolder } from '@/server/mail/folders';
+import { type MailFolder, isMailFolder } from '@/mime/folders';
 
 /**
  * Which folder (or the list of scheduled messages) and message are open, kept in the URL
@@ -18,12 +18,8 @@ export interface MailRoute {
   closeMessage(): void;
 }
 
-/**
- * The views a URL may name. Browser code takes only types from server/, so the folder list is
- * restated here, and the Record type makes the compiler reject it when it drifts from MailFolder.
- */
-const VIEWS: Record<MailView, true> = { inbox: true, drafts: true, sent: true, trash: true, scheduled: true };
-const isMailView = (value: string): value is MailView => Object.hasOwn(VIEWS, value);
+/** The views a URL may name: the mailbox's own folders, and the scheduled list. */
+const isMailView = (value: string): value is MailView => value === 'scheduled' || isMailFolder(value);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

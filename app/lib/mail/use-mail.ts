@@ -2,7 +2,7 @@
 import { type InfiniteData, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo } from 'react';
 import { fromBase64 } from '@/crypto/encoding';
-import type { MailFolder } from '@/server/mail/folders';
+import type { MailFolder } from '@/mime/folders';
 import { callKeys } from '../keys/key-proxy';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { withSeen, without } from './list-cache';

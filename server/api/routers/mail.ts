@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAIL_FOLDERS, MOVE_TARGETS } from '../../mail/folders';
+import { MAIL_FOLDERS, MOVE_TARGETS } from '../../../mime/folders';
 import { deleteForever, folderCounts, getRawMail, listFolder, markSeen, moveToFolder } from '../../mail/mailbox.service';
 import { protectedProcedure, router } from '../trpc';
 

@@ -4,7 +4,7 @@ import { insertAddress } from '../../../db/repositories/address.repository';
 import { saveCheck } from '../../../db/repositories/domain.repository';
 import { getMessage, listMessages } from '../../../db/repositories/message.repository';
 import { addDomain } from '../../domains/domain.service';
-import type { MessageSummary } from '../../mail/summary.types';
+import type { MessageSummary } from '../../../mime/summary';
 import type { TestUser } from '../../testing/factories';
 import type { LoopbackZone } from '../../testing/loopback-dns';
 import { instanceDkimRecord } from '../sending-identity';

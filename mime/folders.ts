@@ -1,6 +1,6 @@
 /**
- * The folders a message can be in. Plain constants with no imports: the browser's mail client
- * reads them too.
+ * The folders a message can be in: the server's mailbox and the browser's mail client read the same
+ * list.
  */
 export const MAIL_FOLDERS = ['inbox', 'drafts', 'sent', 'trash'] as const;
 
