@@ -8,7 +8,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import * as openpgp from 'openpgp';
 import PostalMime from 'postal-mime';
 import { E2E } from '../playwright.config';
-import { buildPgpMimeContent, buildPgpMimeMessage } from '../app/lib/compose/mime-builder';
+import { buildPgpMimeContent, buildPgpMimeMessage } from '../mime/build';
 import { createDnsResolver } from '../server/mail/dns';
 import { lookupWkd } from '../server/wkd/wkd-client';
 import { startSmtpSink, type SmtpSink } from '../server/outbound/testing/smtp-sink';

@@ -34,7 +34,7 @@ describe('NUL and lone surrogates in input', () => {
     const nul = `${user.username}\u0000@localhost`;
     const cases: [Promise<unknown>, string][] = [
       [caller.addresses.updateAlias({ id: crypto.randomUUID(), note: 'a\u0000b' }), 'note'],
-      [caller.outbound.send({ from: nul, to: ['x@example.com'], subject: 's', text: 't' }), 'from'],
+      [caller.outbound.send({ from: nul, recipients: ['x@example.com'], mime: 'AAAA' }), 'from'],
       [caller.outbound.sendPrebuilt({ from: nul, recipients: ['x@example.com'], mime: 'AAAA' }), 'from'],
       [caller.compose.recipientKeys({ addresses: ['x\u0000@example.com'] }), 'addresses.0'],
       [caller.compose.sendInternal({ from: nul, recipients: [{ ...copy, address: user.account.address }], sent: copy }), 'from'],

@@ -123,7 +123,8 @@ export async function deleteDraft(db: Db, sender: Account, id: string): Promise<
   return { deleted: await deleteDraftRow(db, sender.id, id) };
 }
 
-async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
+/** One copy checked against the key it must be encrypted to (`whose` names it in the refusal). */
+export async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
   if (!publicKey) throw new AppError('NOT_FOUND', `There is no key for ${whose}.`);
   const raw = decodeCiphertext(copy.raw, whose);
   const summary = decodeCiphertext(copy.summary, whose);

@@ -1,3 +1,4 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { encryptBytesSharingKey, toBase64, utf8 } from '../../crypto';
@@ -7,7 +8,7 @@ import { sendInternal } from '../compose/compose.service';
 import { cancelScheduledInternal, scheduleInternal } from '../compose/scheduled-internal.service';
 import { AppError } from '../errors';
 import { type TestUser, createTestUser } from '../testing/factories';
-import { cancelOutbound, queueExternalMessage } from './outbound.service';
+import { cancelOutbound } from './outbound.service';
 import { ENVELOPE_RETENTION_MS, DEAD_LETTER_ENVELOPE_RETENTION_MS, purgeSentMailHistory } from './retention';
 import { ownLimits } from './send-limits';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -30,7 +31,7 @@ async function internalSend(from: TestUser, to: TestUser[]) {
 }
 
 const external = (from: TestUser, to: string) =>
-  queueExternalMessage(isolated.db(), noQueue, clock, from.account, { from: from.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() });
+  queueTestMail(isolated.db(), noQueue, clock, from.account, { from: from.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() });
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const err = await promise.then(

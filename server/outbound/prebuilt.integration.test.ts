@@ -1,8 +1,9 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, type OutgoingMail } from '../../app/lib/compose/mime-builder';
+import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, type OutgoingMail } from '../../mime/build';
 import { armorMessage, dearmorMessage, decryptBytes, encryptBytes, fromUtf8, readPrivateKey } from '../../crypto';
 import { generateUserKey } from '../../crypto/pgp';
 import { findOutbound } from '../../db/repositories/outbound.repository';
@@ -10,7 +11,7 @@ import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
-import { queueExternalMessage, queuePrebuiltMessage } from './outbound.service';
+import { queuePrebuiltMessage } from './outbound.service';
 import { senderDomain } from './testing/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -132,7 +133,7 @@ describe('a mixed list: people here, and people elsewhere without a key', () => 
       envelope: [carol],
       sendAt: h.clock.now(),
     };
-    await queueExternalMessage(db, h.queue, h.clock, user.account, input);
+    await queueTestMail(db, h.queue, h.clock, user.account, input);
     await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(carol)));
     const [received, ...more] = h.sink.to(carol);
     expect(more).toHaveLength(0);
@@ -142,7 +143,7 @@ describe('a mixed list: people here, and people elsewhere without a key', () => 
     expect(parsed.to?.map((a) => a.address)).toEqual(['dan@localhost', carol]);
     expect(parsed.cc?.map((a) => a.address)).toEqual(['erin@localhost']);
 
-    await expect(queueExternalMessage(db, h.queue, h.clock, user.account, { ...input, envelope: [`mallory@${rcptDomain}`] })).rejects.toThrow(
+    await expect(queueTestMail(db, h.queue, h.clock, user.account, { ...input, envelope: [`mallory@${rcptDomain}`] })).rejects.toThrow(
       `mallory@${rcptDomain} is not in To, Cc or Bcc.`,
     );
   });

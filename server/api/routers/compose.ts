@@ -61,18 +61,26 @@ export const composeRouter = router({
     .mutation(({ ctx, input }) => sendInternal(ctx.db, ctx.clock, ctx.session.account, input)),
 
   /**
-   * Scheduled send to mailboxes here: the same checks as sendInternal, then the copies wait for
-   * `sendAt` and a worker files them. The Sent copy goes through sendInternal (no recipients).
+   * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (the same
+   * checks as sendInternal) wait for `sendAt` (omitted: now + the undo window), and a worker files
+   * them. `outboundIds` names the parts queued for elsewhere, so one cancel undoes the whole send.
    */
   scheduleInternal: protectedProcedure
     .input(
       z
-        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).min(1).max(100), sendAt: z.string().datetime({ offset: true }) })
-        .refine((input) => withinRequestLimit(input.recipients), tooLarge),
+        .object({
+          from: address,
+          recipients: z.array(encryptedCopy.extend({ address })).max(100),
+          sent: encryptedCopy.optional(),
+          draftId: z.string().uuid().optional(),
+          outboundIds: z.array(z.string().uuid()).max(10).optional(),
+          sendAt: z.string().datetime({ offset: true }).optional(),
+        })
+        .refine((input) => withinRequestLimit(input.sent ? [...input.recipients, input.sent] : input.recipients), tooLarge),
     )
     .output(scheduledInternal)
     .mutation(({ ctx, input }) =>
-      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: new Date(input.sendAt) }),
+      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
     ),
 
   /** Scheduled sends to mailboxes here that haven't been filed yet: recipients and times, no content. */
