@@ -16,7 +16,8 @@ export function externalAddress(entry: string): ExternalAddress {
   const { address } = splitMailboxEntry(entry);
   const parts = parseAddress(address);
   if (!parts || addressError(address) !== null) throw new AppError('BAD_INPUT', `"${entry.slice(0, 100)}" isn't an email address.`);
-  const domain = asciiDomain(parts.domain);
+  // An address literal names no MX: Sealpost delivers only to domains.
+  const domain = parts.domain.startsWith('[') ? undefined : asciiDomain(parts.domain);
   if (!domain) throw new AppError('BAD_INPUT', `"${entry.slice(0, 100)}" has a domain that can't be used.`);
   return { address: `${parts.local}@${domain}`, domain };
 }
