@@ -109,6 +109,7 @@ describe('scheduled send to mailboxes here', () => {
       createdAt: new Date(now).toISOString(),
       finishedAt: null,
       recipients: [bob.account.address, carol.account.address].sort(),
+      outboundIds: [],
       cancellable: true,
     });
     // Its job committed with it, due in an hour of real time.
@@ -271,7 +272,7 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
 
     const listed = await caller.compose.listScheduled();
     expect(listed.find((s) => s.id === scheduled.id)).toEqual(scheduled);
-    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'recipients', 'sendAt', 'status']);
+    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'outboundIds', 'recipients', 'sendAt', 'status']);
     expect(await callerFor(bob).compose.listScheduled()).toEqual([]);
 
     expect(await trpcCode(callerFor(bob).compose.cancelScheduled({ id: scheduled.id }))).toBe('NOT_FOUND');

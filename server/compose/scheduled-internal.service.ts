@@ -52,6 +52,8 @@ export interface ScheduledInternal {
   finishedAt: string | null;
   /** One address per recipient mailbox; empty once the copies are filed or dropped. */
   recipients: string[];
+  /** The outbound messages of the same send, cancelled with it. */
+  outboundIds: string[];
   cancellable: boolean;
 }
 
@@ -64,6 +66,7 @@ export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     recipients,
+    outboundIds: row.outbound_ids,
     cancellable: row.status === 'scheduled',
   };
 }

@@ -31,6 +31,7 @@ const scheduledInternal = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   recipients: z.array(z.string()),
+  outboundIds: z.array(z.string()),
   cancellable: z.boolean(),
 });
 
