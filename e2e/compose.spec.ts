@@ -115,6 +115,12 @@ test('Undo send cancels an external message before it goes, and reopens it', asy
   expect(after.attempts).toBe(0);
   expect(after.recipients).toEqual([expect.objectContaining({ address: 'someone@undo.example', status: 'cancelled', attempts: 0 })]);
   await expect(page.getByText('Message sent.')).toHaveCount(0);
+  // Undo was one cancel on the server: of the send, which held the Sent copy and named the queued part.
+  const sends = await query<{ status: string; outbound_ids: string[]; held: boolean }>(
+    'SELECT status, outbound_ids, sent_raw_ciphertext IS NOT NULL AS held FROM scheduled_internal_sends WHERE from_address = $1',
+    [alice.address],
+  );
+  expect(sends).toEqual([{ status: 'cancelled', outbound_ids: [queued!.id], held: false }]);
 
   // Escape asks whether to keep the draft; nothing was filed in Sent.
   await page.keyboard.press('Escape');
