@@ -10,7 +10,19 @@ describe('parseAddress: the one grammar the browser and the server share', () =>
   });
 
   it('refuses what is not an address', () => {
-    for (const bad of ['', 'plain', '@example.org', 'a@', 'a b@example.org', 'a..b@example.org', '.a@example.org', 'a@-x.example', 'a@x_y.example', `${'a'.repeat(65)}@example.org`, `a@${'b'.repeat(250)}.org`]) {
+    for (const bad of [
+      '',
+      'plain',
+      '@example.org',
+      'a@',
+      'a b@example.org',
+      'a..b@example.org',
+      '.a@example.org',
+      'a@-x.example',
+      'a@x_y.example',
+      `${'a'.repeat(65)}@example.org`,
+      `a@${'b'.repeat(250)}.org`,
+    ]) {
       expect(parseAddress(bad), bad).toBeUndefined();
     }
   });

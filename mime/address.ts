@@ -57,8 +57,12 @@ export function asciiDomain(domain: string): string | undefined {
 /** One mailbox as typed or pasted: "Name <a@b>", "<a@b>", "a@b" or "mailto:a@b". */
 export function splitMailboxEntry(entry: string): { name: string; address: string } {
   const match = /^(.*?)\s*<([^<>]*)>$/.exec(entry.trim());
-  const name = match ? match[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(["\\])/g, '$1') : '';
+  const name = match
+    ? match[1]!
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/\\(["\\])/g, '$1')
+    : '';
   const address = (match ? match[2]! : entry).trim().replace(/^mailto:/i, '');
   return { name, address };
 }
-

@@ -1,13 +1,4 @@
-import {
-  type Mailbox,
-  base64Lines,
-  encodeWords,
-  formatDate,
-  formatMailbox,
-  formatMailboxList,
-  mimeParameter,
-  quotedPrintable,
-} from './encoding';
+import { type Mailbox, base64Lines, encodeWords, formatDate, formatMailbox, formatMailboxList, mimeParameter, quotedPrintable } from './encoding';
 import { safeContentType } from './content-type';
 
 /**
@@ -63,7 +54,6 @@ function boundary(): string {
   return `=_sealpost_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-
 function textEntity(subtype: 'plain' | 'html', content: string): Entity {
   return {
     headers: [`Content-Type: text/${subtype}; charset=utf-8`, 'Content-Transfer-Encoding: quoted-printable'],
@@ -99,7 +89,12 @@ function bodyEntity(mail: OutgoingMail): Entity {
 }
 
 function headerFields(mail: OutgoingMail, subject: string): string[] {
-  const fields = [`From: ${formatMailbox(mail.from)}`, `Date: ${formatDate(mail.date)}`, `Message-ID: ${mail.messageId}`, `Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '))}`];
+  const fields = [
+    `From: ${formatMailbox(mail.from)}`,
+    `Date: ${formatDate(mail.date)}`,
+    `Message-ID: ${mail.messageId}`,
+    `Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '))}`,
+  ];
   if (mail.to.length) fields.push(`To: ${formatMailboxList(mail.to)}`);
   if (mail.cc.length) fields.push(`Cc: ${formatMailboxList(mail.cc)}`);
   if (mail.bcc?.length) fields.push(`Bcc: ${formatMailboxList(mail.bcc)}`);

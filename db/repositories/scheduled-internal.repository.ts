@@ -34,7 +34,11 @@ export async function insertScheduledInternal(db: Executor, row: NewScheduledInt
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (copies.length) await db.insertInto('scheduled_internal_copies').values(copies.map((c) => ({ ...c, send_id: inserted.id }))).execute();
+  if (copies.length)
+    await db
+      .insertInto('scheduled_internal_copies')
+      .values(copies.map((c) => ({ ...c, send_id: inserted.id })))
+      .execute();
   return inserted;
 }
 
@@ -43,7 +47,9 @@ export async function listPendingOfUser(db: Executor, userId: string, limit: num
   const rows = await db
     .selectFrom('scheduled_internal_sends as s')
     .selectAll('s')
-    .select(sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'))
+    .select(
+      sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'),
+    )
     .where('s.user_id', '=', userId)
     .where('s.status', '=', 'scheduled')
     .orderBy('s.send_at')

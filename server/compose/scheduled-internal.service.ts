@@ -84,7 +84,13 @@ export interface ScheduleInternalInput {
   sendAt?: Date;
 }
 
-export async function scheduleInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, sender: Account, input: ScheduleInternalInput): Promise<ScheduledInternal> {
+export async function scheduleInternal(
+  db: Db,
+  queue: ScheduledInternalQueue,
+  clock: Clock,
+  sender: Account,
+  input: ScheduleInternalInput,
+): Promise<ScheduledInternal> {
   if (input.recipients.length === 0 && !input.sent) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
   const checked = await checkInternalCopies(db, sender, input);
   const sent = input.sent ? await checkedCopy(input.sent, checked.senderKey, 'your Sent folder') : undefined;
@@ -172,7 +178,17 @@ export async function fileScheduledInternal(db: Db, clock: Clock, id: string): P
     const copies = await takeCopies(trx, id);
     const sent =
       row.sent_raw_ciphertext && row.sent_summary_ciphertext
-        ? [{ user_id: row.user_id, folder: 'sent', seen: true, received_at: now, size: row.sent_size ?? 0, raw_ciphertext: row.sent_raw_ciphertext, summary_ciphertext: row.sent_summary_ciphertext }]
+        ? [
+            {
+              user_id: row.user_id,
+              folder: 'sent',
+              seen: true,
+              received_at: now,
+              size: row.sent_size ?? 0,
+              raw_ciphertext: row.sent_raw_ciphertext,
+              summary_ciphertext: row.sent_summary_ciphertext,
+            },
+          ]
         : [];
     await insertMessages(trx, [
       ...copies.map((c) => ({
@@ -197,7 +213,12 @@ export async function fileScheduledInternal(db: Db, clock: Clock, id: string): P
  * `graceMs` keeps it from doubling jobs that are merely waiting their turn in a busy queue;
  * a doubled job would file nothing twice anyway.
  */
-export async function sweepScheduledInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, graceMs = 60_000): Promise<{ requeued: number; purged: number }> {
+export async function sweepScheduledInternal(
+  db: Db,
+  queue: ScheduledInternalQueue,
+  clock: Clock,
+  graceMs = 60_000,
+): Promise<{ requeued: number; purged: number }> {
   const now = clock.now();
   const due = await findDueScheduledInternal(db, new Date(now.getTime() - graceMs), 500);
   for (const row of due) await queue.enqueueFiling(row.id, 0);

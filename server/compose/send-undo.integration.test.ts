@@ -39,8 +39,22 @@ const folderOf = (user: TestUser, folder: string) =>
 async function immediateSend(alice: TestUser, bob: TestUser, subject: string) {
   const db = isolated.db();
   const raw = `From: ${alice.account.address}\r\nSubject: ${subject}\r\n\r\nHello\r\n`;
-  const draftId = await insertDraft(db, { user_id: alice.account.id, received_at: clock.now(), size: 1, raw_ciphertext: new Uint8Array(8), summary_ciphertext: new Uint8Array(8) });
-  const outbound = await queueTestMail(db, noQueue, clock, alice.account, { from: alice.account.address, to: ['pat@example.org', bob.account.address], cc: [], bcc: [], envelope: ['pat@example.org'], subject, text: 'Hello' });
+  const draftId = await insertDraft(db, {
+    user_id: alice.account.id,
+    received_at: clock.now(),
+    size: 1,
+    raw_ciphertext: new Uint8Array(8),
+    summary_ciphertext: new Uint8Array(8),
+  });
+  const outbound = await queueTestMail(db, noQueue, clock, alice.account, {
+    from: alice.account.address,
+    to: ['pat@example.org', bob.account.address],
+    cc: [],
+    bcc: [],
+    envelope: ['pat@example.org'],
+    subject,
+    text: 'Hello',
+  });
   const { raw: sentRaw, summary, size } = await copyFor(alice, raw);
   const send = await scheduleInternal(db, noQueue, clock, alice.account, {
     from: alice.account.address,
@@ -100,12 +114,26 @@ describe('an immediate send is a scheduled send', () => {
 
   it("won't name another user's outbound message, or file a send with nothing in it", async () => {
     const [alice, bob] = [await createTestUser(isolated.db()), await createTestUser(isolated.db())];
-    const bobs = await queueTestMail(isolated.db(), noQueue, clock, bob.account, { from: bob.account.address, to: ['pat@example.org'], cc: [], bcc: [], subject: 'Mine', text: 'x' });
+    const bobs = await queueTestMail(isolated.db(), noQueue, clock, bob.account, {
+      from: bob.account.address,
+      to: ['pat@example.org'],
+      cc: [],
+      bcc: [],
+      subject: 'Mine',
+      text: 'x',
+    });
     const sent = await copyFor(alice, 'Subject: x\r\n\r\nx\r\n');
-    const refused = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, { from: alice.account.address, recipients: [], sent, outboundIds: [bobs.id] }).catch((e: unknown) => e);
+    const refused = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, {
+      from: alice.account.address,
+      recipients: [],
+      sent,
+      outboundIds: [bobs.id],
+    }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('NOT_FOUND');
-    const empty = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, { from: alice.account.address, recipients: [] }).catch((e: unknown) => e);
+    const empty = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, { from: alice.account.address, recipients: [] }).catch(
+      (e: unknown) => e,
+    );
     expect((empty as AppError).code).toBe('BAD_INPUT');
     expect((await findOutbound(isolated.db(), bobs.id))!.status).toBe('scheduled');
   });

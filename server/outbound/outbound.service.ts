@@ -72,7 +72,13 @@ export function rowToOutbound(row: OutboundMessageRow, recipients: OutboundRecip
     cancellable: row.status === 'scheduled',
     recipients: recipients
       .filter((r) => r.outbound_id === row.id)
-      .map((r) => ({ address: r.address, status: r.status, attempts: r.attempts, lastReply: r.last_reply, nextAttemptAt: r.next_attempt_at?.toISOString() ?? null })),
+      .map((r) => ({
+        address: r.address,
+        status: r.status,
+        attempts: r.attempts,
+        lastReply: r.last_reply,
+        nextAttemptAt: r.next_attempt_at?.toISOString() ?? null,
+      })),
   };
 }
 
@@ -158,7 +164,8 @@ export async function queuePrebuiltMessage(
   const recipientKeys = recipients.map(({ address }) => {
     const key = found.get(address.toLowerCase());
     if (key?.kind === 'external-pgp') return { address, publicKey: key.publicKey };
-    const why = key?.kind === 'internal' ? 'is on this server, so their copy is filed in their mailbox instead' : 'has no OpenPGP key that the server can find now';
+    const why =
+      key?.kind === 'internal' ? 'is on this server, so their copy is filed in their mailbox instead' : 'has no OpenPGP key that the server can find now';
     throw new AppError('BAD_INPUT', `${address} ${why}. Send the message again.`, { address });
   });
   await checkPgpMime(mime, identity.address, recipientKeys, { recipients: recipients.map((r) => r.address), bcc: input.bcc ?? [] });
@@ -168,7 +175,10 @@ export async function queuePrebuiltMessage(
 
 function checkMessageSize(message: Buffer): Buffer {
   if (message.length > env().MAX_MESSAGE_BYTES) {
-    throw new AppError('BAD_INPUT', `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`);
+    throw new AppError(
+      'BAD_INPUT',
+      `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`,
+    );
   }
   return message;
 }
@@ -178,7 +188,13 @@ async function queueSigned(
   db: Db,
   queue: OutboundQueue,
   sender: Account,
-  { identity, signed, recipients, now, sendAt }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
+  {
+    identity,
+    signed,
+    recipients,
+    now,
+    sendAt,
+  }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
 ): Promise<Outbound> {
   checkMessageSize(signed);
   const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
@@ -216,13 +232,18 @@ export async function cancelOutbound(db: Db, clock: Clock, sender: Account, id: 
   if (!row || row.user_id !== sender.id) throw new AppError('NOT_FOUND', 'That message does not exist.');
   if (row.status !== 'cancelled') {
     const done = row.status === 'delivered' || row.status === 'partially-failed' || row.status === 'bounced';
-    throw new AppError('INVALID_STATE', `This message has already ${done ? 'been sent' : 'started going out'}, so it can't be cancelled.`, { status: row.status });
+    throw new AppError('INVALID_STATE', `This message has already ${done ? 'been sent' : 'started going out'}, so it can't be cancelled.`, {
+      status: row.status,
+    });
   }
   return rowToOutbound(row, await listRecipients(db, [row.id]));
 }
 
 export async function listOutbound(db: Db, sender: Account, opts: { limit: number; before?: Date }): Promise<Outbound[]> {
   const rows = await listOutboundOfUser(db, sender.id, opts.limit, opts.before);
-  const recipients = await listRecipients(db, rows.map((r) => r.id));
+  const recipients = await listRecipients(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => rowToOutbound(row, recipients));
 }

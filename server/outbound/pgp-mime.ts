@@ -4,7 +4,12 @@ import { type EnvelopeClaim, checkHeaders, parseMime } from './mime-check';
 
 /** CRLF line ends throughout, as SMTP and the DKIM signature need them. */
 export function toCrlf(bytes: Uint8Array): Buffer {
-  return Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\r?\n|\r(?!\n)/g, '\r\n'), 'latin1');
+  return Buffer.from(
+    Buffer.from(bytes)
+      .toString('latin1')
+      .replace(/\r?\n|\r(?!\n)/g, '\r\n'),
+    'latin1',
+  );
 }
 
 /**
@@ -37,6 +42,7 @@ export async function checkPgpMime(
   if (!binary) throw refuse('its encrypted part is not an OpenPGP message');
   for (const { address, publicKey } of recipients) {
     const check = await checkEncryptedTo(binary, publicKey);
-    if (check.status !== 'ok') throw refuse(check.status === 'wrong-key' ? `it is not encrypted to the key of ${address}` : 'its encrypted part is not encrypted');
+    if (check.status !== 'ok')
+      throw refuse(check.status === 'wrong-key' ? `it is not encrypted to the key of ${address}` : 'its encrypted part is not encrypted');
   }
 }

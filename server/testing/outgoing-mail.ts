@@ -46,5 +46,11 @@ export function queueTestMail(db: Db, queue: OutboundQueue, clock: Clock, sender
   const everyone = [...mail.to, ...mail.cc, ...mail.bcc].map((e) => splitMailboxEntry(e).address);
   const envelope = mail.envelope ?? everyone;
   const bcc = mail.bcc.map((e) => splitMailboxEntry(e).address).filter((a) => envelope.some((r) => r.toLowerCase() === a.toLowerCase()));
-  return queueMimeMessage(db, queue, clock, sender, { from: mail.from, recipients: envelope, bcc, mime: buildTestMime(mail, mail.sendAt ?? clock.now()), sendAt: mail.sendAt });
+  return queueMimeMessage(db, queue, clock, sender, {
+    from: mail.from,
+    recipients: envelope,
+    bcc,
+    mime: buildTestMime(mail, mail.sendAt ?? clock.now()),
+    sendAt: mail.sendAt,
+  });
 }

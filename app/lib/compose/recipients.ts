@@ -33,7 +33,10 @@ export function parseRecipients(input: string, mailDomain?: string): Recipient[]
     }
   }
   entries.push(current);
-  return entries.map((e) => e.trim()).filter(Boolean).map((entry) => parseOne(entry, mailDomain));
+  return entries
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => parseOne(entry, mailDomain));
 }
 
 function parseOne(entry: string, mailDomain?: string): Recipient {

@@ -15,7 +15,13 @@ const outbound = (id: string, status: OutboundEntry['status'], sendAt: string, t
   recipients: to.map((address) => ({ address, status: 'queued' as const, attempts: 0, lastReply: null, nextAttemptAt: sendAt })),
 });
 
-const internal = (id: string, status: ScheduledInternalEntry['status'], sendAt: string, recipients: string[], outboundIds: string[] = []): ScheduledInternalEntry => ({
+const internal = (
+  id: string,
+  status: ScheduledInternalEntry['status'],
+  sendAt: string,
+  recipients: string[],
+  outboundIds: string[] = [],
+): ScheduledInternalEntry => ({
   id,
   from: 'me@localhost',
   status,
@@ -34,7 +40,10 @@ describe('scheduledEntries', () => {
         outbound('o1', 'scheduled', '2026-12-02T09:00:00.000Z', ['a@example.org', 'b@example.org']),
         outbound('o2', 'delivered', '2026-11-20T09:00:00.000Z', ['c@example.org']),
       ],
-      [internal('i1', 'scheduled', '2026-12-01T09:00:00.000Z', ['bob@localhost', 'carol@localhost']), internal('i2', 'cancelled', '2026-11-30T09:00:00.000Z', [])],
+      [
+        internal('i1', 'scheduled', '2026-12-01T09:00:00.000Z', ['bob@localhost', 'carol@localhost']),
+        internal('i2', 'cancelled', '2026-11-30T09:00:00.000Z', []),
+      ],
     );
     expect(entries).toEqual([
       { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost' },

@@ -29,7 +29,14 @@ export function scheduledEntries(outbound: OutboundEntry[], internal: ScheduledI
   const entries: ScheduledEntry[] = [
     ...outbound
       .filter((m) => m.status === 'scheduled' && !named.has(m.id))
-      .map((m) => ({ key: `outbound:${m.id}`, kind: 'outbound' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: m.recipients.map((r) => r.address).join(', ') })),
+      .map((m) => ({
+        key: `outbound:${m.id}`,
+        kind: 'outbound' as const,
+        id: m.id,
+        from: m.from,
+        sendAt: m.sendAt,
+        to: m.recipients.map((r) => r.address).join(', '),
+      })),
     ...internal
       .filter((m) => m.cancellable)
       .map((m) => {

@@ -8,14 +8,23 @@ import { type OutboundSendInput, type PrebuiltSendInput, type ScheduleInternalPa
 type Key = Awaited<ReturnType<typeof generateUserKey>>;
 let me: Key, bob: Key, ext: Key;
 beforeAll(async () => {
-  [me, bob, ext] = await Promise.all([generateUserKey('Me', 'me@localhost'), generateUserKey('Bob', 'bob@localhost'), generateUserKey('Ext', 'pgp@example.net')]);
+  [me, bob, ext] = await Promise.all([
+    generateUserKey('Me', 'me@localhost'),
+    generateUserKey('Bob', 'bob@localhost'),
+    generateUserKey('Ext', 'pgp@example.net'),
+  ]);
 });
 
 /** What the fake server answers for an immediate send: now + its undo window. */
 const UNDO_AT = '2026-11-21T12:00:10.000Z';
 
 function fakeDeps(overrides: Partial<SendDeps> = {}) {
-  const calls = { outbound: [] as OutboundSendInput[], prebuilt: [] as PrebuiltSendInput[], scheduled: [] as ScheduleInternalPayload[], cancelled: [] as string[] };
+  const calls = {
+    outbound: [] as OutboundSendInput[],
+    prebuilt: [] as PrebuiltSendInput[],
+    scheduled: [] as ScheduleInternalPayload[],
+    cancelled: [] as string[],
+  };
   const deps: SendDeps = {
     recipientKeys: async (addresses) =>
       addresses.map((address) => {
@@ -74,9 +83,13 @@ const messageIdOf = (message: string) => /^Message-ID: (.*)$/m.exec(message)?.[1
 describe('prepareSend', () => {
   it('makes all four copies of a mixed send from one message: one Message-ID, the same body bytes', async () => {
     const { deps, calls } = fakeDeps();
-    const result = await prepareSend({ ...mixed(), attachments: [{ id: 'a', filename: 'n.csv', contentType: 'text/csv', size: 4, content: new TextEncoder().encode('a,b\n') }] }, deps, {
-      fromCanSendExternally: true,
-    });
+    const result = await prepareSend(
+      { ...mixed(), attachments: [{ id: 'a', filename: 'n.csv', contentType: 'text/csv', size: 4, content: new TextEncoder().encode('a,b\n') }] },
+      deps,
+      {
+        fromCanSendExternally: true,
+      },
+    );
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const [request] = calls.scheduled;
     const bobCopy = await text(bob, request!.recipients[0]!.raw);
@@ -127,7 +140,9 @@ describe('prepareSend', () => {
     expect(await text(me, request!.sent!.raw)).toMatch(/^Bcc: hidden@example.org$/m);
 
     // The queue's copy: delivered only to those without a copy of their own; the Bcc one is declared, not in the headers.
-    expect(calls.outbound).toEqual([{ from: 'me@localhost', recipients: ['plain@example.org', 'hidden@example.org'], bcc: ['hidden@example.org'], mime: expect.any(String), sendAt: UNDO_AT }]);
+    expect(calls.outbound).toEqual([
+      { from: 'me@localhost', recipients: ['plain@example.org', 'hidden@example.org'], bcc: ['hidden@example.org'], mime: expect.any(String), sendAt: UNDO_AT },
+    ]);
 
     // PGP/MIME: the envelope names only the key holder; the subject is not in the clear.
     expect(calls.prebuilt).toHaveLength(1);

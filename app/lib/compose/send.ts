@@ -58,9 +58,7 @@ export interface SendRequest {
   onProgress: (label: string, step: number, total: number) => void;
 }
 
-export type PrepareResult =
-  | { status: 'problems'; problems: SendProblem[] }
-  | { status: 'queued'; pending: PendingSend };
+export type PrepareResult = { status: 'problems'; problems: SendProblem[] } | { status: 'queued'; pending: PendingSend };
 
 export interface PendingSend {
   /** The server's scheduled send: cancelling it (undoSend) cancels every part. */
@@ -85,7 +83,11 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   const problems: SendProblem[] = [...split.problems];
   const outside = [...split.external, ...split.externalPgp];
   if (!options.fromCanSendExternally) {
-    for (const r of outside) problems.push({ address: r.recipient.address, reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.` });
+    for (const r of outside)
+      problems.push({
+        address: r.recipient.address,
+        reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.`,
+      });
   }
   if (problems.length) return { status: 'problems', problems };
 
@@ -115,7 +117,10 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   try {
     if (split.externalPgp.length) {
       progress('Encrypting for recipients with OpenPGP keys…', step++, total);
-      const armored = await deps.encryptArmored(built.pgpContent, split.externalPgp.map((r) => r.publicKey));
+      const armored = await deps.encryptArmored(
+        built.pgpContent,
+        split.externalPgp.map((r) => r.publicKey),
+      );
       const mime = buildPgpMimeMessage({ ...mail, bcc: undefined }, armored);
       const queued = await deps.sendPrebuilt({
         from: state.from,

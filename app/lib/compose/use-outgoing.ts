@@ -69,11 +69,14 @@ export function useOutgoing(undoSeconds: number) {
         pending.current = { send: result.pending, state };
         const deadline = Math.min(Date.now() + undoSeconds * 1000, Date.parse(result.pending.sendAt) || Number.POSITIVE_INFINITY);
         setToast({ kind: 'sending', deadline });
-        timer.current = setTimeout(() => {
-          pending.current = null;
-          setToast({ kind: 'sent' });
-          void refresh();
-        }, Math.max(0, deadline - Date.now()));
+        timer.current = setTimeout(
+          () => {
+            pending.current = null;
+            setToast({ kind: 'sent' });
+            void refresh();
+          },
+          Math.max(0, deadline - Date.now()),
+        );
       }
       void refresh();
       return result;

@@ -10,7 +10,15 @@ import { protectedProcedure, router } from '../trpc';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 // 25 MB of plaintext is about 34 MB of base64 ciphertext; the service checks the exact limit.
 const ciphertext = base64.min(4).max(48 * 1024 * 1024);
-const encryptedCopy = z.object({ raw: ciphertext, summary: base64.min(4).max(1024 * 1024), size: z.number().int().min(0).max(2 ** 31 - 1) });
+const encryptedCopy = z.object({
+  raw: ciphertext,
+  summary: base64.min(4).max(1024 * 1024),
+  size: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+});
 const address = z.string().trim().min(3).max(320);
 // One copy per recipient mailbox (a Bcc recipient must not see who else got it), so a big message to
 // many people is big; this bounds what one request may make the server check and store.
@@ -41,9 +49,7 @@ const tooLarge = { message: 'The message is too large for this many recipients. 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
-  settings: protectedProcedure
-    .output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() }))
-    .query(() => composeSettings()),
+  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(() => composeSettings()),
 
   /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
   recipientKeys: protectedProcedure
@@ -81,7 +87,10 @@ export const composeRouter = router({
     )
     .output(scheduledInternal)
     .mutation(({ ctx, input }) =>
-      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
+      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, {
+        ...input,
+        sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
+      }),
     ),
 
   /** Scheduled sends to mailboxes here that haven't been filed yet: recipients and times, no content. */
@@ -108,7 +117,15 @@ export const composeRouter = router({
   pinnedKeys: protectedProcedure.output(z.array(pinnedKey)).query(({ ctx }) => listPinned(ctx.db, ctx.session.account)),
 
   pinKey: protectedProcedure
-    .input(z.object({ address, publicKey: z.string().min(100).max(256 * 1024) }))
+    .input(
+      z.object({
+        address,
+        publicKey: z
+          .string()
+          .min(100)
+          .max(256 * 1024),
+      }),
+    )
     .output(pinnedKey)
     .mutation(({ ctx, input }) => pinKey(ctx.db, ctx.session.account, input)),
 

@@ -75,7 +75,11 @@ export const outboundRouter = router({
     .input(builtInput)
     .output(outboundOutput)
     .mutation(({ ctx, input }) =>
-      queueMimeMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, { ...input, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
+      queueMimeMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, {
+        ...input,
+        mime: fromBase64(input.mime),
+        sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
+      }),
     ),
 
   /** The same message as PGP/MIME, encrypted in the browser to external recipients' keys: checked, signed, queued. */
