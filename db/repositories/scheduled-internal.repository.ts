@@ -17,7 +17,11 @@ export interface NewScheduledInternal {
 }
 
 /** A scheduled send and the addresses of the copies it still holds (none once it is finished). */
-export type ScheduledInternalWithAddresses = ScheduledInternalSendRow & { addresses: string[] };
+export type ScheduledInternalWithAddresses = ScheduledInternalSendListed & { addresses: string[] };
+
+/** A send as lists show it: without the Sent copy's ciphertext, which only filing reads. */
+export type ScheduledInternalSendListed = Omit<ScheduledInternalSendRow, 'sent_raw_ciphertext' | 'sent_summary_ciphertext' | 'sent_size' | 'draft_id'>;
+const LISTED_COLUMNS = ['s.id', 's.user_id', 's.from_address', 's.status', 's.send_at', 's.created_at', 's.finished_at', 's.outbound_ids'] as const;
 
 /** Inserts a send and its copies; run it in the transaction that queues the send's job. */
 export async function insertScheduledInternal(db: Executor, row: NewScheduledInternal): Promise<ScheduledInternalSendRow> {
@@ -46,7 +50,7 @@ export async function insertScheduledInternal(db: Executor, row: NewScheduledInt
 export async function listPendingOfUser(db: Executor, userId: string, limit: number): Promise<ScheduledInternalWithAddresses[]> {
   const rows = await db
     .selectFrom('scheduled_internal_sends as s')
-    .selectAll('s')
+    .select(LISTED_COLUMNS)
     .select(
       sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'),
     )

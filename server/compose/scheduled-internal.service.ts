@@ -12,9 +12,10 @@ import {
   listPendingOfUser,
   lockScheduledInternal,
   purgeFinishedScheduledInternal,
+  type ScheduledInternalSendListed,
   takeCopies,
 } from '../../db/repositories/scheduled-internal.repository';
-import type { ScheduledInternalSendRow, ScheduledInternalStatus } from '../../db/schema';
+import type { ScheduledInternalStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { env } from '../env';
@@ -57,7 +58,7 @@ export interface ScheduledInternal {
   cancellable: boolean;
 }
 
-export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients: string[]): ScheduledInternal {
+export function rowToScheduledInternal(row: ScheduledInternalSendListed, recipients: string[]): ScheduledInternal {
   return {
     id: row.id,
     from: row.from_address,
@@ -139,7 +140,7 @@ export async function listScheduledInternal(db: Db, sender: Account): Promise<Sc
 
 /**
  * Cancels a send until it is filed: drops its copies and its Sent copy, and cancels its outbound
- * parts (those not already going out), all in one transaction. Idempotent for a send already
+ * parts, all in one transaction; if one of those parts has started going out, nothing is cancelled. Idempotent for a send already
  * cancelled. Filing holds the same row lock, so a Cancel racing the worker either wins (nothing is
  * filed) or waits for it and is refused.
  */
@@ -149,10 +150,18 @@ export async function cancelScheduledInternal(db: Db, clock: Clock, sender: Acco
     if (!row || row.user_id !== sender.id) return null;
     if (row.status !== 'scheduled') return { row, recipients: [] };
     const now = clock.now();
+    // All or nothing: a part for elsewhere that has started going out keeps the whole send going
+    // (throwing rolls back the parts already cancelled here).
+    for (const outboundId of row.outbound_ids) {
+      if (await cancelScheduledIn(trx, sender.id, outboundId, now)) continue;
+      const part = await findOutbound(trx, outboundId);
+      if (part && part.status !== 'cancelled') {
+        throw new AppError('INVALID_STATE', "This message has already started going out, so it can't be cancelled.", { status: part.status });
+      }
+    }
     const recipients = await dropCopies(trx, id);
     await finishScheduledInternal(trx, id, 'cancelled', now);
     await uncountScheduledInternal(trx, id);
-    for (const outboundId of row.outbound_ids) await cancelScheduledIn(trx, sender.id, outboundId, now);
     return { row: { ...row, status: 'cancelled' as const, finished_at: now }, recipients };
   });
   if (!outcome) throw new AppError('NOT_FOUND', 'That message does not exist.');

@@ -112,6 +112,21 @@ describe('an immediate send is a scheduled send', () => {
     expect((await folderOf(alice, 'drafts')).map((m) => m.id)).toEqual([draftId]);
   });
 
+  it('cancels nothing once a part for elsewhere has started going out', async () => {
+    const [alice, bob] = [await createTestUser(isolated.db()), await createTestUser(isolated.db())];
+    const { outbound, send } = await immediateSend(alice, bob, 'Too late');
+    // What the deliverer does when it takes the message.
+    await isolated.db().updateTable('outbound_messages').set({ status: 'sending' }).where('id', '=', outbound.id).execute();
+    const refused = await cancelScheduledInternal(isolated.db(), clock, alice.account, send.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('INVALID_STATE');
+    const row = await isolated.db().selectFrom('scheduled_internal_sends').selectAll().where('id', '=', send.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('scheduled');
+    expect(row.sent_raw_ciphertext).not.toBeNull();
+    expect(await isolated.db().selectFrom('scheduled_internal_copies').select('id').where('send_id', '=', send.id).execute()).toHaveLength(1);
+    expect(await ownLimits(isolated.db(), clock, alice.account)).toMatchObject({ usedLastHour: 2 });
+  });
+
   it("won't name another user's outbound message, or file a send with nothing in it", async () => {
     const [alice, bob] = [await createTestUser(isolated.db()), await createTestUser(isolated.db())];
     const bobs = await queueTestMail(isolated.db(), noQueue, clock, bob.account, {
