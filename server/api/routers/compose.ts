@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { composeSettings, deleteDraft, saveDraft, sendInternal } from '../../compose/compose.service';
+import { composeSettings, deleteDraft, saveDraft } from '../../compose/compose.service';
 import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { cancelScheduledInternal, listScheduledInternal, scheduleInternal } from '../../compose/scheduled-internal.service';
@@ -57,19 +57,9 @@ export const composeRouter = router({
     .output(z.array(recipientKey))
     .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
 
-  /** Files copies the browser encrypted to each recipient here, and the Sent copy, at once. */
-  sendInternal: protectedProcedure
-    .input(
-      z
-        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).max(100), sent: encryptedCopy, draftId: z.string().uuid().optional() })
-        .refine((input) => withinRequestLimit([...input.recipients, input.sent]), tooLarge),
-    )
-    .output(z.object({ sentId: z.string(), delivered: z.number().int() }))
-    .mutation(({ ctx, input }) => sendInternal(ctx.db, ctx.clock, ctx.session.account, input)),
-
   /**
-   * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (the same
-   * checks as sendInternal) wait for `sendAt` (omitted: now + the undo window), and a worker files
+   * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (each checked
+   * to be encrypted to its mailbox's key) wait for `sendAt` (omitted: now + the undo window), and a worker files
    * them. `outboundIds` names the parts queued for elsewhere, so one cancel undoes the whole send.
    */
   scheduleInternal: protectedProcedure
