@@ -9,6 +9,7 @@ import { generateUserKey } from '../../crypto/pgp';
 import { findOutbound } from '../../db/repositories/outbound.repository';
 import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
+import { reloadEnv } from '../env';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
 import { queueMimeMessage, queuePrebuiltMessage } from './outbound.service';
@@ -99,7 +100,8 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
 
   it('refuses plaintext, and ciphertext that is not encrypted to every recipient', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
-    const send = (mime: Uint8Array, recipients = [bob]) => queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
+    const send = (mime: Uint8Array, recipients = [bob]) =>
+      queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
 
     await expect(send(buildMessage(mail))).rejects.toThrow('it is not multipart/encrypted');
     const toSelf = await pgpMime(mail, [user.publicKeyArmored]);
@@ -157,7 +159,10 @@ describe('a message for recipients elsewhere without a key', () => {
     const [pat, quinn] = [`pat@${rcptDomain}`, `quinn@${rcptDomain}`];
     const mail: OutgoingMail = {
       from: { name: 'Alice', address: from.address },
-      to: [{ name: 'Pat', address: pat }, { name: '', address: 'dan@localhost' }],
+      to: [
+        { name: 'Pat', address: pat },
+        { name: '', address: 'dan@localhost' },
+      ],
       cc: [],
       bcc: [{ name: '', address: quinn }],
       subject: 'Ünïcode and a file',
@@ -168,7 +173,13 @@ describe('a message for recipients elsewhere without a key', () => {
       attachments: [{ filename: 'n.csv', contentType: 'text/csv', content: new TextEncoder().encode('a,b\n1,2\n') }],
     };
     const built = buildSend(mail);
-    await queueMimeMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [pat, quinn], bcc: [quinn], mime: built.forRecipients, sendAt: h.clock.now() });
+    await queueMimeMessage(db, h.queue, h.clock, user.account, {
+      from: from.address,
+      recipients: [pat, quinn],
+      bcc: [quinn],
+      mime: built.forRecipients,
+      sendAt: h.clock.now(),
+    });
     await h.sink.waitFor((all) => [pat, quinn].every((r) => all.some((m) => m.recipients.includes(r))));
     const [received] = h.sink.to(pat);
     const raw = received!.raw;
@@ -189,12 +200,27 @@ describe('a message for recipients elsewhere without a key', () => {
     const good = Buffer.from(buildSend(plain).forRecipients).toString('latin1');
     const edited = (text: string) => Buffer.from(text, 'latin1');
 
-    await expect(send(buildSend({ ...plain, from: { name: 'CEO', address: `ceo@${from.domain}` } }).forRecipients)).rejects.toThrow(`its From is not ${from.address}`);
+    await expect(send(buildSend({ ...plain, from: { name: 'CEO', address: `ceo@${from.domain}` } }).forRecipients)).rejects.toThrow(
+      `its From is not ${from.address}`,
+    );
     await expect(send(edited(good.replace('MIME-Version: 1.0', 'Bcc: eve@elsewhere.test\r\nMIME-Version: 1.0')))).rejects.toThrow('it has a Bcc header');
     await expect(send(edited(good.replace(/^Message-ID: .*\r\n/m, '')))).rejects.toThrow('it needs exactly one Message-ID');
     await expect(send(await pgpMime(plain, [user.publicKeyArmored]))).rejects.toThrow('it is encrypted, so it goes to recipients with a key');
     await expect(send(edited(good), [pat, `mallory@${rcptDomain}`])).rejects.toThrow(`mallory@${rcptDomain} is not in To, Cc or Bcc.`);
     await expect(send(edited(good), [pat], [`eve@${rcptDomain}`])).rejects.toThrow(`eve@${rcptDomain} is in Bcc but not among the recipients.`);
+    // Over MAX_MESSAGE_BYTES: refused before it is signed.
+    const before = process.env.MAX_MESSAGE_BYTES;
+    process.env.MAX_MESSAGE_BYTES = String(good.length + 100);
+    reloadEnv();
+    try {
+      await expect(send(buildSend({ ...plain, text: 'x'.repeat(good.length) }).forRecipients)).rejects.toThrow(
+        /^The message is \d+ MB; the limit is \d+ MB\.$/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.MAX_MESSAGE_BYTES;
+      else process.env.MAX_MESSAGE_BYTES = before;
+      reloadEnv();
+    }
     // The control: the same message as built goes.
     expect((await send(edited(good))).status).toBe('scheduled');
   });
