@@ -1,3 +1,4 @@
+import { queueTestMail } from '../server/testing/outgoing-mail';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { migrateToLatest } from '../db/migrate';
 import { upsertSendLimits } from '../db/repositories/send-limit.repository';
 import { systemClock } from '../server/clock';
 import { outboundQueue, startBoss } from '../server/jobs/boss';
-import { queueExternalMessage } from '../server/outbound/outbound.service';
 import { publishInstanceDkim } from '../server/outbound/testing/fixtures';
 import { SINK_HOST, routeToSink } from '../server/outbound/testing/harness';
 import { startSmtpSink } from '../server/outbound/testing/smtp-sink';
@@ -150,7 +150,7 @@ async function main() {
           const to = `${prefix}${i}@sink.bench`;
           const user = users[i % users.length]!;
           queued(to);
-          await queueExternalMessage(db, queue, systemClock, user.account, {
+          await queueTestMail(db, queue, systemClock, user.account, {
             from: user.account.address,
             to: [to],
             cc: [],

@@ -189,6 +189,14 @@ export interface ScheduledInternalSendsTable {
   send_at: Date;
   created_at: ColumnType<Date, Date, never>;
   finished_at: Date | null;
+  /** The sender's Sent copy, filed with the send; null once filed or cancelled. */
+  sent_raw_ciphertext: Uint8Array | null;
+  sent_summary_ciphertext: Uint8Array | null;
+  sent_size: number | null;
+  /** The draft the send replaces, deleted when it is filed. */
+  draft_id: string | null;
+  /** The outbound messages of the same send, cancelled with it. */
+  outbound_ids: ColumnType<string[], string | undefined, string>;
 }
 
 export interface ScheduledInternalCopiesTable {

@@ -6,10 +6,11 @@ import { createUserWithCli, signIn, signOut, uniqueName } from './helpers';
 
 /**
  * Compose against the whole system: two users write to each other through the browser (encrypted
- * in each sender's key Worker, filed by compose.sendInternal), and nothing of what they wrote is
- * left readable in any table. External sends go through the outbound queue: Undo and scheduled
- * sends cancel them before the worker delivers anything. A scheduled send to someone here waits
- * on the server, still encrypted to its recipient, until the worker files it.
+ * in each sender's key Worker), and nothing of what they wrote is left readable in any table.
+ * Every send is a scheduled send on the server (an immediate one at now + the undo window): its
+ * copies for people here and its Sent copy wait there, still encrypted, until the worker files
+ * them, and its parts for elsewhere wait in the outbound queue. Undo, or Cancel in Scheduled, is
+ * one cancel of the whole send before anything goes.
  */
 const PASSWORD = 'compose-password-0123';
 // The undo window (UNDO_SEND_SECONDS, 10 by default) passes before a message is filed.
@@ -114,6 +115,12 @@ test('Undo send cancels an external message before it goes, and reopens it', asy
   expect(after.attempts).toBe(0);
   expect(after.recipients).toEqual([expect.objectContaining({ address: 'someone@undo.example', status: 'cancelled', attempts: 0 })]);
   await expect(page.getByText('Message sent.')).toHaveCount(0);
+  // Undo was one cancel on the server: of the send, which held the Sent copy and named the queued part.
+  const sends = await query<{ status: string; outbound_ids: string[]; held: boolean }>(
+    'SELECT status, outbound_ids, sent_raw_ciphertext IS NOT NULL AS held FROM scheduled_internal_sends WHERE from_address = $1',
+    [alice.address],
+  );
+  expect(sends).toEqual([{ status: 'cancelled', outbound_ids: [queued!.id], held: false }]);
 
   // Escape asks whether to keep the draft; nothing was filed in Sent.
   await page.keyboard.press('Escape');
@@ -194,10 +201,10 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   await expect(internalChips(compose)).toHaveCount(2, { timeout: 20_000 });
   await scheduleSend(page, compose, sendAt);
 
-  // The Sent copies are filed now; the copies for Bob and Carol wait, encrypted to them.
+  // The copies for Bob and Carol and the Sent copies wait with the sends, encrypted; Sent shows a
+  // message once it has gone.
   await page.getByRole('button', { name: 'Sent', exact: true }).click();
-  await expect(row(page, later)).toContainText(`To: ${bob.address}`);
-  await expect(row(page, never)).toBeVisible();
+  await expect(page.getByText('Nothing sent yet.')).toBeVisible();
   const dump = await dumpAllTables();
   expect(dump.tables).toContain('scheduled_internal_copies');
   expect(dump.text).toContain(carol.address); // control: the waiting copy's recipient is in the dump
@@ -239,6 +246,9 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   await page.reload();
   await expect(row(page, later)).toBeVisible();
   await expect(row(page, never)).toHaveCount(0);
+  // Alice's Sent copy of the one that went was filed with it; the cancelled one left none.
+  const sent = await query<{ n: string }>(`SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND m.folder = 'sent'`, [alice.username]);
+  expect(sent).toEqual([{ n: '1' }]);
 });
 
 test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({ page }) => {

@@ -6,13 +6,14 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import * as openpgp from 'openpgp';
+import pg from 'pg';
 import PostalMime from 'postal-mime';
 import { E2E } from '../playwright.config';
-import { buildPgpMimeContent, buildPgpMimeMessage } from '../app/lib/compose/mime-builder';
+import { buildPgpMimeContent, buildPgpMimeMessage } from '../mime/build';
 import { createDnsResolver } from '../server/mail/dns';
 import { lookupWkd } from '../server/wkd/wkd-client';
 import { startSmtpSink, type SmtpSink } from '../server/outbound/testing/smtp-sink';
-import { composeMessage, outboundList } from './compose-helpers';
+import { composeMessage, databaseUrl, outboundList } from './compose-helpers';
 import { setZoneEntry } from './domain-helpers';
 import { createUserWithCli, signIn, uniqueName } from './helpers';
 
@@ -82,6 +83,92 @@ test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key op
 
   const [entry] = (await outboundList(page)).filter((m) => m.recipients.some((r) => r.address === bob));
   expect(entry?.status).toBe('delivered');
+});
+
+test('closing the tab 2 s after Send still delivers to someone here, a key holder and a plaintext recipient elsewhere, all under one Message-ID', async ({ browser }) => {
+  const alice = uniqueName('close');
+  const bob = uniqueName('closeb');
+  await Promise.all([createUserWithCli(alice, PASSWORD), createUserWithCli(bob, PASSWORD)]);
+  const domain = `${uniqueName('close')}.example`;
+  const [keyHolder, plain] = [`kim@${domain}`, `pat@${domain}`];
+  setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
+  setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
+  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: keyHolder }], format: 'armored' });
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, alice, PASSWORD);
+  await page.goto('/settings/keys');
+  const pin = page.getByRole('form', { name: 'Pin a key' });
+  await pin.getByLabel('Address').fill(keyHolder);
+  await pin.getByLabel('Public key (ASCII-armored)').fill(publicKey);
+  await pin.getByRole('button', { name: 'Pin key' }).click();
+  await expect(pin.getByText('Key pinned.')).toBeVisible();
+
+  await page.goto('/');
+  const subject = uniqueName('Closed tab ');
+  const body = `Sent, then the tab closed ${randomBytes(6).toString('hex')}`;
+  const compose = await composeMessage(page, { to: [`${bob}@localhost`, keyHolder, plain], subject, body });
+  const chips = compose.getByTestId('recipient-chip');
+  await expect(chips.nth(0)).toHaveAttribute('data-kind', 'internal', { timeout: 20_000 });
+  await expect(chips.nth(1)).toHaveAttribute('data-kind', 'external-pgp', { timeout: 20_000 });
+  await expect(chips.nth(2)).toHaveAttribute('data-kind', 'external', { timeout: 20_000 });
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  const clicked = Date.now();
+  await expect(page.getByTestId('outgoing-toast')).toContainText('Sending…');
+  // Well inside the undo window (10 s), the tab goes away: no beforeunload prompt, nothing left to do there.
+  await expect.poll(() => Date.now() - clicked, { intervals: [100] }).toBeGreaterThanOrEqual(2_000);
+  await page.close({ runBeforeUnload: true });
+  await context.close();
+
+  await sink.waitFor((all) => [keyHolder, plain].every((r) => all.some((m) => m.recipients.includes(r))), 60_000);
+  const plainRaw = sink.to(plain)[0]!.raw;
+  const pgpRaw = sink.to(keyHolder)[0]!.raw;
+  const plainParsed = await PostalMime.parse(plainRaw);
+  expect(plainParsed.subject).toBe(subject);
+  expect(plainParsed.text?.trim()).toBe(body);
+  const messageId = plainParsed.messageId;
+  expect(messageId).toMatch(/^<.+@localhost>$/);
+  expect((await PostalMime.parse(pgpRaw)).messageId).toBe(messageId);
+  const part = (await PostalMime.parse(pgpRaw)).attachments.find((a) => a.mimeType === 'application/octet-stream')!;
+  const { data } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage: typeof part.content === 'string' ? part.content : new TextDecoder().decode(part.content) }),
+    decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+    format: 'binary',
+  });
+  const inner = Buffer.from(data).toString('latin1');
+  expect(inner).toContain(`Message-ID: ${messageId}`);
+  // The same body bytes inside the encryption as in the plaintext copy.
+  const bodyOf = (raw: string) => raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  expect(bodyOf(inner)).toContain(body);
+  expect(bodyOf(inner)).toBe(bodyOf(plainRaw.toString('latin1')));
+
+  // Bob, here, got his copy, and Alice's Sent copy was filed, both without her tab.
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  await client.connect();
+  try {
+    const filed = async () =>
+      (
+        await client.query<{ username: string; folder: string }>(
+          `SELECT u.username, m.folder FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = ANY($1) AND m.folder IN ('inbox', 'sent') ORDER BY u.username`,
+          [[alice, bob]],
+        )
+      ).rows;
+    await expect.poll(filed, { timeout: 30_000 }).toEqual(
+      [
+        { username: alice, folder: 'sent' },
+        { username: bob, folder: 'inbox' },
+      ].sort((a, b) => a.username.localeCompare(b.username)),
+    );
+  } finally {
+    await client.end();
+  }
+  const reader = await browser.newPage();
+  await signIn(reader, bob, PASSWORD);
+  const row = reader.getByTestId('message-row').filter({ hasText: subject });
+  await row.click();
+  await expect(reader.frameLocator('iframe[title="Message content"]').getByText(body)).toBeVisible();
+  await reader.close();
 });
 
 test('PGP/MIME from another server opens in the browser, both layers peeled', async ({ page }) => {

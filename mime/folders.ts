@@ -10,6 +10,6 @@ export const isMailFolder = (value: string): value is MailFolder => (MAIL_FOLDER
 
 /**
  * Where the client may move mail by hand. Drafts and Sent copies are only made by compose
- * (compose.saveDraft, compose.sendInternal), which checks they are encrypted to their owner.
+ * (compose.saveDraft, compose.scheduleInternal), which checks they are encrypted to their owner.
  */
 export const MOVE_TARGETS = ['inbox', 'trash'] as const;

@@ -1,9 +1,10 @@
+import { queueTestMail } from '../../server/testing/outgoing-mail';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundQueue, startBoss } from '../../server/jobs/boss';
-import { cancelOutbound, queueExternalMessage } from '../../server/outbound/outbound.service';
+import { cancelOutbound } from '../../server/outbound/outbound.service';
 import { manualClock } from '../../server/outbound/testing/harness';
 import { useIsolatedDb } from '../../server/outbound/testing/isolated-db';
 import { type TestUser, createTestUser } from '../../server/testing/factories';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 const send = (to: string[], sendAt: Date) =>
-  queueExternalMessage(isolated.db(), noQueue, clock, user.account, { from: user.account.address, to, cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt });
+  queueTestMail(isolated.db(), noQueue, clock, user.account, { from: user.account.address, to, cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt });
 
 async function presence() {
   const p = await openWorkerPresence(isolated.url(), () => undefined);

@@ -271,18 +271,21 @@ export async function commitOutcomes(db: Executor, outcomes: RecipientOutcome[],
 
 /** Undo send / cancel a scheduled send: only while no attempt has started. */
 export async function cancelScheduled(db: Executor, userId: string, id: string, now: Date): Promise<OutboundMessageRow | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('outbound_messages')
-      .set({ status: 'cancelled', sealed_mime: null, next_attempt_at: null, finished_at: now })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'scheduled')
-      .returningAll()
-      .executeTakeFirst();
-    if (row) await trx.updateTable('outbound_recipients').set({ status: 'cancelled', next_attempt_at: null, updated_at: now }).where('outbound_id', '=', id).execute();
-    return row;
-  });
+  return db.transaction().execute((trx) => cancelScheduledIn(trx, userId, id, now));
+}
+
+/** cancelScheduled inside the caller's transaction (a scheduled send cancels its outbound parts with it). */
+export async function cancelScheduledIn(trx: Executor, userId: string, id: string, now: Date): Promise<OutboundMessageRow | undefined> {
+  const row = await trx
+    .updateTable('outbound_messages')
+    .set({ status: 'cancelled', sealed_mime: null, next_attempt_at: null, finished_at: now })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'scheduled')
+    .returningAll()
+    .executeTakeFirst();
+  if (row) await trx.updateTable('outbound_recipients').set({ status: 'cancelled', next_attempt_at: null, updated_at: now }).where('outbound_id', '=', id).execute();
+  return row;
 }
 
 /**

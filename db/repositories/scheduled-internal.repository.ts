@@ -12,20 +12,38 @@ export interface NewScheduledInternal {
   send_at: Date;
   created_at: Date;
   copies: Omit<NewScheduledInternalCopyRow, 'send_id'>[];
+  sent?: { raw_ciphertext: Uint8Array; summary_ciphertext: Uint8Array; size: number };
+  draft_id?: string;
+  outbound_ids?: string[];
 }
 
 /** A scheduled send and the addresses of the copies it still holds (none once it is finished). */
-export type ScheduledInternalWithAddresses = ScheduledInternalSendRow & { addresses: string[] };
+export type ScheduledInternalWithAddresses = ScheduledInternalSendListed & { addresses: string[] };
+
+/** A send as lists show it: without the Sent copy's ciphertext, which only filing reads. */
+export type ScheduledInternalSendListed = Omit<ScheduledInternalSendRow, 'sent_raw_ciphertext' | 'sent_summary_ciphertext' | 'sent_size' | 'draft_id'>;
+const LISTED_COLUMNS = ['s.id', 's.user_id', 's.from_address', 's.status', 's.send_at', 's.created_at', 's.finished_at', 's.outbound_ids'] as const;
 
 /** Inserts a send and its copies; run it in the transaction that queues the send's job. */
 export async function insertScheduledInternal(db: Executor, row: NewScheduledInternal): Promise<ScheduledInternalSendRow> {
-  const { copies, ...send } = row;
+  const { copies, sent, outbound_ids, ...send } = row;
   const inserted = await db
     .insertInto('scheduled_internal_sends')
-    .values({ ...send, status: 'scheduled' })
+    .values({
+      ...send,
+      status: 'scheduled',
+      sent_raw_ciphertext: sent?.raw_ciphertext ?? null,
+      sent_summary_ciphertext: sent?.summary_ciphertext ?? null,
+      sent_size: sent?.size ?? null,
+      outbound_ids: JSON.stringify(outbound_ids ?? []),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (copies.length) await db.insertInto('scheduled_internal_copies').values(copies.map((c) => ({ ...c, send_id: inserted.id }))).execute();
+  if (copies.length)
+    await db
+      .insertInto('scheduled_internal_copies')
+      .values(copies.map((c) => ({ ...c, send_id: inserted.id })))
+      .execute();
   return inserted;
 }
 
@@ -33,8 +51,10 @@ export async function insertScheduledInternal(db: Executor, row: NewScheduledInt
 export async function listPendingOfUser(db: Executor, userId: string, limit: number): Promise<ScheduledInternalWithAddresses[]> {
   const rows = await db
     .selectFrom('scheduled_internal_sends as s')
-    .selectAll('s')
-    .select(sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'))
+    .select(LISTED_COLUMNS)
+    .select(
+      sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'),
+    )
     .where('s.user_id', '=', userId)
     .where('s.status', '=', 'scheduled')
     .orderBy('s.send_at')
@@ -71,11 +91,11 @@ export async function dropCopies(trx: Executor, sendId: string): Promise<string[
   return rows.map((r) => r.address).sort();
 }
 
-/** Ends a send that is still 'scheduled'; false (changing nothing) if it was already finished. */
+/** Ends a send that is still 'scheduled', dropping its Sent copy; false (changing nothing) if it was already finished. */
 export async function finishScheduledInternal(trx: Executor, id: string, status: Exclude<ScheduledInternalStatus, 'scheduled'>, now: Date): Promise<boolean> {
   const result = await trx
     .updateTable('scheduled_internal_sends')
-    .set({ status, finished_at: now })
+    .set({ status, finished_at: now, sent_raw_ciphertext: null, sent_summary_ciphertext: null, sent_size: null, draft_id: null })
     .where('id', '=', id)
     .where('status', '=', 'scheduled')
     .executeTakeFirst();

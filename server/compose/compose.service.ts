@@ -1,21 +1,20 @@
 import 'server-only';
 import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
 import type { Db } from '../../db/client';
-import { deleteDraft as deleteDraftRow, insertDraft, storeComposedMail, updateDraft } from '../../db/repositories/compose.repository';
+import { deleteDraft as deleteDraftRow, insertDraft, updateDraft } from '../../db/repositories/compose.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
-import type { NewMessageRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { countInternalSend } from '../outbound/send-limits';
 import type { MessageOrigin } from '../../mime/origin';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
 
 /**
  * Mail between users of this instance, drafts and Sent copies. The browser builds and encrypts
- * every copy; the server never sees a plaintext here. It checks, without decrypting, that each
+ * every copy, and scheduled-internal.service.ts files them at the send's time; the server never
+ * sees a plaintext here. It checks, without decrypting, that each
  * copy is an OpenPGP message encrypted to the key of the mailbox it is filed in (crypto/pkesk.ts),
  * so a buggy or hostile client can't store plaintext, or mail that its owner can't read.
  */
@@ -30,14 +29,6 @@ export interface EncryptedCopy {
 export interface InternalSendInput {
   from: string;
   recipients: (EncryptedCopy & { address: string })[];
-  sent: EncryptedCopy;
-  draftId?: string;
-}
-
-export interface InternalSendResult {
-  sentId: string;
-  /** Mailboxes that got a copy: addresses of one user (an alias and the primary) count once. */
-  delivered: number;
 }
 
 /** What the compose window needs to know about this server. */
@@ -45,7 +36,7 @@ export function composeSettings() {
   return { undoSendSeconds: env().UNDO_SEND_SECONDS, maxMessageBytes: env().MAX_MESSAGE_BYTES };
 }
 
-/** A recipient's copy, checked and ready to file: what sendInternal and scheduleInternal store. */
+/** A recipient's copy, checked and ready to file: what scheduleInternal stores. */
 export interface CheckedRecipientCopy {
   userId: string;
   address: string;
@@ -86,31 +77,6 @@ export async function checkInternalCopies(
   return { from, recipients, senderKey: keys.get(sender.id) };
 }
 
-export async function sendInternal(db: Db, clock: Clock, sender: Account, input: InternalSendInput): Promise<InternalSendResult> {
-  const checked = await checkInternalCopies(db, sender, input);
-  const receivedAt = clock.now();
-  const recipients: NewMessageRow[] = checked.recipients.map((copy) => toMessageRow(copy, receivedAt));
-  const sent: NewMessageRow = { user_id: sender.id, folder: 'sent', seen: true, received_at: receivedAt, ...(await checkedCopy(input.sent, checked.senderKey, 'your Sent folder')) };
-
-  const stored = await db.transaction().execute(async (trx) => {
-    if (recipients.length) await countInternalSend(trx, sender.id, recipients.length, receivedAt);
-    return storeComposedMail(trx, { recipients, sent, draftId: input.draftId });
-  });
-  return { sentId: stored.sentId, delivered: recipients.length };
-}
-
-/** A checked copy as the recipient's inbox row. */
-function toMessageRow(copy: Omit<CheckedRecipientCopy, 'address'>, receivedAt: Date): NewMessageRow {
-  return {
-    user_id: copy.userId,
-    received_at: receivedAt,
-    size: copy.size,
-    raw_ciphertext: copy.raw_ciphertext,
-    summary_ciphertext: copy.summary_ciphertext,
-    origin_ciphertext: copy.origin_ciphertext,
-  };
-}
-
 /** Saves a draft encrypted to the sender's own key: a new one, or over the draft `id`. */
 export async function saveDraft(db: Db, clock: Clock, sender: Account, input: EncryptedCopy & { id?: string }): Promise<{ id: string }> {
   const [key] = await findPublicKeys(db, [sender.id]);
@@ -124,7 +90,8 @@ export async function deleteDraft(db: Db, sender: Account, id: string): Promise<
   return { deleted: await deleteDraftRow(db, sender.id, id) };
 }
 
-async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
+/** One copy checked against the key it must be encrypted to (`whose` names it in the refusal). */
+export async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
   if (!publicKey) throw new AppError('NOT_FOUND', `There is no key for ${whose}.`);
   const raw = decodeCiphertext(copy.raw, whose);
   const summary = decodeCiphertext(copy.summary, whose);

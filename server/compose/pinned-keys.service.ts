@@ -5,7 +5,7 @@ import { deletePinnedKey, listPinnedKeys, upsertPinnedKey } from '../../db/repos
 import type { PinnedKeyRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import { AppError } from '../errors';
-import { parseMailbox } from '../outbound/compose';
+import { externalAddress } from '../outbound/envelope';
 
 /** A key the user chose for an external correspondent; it wins over WKD when composing. */
 export interface PinnedKey {
@@ -24,7 +24,7 @@ export async function listPinned(db: Db, user: Account): Promise<PinnedKey[]> {
 }
 
 export async function pinKey(db: Db, user: Account, input: { address: string; publicKey: string }): Promise<PinnedKey> {
-  const address = parseMailbox(input.address).address.toLowerCase();
+  const address = externalAddress(input.address).address.toLowerCase();
   const check = await checkRecipientKey(input.publicKey, address);
   if (check.status !== 'ok') throw new AppError('BAD_INPUT', `That key can't be used: ${check.reason}.`);
   return rowToPinnedKey(await upsertPinnedKey(db, { user_id: user.id, address, public_key: input.publicKey.trim(), fingerprint: check.fingerprint }));

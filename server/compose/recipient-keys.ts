@@ -3,7 +3,7 @@ import { findPinnedKeys } from '../../db/repositories/pinned-key.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { Account } from '../auth/account.service';
 import { resolveRecipient } from '../mail/routing';
-import { parseMailbox } from '../outbound/compose';
+import { externalAddress } from '../outbound/envelope';
 import type { RecipientKey } from '../outbound/recipient-key';
 import type { WkdResult } from '../wkd/wkd-client';
 
@@ -32,9 +32,9 @@ async function keyFor(deps: RecipientKeyDeps, address: string, pinned: Map<strin
     case 'not-hosted':
       break;
   }
-  // External: the outbound queue must accept it too (no quoted local parts, a dotted domain).
+  // External: the outbound queue must accept it too (a dotted domain).
   try {
-    parseMailbox(address);
+    externalAddress(address);
   } catch {
     return { address, kind: 'invalid', reason: "This address can't receive mail from here." };
   }

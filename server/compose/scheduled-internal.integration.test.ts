@@ -79,7 +79,10 @@ const copiesOf = (sendId: string) => db.selectFrom('scheduled_internal_copies').
 const sendRow = (id: string) => db.selectFrom('scheduled_internal_sends').selectAll().where('id', '=', id).executeTakeFirst();
 const jobsOf = async (id: string) =>
   (
-    await sql<{ state: string; start_after: Date }>`SELECT state, start_after FROM pgboss.job WHERE name = 'internal-scheduled-file' AND data->>'scheduledId' = ${id}`.execute(db)
+    await sql<{
+      state: string;
+      start_after: Date;
+    }>`SELECT state, start_after FROM pgboss.job WHERE name = 'internal-scheduled-file' AND data->>'scheduledId' = ${id}`.execute(db)
   ).rows;
 
 async function appError(promise: Promise<unknown>) {
@@ -109,6 +112,7 @@ describe('scheduled send to mailboxes here', () => {
       createdAt: new Date(now).toISOString(),
       finishedAt: null,
       recipients: [bob.account.address, carol.account.address].sort(),
+      outboundIds: [],
       cancellable: true,
     });
     // Its job committed with it, due in an hour of real time.
@@ -149,7 +153,9 @@ describe('scheduled send to mailboxes here', () => {
     expect(JSON.parse(await decryptText(bob, bobCopy!.origin_ciphertext!))).toEqual({ v: 1, kind: 'internal', from: alice.account.address });
     expect(await inboxCopies(carol, raw)).toHaveLength(1);
     // Other test files share the database and its channel: only these two users matter here.
-    await expect.poll(() => notified.filter((id) => id === bob.account.id || id === carol.account.id).sort(), { timeout: 5_000 }).toEqual([bob.account.id, carol.account.id].sort());
+    await expect
+      .poll(() => notified.filter((id) => id === bob.account.id || id === carol.account.id).sort(), { timeout: 5_000 })
+      .toEqual([bob.account.id, carol.account.id].sort());
 
     // Nothing kept but a tombstone without recipients or content; it can't be cancelled now.
     expect(await copiesOf(scheduled.id)).toEqual([]);
@@ -212,7 +218,7 @@ describe('scheduled send to mailboxes here', () => {
     expect(await copiesOf(lost.id)).toEqual([]);
   });
 
-  it('refuses what sendInternal refuses, and stores and queues nothing then', async () => {
+  it('refuses copies not encrypted to their mailbox, a From not the sender’s, and mailboxes not here, and stores and queues nothing then', async () => {
     const raw = rawMessage('Refused');
     const sendAt = new Date(now + 60 * MIN);
     const schedule = (recipients: Awaited<ReturnType<typeof copyFor>>[], from = alice.account.address, at = sendAt) =>
@@ -229,8 +235,12 @@ describe('scheduled send to mailboxes here', () => {
       code: 'FORBIDDEN',
       message: `You can't send from ${bob.account.address}: it isn't one of your addresses.`,
     });
-    expect((await schedule([await copyFor('nobody-here@localhost', bob.publicKeyArmored, raw)])).message).toBe('nobody-here@localhost is not a mailbox on this server.');
-    expect((await schedule([await copyFor(bob.account.address, bob.publicKeyArmored, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code).toBe('BAD_INPUT');
+    expect((await schedule([await copyFor('nobody-here@localhost', bob.publicKeyArmored, raw)])).message).toBe(
+      'nobody-here@localhost is not a mailbox on this server.',
+    );
+    expect(
+      (await schedule([await copyFor(bob.account.address, bob.publicKeyArmored, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code,
+    ).toBe('BAD_INPUT');
     expect((await schedule([])).code).toBe('BAD_INPUT');
 
     const after = await db.selectFrom('scheduled_internal_sends').select('id').where('user_id', '=', alice.account.id).execute();
@@ -240,7 +250,13 @@ describe('scheduled send to mailboxes here', () => {
 
 describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
   function callerFor(user: TestUser) {
-    const ctx: Context = { db, clock, session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null };
+    const ctx: Context = {
+      db,
+      clock,
+      session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
+      ip: null,
+      userAgent: null,
+    };
     return appRouter.createCaller(ctx);
   }
   const trpcCode = async (promise: Promise<unknown>) => {
@@ -252,38 +268,46 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
     return (error as TRPCError).code;
   };
 
-  it('schedules through the web role’s queue, files the Sent copy at once, lists without content and cancels', async () => {
+  it('schedules through the web role’s queue with the Sent copy, lists without content, and a cancel files nothing at all', async () => {
     const caller = callerFor(alice);
     const raw = rawMessage(`Router ${Math.random()}`);
     const draft = await caller.compose.saveDraft(await copyFor(alice.account.address, alice.publicKeyArmored, raw));
     const sendAt = new Date(now + 60 * MIN).toISOString();
-    const scheduled = await caller.compose.scheduleInternal({ from: alice.account.address, recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw)], sendAt });
+    const { raw: sentRaw, summary, size } = await copyFor(alice.account.address, alice.publicKeyArmored, raw);
+    const scheduled = await caller.compose.scheduleInternal({
+      from: alice.account.address,
+      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw)],
+      sent: { raw: sentRaw, summary, size },
+      draftId: draft.id,
+      sendAt,
+    });
     expect(scheduled).toMatchObject({ status: 'scheduled', sendAt, recipients: [bob.account.address] });
     expect(await jobsOf(scheduled.id)).toHaveLength(1);
-
-    // What the browser commits next: only the Sent copy, and the draft goes with it.
-    const { raw: sentRaw, summary, size } = await copyFor(alice.account.address, alice.publicKeyArmored, raw);
-    const committed = await caller.compose.sendInternal({ from: alice.account.address, recipients: [], sent: { raw: sentRaw, summary, size }, draftId: draft.id });
-    expect(committed.delivered).toBe(0);
-    expect((await caller.mail.get({ id: committed.sentId })).folder).toBe('sent');
-    expect(await db.selectFrom('messages').select('id').where('id', '=', draft.id).executeTakeFirst()).toBeUndefined();
+    // The Sent copy waits with the send, and the draft stays until it goes.
+    expect((await sendRow(scheduled.id))!.sent_raw_ciphertext).not.toBeNull();
+    expect(await db.selectFrom('messages').select('id').where('user_id', '=', alice.account.id).where('folder', '=', 'sent').execute()).toEqual([]);
+    expect(await db.selectFrom('messages').select('id').where('id', '=', draft.id).executeTakeFirst()).toEqual({ id: draft.id });
     expect(await inboxCopies(bob, raw)).toEqual([]);
 
     const listed = await caller.compose.listScheduled();
     expect(listed.find((s) => s.id === scheduled.id)).toEqual(scheduled);
-    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'recipients', 'sendAt', 'status']);
+    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'outboundIds', 'recipients', 'sendAt', 'status']);
     expect(await callerFor(bob).compose.listScheduled()).toEqual([]);
 
     expect(await trpcCode(callerFor(bob).compose.cancelScheduled({ id: scheduled.id }))).toBe('NOT_FOUND');
     expect((await caller.compose.cancelScheduled({ id: scheduled.id })).status).toBe('cancelled');
     expect(await caller.compose.listScheduled()).toEqual([]);
+    expect((await sendRow(scheduled.id))!.sent_raw_ciphertext).toBeNull();
+    expect(await db.selectFrom('messages').select('id').where('user_id', '=', alice.account.id).where('folder', '=', 'sent').execute()).toEqual([]);
   });
 
   it('validates its input', async () => {
     const caller = callerFor(alice);
     const copy = await copyFor(bob.account.address, bob.publicKeyArmored, rawMessage('Invalid'));
     expect(await trpcCode(caller.compose.scheduleInternal({ from: alice.account.address, recipients: [copy], sendAt: 'tomorrow' }))).toBe('BAD_REQUEST');
-    expect(await trpcCode(caller.compose.scheduleInternal({ from: alice.account.address, recipients: [], sendAt: new Date(now + MIN).toISOString() }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.compose.scheduleInternal({ from: alice.account.address, recipients: [], sendAt: new Date(now + MIN).toISOString() }))).toBe(
+      'BAD_REQUEST',
+    );
     expect(await trpcCode(caller.compose.cancelScheduled({ id: 'not-a-uuid' }))).toBe('BAD_REQUEST');
   });
 });

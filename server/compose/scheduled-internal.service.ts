@@ -2,7 +2,8 @@ import 'server-only';
 import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
-import { type SqlExecutor, sqlExecutor } from '../../db/repositories/outbound.repository';
+import { deleteDraft } from '../../db/repositories/compose.repository';
+import { type SqlExecutor, cancelScheduledIn, findOutbound, sqlExecutor } from '../../db/repositories/outbound.repository';
 import { uncountScheduledInternal } from '../../db/repositories/send-limit.repository';
 import {
   dropCopies,
@@ -12,22 +13,26 @@ import {
   listPendingOfUser,
   lockScheduledInternal,
   purgeFinishedScheduledInternal,
+  type ScheduledInternalSendListed,
   takeCopies,
 } from '../../db/repositories/scheduled-internal.repository';
-import type { ScheduledInternalSendRow, ScheduledInternalStatus } from '../../db/schema';
+import type { ScheduledInternalStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
+import { env } from '../env';
 import { AppError } from '../errors';
 import { countInternalSend } from '../outbound/send-limits';
-import { type EncryptedCopy, checkInternalCopies } from './compose.service';
+import { type EncryptedCopy, checkInternalCopies, checkedCopy } from './compose.service';
 
 /**
- * Scheduled send to mailboxes on this instance. The browser encrypts each copy to its recipient's
- * key as for an immediate send; the server checks them the same way (checkInternalCopies), keeps
- * the ciphertexts with the send time, and a worker job files them into the inboxes then. The
- * server never holds a plaintext, and the copies are deleted in the transaction that files them.
- * The sender's Sent copy is filed when the message is scheduled (compose.sendInternal with no
- * recipients), as for scheduled external mail.
+ * Every send from the compose window is a scheduled send: an immediate one at now +
+ * UNDO_SEND_SECONDS, so Undo is one cancel here and closing the tab changes nothing. The browser
+ * encrypts each copy to its recipient's key, and the Sent copy to the sender's; the server checks
+ * them (checkInternalCopies), keeps the ciphertexts with the send time, and a worker job files
+ * them into the inboxes and the Sent folder then, deleting the draft. The server never holds a
+ * plaintext, and the copies are deleted in the transaction that files them. The parts going
+ * elsewhere are queued on their own (outbound.send, outbound.sendPrebuilt) for the same time; the
+ * send names them, and cancelling it cancels them in the same transaction.
  */
 const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
 /** How long a filed or cancelled send's tombstone (no recipients, no content) answers a late Cancel. */
@@ -49,10 +54,12 @@ export interface ScheduledInternal {
   finishedAt: string | null;
   /** One address per recipient mailbox; empty once the copies are filed or dropped. */
   recipients: string[];
+  /** The outbound messages of the same send, cancelled with it. */
+  outboundIds: string[];
   cancellable: boolean;
 }
 
-export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients: string[]): ScheduledInternal {
+export function rowToScheduledInternal(row: ScheduledInternalSendListed, recipients: string[]): ScheduledInternal {
   return {
     id: row.id,
     from: row.from_address,
@@ -61,6 +68,7 @@ export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     recipients,
+    outboundIds: row.outbound_ids,
     cancellable: row.status === 'scheduled',
   };
 }
@@ -68,16 +76,36 @@ export function rowToScheduledInternal(row: ScheduledInternalSendRow, recipients
 export interface ScheduleInternalInput {
   from: string;
   recipients: (EncryptedCopy & { address: string })[];
-  sendAt: Date;
+  /** The sender's Sent copy, filed with the recipients' copies. */
+  sent?: EncryptedCopy;
+  /** The draft this send replaces: deleted when the send is filed, kept if it is cancelled. */
+  draftId?: string;
+  /** The sender's outbound messages of the same send (still scheduled), cancelled with it. */
+  outboundIds?: string[];
+  /** Omitted: now + UNDO_SEND_SECONDS, the undo window. */
+  sendAt?: Date;
 }
 
-export async function scheduleInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, sender: Account, input: ScheduleInternalInput): Promise<ScheduledInternal> {
-  if (input.recipients.length === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
+export async function scheduleInternal(
+  db: Db,
+  queue: ScheduledInternalQueue,
+  clock: Clock,
+  sender: Account,
+  input: ScheduleInternalInput,
+): Promise<ScheduledInternal> {
+  if (input.recipients.length === 0 && !input.sent) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
   const checked = await checkInternalCopies(db, sender, input);
+  const sent = input.sent ? await checkedCopy(input.sent, checked.senderKey, 'your Sent folder') : undefined;
   const now = clock.now();
-  if (input.sendAt.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
+  const requested = input.sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
+  if (requested.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
   // A time already past (a slow upload, a skewed browser clock) means as soon as possible.
-  const sendAt = input.sendAt.getTime() < now.getTime() ? now : input.sendAt;
+  const sendAt = requested.getTime() < now.getTime() ? now : requested;
+  const outboundIds = [...new Set(input.outboundIds ?? [])];
+  for (const id of outboundIds) {
+    const outbound = await findOutbound(db, id);
+    if (!outbound || outbound.user_id !== sender.id) throw new AppError('NOT_FOUND', 'That message does not exist.');
+  }
 
   const row = await db.transaction().execute(async (trx) => {
     const inserted = await insertScheduledInternal(trx, {
@@ -93,9 +121,12 @@ export async function scheduleInternal(db: Db, queue: ScheduledInternalQueue, cl
         summary_ciphertext: c.summary_ciphertext,
         origin_ciphertext: c.origin_ciphertext,
       })),
+      ...(sent ? { sent: { raw_ciphertext: sent.raw_ciphertext, summary_ciphertext: sent.summary_ciphertext, size: sent.size } } : {}),
+      ...(input.draftId ? { draft_id: input.draftId } : {}),
+      outbound_ids: outboundIds,
     });
     // Counted when scheduled, as outbound mail is; a cancel takes it back.
-    await countInternalSend(trx, sender.id, checked.recipients.length, now, inserted.id);
+    if (checked.recipients.length) await countInternalSend(trx, sender.id, checked.recipients.length, now, inserted.id);
     await queue.enqueueFiling(inserted.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
     return inserted;
   });
@@ -109,9 +140,10 @@ export async function listScheduledInternal(db: Db, sender: Account): Promise<Sc
 }
 
 /**
- * Cancels a send until it is filed, and drops its copies. Idempotent for a send already cancelled.
- * Filing holds the same row lock, so a Cancel racing the worker either wins (nothing is filed) or
- * waits for it and is refused.
+ * Cancels a send until it is filed: drops its copies and its Sent copy, and cancels its outbound
+ * parts, all in one transaction; if one of those parts has started going out, nothing is cancelled. Idempotent for a send already
+ * cancelled. Filing holds the same row lock, so a Cancel racing the worker either wins (nothing is
+ * filed) or waits for it and is refused.
  */
 export async function cancelScheduledInternal(db: Db, clock: Clock, sender: Account, id: string): Promise<ScheduledInternal> {
   const outcome = await db.transaction().execute(async (trx) => {
@@ -119,6 +151,15 @@ export async function cancelScheduledInternal(db: Db, clock: Clock, sender: Acco
     if (!row || row.user_id !== sender.id) return null;
     if (row.status !== 'scheduled') return { row, recipients: [] };
     const now = clock.now();
+    // All or nothing: a part for elsewhere that has started going out keeps the whole send going
+    // (throwing rolls back the parts already cancelled here).
+    for (const outboundId of row.outbound_ids) {
+      if (await cancelScheduledIn(trx, sender.id, outboundId, now)) continue;
+      const part = await findOutbound(trx, outboundId);
+      if (part && part.status !== 'cancelled') {
+        throw new AppError('INVALID_STATE', "This message has already started going out, so it can't be cancelled.", { status: part.status });
+      }
+    }
     const recipients = await dropCopies(trx, id);
     await finishScheduledInternal(trx, id, 'cancelled', now);
     await uncountScheduledInternal(trx, id);
@@ -145,9 +186,22 @@ export async function fileScheduledInternal(db: Db, clock: Clock, id: string): P
     const now = clock.now();
     if (row.send_at.getTime() > now.getTime()) return { outcome: 'not-due', sendAt: row.send_at };
     const copies = await takeCopies(trx, id);
-    await insertMessages(
-      trx,
-      copies.map((c) => ({
+    const sent =
+      row.sent_raw_ciphertext && row.sent_summary_ciphertext
+        ? [
+            {
+              user_id: row.user_id,
+              folder: 'sent',
+              seen: true,
+              received_at: now,
+              size: row.sent_size ?? 0,
+              raw_ciphertext: row.sent_raw_ciphertext,
+              summary_ciphertext: row.sent_summary_ciphertext,
+            },
+          ]
+        : [];
+    await insertMessages(trx, [
+      ...copies.map((c) => ({
         user_id: c.user_id,
         received_at: now,
         size: c.size,
@@ -155,9 +209,11 @@ export async function fileScheduledInternal(db: Db, clock: Clock, id: string): P
         summary_ciphertext: c.summary_ciphertext,
         origin_ciphertext: c.origin_ciphertext,
       })),
-    );
+      ...sent,
+    ]);
+    if (row.draft_id) await deleteDraft(trx, row.user_id, row.draft_id);
     await finishScheduledInternal(trx, id, 'delivered', now);
-    await notifyNewMail(trx, copies.map((c) => c.user_id));
+    await notifyNewMail(trx, [...copies.map((c) => c.user_id), ...sent.map((s) => s.user_id)]);
     return { outcome: 'filed', delivered: copies.length };
   });
 }
@@ -167,7 +223,12 @@ export async function fileScheduledInternal(db: Db, clock: Clock, id: string): P
  * `graceMs` keeps it from doubling jobs that are merely waiting their turn in a busy queue;
  * a doubled job would file nothing twice anyway.
  */
-export async function sweepScheduledInternal(db: Db, queue: ScheduledInternalQueue, clock: Clock, graceMs = 60_000): Promise<{ requeued: number; purged: number }> {
+export async function sweepScheduledInternal(
+  db: Db,
+  queue: ScheduledInternalQueue,
+  clock: Clock,
+  graceMs = 60_000,
+): Promise<{ requeued: number; purged: number }> {
   const now = clock.now();
   const due = await findDueScheduledInternal(db, new Date(now.getTime() - graceMs), 500);
   for (const row of due) await queue.enqueueFiling(row.id, 0);

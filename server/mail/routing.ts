@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
 import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
+import { parseAddress } from '../../mime/address';
 import { env } from '../env';
 
 /**
@@ -19,12 +20,6 @@ export type RecipientRoute =
   /** Not an address at all: 501 5.1.3. */
   | { status: 'bad-syntax' };
 
-// RFC 5321 dot-atom local part; quoted local parts are valid mail but can name no mailbox here.
-// Non-ASCII is allowed (SMTPUTF8); such a local part can't be a username, but its domain decides the reply.
-const DOT_ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10ffff}-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10ffff}-]+)*$/iu;
-const QUOTED = /^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
-const DOMAIN = /^([\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)*[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-const ADDRESS_LITERAL = /^\[[^\[\]\\]+\]$/;
 // The shape usernames are registered with (auth.schemas.ts), so other local parts skip the lookup.
 const USERNAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
@@ -95,11 +90,5 @@ export async function resolveInboundRecipient(db: Db, address: string, options: 
 
 function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {
   if (address.toLowerCase() === 'postmaster') return { local: 'postmaster', domain: undefined };
-  const at = address.lastIndexOf('@');
-  if (at <= 0 || at === address.length - 1 || address.length > 254) return undefined;
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
-  if (local.length > 64 || !(DOT_ATOM.test(local) || QUOTED.test(local))) return undefined;
-  if (!(DOMAIN.test(domain) || ADDRESS_LITERAL.test(domain))) return undefined;
-  return { local, domain };
+  return parseAddress(address);
 }

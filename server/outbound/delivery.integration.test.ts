@@ -1,3 +1,4 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -8,7 +9,6 @@ import { findOutbound, listRecipients, purgeSealedCopies } from '../../db/reposi
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
 import { listDeadLetters, retryDeadLetter } from './dead-letter.service';
-import { queueExternalMessage } from './outbound.service';
 import { readInbox, senderDomain } from './testing/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -52,7 +52,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     const rcptDomain = unique('rcpt');
     routeToSink(h.zone, rcptDomain);
 
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, {
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, {
       from: from.address,
       fromName: 'Alice Example',
       to: [`Bob <bob@${rcptDomain}>`],
@@ -112,7 +112,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     let seen = 0;
     h.sink.script.data = (m) => (m.recipients.includes(to) && ++seen === 1 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined);
 
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
     await untilStatus(sent.id, 'queued');
     const [deferred] = await listRecipients(db, [sent.id]);
     expect(deferred).toMatchObject({ status: 'deferred', attempts: 1, last_reply: expect.stringContaining('451 4.7.1 Greylisted') });
@@ -140,7 +140,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     let refuse = true;
     h.sink.script.rcpt = (address) => (address === unknown && refuse ? { code: 550, message: '5.1.1 No such user here' } : undefined);
 
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, {
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, {
       from: user.account.address,
       to: [good, unknown],
       cc: [],
@@ -189,7 +189,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     routeToSink(h.zone, rcptDomain);
     const to = `olga@${rcptDomain}`;
     h.sink.script.rcpt = (address) => (address === to ? { code: 550, message: '5.1.1 No such user here' } : undefined);
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
     await untilStatus(sent.id, 'bounced');
     h.sink.script.rcpt = undefined;
     const row = await statusOf(sent.id);
@@ -210,7 +210,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     h.zone[nullDomain] = { MX: [{ exchange: '.', priority: 0 }] };
     const before = h.sink.messages.length;
 
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, { from: user.account.address, to: [`frank@${nullDomain}`], cc: [], bcc: [], subject: 'Hello', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [`frank@${nullDomain}`], cc: [], bcc: [], subject: 'Hello', text: 'Hi', sendAt: h.clock.now() });
     await untilStatus(sent.id, 'bounced');
     expect(h.sink.messages.length).toBe(before);
     const [bounce] = await readInbox(db, user);

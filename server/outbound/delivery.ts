@@ -14,7 +14,7 @@ import { openBytesAtRest } from '../domains/dkim';
 import type { Logger } from '../logger';
 import type { DnsResolver } from '../mail/dns';
 import { type Bounce, prepareBounce, storeBounce } from './bounce';
-import { headerBlock } from './compose';
+import { headerBlock } from './dkim-sign';
 import { type TryResult, deliverToDomain } from './domain-delivery';
 import { statusFromReply } from './dsn';
 import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './outbound.service';

@@ -1,13 +1,13 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { encryptBytesSharingKey, toBase64, utf8 } from '../../crypto';
 import { upsertSendLimits } from '../../db/repositories/send-limit.repository';
 import type { Clock } from '../clock';
-import { sendInternal } from '../compose/compose.service';
-import { cancelScheduledInternal, scheduleInternal } from '../compose/scheduled-internal.service';
+import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from '../compose/scheduled-internal.service';
 import { AppError } from '../errors';
 import { type TestUser, createTestUser } from '../testing/factories';
-import { cancelOutbound, queueExternalMessage } from './outbound.service';
+import { cancelOutbound } from './outbound.service';
 import { ENVELOPE_RETENTION_MS, DEAD_LETTER_ENVELOPE_RETENTION_MS, purgeSentMailHistory } from './retention';
 import { ownLimits } from './send-limits';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -24,13 +24,28 @@ async function copyFor(user: TestUser) {
   return { address: user.account.address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
 }
 
+/** A send to mailboxes here as the browser makes it, due at once, then filed as the worker files it. */
 async function internalSend(from: TestUser, to: TestUser[]) {
-  const sentCopy = await copyFor(from);
-  return sendInternal(isolated.db(), clock, from.account, { from: from.account.address, recipients: await Promise.all(to.map(copyFor)), sent: sentCopy });
+  const sent = await copyFor(from);
+  const scheduled = await scheduleInternal(isolated.db(), noQueue, clock, from.account, {
+    from: from.account.address,
+    recipients: await Promise.all(to.map(copyFor)),
+    sent,
+    sendAt: clock.now(),
+  });
+  return fileScheduledInternal(isolated.db(), clock, scheduled.id);
 }
 
 const external = (from: TestUser, to: string) =>
-  queueExternalMessage(isolated.db(), noQueue, clock, from.account, { from: from.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() });
+  queueTestMail(isolated.db(), noQueue, clock, from.account, {
+    from: from.account.address,
+    to: [to],
+    cc: [],
+    bcc: [],
+    subject: 'Hi',
+    text: 'Hi',
+    sendAt: clock.now(),
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const err = await promise.then(
@@ -91,7 +106,8 @@ describe('what is kept of sent mail', () => {
               SELECT outbound_id, id, address, '5.1.1', 'no such user', ${clock.now()} FROM outbound_recipients WHERE outbound_id = ${bounced.id}`.execute(db);
     await internalSend(alice, [bob]);
     const ids = async () => (await db.selectFrom('outbound_messages').select('id').where('user_id', '=', alice.account.id).execute()).map((r) => r.id).sort();
-    const internalCount = async () => Number((await db.selectFrom('internal_sends').select(db.fn.countAll().as('n')).where('user_id', '=', alice.account.id).executeTakeFirstOrThrow()).n);
+    const internalCount = async () =>
+      Number((await db.selectFrom('internal_sends').select(db.fn.countAll().as('n')).where('user_id', '=', alice.account.id).executeTakeFirstOrThrow()).n);
 
     now += ENVELOPE_RETENTION_MS - 60_000;
     await purgeSentMailHistory(db, clock.now());

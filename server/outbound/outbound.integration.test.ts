@@ -1,3 +1,4 @@
+import { type TestMail, queueTestMail } from '../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
@@ -7,7 +8,7 @@ import { findOutbound, listRecipients } from '../../db/repositories/outbound.rep
 import { AppError } from '../errors';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
-import { type SendInput, cancelOutbound, listOutbound, queueExternalMessage } from './outbound.service';
+import { cancelOutbound, listOutbound } from './outbound.service';
 import { setSendLimits } from './send-limits';
 import { publishInstanceDkim, senderDomain } from './testing/fixtures';
 import { type OutboundHarness, manualClock, routeToSink, startOutboundHarness } from './testing/harness';
@@ -22,7 +23,7 @@ afterAll(() => h?.close());
 
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
 const MIN = 60_000;
-const message = (from: string, to: string[], extra: Partial<SendInput> = {}): SendInput => ({ from, to, cc: [], bcc: [], subject: 'Hello', text: 'Hello there', ...extra });
+const message = (from: string, to: string[], extra: Partial<TestMail> = {}): TestMail => ({ from, to, cc: [], bcc: [], subject: 'Hello', text: 'Hello there', ...extra });
 
 async function untilStatus(id: string, status: string) {
   await expect.poll(async () => (await findOutbound(isolated.db(), id))!.status, { timeout: 20_000, interval: 50 }).toBe(status);
@@ -48,7 +49,7 @@ describe('scheduled send and undo', () => {
     routeToSink(h.zone, rcpt);
     const sendAt = new Date(h.clock.now().getTime() + 60 * MIN);
 
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, message(user.account.address, [`gina@${rcpt}`], { sendAt }));
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, [`gina@${rcpt}`], { sendAt }));
     expect(sent).toMatchObject({ status: 'scheduled', cancellable: true, sendAt: sendAt.toISOString() });
     h.clock.advance(59 * MIN);
     expect(await h.deliverer.sweep(0)).toBe(0);
@@ -72,7 +73,7 @@ describe('scheduled send and undo', () => {
     const rcpt = unique('undo');
     routeToSink(h.zone, rcpt);
     // A real second from now, so the pg-boss job really fires during the test.
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, message(user.account.address, [`hank@${rcpt}`], { sendAt: new Date(h.clock.now().getTime() + 1000) }));
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, [`hank@${rcpt}`], { sendAt: new Date(h.clock.now().getTime() + 1000) }));
 
     expect((await appError(cancelOutbound(db, h.clock, other.account, sent.id))).code).toBe('NOT_FOUND');
     const cancelled = await cancelOutbound(db, h.clock, user.account, sent.id);
@@ -97,7 +98,7 @@ describe('scheduled send and undo', () => {
     const user = await createTestUser(db);
     const rcpt = unique('started');
     routeToSink(h.zone, rcpt);
-    const sent = await queueExternalMessage(db, h.queue, h.clock, user.account, message(user.account.address, [`ivy@${rcpt}`], { sendAt: h.clock.now() }));
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, [`ivy@${rcpt}`], { sendAt: h.clock.now() }));
     await untilStatus(sent.id, 'delivered');
     const refusal = await appError(cancelOutbound(db, h.clock, user.account, sent.id));
     expect(refusal).toMatchObject({ code: 'INVALID_STATE', message: "This message has already been sent, so it can't be cancelled." });
@@ -115,16 +116,16 @@ describe('who may send from what', () => {
     const alias = `news@${verified.domain}`;
     await insertAddress(db, { user_id: user.account.id, domain_id: null, local_part: 'news', domain: verified.domain, address: alias, kind: 'alias', alias_style: 'custom', note: null });
 
-    const refusal = await appError(queueExternalMessage(db, h.queue, h.clock, user.account, message(pending.address, ['x@example.org'])));
+    const refusal = await appError(queueTestMail(db, h.queue, h.clock, user.account, message(pending.address, ['x@example.org'])));
     expect(refusal).toEqual({ code: 'FORBIDDEN', message: `You can't send from ${pending.address}: the domain ${pending.domain} isn't verified yet.`, details: undefined });
-    expect((await appError(queueExternalMessage(db, h.queue, h.clock, user.account, message(alias, ['x@example.org'])))).message).toBe(
+    expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(alias, ['x@example.org'])))).message).toBe(
       `You can't send from ${alias}: it's an alias, and aliases only receive mail.`,
     );
-    expect((await appError(queueExternalMessage(db, h.queue, h.clock, other.account, message(verified.address, ['x@example.org'])))).message).toBe(
+    expect((await appError(queueTestMail(db, h.queue, h.clock, other.account, message(verified.address, ['x@example.org'])))).message).toBe(
       `You can't send from ${verified.address}: it isn't one of your addresses.`,
     );
-    expect((await appError(queueExternalMessage(db, h.queue, h.clock, user.account, message('ghost@nowhere.example', ['x@example.org'])))).code).toBe('FORBIDDEN');
-    expect((await appError(queueExternalMessage(db, h.queue, h.clock, user.account, message(verified.address, ['not an address'])))).code).toBe('BAD_INPUT');
+    expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message('ghost@nowhere.example', ['x@example.org'])))).code).toBe('FORBIDDEN');
+    expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(verified.address, ['not an address'])))).code).toBe('BAD_INPUT');
     expect(await listOutbound(db, user.account, { limit: 10 })).toEqual([]);
   });
 });
@@ -137,7 +138,7 @@ describe('sending limits', () => {
     const clock = manualClock(new Date('2026-11-22T10:00:00Z'));
     const later = new Date('2026-11-30T00:00:00Z'); // keeps the worker out of it
     const send = (n: number) =>
-      queueExternalMessage(db, h.queue, clock, user.account, message(user.account.address, Array.from({ length: n }, (_, i) => `r${i}@limits.example`), { sendAt: later }));
+      queueTestMail(db, h.queue, clock, user.account, message(user.account.address, Array.from({ length: n }, (_, i) => `r${i}@limits.example`), { sendAt: later }));
 
     expect((await appError(setSendLimits(db, clock, user.account, { username: user.username, perHour: 1000, perDay: 1000 }))).code).toBe('FORBIDDEN');
     expect(await setSendLimits(db, clock, admin.account, { username: user.username, perHour: 3, perDay: 5 })).toEqual({ username: user.username, perHour: 3, perDay: 5, custom: true });
@@ -162,7 +163,7 @@ describe('sending limits', () => {
     const user = await createTestUser(db);
     const admin = await createTestUser(db, { isAdmin: true });
     await setSendLimits(db, h.clock, admin.account, { username: user.username, perHour: 1, perDay: null });
-    const attempt = () => queueExternalMessage(db, h.queue, h.clock, user.account, message(user.account.address, ['x@limits.example'], { sendAt: new Date('2027-01-01T00:00:00Z') }));
+    const attempt = () => queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, ['x@limits.example'], { sendAt: new Date('2027-01-01T00:00:00Z') }));
     const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as AppError).code)).toEqual(['SEND_LIMIT_REACHED', 'SEND_LIMIT_REACHED']);

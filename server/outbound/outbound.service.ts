@@ -14,10 +14,11 @@ import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, Recipien
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { sealBytesAtRest } from '../domains/dkim';
-import addressparser from 'nodemailer/lib/addressparser';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { type OutgoingMessage, composeMime, dkimSign, parseMailbox } from './compose';
+import { dkimSign } from './dkim-sign';
+import { externalAddress } from './envelope';
+import { checkPlainMime } from './mime-check';
 import { expiryFrom } from './retry-schedule';
 import { insertWithinLimits } from './send-limits';
 import { checkPgpMime, toCrlf } from './pgp-mime';
@@ -72,25 +73,22 @@ export function rowToOutbound(row: OutboundMessageRow, recipients: OutboundRecip
     cancellable: row.status === 'scheduled',
     recipients: recipients
       .filter((r) => r.outbound_id === row.id)
-      .map((r) => ({ address: r.address, status: r.status, attempts: r.attempts, lastReply: r.last_reply, nextAttemptAt: r.next_attempt_at?.toISOString() ?? null })),
+      .map((r) => ({
+        address: r.address,
+        status: r.status,
+        attempts: r.attempts,
+        lastReply: r.last_reply,
+        nextAttemptAt: r.next_attempt_at?.toISOString() ?? null,
+      })),
   };
 }
-
-export type SendInput = OutgoingMessage & {
-  sendAt?: Date;
-  /**
-   * Who the server delivers to, when not everyone in To, Cc and Bcc: in a mixed list the headers
-   * name every recipient, and those on this server (or with a key) get their copy another way.
-   */
-  envelope?: string[];
-};
 
 /** Envelope recipients, deduplicated by address; the count is bounded like a message's. */
 function envelopeRecipients(entries: string[]): { address: string; domain: string }[] {
   const recipients = new Map<string, { address: string; domain: string }>();
   for (const entry of entries) {
-    const box = parseMailbox(entry);
-    recipients.set(box.address.toLowerCase(), { address: box.address, domain: box.domain });
+    const box = externalAddress(entry);
+    recipients.set(box.address.toLowerCase(), box);
   }
   if (recipients.size === 0) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
   if (recipients.size > MAX_RECIPIENTS) throw new AppError('BAD_INPUT', `A message can have at most ${MAX_RECIPIENTS} recipients.`);
@@ -104,24 +102,32 @@ function sendTime(now: Date, sendAt: Date | undefined): Date {
   return at.getTime() < now.getTime() ? now : at;
 }
 
+export interface MimeSendInput {
+  from: string;
+  /** Envelope recipients: everyone this copy goes to. */
+  recipients: string[];
+  /** Those of `recipients` that the headers don't name (Bcc): the message itself has no Bcc header. */
+  bcc?: string[];
+  /** The finished RFC 5322 message the browser built: the same bytes as its Sent copy. */
+  mime: Uint8Array;
+  sendAt?: Date;
+}
+
 /**
- * Composes, DKIM-signs and seals a message for external recipients, then queues it for the
- * worker. It waits in 'scheduled' until `sendAt` (default: now + UNDO_SEND_SECONDS, the undo
- * window); until then it can be cancelled.
+ * Queues a message the browser built for recipients elsewhere who have no OpenPGP key. The server
+ * builds nothing: it checks the message (see checkPlainMime: From is the sending address, no Bcc
+ * header, the envelope matches the headers) and its size, then DKIM-signs, seals and queues it.
+ * It waits in 'scheduled' until `sendAt` (default: now + UNDO_SEND_SECONDS, the undo window);
+ * until then it can be cancelled.
  */
-export async function queueExternalMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: SendInput): Promise<Outbound> {
-  const named = [...input.to, ...input.cc, ...input.bcc];
-  const recipients = envelopeRecipients(input.envelope ?? named);
-  if (input.envelope) {
-    // Header entries may name mailboxes here (user@MAIL_DOMAIN) that the outbound grammar refuses.
-    const inHeaders = new Set(named.flatMap((entry) => addressparser(entry, { flatten: true }).map((box) => box.address.toLowerCase())));
-    const stranger = recipients.find((r) => !inHeaders.has(r.address.toLowerCase()));
-    if (stranger) throw new AppError('BAD_INPUT', `${stranger.address} is not in To, Cc or Bcc.`);
-  }
+export async function queueMimeMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: MimeSendInput): Promise<Outbound> {
+  const recipients = envelopeRecipients(input.recipients);
   const identity = await resolveSendingIdentity(db, sender, input.from);
   const now = clock.now();
   const effectiveSendAt = sendTime(now, input.sendAt);
-  const signed = await dkimSign(await composeMime(input, identity, effectiveSendAt), identity);
+  const mime = checkMessageSize(toCrlf(input.mime));
+  await checkPlainMime(mime, identity.address, { recipients: recipients.map((r) => r.address), bcc: input.bcc ?? [] });
+  const signed = await dkimSign(mime, identity);
   return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
 }
 
@@ -129,6 +135,8 @@ export interface PrebuiltInput {
   from: string;
   /** Envelope recipients: every one must have an OpenPGP key the message is encrypted to. */
   recipients: string[];
+  /** Those of `recipients` that the headers don't name (Bcc). */
+  bcc?: string[];
   /** The finished PGP/MIME message the browser built and encrypted. */
   mime: Uint8Array;
   sendAt?: Date;
@@ -157,17 +165,21 @@ export async function queuePrebuiltMessage(
   const recipientKeys = recipients.map(({ address }) => {
     const key = found.get(address.toLowerCase());
     if (key?.kind === 'external-pgp') return { address, publicKey: key.publicKey };
-    const why = key?.kind === 'internal' ? 'is on this server, so their copy is filed in their mailbox instead' : 'has no OpenPGP key that the server can find now';
+    const why =
+      key?.kind === 'internal' ? 'is on this server, so their copy is filed in their mailbox instead' : 'has no OpenPGP key that the server can find now';
     throw new AppError('BAD_INPUT', `${address} ${why}. Send the message again.`, { address });
   });
-  await checkPgpMime(mime, identity.address, recipientKeys);
+  await checkPgpMime(mime, identity.address, recipientKeys, { recipients: recipients.map((r) => r.address), bcc: input.bcc ?? [] });
   const signed = await dkimSign(mime, identity);
   return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
 }
 
 function checkMessageSize(message: Buffer): Buffer {
   if (message.length > env().MAX_MESSAGE_BYTES) {
-    throw new AppError('BAD_INPUT', `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`);
+    throw new AppError(
+      'BAD_INPUT',
+      `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`,
+    );
   }
   return message;
 }
@@ -177,7 +189,13 @@ async function queueSigned(
   db: Db,
   queue: OutboundQueue,
   sender: Account,
-  { identity, signed, recipients, now, sendAt }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
+  {
+    identity,
+    signed,
+    recipients,
+    now,
+    sendAt,
+  }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
 ): Promise<Outbound> {
   checkMessageSize(signed);
   const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
@@ -215,13 +233,18 @@ export async function cancelOutbound(db: Db, clock: Clock, sender: Account, id: 
   if (!row || row.user_id !== sender.id) throw new AppError('NOT_FOUND', 'That message does not exist.');
   if (row.status !== 'cancelled') {
     const done = row.status === 'delivered' || row.status === 'partially-failed' || row.status === 'bounced';
-    throw new AppError('INVALID_STATE', `This message has already ${done ? 'been sent' : 'started going out'}, so it can't be cancelled.`, { status: row.status });
+    throw new AppError('INVALID_STATE', `This message has already ${done ? 'been sent' : 'started going out'}, so it can't be cancelled.`, {
+      status: row.status,
+    });
   }
   return rowToOutbound(row, await listRecipients(db, [row.id]));
 }
 
 export async function listOutbound(db: Db, sender: Account, opts: { limit: number; before?: Date }): Promise<Outbound[]> {
   const rows = await listOutboundOfUser(db, sender.id, opts.limit, opts.before);
-  const recipients = await listRecipients(db, rows.map((r) => r.id));
+  const recipients = await listRecipients(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => rowToOutbound(row, recipients));
 }

@@ -1,8 +1,8 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ClaimedOutbound, claimOutboundBatch, findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import { openWorkerPresence } from '../../db/repositories/worker-presence.repository';
 import { createTestUser } from '../testing/factories';
-import { queueExternalMessage } from './outbound.service';
 import { createOutcomeWriter } from './outcome-writer';
 import { manualClock } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const noQueue = { enqueueDelivery: async () => undefined };
   const sent = [];
   for (let i = 0; i < 4; i++) {
-    sent.push(await queueExternalMessage(db, noQueue, clock, user.account, { from: user.account.address, to: [`r${i}@writer.example`], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() }));
+    sent.push(await queueTestMail(db, noQueue, clock, user.account, { from: user.account.address, to: [`r${i}@writer.example`], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() }));
   }
   const presence = await openWorkerPresence(isolated.url(), () => undefined);
   const byId = await claimOutboundBatch(db, sent.map((m) => m.id), clock.now(), presence.id);

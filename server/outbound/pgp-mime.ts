@@ -1,30 +1,34 @@
-import PostalMime from 'postal-mime';
 import { checkEncryptedTo, dearmorMessage } from '../../crypto';
 import { AppError } from '../errors';
+import { type EnvelopeClaim, checkHeaders, parseMime } from './mime-check';
 
 /** CRLF line ends throughout, as SMTP and the DKIM signature need them. */
 export function toCrlf(bytes: Uint8Array): Buffer {
-  return Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\r?\n|\r(?!\n)/g, '\r\n'), 'latin1');
+  return Buffer.from(
+    Buffer.from(bytes)
+      .toString('latin1')
+      .replace(/\r?\n|\r(?!\n)/g, '\r\n'),
+    'latin1',
+  );
 }
 
 /**
  * Checks a PGP/MIME message (RFC 3156) that the browser built before the server signs it with the
- * domain's key: the From is the sending address, there is no Bcc header to leak, there is no part
+ * domain's key: the header checks every built message passes (checkHeaders), no part
  * in the clear besides the version part, and the encrypted part is an OpenPGP message encrypted to
  * every recipient's key. A buggy or hostile client can't use this to send plaintext it calls
  * encrypted, or mail that some of its recipients can't read.
  */
-export async function checkPgpMime(mime: Buffer, fromAddress: string, recipients: { address: string; publicKey: string }[]): Promise<void> {
+export async function checkPgpMime(
+  mime: Buffer,
+  fromAddress: string,
+  recipients: { address: string; publicKey: string }[],
+  envelope: EnvelopeClaim,
+): Promise<void> {
   const refuse = (why: string) => new AppError('BAD_INPUT', `The encrypted message was refused: ${why}. Reload the page and try again.`);
-  let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
-  try {
-    parsed = await PostalMime.parse(mime);
-  } catch {
-    throw refuse('it is not a MIME message');
-  }
+  const parsed = await parseMime(mime);
   const header = (key: string) => parsed.headers.filter((h) => h.key === key);
-  if (header('from').length !== 1 || parsed.from?.address?.toLowerCase() !== fromAddress.toLowerCase()) throw refuse(`its From is not ${fromAddress}`);
-  if (header('bcc').length) throw refuse('it has a Bcc header');
+  checkHeaders(parsed, fromAddress, envelope);
   const [contentType] = header('content-type');
   if (!contentType || !/^multipart\/encrypted\s*;/i.test(contentType.value) || !/protocol\s*=\s*"?application\/pgp-encrypted"?/i.test(contentType.value)) {
     throw refuse('it is not multipart/encrypted');
@@ -38,6 +42,7 @@ export async function checkPgpMime(mime: Buffer, fromAddress: string, recipients
   if (!binary) throw refuse('its encrypted part is not an OpenPGP message');
   for (const { address, publicKey } of recipients) {
     const check = await checkEncryptedTo(binary, publicKey);
-    if (check.status !== 'ok') throw refuse(check.status === 'wrong-key' ? `it is not encrypted to the key of ${address}` : 'its encrypted part is not encrypted');
+    if (check.status !== 'ok')
+      throw refuse(check.status === 'wrong-key' ? `it is not encrypted to the key of ${address}` : 'its encrypted part is not encrypted');
   }
 }

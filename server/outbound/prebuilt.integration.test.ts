@@ -1,16 +1,18 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, type OutgoingMail } from '../../app/lib/compose/mime-builder';
+import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, buildSend, type OutgoingMail } from '../../mime/build';
 import { armorMessage, dearmorMessage, decryptBytes, encryptBytes, fromUtf8, readPrivateKey } from '../../crypto';
 import { generateUserKey } from '../../crypto/pgp';
 import { findOutbound } from '../../db/repositories/outbound.repository';
 import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
+import { reloadEnv } from '../env';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
-import { queueExternalMessage, queuePrebuiltMessage } from './outbound.service';
+import { queueMimeMessage, queuePrebuiltMessage } from './outbound.service';
 import { senderDomain } from './testing/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
@@ -98,7 +100,8 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
 
   it('refuses plaintext, and ciphertext that is not encrypted to every recipient', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
-    const send = (mime: Uint8Array, recipients = [bob]) => queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
+    const send = (mime: Uint8Array, recipients = [bob]) =>
+      queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
 
     await expect(send(buildMessage(mail))).rejects.toThrow('it is not multipart/encrypted');
     const toSelf = await pgpMime(mail, [user.publicKeyArmored]);
@@ -132,7 +135,7 @@ describe('a mixed list: people here, and people elsewhere without a key', () => 
       envelope: [carol],
       sendAt: h.clock.now(),
     };
-    await queueExternalMessage(db, h.queue, h.clock, user.account, input);
+    await queueTestMail(db, h.queue, h.clock, user.account, input);
     await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(carol)));
     const [received, ...more] = h.sink.to(carol);
     expect(more).toHaveLength(0);
@@ -142,8 +145,83 @@ describe('a mixed list: people here, and people elsewhere without a key', () => 
     expect(parsed.to?.map((a) => a.address)).toEqual(['dan@localhost', carol]);
     expect(parsed.cc?.map((a) => a.address)).toEqual(['erin@localhost']);
 
-    await expect(queueExternalMessage(db, h.queue, h.clock, user.account, { ...input, envelope: [`mallory@${rcptDomain}`] })).rejects.toThrow(
+    await expect(queueTestMail(db, h.queue, h.clock, user.account, { ...input, envelope: [`mallory@${rcptDomain}`] })).rejects.toThrow(
       `mallory@${rcptDomain} is not in To, Cc or Bcc.`,
     );
+  });
+});
+
+describe('a message for recipients elsewhere without a key', () => {
+  it('goes out as the very bytes the browser built (its Sent copy), with only a DKIM-Signature added', async () => {
+    const { db, user, from } = await scene();
+    const rcptDomain = unique('plain');
+    routeToSink(h.zone, rcptDomain);
+    const [pat, quinn] = [`pat@${rcptDomain}`, `quinn@${rcptDomain}`];
+    const mail: OutgoingMail = {
+      from: { name: 'Alice', address: from.address },
+      to: [
+        { name: 'Pat', address: pat },
+        { name: '', address: 'dan@localhost' },
+      ],
+      cc: [],
+      bcc: [{ name: '', address: quinn }],
+      subject: 'Ünïcode and a file',
+      date: h.clock.now(),
+      messageId: `<${randomBytes(8).toString('hex')}@${from.domain}>`,
+      text: 'Hello Pat,\nsee attached.\n',
+      html: '<p>Hello Pat,<br>see attached.</p>',
+      attachments: [{ filename: 'n.csv', contentType: 'text/csv', content: new TextEncoder().encode('a,b\n1,2\n') }],
+    };
+    const built = buildSend(mail);
+    await queueMimeMessage(db, h.queue, h.clock, user.account, {
+      from: from.address,
+      recipients: [pat, quinn],
+      bcc: [quinn],
+      mime: built.forRecipients,
+      sendAt: h.clock.now(),
+    });
+    await h.sink.waitFor((all) => [pat, quinn].every((r) => all.some((m) => m.recipients.includes(r))));
+    const [received] = h.sink.to(pat);
+    const raw = received!.raw;
+    const signature = /^DKIM-Signature:.*\r\n(?:[ \t].*\r\n)*/.exec(raw.toString('latin1'))![0];
+    expect(Buffer.compare(raw.subarray(Buffer.byteLength(signature, 'latin1')), Buffer.from(built.forRecipients))).toBe(0);
+    expect(raw.toString('latin1')).not.toContain(quinn); // Bcc: envelope only
+    const verified = await dkimVerify(raw, { resolver: createDnsResolver([h.dns.address]) });
+    expect(verified.results.map((r) => r.status.result)).toEqual(['pass']);
+  });
+
+  it('refuses a forged From, a Bcc header, a missing Message-ID, PGP/MIME, and an envelope the headers do not explain', async () => {
+    const { db, user, from, mail } = await scene();
+    const rcptDomain = unique('refused');
+    const pat = `pat@${rcptDomain}`;
+    const plain: OutgoingMail = { ...mail, to: [{ name: 'Pat', address: pat }] };
+    const send = (mime: Uint8Array, recipients = [pat], bcc: string[] = []) =>
+      queueMimeMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, bcc, mime, sendAt: h.clock.now() });
+    const good = Buffer.from(buildSend(plain).forRecipients).toString('latin1');
+    const edited = (text: string) => Buffer.from(text, 'latin1');
+
+    await expect(send(buildSend({ ...plain, from: { name: 'CEO', address: `ceo@${from.domain}` } }).forRecipients)).rejects.toThrow(
+      `its From is not ${from.address}`,
+    );
+    await expect(send(edited(good.replace('MIME-Version: 1.0', 'Bcc: eve@elsewhere.test\r\nMIME-Version: 1.0')))).rejects.toThrow('it has a Bcc header');
+    await expect(send(edited(good.replace(/^Message-ID: .*\r\n/m, '')))).rejects.toThrow('it needs exactly one Message-ID');
+    await expect(send(await pgpMime(plain, [user.publicKeyArmored]))).rejects.toThrow('it is encrypted, so it goes to recipients with a key');
+    await expect(send(edited(good), [pat, `mallory@${rcptDomain}`])).rejects.toThrow(`mallory@${rcptDomain} is not in To, Cc or Bcc.`);
+    await expect(send(edited(good), [pat], [`eve@${rcptDomain}`])).rejects.toThrow(`eve@${rcptDomain} is in Bcc but not among the recipients.`);
+    // Over MAX_MESSAGE_BYTES: refused before it is signed.
+    const before = process.env.MAX_MESSAGE_BYTES;
+    process.env.MAX_MESSAGE_BYTES = String(good.length + 100);
+    reloadEnv();
+    try {
+      await expect(send(buildSend({ ...plain, text: 'x'.repeat(good.length) }).forRecipients)).rejects.toThrow(
+        /^The message is \d+ MB; the limit is \d+ MB\.$/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.MAX_MESSAGE_BYTES;
+      else process.env.MAX_MESSAGE_BYTES = before;
+      reloadEnv();
+    }
+    // The control: the same message as built goes.
+    expect((await send(edited(good))).status).toBe('scheduled');
   });
 });

@@ -1,3 +1,4 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { findOutbound, listRecipients } from '../../db/repositories/outbound.rep
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../testing/factories';
 import { createDeliverer } from './delivery';
-import { queueExternalMessage } from './outbound.service';
 import { SmtpPools } from './smtp-client';
 import { readInbox } from './testing/fixtures';
 import { type OutboundHarness, manualClock, startOutboundHarness } from './testing/harness';
@@ -27,7 +27,7 @@ async function untilStatus(id: string, status: string) {
 
 async function send(to: string[], sendAt = h.clock.now()) {
   const user = await createTestUser(isolated.db());
-  const sent = await queueExternalMessage(isolated.db(), h.queue, h.clock, user.account, { from: user.account.address, to, cc: [], bcc: [], subject: 'Routing', text: 'Hi', sendAt });
+  const sent = await queueTestMail(isolated.db(), h.queue, h.clock, user.account, { from: user.account.address, to, cc: [], bcc: [], subject: 'Routing', text: 'Hi', sendAt });
   return { user, sent };
 }
 

@@ -1,3 +1,4 @@
+import { queueTestMail } from '../testing/outgoing-mail';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,6 @@ import { systemClock } from '../clock';
 import { outboundQueue, startBoss } from '../jobs/boss';
 import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../testing/loopback-dns';
 import { createTestUser } from '../testing/factories';
-import { queueExternalMessage } from './outbound.service';
 import { SINK_HOST, routeToSink } from './testing/harness';
 import { useIsolatedDb } from './testing/isolated-db';
 import { type SinkReply, type SmtpSink, startSmtpSink } from './testing/smtp-sink';
@@ -81,7 +81,7 @@ describe('a worker killed mid-delivery', () => {
     };
 
     const first = await startWorker();
-    const sent = await queueExternalMessage(db, outboundQueue(boss), systemClock, user.account, {
+    const sent = await queueTestMail(db, outboundQueue(boss), systemClock, user.account, {
       from: user.account.address,
       to: ['a@one.test', held],
       cc: [],

@@ -1,7 +1,8 @@
 import type { MessageSummary } from '@/mime/summary';
 import type { ParsedMessage } from '../mail/parse-message';
-import { type OutgoingMail, buildMessage, newMessageId } from './mime-builder';
-import { type Recipient, addressError } from './recipients';
+import { type OutgoingMail, buildMessage, newMessageId } from '@/mime/build';
+import { addressError } from '@/mime/address';
+import type { Recipient } from './recipients';
 
 /**
  * What the compose window holds, and how it becomes mail: the RFC 5322 message, the summary that

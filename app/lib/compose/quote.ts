@@ -1,5 +1,5 @@
 import type { MailAddress, ParsedAttachment, ParsedMessage } from '../mail/parse-message';
-import { addressError } from './recipients';
+import { addressError } from '@/mime/address';
 import type { Recipient } from './recipients';
 
 /**

@@ -1,4 +1,5 @@
-import type { Mailbox } from './mime-encoding';
+import { addressError, splitMailboxEntry } from '@/mime/address';
+import type { Mailbox } from '@/mime/encoding';
 
 /**
  * Recipients as the compose window holds them: chips made from what the user typed or pasted, then
@@ -10,19 +11,6 @@ export interface Recipient extends Mailbox {
 }
 
 export type RecipientField = 'to' | 'cc' | 'bcc';
-
-// The same pragmatic shape the outbound queue accepts (server/outbound/compose.ts): one @, a dotted
-// domain, no spaces or specials. Local names on this instance still need a dot-free "localhost"
-// domain, which is allowed when it is the instance's own mail domain.
-const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+$/;
-
-export function addressError(address: string, mailDomain?: string): string | null {
-  if (!ADDRESS.test(address)) return `“${address}” isn't an email address.`;
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  if (!domain.includes('.') && domain !== mailDomain?.toLowerCase()) return `“${address}” has no complete domain.`;
-  if (address.length > 254) return 'That address is too long.';
-  return null;
-}
 
 /**
  * Splits typed or pasted text into recipients: commas, semicolons and new lines separate entries,
@@ -45,13 +33,14 @@ export function parseRecipients(input: string, mailDomain?: string): Recipient[]
     }
   }
   entries.push(current);
-  return entries.map((e) => e.trim()).filter(Boolean).map((entry) => parseOne(entry, mailDomain));
+  return entries
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => parseOne(entry, mailDomain));
 }
 
 function parseOne(entry: string, mailDomain?: string): Recipient {
-  const match = /^(.*?)\s*<([^<>]*)>$/.exec(entry);
-  const name = match ? match[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(["\\])/g, '$1') : '';
-  const address = (match ? match[2]! : entry).trim().replace(/^mailto:/i, '');
+  const { name, address } = splitMailboxEntry(entry);
   return { name, address, error: addressError(address, mailDomain) };
 }
 

@@ -15,7 +15,13 @@ const outbound = (id: string, status: OutboundEntry['status'], sendAt: string, t
   recipients: to.map((address) => ({ address, status: 'queued' as const, attempts: 0, lastReply: null, nextAttemptAt: sendAt })),
 });
 
-const internal = (id: string, status: ScheduledInternalEntry['status'], sendAt: string, recipients: string[]): ScheduledInternalEntry => ({
+const internal = (
+  id: string,
+  status: ScheduledInternalEntry['status'],
+  sendAt: string,
+  recipients: string[],
+  outboundIds: string[] = [],
+): ScheduledInternalEntry => ({
   id,
   from: 'me@localhost',
   status,
@@ -23,6 +29,7 @@ const internal = (id: string, status: ScheduledInternalEntry['status'], sendAt: 
   createdAt: '2026-11-21T10:00:00.000Z',
   finishedAt: null,
   recipients,
+  outboundIds,
   cancellable: status === 'scheduled',
 });
 
@@ -33,7 +40,10 @@ describe('scheduledEntries', () => {
         outbound('o1', 'scheduled', '2026-12-02T09:00:00.000Z', ['a@example.org', 'b@example.org']),
         outbound('o2', 'delivered', '2026-11-20T09:00:00.000Z', ['c@example.org']),
       ],
-      [internal('i1', 'scheduled', '2026-12-01T09:00:00.000Z', ['bob@localhost', 'carol@localhost']), internal('i2', 'cancelled', '2026-11-30T09:00:00.000Z', [])],
+      [
+        internal('i1', 'scheduled', '2026-12-01T09:00:00.000Z', ['bob@localhost', 'carol@localhost']),
+        internal('i2', 'cancelled', '2026-11-30T09:00:00.000Z', []),
+      ],
     );
     expect(entries).toEqual([
       { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost' },
@@ -41,9 +51,21 @@ describe('scheduledEntries', () => {
     ]);
   });
 
-  it('keeps both parts of one send, each with its own key', () => {
+  it('keeps an outbound message and a send that share an id apart, each with its own key', () => {
     const at = '2026-12-01T09:00:00.000Z';
     const entries = scheduledEntries([outbound('same', 'scheduled', at, ['x@example.org'])], [internal('same', 'scheduled', at, ['bob@localhost'])]);
     expect(entries.map((e) => e.key)).toEqual(['internal:same', 'outbound:same']);
+  });
+
+  it('shows a send with its parts for elsewhere as one entry, cancelled as one', () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    const entries = scheduledEntries(
+      [outbound('o1', 'scheduled', at, ['x@example.org']), outbound('o2', 'scheduled', at, ['kim@example.net'])],
+      [internal('s1', 'scheduled', at, ['bob@localhost'], ['o1', 'o2']), internal('s2', 'scheduled', at, [], ['o3'])],
+    );
+    expect(entries).toEqual([
+      { key: 'internal:s1', kind: 'internal', id: 's1', from: 'me@localhost', sendAt: at, to: 'bob@localhost, x@example.org, kim@example.net' },
+      { key: 'internal:s2', kind: 'internal', id: 's2', from: 'me@localhost', sendAt: at, to: '' },
+    ]);
   });
 });

@@ -18,17 +18,31 @@ export interface ScheduledEntry {
 }
 
 /**
- * The scheduled messages of both kinds, soonest first. A send to people here and elsewhere is two
- * entries (the server holds the parts apart), each cancelled on its own.
+ * The scheduled messages, soonest first: one entry per send. A send holds its copies for people
+ * here and names its parts for elsewhere, so its entry lists everyone, and cancelling it
+ * (compose.cancelScheduled) cancels every part. An outbound message that no send names (one
+ * queued by an older client) is an entry of its own, cancelled with outbound.cancel.
  */
 export function scheduledEntries(outbound: OutboundEntry[], internal: ScheduledInternalEntry[]): ScheduledEntry[] {
+  const byId = new Map(outbound.map((m) => [m.id, m]));
+  const named = new Set(internal.flatMap((m) => m.outboundIds));
   const entries: ScheduledEntry[] = [
     ...outbound
-      .filter((m) => m.status === 'scheduled')
-      .map((m) => ({ key: `outbound:${m.id}`, kind: 'outbound' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: m.recipients.map((r) => r.address).join(', ') })),
+      .filter((m) => m.status === 'scheduled' && !named.has(m.id))
+      .map((m) => ({
+        key: `outbound:${m.id}`,
+        kind: 'outbound' as const,
+        id: m.id,
+        from: m.from,
+        sendAt: m.sendAt,
+        to: m.recipients.map((r) => r.address).join(', '),
+      })),
     ...internal
       .filter((m) => m.cancellable)
-      .map((m) => ({ key: `internal:${m.id}`, kind: 'internal' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: m.recipients.join(', ') })),
+      .map((m) => {
+        const elsewhere = m.outboundIds.flatMap((id) => byId.get(id)?.recipients.map((r) => r.address) ?? []);
+        return { key: `internal:${m.id}`, kind: 'internal' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: [...m.recipients, ...elsewhere].join(', ') };
+      }),
   ];
   return entries.sort((a, b) => a.sendAt.localeCompare(b.sendAt) || a.key.localeCompare(b.key));
 }

@@ -1,18 +1,30 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { armorMessage, checkEncryptedTo, decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, readPrivateKey } from '@/crypto';
+import { armorMessage, checkEncryptedTo, decryptBytes, dearmorMessage, encryptBytes, encryptBytesSharingKey, fromBase64, readPrivateKey } from '@/crypto';
 import { generateUserKey } from '@/crypto/pgp';
 import { emptyCompose } from './compose-model';
 import { parseRecipients } from './recipients';
-import { type OutboundSendInput, type PrebuiltSendInput, type ScheduleInternalPayload, type SendDeps, commitSend, prepareSend, undoSend } from './send';
+import { type OutboundSendInput, type PrebuiltSendInput, type ScheduleInternalPayload, type SendDeps, prepareSend, undoSend } from './send';
 
 type Key = Awaited<ReturnType<typeof generateUserKey>>;
 let me: Key, bob: Key, ext: Key;
 beforeAll(async () => {
-  [me, bob, ext] = await Promise.all([generateUserKey('Me', 'me@localhost'), generateUserKey('Bob', 'bob@localhost'), generateUserKey('Ext', 'pgp@example.net')]);
+  [me, bob, ext] = await Promise.all([
+    generateUserKey('Me', 'me@localhost'),
+    generateUserKey('Bob', 'bob@localhost'),
+    generateUserKey('Ext', 'pgp@example.net'),
+  ]);
 });
 
+/** What the fake server answers for an immediate send: now + its undo window. */
+const UNDO_AT = '2026-11-21T12:00:10.000Z';
+
 function fakeDeps(overrides: Partial<SendDeps> = {}) {
-  const calls = { outbound: [] as OutboundSendInput[], prebuilt: [] as PrebuiltSendInput[], scheduled: [] as ScheduleInternalPayload[], cancelled: [] as string[] };
+  const calls = {
+    outbound: [] as OutboundSendInput[],
+    prebuilt: [] as PrebuiltSendInput[],
+    scheduled: [] as ScheduleInternalPayload[],
+    cancelled: [] as string[],
+  };
   const deps: SendDeps = {
     recipientKeys: async (addresses) =>
       addresses.map((address) => {
@@ -26,17 +38,16 @@ function fakeDeps(overrides: Partial<SendDeps> = {}) {
     encryptArmored: async (data, keys) => armorMessage(await encryptBytes(data, keys)),
     outboundSend: async (input) => {
       calls.outbound.push(input);
-      return { id: `out-${calls.outbound.length}` };
+      return { id: `out-${calls.outbound.length}`, sendAt: input.sendAt ?? UNDO_AT };
     },
     sendPrebuilt: async (input) => {
       calls.prebuilt.push(input);
-      return { id: 'pgp-1' };
+      return { id: 'pgp-1', sendAt: input.sendAt ?? UNDO_AT };
     },
     outboundCancel: async (id) => calls.cancelled.push(id),
-    sendInternal: async () => ({ sentId: 'sent-1' }),
     scheduleInternal: async (input) => {
       calls.scheduled.push(input);
-      return { id: `sched-${calls.scheduled.length}` };
+      return { id: `sched-${calls.scheduled.length}`, sendAt: input.sendAt ?? UNDO_AT };
     },
     cancelScheduledInternal: async (id) => calls.cancelled.push(id),
     now: () => new Date('2026-11-21T12:00:00Z'),
@@ -64,18 +75,58 @@ function mixed() {
   };
 }
 
+const decoder = new TextDecoder();
+/** The bytes after the header block: the body every copy must share. */
+const bodyOf = (message: string) => message.slice(message.indexOf('\r\n\r\n') + 4);
+const messageIdOf = (message: string) => /^Message-ID: (.*)$/m.exec(message)?.[1];
+
 describe('prepareSend', () => {
+  it('makes all four copies of a mixed send from one message: one Message-ID, the same body bytes', async () => {
+    const { deps, calls } = fakeDeps();
+    const result = await prepareSend(
+      { ...mixed(), attachments: [{ id: 'a', filename: 'n.csv', contentType: 'text/csv', size: 4, content: new TextEncoder().encode('a,b\n') }] },
+      deps,
+      {
+        fromCanSendExternally: true,
+      },
+    );
+    if (result.status !== 'queued') throw new Error(JSON.stringify(result));
+    const [request] = calls.scheduled;
+    const bobCopy = await text(bob, request!.recipients[0]!.raw);
+    const sentCopy = await text(me, request!.sent!.raw);
+    const plainCopy = decoder.decode(fromBase64(calls.outbound[0]!.mime));
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*-----END PGP MESSAGE-----/.exec(decoder.decode(fromBase64(calls.prebuilt[0]!.mime)))![0];
+    const decrypted = await decryptBytes((await dearmorMessage(armored))!, await readPrivateKey(ext.privateKeyArmored));
+    if (decrypted.status !== 'ok') throw new Error('decrypt failed');
+    const pgpCopy = decoder.decode(decrypted.data);
+
+    const id = messageIdOf(bobCopy);
+    expect(id).toMatch(/^<[^@>]+@localhost>$/);
+    for (const copy of [sentCopy, plainCopy, pgpCopy]) expect(messageIdOf(copy)).toBe(id);
+    expect(messageIdOf(decoder.decode(fromBase64(calls.prebuilt[0]!.mime)))).toBe(id);
+    expect(bodyOf(bobCopy)).toContain('Hello everyone');
+    for (const copy of [sentCopy, plainCopy, pgpCopy]) expect(bodyOf(copy)).toBe(bodyOf(bobCopy));
+    // Everyone's copy is byte for byte the one the server delivers; only Sent adds the Bcc line.
+    expect(plainCopy).toBe(bobCopy);
+    expect(sentCopy.replace(/^Bcc: .*\r\n/m, '')).toBe(bobCopy);
+  });
+
   it('splits a mixed list: internal copies encrypted per recipient, PGP/MIME for keys, the rest to the queue', async () => {
     const { deps, calls } = fakeDeps();
     const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true });
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const { pending } = result;
-    expect(pending.outboundIds).toEqual(['pgp-1', 'out-1']);
-    expect(pending.scheduledInternalIds).toEqual([]);
-    expect(calls.scheduled).toEqual([]);
+    expect(pending).toMatchObject({ sendId: 'sched-1', sendAt: UNDO_AT, outboundIds: ['pgp-1', 'out-1'] });
+
+    // An immediate send is a scheduled send: at the server's now + undo window, naming the parts for elsewhere.
+    expect(calls.scheduled).toHaveLength(1);
+    const [request] = calls.scheduled;
+    expect(request).toMatchObject({ from: 'me@localhost', sendAt: UNDO_AT, outboundIds: ['pgp-1', 'out-1'], draftId: mixed().draftId });
+    expect(calls.prebuilt[0]!.sendAt).toBeUndefined();
+    expect(calls.outbound[0]!.sendAt).toBe(UNDO_AT);
 
     // Bob's copy: to Bob's key, not the sender's; no Bcc in it.
-    const [bobCopy] = pending.internal.recipients;
+    const [bobCopy] = request!.recipients;
     expect(bobCopy!.address).toBe('bob@localhost');
     expect(await checkEncryptedTo(fromBase64(bobCopy!.raw), bob.publicKeyArmored)).toEqual({ status: 'ok' });
     expect((await checkEncryptedTo(fromBase64(bobCopy!.raw), me.publicKeyArmored)).status).toBe('wrong-key');
@@ -85,24 +136,13 @@ describe('prepareSend', () => {
     expect(bobRaw).not.toContain('hidden@example.org');
     expect(JSON.parse(await text(bob, bobCopy!.summary))).toMatchObject({ v: 1, subject: 'Mixed', snippet: 'Hello everyone' });
 
-    // The Sent copy: to the sender, with Bcc, and the draft goes with it.
-    expect(await text(me, pending.internal.sent.raw)).toMatch(/^Bcc: hidden@example.org$/m);
-    expect(pending.internal.draftId).toBe(mixed().draftId);
+    // The Sent copy: to the sender, with Bcc.
+    expect(await text(me, request!.sent!.raw)).toMatch(/^Bcc: hidden@example.org$/m);
 
-    // The queue's copy names everyone in To and Cc as the others do, under the same Message-ID,
-    // and is delivered only to those without a copy of their own (the Bcc one stays out of headers).
-    expect(calls.outbound).toHaveLength(1);
-    expect(calls.outbound[0]).toMatchObject({
-      from: 'me@localhost',
-      to: ['bob@localhost', 'plain@example.org'],
-      cc: ['pgp@example.net'],
-      bcc: ['hidden@example.org'],
-      envelope: ['plain@example.org', 'hidden@example.org'],
-      subject: 'Mixed',
-      text: 'Hello everyone',
-    });
-    expect(bobRaw).toContain(`Message-ID: ${calls.outbound[0]!.messageId}`);
-    expect(calls.outbound[0]!.html).toBeUndefined();
+    // The queue's copy: delivered only to those without a copy of their own; the Bcc one is declared, not in the headers.
+    expect(calls.outbound).toEqual([
+      { from: 'me@localhost', recipients: ['plain@example.org', 'hidden@example.org'], bcc: ['hidden@example.org'], mime: expect.any(String), sendAt: UNDO_AT },
+    ]);
 
     // PGP/MIME: the envelope names only the key holder; the subject is not in the clear.
     expect(calls.prebuilt).toHaveLength(1);
@@ -112,11 +152,9 @@ describe('prepareSend', () => {
     expect(mime).toMatch(/^Subject: \.\.\.$/m);
     expect(mime).not.toContain('Hello everyone');
 
-    const committed: unknown[] = [];
-    await commitSend(pending, { sendInternal: async (input) => (committed.push(input), { sentId: 's' }) });
-    expect(committed).toEqual([pending.internal]);
+    // Undo is one cancel: of the send, which cancels its parts on the server.
     await undoSend(pending, deps);
-    expect(calls.cancelled).toEqual(['pgp-1', 'out-1']);
+    expect(calls.cancelled).toEqual(['sched-1']);
   });
 
   it('sends nothing while any recipient is a problem, and says which and why', async () => {
@@ -130,7 +168,7 @@ describe('prepareSend', () => {
         { address: 'broken', reason: expect.stringContaining("isn't an email address") },
       ],
     });
-    expect(calls.outbound.length + calls.prebuilt.length).toBe(0);
+    expect(calls.outbound.length + calls.prebuilt.length + calls.scheduled.length).toBe(0);
     expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, { fromCanSendExternally: true })).status).toBe('problems');
   });
 
@@ -140,69 +178,32 @@ describe('prepareSend', () => {
     expect(alias.status === 'problems' && alias.problems.map((p) => p.address)).toEqual(['plain@example.org', 'hidden@example.org', 'pgp@example.net']);
   });
 
-  it('schedules the internal copies, encrypted to each recipient, with the external parts; commit files only the Sent copy', async () => {
+  it('passes a scheduled time to every part, dated at that time', async () => {
     const { deps, calls } = fakeDeps();
     const sendAt = new Date('2026-12-01T09:00:00Z');
     const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, sendAt });
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
-    const { pending } = result;
-    expect(pending.scheduledInternalIds).toEqual(['sched-1']);
-    expect(pending.outboundIds).toEqual(['pgp-1', 'out-1']);
-
-    // The server gets Bob's copy for later: to Bob's key only, dated at the scheduled time, no Bcc.
-    expect(calls.scheduled).toHaveLength(1);
+    expect(result.pending).toMatchObject({ sendId: 'sched-1', sendAt: '2026-12-01T09:00:00.000Z', outboundIds: ['pgp-1', 'out-1'] });
     const [request] = calls.scheduled;
     expect(request).toMatchObject({ from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z' });
     expect(request!.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
-    const bobCopy = request!.recipients[0]!;
-    expect(await checkEncryptedTo(fromBase64(bobCopy.raw), bob.publicKeyArmored)).toEqual({ status: 'ok' });
-    expect(await checkEncryptedTo(fromBase64(bobCopy.summary), bob.publicKeyArmored)).toEqual({ status: 'ok' });
-    const bobRaw = await text(bob, bobCopy.raw);
+    const bobRaw = await text(bob, request!.recipients[0]!.raw);
     expect(bobRaw).toMatch(/^Date: Tue, 1 Dec 2026 09:00:00 \+0000$/m);
-    expect(bobRaw).not.toContain('hidden@example.org');
     expect(calls.outbound[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
     expect(calls.prebuilt[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
-
-    // Commit files the Sent copy and drops the draft, and nothing for Bob a second time.
-    const committed: unknown[] = [];
-    await commitSend(pending, { sendInternal: async (input) => (committed.push(input), { sentId: 's' }) });
-    expect(committed).toEqual([{ from: 'me@localhost', recipients: [], sent: pending.internal.sent, draftId: mixed().draftId }]);
-    expect(await text(me, pending.internal.sent.raw)).toMatch(/^Bcc: hidden@example.org$/m);
-
-    // Undo of the whole send cancels the scheduled internal part with the external ones.
-    await undoSend(pending, deps);
-    expect([...calls.cancelled].sort()).toEqual(['out-1', 'pgp-1', 'sched-1']);
   });
 
-  it('a scheduled send to this server only schedules one request, and an immediate one schedules nothing', async () => {
+  it('a send to this server only is one scheduled send, holding the Sent copy', async () => {
     const { deps, calls } = fakeDeps();
     const internalOnly = { ...mixed(), to: parseRecipients('bob@localhost', 'localhost'), cc: [], bcc: [] };
-    const scheduled = await prepareSend(internalOnly, deps, { fromCanSendExternally: false, sendAt: new Date('2026-12-01T09:00:00Z') });
-    expect(scheduled.status === 'queued' && scheduled.pending).toMatchObject({ outboundIds: [], scheduledInternalIds: ['sched-1'], internal: { recipients: [] } });
     const now = await prepareSend(internalOnly, deps, { fromCanSendExternally: false });
-    expect(now.status === 'queued' && now.pending.scheduledInternalIds).toEqual([]);
-    expect(now.status === 'queued' && now.pending.internal.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
-    expect(calls.scheduled).toHaveLength(1);
+    expect(now.status === 'queued' && now.pending).toMatchObject({ sendId: 'sched-1', outboundIds: [] });
+    expect(calls.scheduled[0]!.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
+    expect(calls.scheduled[0]!.sent).toBeDefined();
+    expect(calls.scheduled[0]!.sendAt).toBeUndefined();
   });
 
-  it('cancels the scheduled internal part when an external part then fails', async () => {
-    const { deps, calls } = fakeDeps({
-      outboundSend: async () => {
-        throw new Error('send limit reached');
-      },
-    });
-    const sendAt = new Date('2026-12-01T09:00:00Z');
-    await expect(prepareSend(mixed(), deps, { fromCanSendExternally: true, sendAt })).rejects.toThrow('send limit reached');
-    expect([...calls.cancelled].sort()).toEqual(['pgp-1', 'sched-1']);
-  });
-
-  it('passes a scheduled time on, and cancels queued parts when a later one fails', async () => {
-    const { deps, calls } = fakeDeps();
-    const external = { ...mixed(), to: parseRecipients('plain@example.org'), cc: [], bcc: [] };
-    const result = await prepareSend(external, deps, { fromCanSendExternally: true, sendAt: new Date('2026-12-01T09:00:00Z') });
-    expect(result.status).toBe('queued');
-    expect(calls.outbound[0]!.sendAt).toBe('2026-12-01T09:00:00.000Z');
-
+  it('cancels the parts already queued when a later step fails', async () => {
     const failing = fakeDeps({
       outboundSend: async () => {
         throw new Error('send limit reached');
@@ -210,5 +211,14 @@ describe('prepareSend', () => {
     });
     await expect(prepareSend(mixed(), failing.deps, { fromCanSendExternally: true })).rejects.toThrow('send limit reached');
     expect(failing.calls.cancelled).toEqual(['pgp-1']);
+    expect(failing.calls.scheduled).toEqual([]);
+
+    const refused = fakeDeps({
+      scheduleInternal: async () => {
+        throw new Error('too large');
+      },
+    });
+    await expect(prepareSend(mixed(), refused.deps, { fromCanSendExternally: true })).rejects.toThrow('too large');
+    expect(refused.calls.cancelled).toEqual(['pgp-1', 'out-1']);
   });
 });

@@ -4,11 +4,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { callKeys } from '../keys/key-proxy';
 import { useTRPC, useTRPCClient } from '../trpc';
 import type { ComposeState } from './compose-model';
-import { type PendingSend, type PrepareResult, type SendDeps, type SendOptions, commitSend, prepareSend, undoSend } from './send';
+import { type PendingSend, type PrepareResult, type SendDeps, type SendOptions, prepareSend, undoSend } from './send';
 
 /**
- * The outgoing side of the mailbox: it outlives the compose window, because a sent message waits
- * here for its undo window before its internal copies and Sent copy are filed.
+ * The outgoing side of the mailbox: it outlives the compose window, to show the undo window and
+ * offer Undo. The message itself already waits on the server (every send is a scheduled send), so
+ * closing the tab or the mailbox loses nothing.
  */
 export type OutgoingToast =
   | { kind: 'sending'; deadline: number }
@@ -28,7 +29,6 @@ export function useSendDeps(onProgress?: SendDeps['onProgress']): SendDeps {
       outboundSend: (input) => client.outbound.send.mutate(input),
       sendPrebuilt: (input) => client.outbound.sendPrebuilt.mutate(input),
       outboundCancel: (id) => client.outbound.cancel.mutate({ id }),
-      sendInternal: (input) => client.compose.sendInternal.mutate(input),
       scheduleInternal: (input) => client.compose.scheduleInternal.mutate(input),
       cancelScheduledInternal: (id) => client.compose.cancelScheduled.mutate({ id }),
       now: () => new Date(),
@@ -56,42 +56,32 @@ export function useOutgoing(undoSeconds: number) {
     [queryClient, trpc],
   );
 
-  /** Files what is pending; false (with the failure shown and Retry offered) if that failed. */
-  const commit = useCallback(async (): Promise<boolean> => {
-    const current = pending.current;
-    if (!current) return false;
-    let filed = false;
-    try {
-      await commitSend(current.send, deps);
-      pending.current = null;
-      setToast({ kind: 'sent' });
-      filed = true;
-    } catch (err) {
-      setToast({ kind: 'failed', message: err instanceof Error ? err.message : 'The message could not be filed.' });
-    }
-    void refresh();
-    return filed;
-  }, [deps, refresh]);
-
-  /** Runs the send; resolves with the problems to show, or null once it is queued. */
+  /** Runs the send; resolves with the problems to show, or with the send once the server holds it. */
   const send = useCallback(
     async (state: ComposeState, options: SendOptions, progressDeps: SendDeps): Promise<PrepareResult> => {
       const result = await prepareSend(state, progressDeps, options);
       if (result.status !== 'queued') return result;
-      pending.current = { send: result.pending, state };
+      clearTimeout(timer.current);
       if (options.sendAt) {
-        // Scheduled: the server holds the internal and external parts until then; the Sent copy is filed now.
-        if (await commit()) setToast({ kind: 'scheduled', sendAt: options.sendAt });
+        pending.current = null;
+        setToast({ kind: 'scheduled', sendAt: options.sendAt });
       } else {
-        const deadline = Date.now() + undoSeconds * 1000;
+        pending.current = { send: result.pending, state };
+        const deadline = Math.min(Date.now() + undoSeconds * 1000, Date.parse(result.pending.sendAt) || Number.POSITIVE_INFINITY);
         setToast({ kind: 'sending', deadline });
-        clearTimeout(timer.current);
-        timer.current = setTimeout(() => void commit(), undoSeconds * 1000);
+        timer.current = setTimeout(
+          () => {
+            pending.current = null;
+            setToast({ kind: 'sent' });
+            void refresh();
+          },
+          Math.max(0, deadline - Date.now()),
+        );
       }
       void refresh();
       return result;
     },
-    [commit, refresh, undoSeconds],
+    [refresh, undoSeconds],
   );
 
   /** Undo: cancels the queued parts; resolves with the message to reopen, or null if it was too late. */
@@ -112,24 +102,13 @@ export function useOutgoing(undoSeconds: number) {
     return current.state;
   }, [deps, refresh]);
 
-  // Leaving the page inside the undo window would lose the internal copies: ask first.
-  useEffect(() => {
-    if (toast?.kind !== 'sending') return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [toast]);
+  useEffect(() => () => clearTimeout(timer.current), []);
 
-  // The mailbox closing (Settings, sign-out) ends the undo window early rather than dropping the message.
-  const depsRef = useRef(deps);
-  depsRef.current = deps;
-  useEffect(
-    () => () => {
-      clearTimeout(timer.current);
-      if (pending.current) void commitSend(pending.current.send, depsRef.current);
-    },
-    [],
-  );
+  // Nothing is left to retry on this side: a failed Undo leaves the message with the server.
+  const retry = useCallback(() => {
+    setToast(null);
+    return refresh();
+  }, [refresh]);
 
-  return { toast, dismiss: () => setToast(null), send, undo, retry: commit };
+  return { toast, dismiss: () => setToast(null), send, undo, retry };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armorMessage, encryptBytes, toBase64, utf8 } from '@/crypto';
-import { buildPgpMimeContent, buildPgpMimeMessage } from '../compose/mime-builder';
+import { buildPgpMimeContent, buildPgpMimeMessage } from '@/mime/build';
 import { generateUserKey } from '@/crypto/pgp';
 import { createKeyState } from '../keys/key-state';
 import { openMessage } from './open-message';

@@ -5,6 +5,9 @@ import { decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, fromUtf
 import { insertAddress } from '../../../db/repositories/address.repository';
 import { useTestDb } from '../../../test/db';
 import { systemClock } from '../../clock';
+import { fileScheduledInternal } from '../../compose/scheduled-internal.service';
+import { reloadEnv } from '../../env';
+import { stopSender } from '../../jobs/sender';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { type TestUser, createTestUser } from '../../testing/factories';
 import { insertTestMessage } from '../../testing/mail';
@@ -15,12 +18,21 @@ import type { Context } from '../trpc';
 const db = useTestDb();
 
 function callerFor(user: TestUser) {
-  const ctx: Context = { db, clock: systemClock, session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null };
+  const ctx: Context = {
+    db,
+    clock: systemClock,
+    session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
+    ip: null,
+    userAgent: null,
+  };
   return appRouter.createCaller(ctx);
 }
 
 const trpcCode = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (err: unknown) => err);
+  const error = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(TRPCError);
   return (error as TRPCError).code;
 };
@@ -51,9 +63,19 @@ const listener = new pg.Client({ connectionString: inject('databaseUrl') });
 const notified: string[] = [];
 
 beforeAll(async () => {
+  reloadEnv(); // useTestDb set DATABASE_URL: scheduleInternal queues its job through the web role's pg-boss on it
   [alice, bob, mallory] = await Promise.all([createTestUser(db), createTestUser(db), createTestUser(db)]);
   const alias = async (user: TestUser, local: string, enabled = true) => {
-    const row = await insertAddress(db, { user_id: user.account.id, domain_id: null, local_part: local, domain: 'localhost', address: `${local}@localhost`, kind: 'alias', alias_style: 'custom', note: null });
+    const row = await insertAddress(db, {
+      user_id: user.account.id,
+      domain_id: null,
+      local_part: local,
+      domain: 'localhost',
+      address: `${local}@localhost`,
+      kind: 'alias',
+      alias_style: 'custom',
+      note: null,
+    });
     if (!enabled) await db.updateTable('addresses').set({ enabled: false }).where('id', '=', row.id).execute();
     return row.address;
   };
@@ -64,9 +86,37 @@ beforeAll(async () => {
   await listener.query('LISTEN new_mail');
   listener.on('notification', (n) => notified.push(n.payload ?? ''));
 });
-afterAll(() => listener.end());
+afterAll(async () => {
+  await listener.end();
+  await stopSender();
+});
 
-const aliasCount = async (address: string) => (await db.selectFrom('addresses').select('received_count').where('address', '=', address).executeTakeFirstOrThrow()).received_count;
+/**
+ * A send as the browser makes it (compose.scheduleInternal, here due at once), then filed as the
+ * worker files it at its time.
+ */
+async function sendNow(input: {
+  from: string;
+  recipients: { address: string; raw: string; summary: string; size: number }[];
+  sent: { raw: string; summary: string; size: number };
+  draftId?: string;
+}) {
+  const scheduled = await callerFor(alice).compose.scheduleInternal({ ...input, sendAt: new Date().toISOString() });
+  const filed = await fileScheduledInternal(db, systemClock, scheduled.id);
+  if (filed.outcome !== 'filed') throw new Error(`not filed: ${filed.outcome}`);
+  const [sent] = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('user_id', '=', alice.account.id)
+    .where('folder', '=', 'sent')
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .execute();
+  return { delivered: filed.delivered, sentId: sent!.id };
+}
+
+const aliasCount = async (address: string) =>
+  (await db.selectFrom('addresses').select('received_count').where('address', '=', address).executeTakeFirstOrThrow()).received_count;
 
 describe('compose.recipientKeys', () => {
   it("gives this instance's keys, says which addresses don't exist, and doesn't count a look-up as alias traffic", async () => {
@@ -89,7 +139,9 @@ describe('compose.recipientKeys', () => {
     const asked: string[] = [];
     const wkd = async (address: string) => {
       asked.push(address);
-      return address === 'wkd@example.net' ? { status: 'found' as const, publicKey: fromWkd.publicKeyArmored, fingerprint: 'f' } : { status: 'not-found' as const };
+      return address === 'wkd@example.net'
+        ? { status: 'found' as const, publicKey: fromWkd.publicKeyArmored, fingerprint: 'f' }
+        : { status: 'not-found' as const };
     };
     const keys = await recipientKeys({ db, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
     expect(keys.map((k) => [k.address, k.kind, 'source' in k ? k.source : null])).toEqual([
@@ -113,8 +165,8 @@ describe('compose.recipientKeys', () => {
   });
 });
 
-describe('compose.sendInternal', () => {
-  it("files one copy per mailbox and the Sent copy in one go, deletes the draft, counts the alias once and wakes both", async () => {
+describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () => {
+  it('files one copy per mailbox and the Sent copy in one go, deletes the draft, counts the alias once and wakes both', async () => {
     const caller = callerFor(alice);
     const draft = await caller.compose.saveDraft(await copyFor(alice.publicKeyArmored, 'Subject: draft\r\n\r\nwip'));
     expect(await folderIds(alice, 'drafts')).toContain(draft.id);
@@ -123,7 +175,7 @@ describe('compose.sendInternal', () => {
     notified.length = 0;
 
     const raw = `From: ${alice.account.address}\r\nTo: ${bob.account.address}, ${bobAlias}\r\nSubject: Hello Bob\r\n\r\nHi!\r\n`;
-    const result = await caller.compose.sendInternal({
+    const result = await sendNow({
       from: alice.account.address,
       recipients: [
         { address: bob.account.address, ...(await copyFor(bob.publicKeyArmored, raw, { v: 1, subject: 'Hello Bob' })) },
@@ -160,17 +212,17 @@ describe('compose.sendInternal', () => {
     const sent = await copyFor(alice.publicKeyArmored, raw);
 
     const toMallory = await copyFor(mallory.publicKeyArmored, raw);
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: [{ address: bob.account.address, ...toMallory }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...toMallory }], sent }))).toBe('BAD_REQUEST');
 
     const plaintext = { raw: toBase64(utf8(raw)), summary: toBase64(utf8('{"v":1}')), size: raw.length };
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: [{ address: bob.account.address, ...plaintext }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...plaintext }], sent }))).toBe('BAD_REQUEST');
 
     // A good raw message with a summary for the wrong key is refused as a whole.
     const mixed = { ...good, summary: toBase64(await encryptBytes(utf8('{}'), [mallory.publicKeyArmored])) };
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: [{ address: bob.account.address, ...mixed }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...mixed }], sent }))).toBe('BAD_REQUEST');
 
     // The Sent copy must be Alice's: one encrypted only to Bob is refused even though Bob's copy is fine.
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: [{ address: bob.account.address, ...good }], sent: good }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...good }], sent: good }))).toBe('BAD_REQUEST');
 
     expect(await folderIds(bob, 'inbox')).toEqual(bobBefore);
     expect(await folderIds(alice, 'sent')).toEqual(sentBefore);
@@ -181,13 +233,15 @@ describe('compose.sendInternal', () => {
     const raw = 'Subject: from\r\n\r\nx\r\n';
     const recipients = [{ address: bob.account.address, ...(await copyFor(bob.publicKeyArmored, raw)) }];
     const sent = await copyFor(alice.publicKeyArmored, raw);
-    expect(await trpcCode(caller.compose.sendInternal({ from: bob.account.address, recipients, sent }))).toBe('FORBIDDEN');
-    expect(await trpcCode(caller.compose.sendInternal({ from: aliceOffAlias, recipients, sent }))).toBe('FORBIDDEN');
-    expect((await caller.compose.sendInternal({ from: aliceAlias.toUpperCase(), recipients, sent })).delivered).toBe(1);
+    expect(await trpcCode(sendNow({ from: bob.account.address, recipients, sent }))).toBe('FORBIDDEN');
+    expect(await trpcCode(sendNow({ from: aliceOffAlias, recipients, sent }))).toBe('FORBIDDEN');
+    expect((await sendNow({ from: aliceAlias.toUpperCase(), recipients, sent })).delivered).toBe(1);
 
     const outside = [{ address: 'someone@example.org', ...(await copyFor(bob.publicKeyArmored, raw)) }];
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: outside, sent }))).toBe('BAD_REQUEST');
-    expect(await trpcCode(caller.compose.sendInternal({ from: alice.account.address, recipients: [{ ...recipients[0]!, address: 'nobody-x@localhost' }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: outside, sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...recipients[0]!, address: 'nobody-x@localhost' }], sent }))).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 

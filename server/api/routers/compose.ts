@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { composeSettings, deleteDraft, saveDraft, sendInternal } from '../../compose/compose.service';
+import { composeSettings, deleteDraft, saveDraft } from '../../compose/compose.service';
 import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { cancelScheduledInternal, listScheduledInternal, scheduleInternal } from '../../compose/scheduled-internal.service';
@@ -10,7 +10,15 @@ import { protectedProcedure, router } from '../trpc';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 // 25 MB of plaintext is about 34 MB of base64 ciphertext; the service checks the exact limit.
 const ciphertext = base64.min(4).max(48 * 1024 * 1024);
-const encryptedCopy = z.object({ raw: ciphertext, summary: base64.min(4).max(1024 * 1024), size: z.number().int().min(0).max(2 ** 31 - 1) });
+const encryptedCopy = z.object({
+  raw: ciphertext,
+  summary: base64.min(4).max(1024 * 1024),
+  size: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+});
 const address = z.string().trim().min(3).max(320);
 // One copy per recipient mailbox (a Bcc recipient must not see who else got it), so a big message to
 // many people is big; this bounds what one request may make the server check and store.
@@ -31,6 +39,7 @@ const scheduledInternal = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   recipients: z.array(z.string()),
+  outboundIds: z.array(z.string()),
   cancellable: z.boolean(),
 });
 
@@ -40,9 +49,7 @@ const tooLarge = { message: 'The message is too large for this many recipients. 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
-  settings: protectedProcedure
-    .output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() }))
-    .query(() => composeSettings()),
+  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(() => composeSettings()),
 
   /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
   recipientKeys: protectedProcedure
@@ -50,29 +57,30 @@ export const composeRouter = router({
     .output(z.array(recipientKey))
     .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
 
-  /** Files copies the browser encrypted to each recipient here, and the Sent copy, at once. */
-  sendInternal: protectedProcedure
-    .input(
-      z
-        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).max(100), sent: encryptedCopy, draftId: z.string().uuid().optional() })
-        .refine((input) => withinRequestLimit([...input.recipients, input.sent]), tooLarge),
-    )
-    .output(z.object({ sentId: z.string(), delivered: z.number().int() }))
-    .mutation(({ ctx, input }) => sendInternal(ctx.db, ctx.clock, ctx.session.account, input)),
-
   /**
-   * Scheduled send to mailboxes here: the same checks as sendInternal, then the copies wait for
-   * `sendAt` and a worker files them. The Sent copy goes through sendInternal (no recipients).
+   * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (each checked
+   * to be encrypted to its mailbox's key) wait for `sendAt` (omitted: now + the undo window), and a worker files
+   * them. `outboundIds` names the parts queued for elsewhere, so one cancel undoes the whole send.
    */
   scheduleInternal: protectedProcedure
     .input(
       z
-        .object({ from: address, recipients: z.array(encryptedCopy.extend({ address })).min(1).max(100), sendAt: z.string().datetime({ offset: true }) })
-        .refine((input) => withinRequestLimit(input.recipients), tooLarge),
+        .object({
+          from: address,
+          recipients: z.array(encryptedCopy.extend({ address })).max(100),
+          sent: encryptedCopy.optional(),
+          draftId: z.string().uuid().optional(),
+          outboundIds: z.array(z.string().uuid()).max(10).optional(),
+          sendAt: z.string().datetime({ offset: true }).optional(),
+        })
+        .refine((input) => withinRequestLimit(input.sent ? [...input.recipients, input.sent] : input.recipients), tooLarge),
     )
     .output(scheduledInternal)
     .mutation(({ ctx, input }) =>
-      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: new Date(input.sendAt) }),
+      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, {
+        ...input,
+        sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
+      }),
     ),
 
   /** Scheduled sends to mailboxes here that haven't been filed yet: recipients and times, no content. */
@@ -99,7 +107,15 @@ export const composeRouter = router({
   pinnedKeys: protectedProcedure.output(z.array(pinnedKey)).query(({ ctx }) => listPinned(ctx.db, ctx.session.account)),
 
   pinKey: protectedProcedure
-    .input(z.object({ address, publicKey: z.string().min(100).max(256 * 1024) }))
+    .input(
+      z.object({
+        address,
+        publicKey: z
+          .string()
+          .min(100)
+          .max(256 * 1024),
+      }),
+    )
     .output(pinnedKey)
     .mutation(({ ctx, input }) => pinKey(ctx.db, ctx.session.account, input)),
 

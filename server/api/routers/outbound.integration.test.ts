@@ -5,6 +5,7 @@ import { reloadEnv } from '../../env';
 import { stopSender } from '../../jobs/sender';
 import { useIsolatedDb } from '../../outbound/testing/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';
+import { buildTestMime } from '../../testing/outgoing-mail';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 
@@ -43,10 +44,16 @@ async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
 
 const later = () => new Date(Date.now() + 24 * 3600_000).toISOString();
 
+/** outbound.send's input for a message the browser's builder made. */
+function built(from: string, to: string[], subject: string, sendAt?: string) {
+  const mime = Buffer.from(buildTestMime({ from, to, cc: [], bcc: [], subject, text: 'Hello' })).toString('base64');
+  return { from, recipients: to.map((t) => t.replace(/^.*<(.*)>$/, '$1')), mime, ...(sendAt ? { sendAt } : {}) };
+}
+
 describe('outbound router', () => {
   it('queues, lists and cancels, returning only the allow-listed fields', async () => {
     const api = callerFor(user);
-    const sent = await api.outbound.send({ from: user.account.address, to: ['Pat <pat@example.org>'], subject: 'Hi', text: 'Hello', sendAt: later() });
+    const sent = await api.outbound.send(built(user.account.address, ['Pat <pat@example.org>'], 'Hi', later()));
     expect(Object.keys(sent).sort()).toEqual(['attempts', 'cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'nextAttemptAt', 'recipients', 'sendAt', 'size', 'status'].sort());
     expect(sent).toMatchObject({ status: 'scheduled', cancellable: true, recipients: [{ address: 'pat@example.org', status: 'queued', attempts: 0, lastReply: null }] });
     expect((await api.outbound.list({})).map((m) => m.id)).toContain(sent.id);
@@ -56,11 +63,11 @@ describe('outbound router', () => {
 
   it('maps refusals to tRPC codes with the service message', async () => {
     const api = callerFor(user);
-    const forbidden = await trpcError(api.outbound.send({ from: 'someone@elsewhere.example', to: ['pat@example.org'], subject: 'Hi', text: 'x' }));
+    const forbidden = await trpcError(api.outbound.send(built('someone@elsewhere.example', ['pat@example.org'], 'Hi')));
     expect(forbidden.code).toBe('FORBIDDEN');
     expect(forbidden.message).toBe("You can't send from someone@elsewhere.example: it isn't one of your addresses.");
-    expect((await trpcError(api.outbound.send({ from: user.account.address, to: [], subject: 'Hi', text: 'x' }))).code).toBe('BAD_REQUEST');
-    expect((await trpcError(api.outbound.send({ from: user.account.address, to: ['a@b.example'], subject: 'Hi', text: 'x', sendAt: 'tomorrow' }))).code).toBe('BAD_REQUEST');
+    expect((await trpcError(api.outbound.send({ ...built(user.account.address, ['pat@example.org'], 'Hi'), recipients: [] }))).code).toBe('BAD_REQUEST');
+    expect((await trpcError(api.outbound.send(built(user.account.address, ['a@b.example'], 'Hi', 'tomorrow')))).code).toBe('BAD_REQUEST');
     expect((await trpcError(api.outbound.cancel({ id: crypto.randomUUID() }))).code).toBe('NOT_FOUND');
     expect((await trpcError(api.outbound.deadLetters({}))).code).toBe('FORBIDDEN');
     expect((await trpcError(api.outbound.setLimits({ username: user.username, perHour: 1000, perDay: 1000 }))).code).toBe('FORBIDDEN');
@@ -71,8 +78,8 @@ describe('outbound router', () => {
     const limited = await createTestUser(isolated.db());
     const api = callerFor(admin);
     expect(await api.outbound.setLimits({ username: limited.username, perHour: 1, perDay: null })).toEqual({ username: limited.username, perHour: 1, perDay: 500, custom: true });
-    await callerFor(limited).outbound.send({ from: limited.account.address, to: ['q@example.org'], subject: 'One', text: 'x', sendAt: later() });
-    const refused = await trpcError(callerFor(limited).outbound.send({ from: limited.account.address, to: ['r@example.org'], subject: 'Two', text: 'x', sendAt: later() }));
+    await callerFor(limited).outbound.send(built(limited.account.address, ['q@example.org'], 'One', later()));
+    const refused = await trpcError(callerFor(limited).outbound.send(built(limited.account.address, ['r@example.org'], 'Two', later())));
     expect(refused.code).toBe('TOO_MANY_REQUESTS');
     expect(refused.message).toMatch(/^You've reached your limit of 1 messages per hour\. Try again at \d\d:\d\d UTC\.$/);
   });

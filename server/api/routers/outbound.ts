@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getOutboundQueue } from '../../jobs/sender';
 import { listDeadLetters, retryDeadLetter } from '../../outbound/dead-letter.service';
 import { recipientKeys } from '../../compose/recipient-keys';
-import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueExternalMessage, queuePrebuiltMessage } from '../../outbound/outbound.service';
+import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueMimeMessage, queuePrebuiltMessage } from '../../outbound/outbound.service';
 import { recipientWkd } from '../../wkd/wkd-client';
 import { fromBase64 } from '../../../crypto';
 import { ownLimits, setSendLimits } from '../../outbound/send-limits';
@@ -10,34 +10,17 @@ import { instanceDkimRecord } from '../../outbound/sending-identity';
 import { AppError } from '../../errors';
 import { protectedProcedure, router } from '../trpc';
 
-const addressList = z.array(z.string().min(3).max(500)).max(MAX_RECIPIENTS).default([]);
-const messageId = z.string().min(3).max(998);
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+const envelope = z.array(z.string().min(3).max(320)).min(1).max(MAX_RECIPIENTS);
 
-const sendInput = z.object({
+/** A message the browser built: the envelope, and who of it the headers don't name. */
+const builtInput = z.object({
   from: z.string().min(3).max(320),
-  fromName: z.string().max(200).optional(),
-  to: addressList,
-  cc: addressList,
-  bcc: addressList,
-  subject: z.string().max(998),
-  text: z.string().max(10 * 1024 * 1024),
-  html: z.string().max(10 * 1024 * 1024).optional(),
-  attachments: z
-    .array(
-      z.object({
-        filename: z.string().min(1).max(255),
-        contentType: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a MIME type such as application/pdf'),
-        content: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
-      }),
-    )
-    .max(100)
-    .optional(),
-  inReplyTo: messageId.optional(),
-  references: z.array(messageId).max(100).optional(),
-  /** The browser's Message-ID, shared with the internal and Sent copies. */
-  messageId: z.string().regex(/^<[^<>\s@]+@[^<>\s@]+>$/, 'expected <id@domain>').max(250).optional(),
-  /** Deliver only to these (a subset of To, Cc and Bcc); the rest got their copies another way. */
-  envelope: z.array(z.string().min(3).max(500)).min(1).max(MAX_RECIPIENTS).optional(),
+  recipients: envelope,
+  /** The envelope recipients in Bcc: the message has no Bcc header, so the server can't see them there. */
+  bcc: z.array(z.string().min(3).max(320)).max(MAX_RECIPIENTS).optional(),
+  // 25 MB of plaintext is about 34 MB base64 (or encrypted and armored); the service checks the exact limit.
+  mime: base64.max(48 * 1024 * 1024),
   /** ISO 8601; omitted = now + the undo window. */
   sendAt: z.string().datetime({ offset: true }).optional(),
 });
@@ -84,24 +67,24 @@ const ok = z.object({ ok: z.literal(true) });
 const limitValue = z.number().int().min(0).max(1_000_000).nullable();
 
 export const outboundRouter = router({
+  /**
+   * The send's MIME message, as the browser built it for recipients elsewhere without a key:
+   * checked (From, no Bcc header, envelope against headers, size), DKIM-signed and queued.
+   */
   send: protectedProcedure
-    .input(sendInput)
+    .input(builtInput)
     .output(outboundOutput)
     .mutation(({ ctx, input }) =>
-      queueExternalMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, { ...input, sendAt: input.sendAt ? new Date(input.sendAt) : undefined }),
+      queueMimeMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, {
+        ...input,
+        mime: fromBase64(input.mime),
+        sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
+      }),
     ),
 
-  /** A PGP/MIME message the browser built and encrypted to external recipients' keys: checked, signed, queued. */
+  /** The same message as PGP/MIME, encrypted in the browser to external recipients' keys: checked, signed, queued. */
   sendPrebuilt: protectedProcedure
-    .input(
-      z.object({
-        from: z.string().min(3).max(320),
-        recipients: z.array(z.string().min(3).max(320)).min(1).max(MAX_RECIPIENTS),
-        // 25 MB of plaintext is about 34 MB once encrypted and armored; the service checks the exact limit.
-        mime: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
-        sendAt: z.string().datetime({ offset: true }).optional(),
-      }),
-    )
+    .input(builtInput)
     .output(outboundOutput)
     .mutation(({ ctx, input }) =>
       queuePrebuiltMessage(
@@ -109,7 +92,7 @@ export const outboundRouter = router({
         getOutboundQueue(),
         ctx.clock,
         ctx.session.account,
-        { from: input.from, recipients: input.recipients, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined },
+        { ...input, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined },
         (addresses) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, addresses),
       ),
     ),

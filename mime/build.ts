@@ -1,18 +1,12 @@
-import {
-  type Mailbox,
-  base64Lines,
-  encodeWords,
-  formatDate,
-  formatMailbox,
-  formatMailboxList,
-  mimeParameter,
-  quotedPrintable,
-} from './mime-encoding';
+import { type Mailbox, base64Lines, encodeWords, formatDate, formatMailbox, formatMailboxList, mimeParameter, quotedPrintable } from './encoding';
+import { safeContentType } from './content-type';
 
 /**
- * Builds outgoing mail in the browser: the RFC 5322 message that internal recipients, drafts and
- * the Sent copy get (encrypted afterwards), and PGP/MIME (RFC 3156) for external recipients with
- * a key. Output is 7-bit ASCII with CRLF line ends, except for non-ASCII addresses (SMTPUTF8).
+ * Builds outgoing mail, the one builder there is (it runs in the browser; the server only checks
+ * and signs what it made). buildSend makes a send's every copy from one body and one Message-ID:
+ * the message recipients here and elsewhere get, the Sent copy, and the entity PGP/MIME (RFC 3156)
+ * encrypts for key holders. Drafts use buildMessage. Output is 7-bit ASCII with CRLF line ends,
+ * except for non-ASCII addresses (SMTPUTF8).
  */
 export type { Mailbox };
 
@@ -60,8 +54,6 @@ function boundary(): string {
   return `=_sealpost_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-const safeType = (type: string) => (/^[\w.+-]+\/[\w.+-]+$/.test(type) ? type.toLowerCase() : 'application/octet-stream');
-
 function textEntity(subtype: 'plain' | 'html', content: string): Entity {
   return {
     headers: [`Content-Type: text/${subtype}; charset=utf-8`, 'Content-Transfer-Encoding: quoted-printable'],
@@ -73,7 +65,7 @@ function attachmentEntity(attachment: OutgoingAttachment): Entity {
   const name = attachment.filename.trim() || 'attachment';
   return {
     headers: [
-      `Content-Type: ${safeType(attachment.contentType)};\r\n ${mimeParameter('name', name)}`,
+      `Content-Type: ${safeContentType(attachment.contentType)};\r\n ${mimeParameter('name', name)}`,
       `Content-Disposition: attachment;\r\n ${mimeParameter('filename', name)}`,
       'Content-Transfer-Encoding: base64',
     ],
@@ -97,7 +89,12 @@ function bodyEntity(mail: OutgoingMail): Entity {
 }
 
 function headerFields(mail: OutgoingMail, subject: string): string[] {
-  const fields = [`From: ${formatMailbox(mail.from)}`, `Date: ${formatDate(mail.date)}`, `Message-ID: ${mail.messageId}`, `Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '))}`];
+  const fields = [
+    `From: ${formatMailbox(mail.from)}`,
+    `Date: ${formatDate(mail.date)}`,
+    `Message-ID: ${mail.messageId}`,
+    `Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '))}`,
+  ];
   if (mail.to.length) fields.push(`To: ${formatMailboxList(mail.to)}`);
   if (mail.cc.length) fields.push(`Cc: ${formatMailboxList(mail.cc)}`);
   if (mail.bcc?.length) fields.push(`Bcc: ${formatMailboxList(mail.bcc)}`);
@@ -110,11 +107,35 @@ function headerFields(mail: OutgoingMail, subject: string): string[] {
   return fields;
 }
 
-/** The whole RFC 5322 message. */
+const encoder = new TextEncoder();
+
+/** The whole RFC 5322 message, with a body of its own (drafts). */
 export function buildMessage(mail: OutgoingMail): Uint8Array {
+  return withHeaders(headerFields(mail, mail.subject), bodyEntity(mail));
+}
+
+function withHeaders(fields: string[], body: Entity): Uint8Array {
+  return encoder.encode(`${[...fields, 'MIME-Version: 1.0', ...body.headers].join(CRLF)}${CRLF}${CRLF}${body.body}`);
+}
+
+/** Every copy of one send, made from the same body bytes and carrying the same Message-ID. */
+export interface BuiltSend {
+  messageId: string;
+  /** What every recipient gets, here and elsewhere: To and Cc, never Bcc. */
+  forRecipients: Uint8Array;
+  /** The Sent copy: the same message, with a Bcc header when there were Bcc recipients. */
+  forSender: Uint8Array;
+  /** What PGP/MIME encrypts: the same body, with the header fields inside it ("protected headers"). */
+  pgpContent: Uint8Array;
+}
+
+/** `mail.bcc` goes only into the Sent copy. */
+export function buildSend(mail: OutgoingMail): BuiltSend {
   const body = bodyEntity(mail);
-  const headers = [...headerFields(mail, mail.subject), 'MIME-Version: 1.0', ...body.headers];
-  return new TextEncoder().encode(`${headers.join(CRLF)}${CRLF}${CRLF}${body.body}`);
+  const recipientFields = headerFields({ ...mail, bcc: undefined }, mail.subject);
+  const forRecipients = withHeaders(recipientFields, body);
+  const forSender = mail.bcc?.length ? withHeaders(headerFields(mail, mail.subject), body) : forRecipients;
+  return { messageId: mail.messageId, forRecipients, forSender, pgpContent: protectedEntity(mail, body) };
 }
 
 /**
@@ -122,10 +143,13 @@ export function buildMessage(mail: OutgoingMail): Uint8Array {
  * ("protected headers"), so the real subject travels encrypted while the outside says "...".
  */
 export function buildPgpMimeContent(mail: OutgoingMail): Uint8Array {
-  const body = bodyEntity({ ...mail, bcc: undefined });
+  return protectedEntity(mail, bodyEntity({ ...mail, bcc: undefined }));
+}
+
+function protectedEntity(mail: OutgoingMail, body: Entity): Uint8Array {
   const [contentType, ...rest] = body.headers;
   const headers = [`${contentType};\r\n protected-headers="v1"`, ...rest, ...headerFields({ ...mail, bcc: undefined, extraHeaders: undefined }, mail.subject)];
-  return new TextEncoder().encode(`${headers.join(CRLF)}${CRLF}${CRLF}${body.body}`);
+  return encoder.encode(`${headers.join(CRLF)}${CRLF}${CRLF}${body.body}`);
 }
 
 /** The RFC 3156 envelope around the armored OpenPGP message of buildPgpMimeContent's output. */
@@ -155,5 +179,5 @@ export function buildPgpMimeMessage(mail: OutgoingMail, armoredCiphertext: strin
     `--${b}--`,
     '',
   ].join(CRLF);
-  return new TextEncoder().encode(`${headers.join(CRLF)}${CRLF}${CRLF}${body}`);
+  return encoder.encode(`${headers.join(CRLF)}${CRLF}${CRLF}${body}`);
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { armorMessage, decryptBytes, encryptBytes, readPrivateKey } from '@/crypto';
 import { generateUserKey } from '@/crypto/pgp';
 import { parseMessage } from '../mail/parse-message';
-import { type OutgoingMail, buildMessage, buildPgpMimeContent, buildPgpMimeMessage, newMessageId } from './mime-builder';
-import { quotedPrintable } from './mime-encoding';
+import { type OutgoingMail, buildMessage, buildPgpMimeContent, buildPgpMimeMessage, newMessageId } from '@/mime/build';
+import { quotedPrintable } from '@/mime/encoding';
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
