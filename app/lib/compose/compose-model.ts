@@ -1,4 +1,4 @@
-import type { MessageSummary } from '@/mime/summary';
+import { type MessageSummary, messageSummary } from '@/mime/summary';
 import type { ParsedMessage } from '../mail/parse-message';
 import { type OutgoingMail, buildMessage, newMessageId } from '@/mime/build';
 import { addressError } from '@/mime/address';
@@ -60,9 +60,12 @@ export function toOutgoingMail(state: ComposeState, options: { date: Date; messa
   };
 }
 
-/** The list-view summary of mail made here: no MX checked it, so no authentication results. */
+/**
+ * The list-view summary of mail made here: no MX checked it, so no authentication results. Built
+ * through the same schema as the server's, which clips it the same way.
+ */
 export function summaryOf(mail: OutgoingMail): MessageSummary {
-  return {
+  return messageSummary.parse({
     v: 1,
     from: [mail.from],
     to: mail.to,
@@ -74,7 +77,7 @@ export function summaryOf(mail: OutgoingMail): MessageSummary {
     auth: { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' },
     messageId: mail.messageId,
     parsed: true,
-  };
+  });
 }
 
 /** A draft is an ordinary message (Bcc included) with one more field: which editor it was in. */
