@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client';
 import { freePort } from '../db/embedded';
 import { reloadEnv } from '../server/env';
-import { createTestUser } from '../server/testing/factories';
-import { type LoopbackDns, startLoopbackDns } from '../server/testing/loopback-dns';
+import { createTestUser } from '../testing/factories';
+import { type LoopbackDns, startLoopbackDns } from '../testing/loopback-dns';
 import { RawSmtpClient, sendTransaction } from '../smtp/testing/raw-client';
-import { type OwnCluster, startOwnCluster } from '../test/own-cluster';
+import { type OwnCluster, startOwnCluster } from '../testing/own-cluster';
 
 /**
  * `npm start` through a database outage, with real processes: PostgreSQL really stopped (fast

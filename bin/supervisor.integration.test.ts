@@ -5,9 +5,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../db/embedded';
 import type { Logger } from '../server/logger';
-import { createTestUser, type TestUser } from '../server/testing/factories';
+import { createTestUser, type TestUser } from '../testing/factories';
 import { RawSmtpClient } from '../smtp/testing/raw-client';
-import { useTestDb } from '../test/db';
+import { useTestDb } from '../testing/db';
 import { killAfterMs, Supervisor } from './supervisor';
 
 /** The Supervisor with real child processes: restarts that never give up, and shutdown deadlines. */

@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { concatenatedKeyBlock } from './testing/key-blocks';
+import { concatenatedKeyBlock } from '../testing/key-blocks';
 import { readSingleKey } from './single-key';
 
 async function publicKey(email: string) {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type OwnCluster, startOwnCluster } from '../test/own-cluster';
+import { type OwnCluster, startOwnCluster } from '../testing/own-cluster';
 import { createDb, timeoutsFor } from './client';
 
 /** The pool's time-outs against a real PostgreSQL: slow statements, and a frozen server. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { type LoopbackZone, startLoopbackDns } from '../server/testing/loopback-dns';
+import { type LoopbackZone, startLoopbackDns } from '../testing/loopback-dns';
 
 /**
  * The e2e DNS server: `node --import tsx e2e/dns-server.ts`, started by playwright.config.ts before

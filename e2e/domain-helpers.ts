@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { E2E } from '../playwright.config';
-import type { LoopbackZone } from '../server/testing/loopback-dns';
+import type { LoopbackZone } from '../testing/loopback-dns';
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { E2E } from '../playwright.config';
 import { buildPgpMimeContent, buildPgpMimeMessage } from '../mime/build';
 import { createDnsResolver } from '../server/mail/dns';
 import { lookupWkd } from '../server/wkd/wkd-client';
-import { startSmtpSink, type SmtpSink } from '../server/outbound/testing/smtp-sink';
+import { startSmtpSink, type SmtpSink } from '../testing/outbound/smtp-sink';
 import { composeMessage, databaseUrl, outboundList } from './compose-helpers';
 import { setZoneEntry } from './domain-helpers';
 import { createUserWithCli, signIn, uniqueName } from './helpers';

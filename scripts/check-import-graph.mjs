@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
-const sourceDirs = ['app', 'bench', 'bin', 'crypto', 'db', 'e2e', 'mime', 'server', 'smtp', 'test'];
+const sourceDirs = ['app', 'bench', 'bin', 'crypto', 'db', 'e2e', 'mime', 'server', 'smtp', 'testing'];
 const skip = new Set(['node_modules', '.next', 'data', 'reports']);
 
 function* sourceFiles(dir) {

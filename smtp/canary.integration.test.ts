@@ -3,8 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { sendTransaction } from './testing/raw-client';
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeInboundMessages } from '../db/repositories/inbound.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
+import { createTestUser, type TestUser } from '../testing/factories';
 import { queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { type OwnCluster, startOwnCluster } from './testing/own-cluster';
 import { dataPayload, type RawSmtpClient } from './testing/raw-client';

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countMessages, listMessages } from '../db/repositories/message.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { sendTransaction } from './testing/raw-client';
 

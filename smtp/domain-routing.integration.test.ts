@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAddress, insertAddress } from '../db/repositories/address.repository';
 import { insertDomain, setCatchAll } from '../db/repositories/domain.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { sendTransaction } from './testing/raw-client';
 

@@ -7,8 +7,8 @@ import { createDb, type Db } from '../db/client';
 import { type EmbeddedCluster, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 import { countMessages } from '../db/repositories/message.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { type Sidecar, startSidecar } from './testing/harness';
 import { dataPayload, sendTransaction } from './testing/raw-client';
 

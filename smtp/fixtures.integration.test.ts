@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSummary } from '../server/mail/summary';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { sendTransaction, toCrlf } from './testing/raw-client';
 

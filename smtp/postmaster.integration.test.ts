@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDomain } from '../db/repositories/domain.repository';
 import { countMessages } from '../db/repositories/message.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
+import { createTestUser, type TestUser } from '../testing/factories';
 import { decryptStored, type Sidecar, startSidecar } from './testing/harness';
 import { type OwnCluster, startOwnCluster } from './testing/own-cluster';
 import { sendTransaction } from './testing/raw-client';

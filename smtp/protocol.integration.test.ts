@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countMessages } from '../db/repositories/message.repository';
-import { createTestUser, type TestUser } from '../server/testing/factories';
-import { useTestDb } from '../test/db';
+import { createTestUser, type TestUser } from '../testing/factories';
+import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { dataPayload, RawSmtpClient, sendTransaction } from './testing/raw-client';
 

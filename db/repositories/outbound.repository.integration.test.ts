@@ -1,13 +1,13 @@
-import { queueTestMail } from '../../server/testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundQueue, startBoss } from '../../server/jobs/boss';
 import { cancelOutbound } from '../../server/outbound/outbound.service';
-import { manualClock } from '../../server/outbound/testing/harness';
-import { useIsolatedDb } from '../../server/outbound/testing/isolated-db';
-import { type TestUser, createTestUser } from '../../server/testing/factories';
+import { manualClock } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { type TestUser, createTestUser } from '../../testing/factories';
 import { claimOutboundBatch, commitOutcomes, findOutbound, listRecipients, sqlExecutorLockingSender } from './outbound.repository';
 import { type WorkerPresence, openWorkerPresence } from './worker-presence.repository';
 

@@ -3,10 +3,10 @@ import * as openpgp from 'openpgp';
 import { decryptBytes, encryptBytes, readPrivateKey, withUserIds } from '../../crypto/pgp';
 import { insertDomain } from '../../db/repositories/domain.repository';
 import { findUserById } from '../../db/repositories/user.repository';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { isUsernameAvailable } from '../auth/account.service';
 import { AppError } from '../errors';
-import { createTestUser, type TestUser } from '../testing/factories';
+import { createTestUser, type TestUser } from '../../testing/factories';
 import { lookupWkdKey, wkdHash } from '../wkd/wkd.service';
 import { addAddress, addAlias, currentPublicKey, listAddresses, removeAddress, updateAlias, usableDomains } from './address.service';
 

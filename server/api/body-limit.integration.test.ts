@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveFromPassword } from '../../crypto';
-import { useTestDb } from '../../test/db';
-import { type WebServer, startWebServer } from '../../test/web-server';
-import { createTestUser } from '../testing/factories';
-import { nextAuthSignIn, trpcCall } from '../testing/http';
+import { useTestDb } from '../../testing/db';
+import { type WebServer, startWebServer } from '../../testing/web-server';
+import { createTestUser } from '../../testing/factories';
+import { nextAuthSignIn, trpcCall } from '../../testing/http';
 import { MAX_BATCH_CALLS, MAX_REQUEST_BODY_BYTES, PRE_SIGN_IN_BODY_BYTES } from './body-limit';
 
 /**

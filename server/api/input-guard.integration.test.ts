@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { systemClock } from '../clock';
-import { type TestUser, createTestUser } from '../testing/factories';
+import { type TestUser, createTestUser } from '../../testing/factories';
 import { appRouter } from './root';
 import type { Context } from './trpc';
 

@@ -7,12 +7,12 @@ import { sodium } from '../../crypto/sodium';
 import { purposes } from '../../crypto/wrap';
 import { findActiveSession, revokeSession } from '../../db/repositories/session.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import type { Clock } from '../clock';
 import { reloadEnv } from '../env';
 import { AppError } from '../errors';
-import { createTestUser } from '../testing/factories';
-import { solve, solvedProof } from '../testing/proof-of-work';
+import { createTestUser } from '../../testing/factories';
+import { solve, solvedProof } from '../../testing/proof-of-work';
 import { CHALLENGE_NEEDED, loginChallenge, preLogin, recoveryParams, recoveryReset, recoveryUnlock, register, signIn } from './account.service';
 import { THROTTLE } from './throttle.service';
 

@@ -3,12 +3,12 @@ import { prepareRegistration } from '../../crypto/account';
 import { generateUserKey, readPrivateKey, withUserIds } from '../../crypto/pgp';
 import { insertDomain } from '../../db/repositories/domain.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { addAddress, currentPublicKey } from '../addresses/address.service';
 import { pinKey } from '../compose/pinned-keys.service';
 import { AppError } from '../errors';
-import { createTestUser } from '../testing/factories';
-import { concatenatedKeyBlock } from '../../crypto/testing/key-blocks';
+import { createTestUser } from '../../testing/factories';
+import { concatenatedKeyBlock } from '../../testing/key-blocks';
 import { register } from './account.service';
 
 /**

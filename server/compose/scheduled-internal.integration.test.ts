@@ -4,7 +4,7 @@ import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkEncryptedTo, decryptBytes, encryptBytesSharingKey, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../crypto';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { appRouter } from '../api/root';
 import type { Context } from '../api/trpc';
 import type { Clock } from '../clock';
@@ -14,7 +14,7 @@ import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
 import { stopSender } from '../jobs/sender';
 import { logger } from '../logger';
-import { type TestUser, createTestUser } from '../testing/factories';
+import { type TestUser, createTestUser } from '../../testing/factories';
 import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-internal.service';
 
 /**

@@ -6,9 +6,9 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { findOutbound } from '../../db/repositories/outbound.repository';
 import { ownLimits } from '../outbound/send-limits';
-import { useIsolatedDb } from '../outbound/testing/isolated-db';
-import { type TestUser, createTestUser } from '../testing/factories';
-import { queueTestMail } from '../testing/outgoing-mail';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { type TestUser, createTestUser } from '../../testing/factories';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from './scheduled-internal.service';
 
 /**

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { findDomainById } from '../../db/repositories/domain.repository';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import type { Clock } from '../clock';
 import { logger } from '../logger';
 import { createDnsResolver } from '../mail/dns';
 import { startBoss, verificationQueue } from '../jobs/boss';
 import { registerDomainJobs } from '../jobs/domain-verify.job';
-import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../testing/loopback-dns';
-import { createTestUser } from '../testing/factories';
+import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../testing/loopback-dns';
+import { createTestUser } from '../../testing/factories';
 import { type Domain, type VerificationQueue, addDomain, getDomain } from './domain.service';
 import { runDomainCheck } from './verification';
 import { zoneFile, expectedRecords } from './records';

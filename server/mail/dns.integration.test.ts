@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackDns, startLoopbackDns } from '../testing/loopback-dns';
+import { type LoopbackDns, startLoopbackDns } from '../../testing/loopback-dns';
 import { createDnsResolver } from './dns';
 
 /** The resolver against a real DNS server on loopback. */

@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { countMessages } from '../../db/repositories/message.repository';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { systemClock } from '../clock';
 import { AppError } from '../errors';
-import { createTestUser } from '../testing/factories';
-import { startLoopbackDns } from '../testing/loopback-dns';
+import { createTestUser } from '../../testing/factories';
+import { startLoopbackDns } from '../../testing/loopback-dns';
 import { createDnsResolver } from './dns';
 import { deliverInbound } from './inbound.service';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it, inject } from 'vitest';
-import { useTestDb } from '../../test/db';
+import { useTestDb } from '../../testing/db';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
 import { createMailEventStream } from './mail-events';
 import { type NewMailEvent, NewMailListener } from './new-mail-listener';

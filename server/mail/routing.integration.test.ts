@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestUser, type TestUser } from '../testing/factories';
-import { useTestDb } from '../../test/db';
+import { createTestUser, type TestUser } from '../../testing/factories';
+import { useTestDb } from '../../testing/db';
 import { resolveRecipient } from './routing';
 
 const db = useTestDb();

@@ -1,4 +1,4 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -7,11 +7,11 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOutbound, listRecipients, purgeSealedCopies } from '../../db/repositories/outbound.repository';
 import { createDnsResolver } from '../mail/dns';
-import { createTestUser } from '../testing/factories';
+import { createTestUser } from '../../testing/factories';
 import { listDeadLetters, retryDeadLetter } from './dead-letter.service';
-import { readInbox, senderDomain } from './testing/fixtures';
-import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
+import { readInbox, senderDomain } from '../../testing/outbound/fixtures';
+import { type OutboundHarness, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
-const pythonScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'dkim_verify.py');
+const pythonScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../testing/outbound/dkim_verify.py');
 const hasPythonDkim = spawnSync('/usr/bin/python3', ['-c', 'import dkim, dns.resolver']).status === 0;
 
 /** Runs dkimpy asynchronously: the loopback DNS server it asks lives in this process. */

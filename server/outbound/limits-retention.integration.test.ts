@@ -1,4 +1,4 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { encryptBytesSharingKey, toBase64, utf8 } from '../../crypto';
@@ -6,11 +6,11 @@ import { upsertSendLimits } from '../../db/repositories/send-limit.repository';
 import type { Clock } from '../clock';
 import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from '../compose/scheduled-internal.service';
 import { AppError } from '../errors';
-import { type TestUser, createTestUser } from '../testing/factories';
+import { type TestUser, createTestUser } from '../../testing/factories';
 import { cancelOutbound } from './outbound.service';
 import { ENVELOPE_RETENTION_MS, DEAD_LETTER_ENVELOPE_RETENTION_MS, purgeSentMailHistory } from './retention';
 import { ownLimits } from './send-limits';
-import { useIsolatedDb } from './testing/isolated-db';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 
 /** Mail between users here counts against the sending limits; what is kept of sent mail, and how long. */
 const isolated = useIsolatedDb();

@@ -1,4 +1,4 @@
-import { type TestMail, queueTestMail } from '../testing/outgoing-mail';
+import { type TestMail, queueTestMail } from '../../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
@@ -7,12 +7,12 @@ import { insertAddress } from '../../db/repositories/address.repository';
 import { findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import { AppError } from '../errors';
 import { createDnsResolver } from '../mail/dns';
-import { createTestUser } from '../testing/factories';
+import { createTestUser } from '../../testing/factories';
 import { cancelOutbound, listOutbound } from './outbound.service';
 import { setSendLimits } from './send-limits';
-import { publishInstanceDkim, senderDomain } from './testing/fixtures';
-import { type OutboundHarness, manualClock, routeToSink, startOutboundHarness } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
+import { publishInstanceDkim, senderDomain } from '../../testing/outbound/fixtures';
+import { type OutboundHarness, manualClock, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;

@@ -1,11 +1,11 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ClaimedOutbound, claimOutboundBatch, findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import { openWorkerPresence } from '../../db/repositories/worker-presence.repository';
-import { createTestUser } from '../testing/factories';
+import { createTestUser } from '../../testing/factories';
 import { createOutcomeWriter } from './outcome-writer';
-import { manualClock } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
+import { manualClock } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 
 const isolated = useIsolatedDb();
 const clock = manualClock(new Date('2026-11-22T09:00:00Z'));

@@ -1,4 +1,4 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import PostalMime from 'postal-mime';
@@ -11,11 +11,11 @@ import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
 import { reloadEnv } from '../env';
 import { createDnsResolver } from '../mail/dns';
-import { createTestUser } from '../testing/factories';
+import { createTestUser } from '../../testing/factories';
 import { queueMimeMessage, queuePrebuiltMessage } from './outbound.service';
-import { senderDomain } from './testing/fixtures';
-import { type OutboundHarness, routeToSink, startOutboundHarness } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
+import { senderDomain } from '../../testing/outbound/fixtures';
+import { type OutboundHarness, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;

@@ -1,16 +1,16 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import { createDnsResolver } from '../mail/dns';
-import { createTestUser } from '../testing/factories';
+import { createTestUser } from '../../testing/factories';
 import { createDeliverer } from './delivery';
 import { SmtpPools } from './smtp-client';
-import { readInbox } from './testing/fixtures';
-import { type OutboundHarness, manualClock, startOutboundHarness } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
-import { type SmtpSink, startSmtpSink } from './testing/smtp-sink';
+import { readInbox } from '../../testing/outbound/fixtures';
+import { type OutboundHarness, manualClock, startOutboundHarness } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { type SmtpSink, startSmtpSink } from '../../testing/outbound/smtp-sink';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;

@@ -1,4 +1,4 @@
-import { queueTestMail } from '../testing/outgoing-mail';
+import { queueTestMail } from '../../testing/outgoing-mail';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOutbound, findStrandedOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import { systemClock } from '../clock';
 import { outboundQueue, startBoss } from '../jobs/boss';
-import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../testing/loopback-dns';
-import { createTestUser } from '../testing/factories';
-import { SINK_HOST, routeToSink } from './testing/harness';
-import { useIsolatedDb } from './testing/isolated-db';
-import { type SinkReply, type SmtpSink, startSmtpSink } from './testing/smtp-sink';
+import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../testing/loopback-dns';
+import { createTestUser } from '../../testing/factories';
+import { SINK_HOST, routeToSink } from '../../testing/outbound/harness';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { type SinkReply, type SmtpSink, startSmtpSink } from '../../testing/outbound/smtp-sink';
 
 /**
  * The worker role as a real child process (server/jobs/main.ts), killed with SIGKILL while the

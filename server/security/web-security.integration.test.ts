@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDb } from '../../test/db';
-import { type WebServer, startWebServer } from '../../test/web-server';
-import { createTestUser } from '../testing/factories';
-import { signInOverHttp } from '../testing/web-session';
+import { useTestDb } from '../../testing/db';
+import { type WebServer, startWebServer } from '../../testing/web-server';
+import { createTestUser } from '../../testing/factories';
+import { signInOverHttp } from '../../testing/web-session';
 
 /**
  * Over real HTTP against the built web role: every page carries a nonce-based CSP with a fresh

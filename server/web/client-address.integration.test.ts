@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveFromPassword, toBase64 } from '../../crypto';
-import { useTestDb } from '../../test/db';
-import { type WebServer, startWebServer } from '../../test/web-server';
-import { createTestUser } from '../testing/factories';
-import { nextAuthSignIn, trpcCall } from '../testing/http';
+import { useTestDb } from '../../testing/db';
+import { type WebServer, startWebServer } from '../../testing/web-server';
+import { createTestUser } from '../../testing/factories';
+import { nextAuthSignIn, trpcCall } from '../../testing/http';
 
 /**
  * Over real HTTP against the web role: the client address that sign-in limits, the sessions list

@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDb } from '../../test/db';
-import { type WebServer, startWebServer } from '../../test/web-server';
-import { createTestUser } from '../testing/factories';
+import { useTestDb } from '../../testing/db';
+import { type WebServer, startWebServer } from '../../testing/web-server';
+import { createTestUser } from '../../testing/factories';
 import { createCachedWkd, isPublicAddress, lookupWkd, wkdUrls } from './wkd-client';
 
 /** The WKD client against Sealpost's own WKD (next start, over http) and against misbehaving servers. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsResolver } from '../mail/dns';
-import { type LoopbackDns, startLoopbackDns } from '../testing/loopback-dns';
+import { type LoopbackDns, startLoopbackDns } from '../../testing/loopback-dns';
 import { lookupWkd } from './wkd-client';
 
 /** WKD look-ups resolve the directory's host through DNS_SERVERS, and refuse private answers from it. */

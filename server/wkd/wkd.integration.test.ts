@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAddress } from '../../db/repositories/address.repository';
-import { useTestDb } from '../../test/db';
-import { type WebServer, startWebServer } from '../../test/web-server';
-import { createTestUser } from '../testing/factories';
+import { useTestDb } from '../../testing/db';
+import { type WebServer, startWebServer } from '../../testing/web-server';
+import { createTestUser } from '../../testing/factories';
 
 const run = promisify(execFile);
 const db = useTestDb();

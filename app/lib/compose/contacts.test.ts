@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testSummary } from '@/server/testing/mail';
+import { testSummary } from '@/testing/mail';
 import { correspondentsOf, suggest } from './contacts';
 
 describe('correspondents', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testSummary } from '@/server/testing/mail';
+import { testSummary } from '@/testing/mail';
 import { readOrigin, spoofedFrom, trustedSummary } from './origin';
 
 const ok = (value: unknown) => ({ status: 'ok' as const, data: new TextEncoder().encode(JSON.stringify(value)) });

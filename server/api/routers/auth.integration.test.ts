@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRegistration } from '../../../crypto/account';
 import { deriveFromPassword, toBase64 } from '../../../crypto';
-import { useTestDb } from '../../../test/db';
-import { type WebServer, startWebServer } from '../../../test/web-server';
+import { useTestDb } from '../../../testing/db';
+import { type WebServer, startWebServer } from '../../../testing/web-server';
 import { RATE_LIMITS, THROTTLE } from '../../auth/throttle.service';
-import { createTestUser } from '../../testing/factories';
-import { nextAuthSignIn, trpcCall } from '../../testing/http';
-import { solve } from '../../testing/proof-of-work';
+import { createTestUser } from '../../../testing/factories';
+import { nextAuthSignIn, trpcCall } from '../../../testing/http';
+import { solve } from '../../../testing/proof-of-work';
 
 /**
  * The signed-out part of the API over real HTTP, against the web role. It trusts loopback as a proxy,

@@ -3,14 +3,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../../crypto';
 import { insertAddress } from '../../../db/repositories/address.repository';
-import { useTestDb } from '../../../test/db';
+import { useTestDb } from '../../../testing/db';
 import { systemClock } from '../../clock';
 import { fileScheduledInternal } from '../../compose/scheduled-internal.service';
 import { reloadEnv } from '../../env';
 import { stopSender } from '../../jobs/sender';
 import { recipientKeys } from '../../compose/recipient-keys';
-import { type TestUser, createTestUser } from '../../testing/factories';
-import { insertTestMessage } from '../../testing/mail';
+import { type TestUser, createTestUser } from '../../../testing/factories';
+import { insertTestMessage } from '../../../testing/mail';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 

@@ -1,11 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDb } from '../../../test/db';
+import { useTestDb } from '../../../testing/db';
 import { decryptBytes, fromBase64, fromUtf8, readPrivateKey } from '../../../crypto';
 import { systemClock } from '../../clock';
 import { PAGE_SIZE } from '../../mail/mailbox.service';
-import { type TestUser, createTestUser } from '../../testing/factories';
-import { insertTestMessage, testSummary } from '../../testing/mail';
+import { type TestUser, createTestUser } from '../../../testing/factories';
+import { insertTestMessage, testSummary } from '../../../testing/mail';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 

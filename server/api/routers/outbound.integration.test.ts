@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock';
 import { reloadEnv } from '../../env';
 import { stopSender } from '../../jobs/sender';
-import { useIsolatedDb } from '../../outbound/testing/isolated-db';
-import { type TestUser, createTestUser } from '../../testing/factories';
-import { buildTestMime } from '../../testing/outgoing-mail';
+import { useIsolatedDb } from '../../../testing/outbound/isolated-db';
+import { type TestUser, createTestUser } from '../../../testing/factories';
+import { buildTestMime } from '../../../testing/outgoing-mail';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 

@@ -1,9 +1,9 @@
-import type { Db } from '../../db/client';
-import { splitMailboxEntry } from '../../mime/address';
-import { buildSend, newMessageId } from '../../mime/build';
-import type { Account } from '../auth/account.service';
-import type { Clock } from '../clock';
-import { type Outbound, type OutboundQueue, queueMimeMessage } from '../outbound/outbound.service';
+import type { Db } from '../db/client';
+import { splitMailboxEntry } from '../mime/address';
+import { buildSend, newMessageId } from '../mime/build';
+import type { Account } from '../server/auth/account.service';
+import type { Clock } from '../server/clock';
+import { type Outbound, type OutboundQueue, queueMimeMessage } from '../server/outbound/outbound.service';
 
 /** A message as tests describe it; built into MIME by the browser's own builder (mime/build.ts). */
 export interface TestMail {

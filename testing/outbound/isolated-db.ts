@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type Db, createDb } from '../../../db/client';
-import { migrateToLatest } from '../../../db/migrate';
+import { type Db, createDb } from '../../db/client';
+import { migrateToLatest } from '../../db/migrate';
 
 /**
  * A database of its own for one test file, in the run's embedded cluster. Outbound tests run

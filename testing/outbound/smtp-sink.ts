@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { loadTlsCredentials } from '../../tls';
+import { loadTlsCredentials } from '../../server/tls';
 
 /**
  * A receiving MTA on 127.0.0.1:0 for outbound tests and the benchmark: a real smtp-server that

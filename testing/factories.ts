@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { prepareRegistration } from '../../crypto/account';
-import type { Db } from '../../db/client';
-import { type Account, register } from '../auth/account.service';
-import { env } from '../env';
+import { prepareRegistration } from '../crypto/account';
+import type { Db } from '../db/client';
+import { type Account, register } from '../server/auth/account.service';
+import { env } from '../server/env';
 
 export interface TestUser {
   account: Account;

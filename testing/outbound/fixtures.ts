@@ -1,13 +1,13 @@
-import { decryptBytes, fromUtf8, readPrivateKey } from '../../../crypto';
-import type { Db } from '../../../db/client';
-import { insertAddress } from '../../../db/repositories/address.repository';
-import { saveCheck } from '../../../db/repositories/domain.repository';
-import { getMessage, listMessages } from '../../../db/repositories/message.repository';
-import { addDomain } from '../../domains/domain.service';
-import type { MessageSummary } from '../../../mime/summary';
-import type { TestUser } from '../../testing/factories';
-import type { LoopbackZone } from '../../testing/loopback-dns';
-import { instanceDkimRecord } from '../sending-identity';
+import { decryptBytes, fromUtf8, readPrivateKey } from '../../crypto';
+import type { Db } from '../../db/client';
+import { insertAddress } from '../../db/repositories/address.repository';
+import { saveCheck } from '../../db/repositories/domain.repository';
+import { getMessage, listMessages } from '../../db/repositories/message.repository';
+import { addDomain } from '../../server/domains/domain.service';
+import type { MessageSummary } from '../../mime/summary';
+import type { TestUser } from '../factories';
+import type { LoopbackZone } from '../loopback-dns';
+import { instanceDkimRecord } from '../../server/outbound/sending-identity';
 
 const noVerificationQueue = { enqueueCheck: async () => undefined };
 

@@ -1,8 +1,8 @@
-import { encryptBytes, utf8 } from '../../crypto';
-import type { Db } from '../../db/client';
-import { insertMessages } from '../../db/repositories/message.repository';
-import type { MessageSummary } from '../../mime/summary';
-import type { MailFolder } from '../../mime/folders';
+import { encryptBytes, utf8 } from '../crypto';
+import type { Db } from '../db/client';
+import { insertMessages } from '../db/repositories/message.repository';
+import type { MessageSummary } from '../mime/summary';
+import type { MailFolder } from '../mime/folders';
 
 /** A summary as the SMTP sidecar would build it; override what a test cares about. */
 export function testSummary(overrides: Partial<MessageSummary> = {}): MessageSummary {

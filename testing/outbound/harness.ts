@@ -1,15 +1,15 @@
 import type PgBoss from 'pg-boss';
 import pino from 'pino';
-import type { Db } from '../../../db/client';
-import { type WorkerPresence, openWorkerPresence } from '../../../db/repositories/worker-presence.repository';
-import type { Clock } from '../../clock';
-import { outboundQueue, startBoss } from '../../jobs/boss';
-import { registerOutboundJobs } from '../../jobs/outbound-deliver.job';
-import { createDnsResolver } from '../../mail/dns';
-import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../testing/loopback-dns';
-import type { Deliverer } from '../delivery';
-import type { OutboundQueue } from '../outbound.service';
-import { SmtpPools } from '../smtp-client';
+import type { Db } from '../../db/client';
+import { type WorkerPresence, openWorkerPresence } from '../../db/repositories/worker-presence.repository';
+import type { Clock } from '../../server/clock';
+import { outboundQueue, startBoss } from '../../server/jobs/boss';
+import { registerOutboundJobs } from '../../server/jobs/outbound-deliver.job';
+import { createDnsResolver } from '../../server/mail/dns';
+import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../loopback-dns';
+import type { Deliverer } from '../../server/outbound/delivery';
+import type { OutboundQueue } from '../../server/outbound/outbound.service';
+import { SmtpPools } from '../../server/outbound/smtp-client';
 import { type SinkScript, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 /** A clock the test moves by hand; the deliverer's time checks read it. */

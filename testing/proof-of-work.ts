@@ -1,7 +1,7 @@
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
-import { type ProofPurpose, newChallenge } from '../auth/proof-of-work';
-import { systemClock } from '../clock';
+import { type ProofPurpose, newChallenge } from '../server/auth/proof-of-work';
+import { systemClock } from '../server/clock';
 
 /** Cheap challenges for tests: the server accepts any challenge it signed, whatever its cost. */
 export const CHEAP_PROOF_OF_WORK = { cost: 1, maxCounter: 50, ttlMs: 60_000 };

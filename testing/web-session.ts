@@ -1,4 +1,4 @@
-import { type KdfDescriptor, deriveFromPassword } from '../../crypto/account';
+import { type KdfDescriptor, deriveFromPassword } from '../crypto/account';
 
 /**
  * Signs in over real HTTP the way the browser does (preLogin, Argon2id here, next-auth's
