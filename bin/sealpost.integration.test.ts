@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../db/embedded';
+import { waitForHealth } from '../testing/health';
 
 /**
  * The supervisor as a user runs it: real processes, real embedded PostgreSQL, real HTTP. The web
@@ -24,17 +25,6 @@ function tempDataDir() {
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited early with ${child.exitCode}`);
-    const res = await fetch(url).catch(() => null);
-    if (res) return res;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('timed out waiting for the web role');
-}
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 

@@ -7,6 +7,7 @@ import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
 import { sendTransaction } from './testing/raw-client';
+import { dumpAllTables } from '../testing/dump';
 
 /**
  * The threat model in one test: a unique string travels in every part of a message, and afterwards
@@ -23,19 +24,6 @@ beforeAll(async () => {
   user = await createTestUser(db);
 });
 afterAll(() => sidecar?.close());
-
-/** Every row of every table, as text; bytea comes out as \x-hex in a row's text form. */
-async function dumpAllTables(): Promise<{ tables: string[]; text: string }> {
-  const tables = await sql<{ schema: string; name: string }>`
-    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-    WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`.execute(db);
-  const parts: string[] = [];
-  for (const table of tables.rows) {
-    const rows = await sql<{ row: string }>`SELECT t::text AS row FROM ${sql.table(`${table.schema}.${table.name}`)} AS t`.execute(db);
-    parts.push(...rows.rows.map((r) => r.row));
-  }
-  return { tables: tables.rows.map((t) => t.name), text: parts.join('\n') };
-}
 
 function* filesUnder(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -95,7 +83,7 @@ describe('plaintext at rest', () => {
     const needles = [Buffer.from(canary, 'utf8'), Buffer.from(Buffer.from(canary, 'utf8').toString('hex'), 'utf8')];
 
     // 1. Every table, found through information_schema so tables added later are covered too.
-    const dump = await dumpAllTables();
+    const dump = await dumpAllTables(inject('databaseUrl'));
     expect(dump.tables).toEqual(expect.arrayContaining(['users', 'messages']));
     expect(dump.text).toContain(user.username); // control: the scanner sees plaintext columns
     expect(dump.text).toContain(id);

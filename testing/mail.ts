@@ -1,8 +1,9 @@
-import { encryptBytes, utf8 } from '../crypto';
+import { decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, fromUtf8, readPrivateKey, toBase64, utf8 } from '../crypto';
 import type { Db } from '../db/client';
 import { insertMessages } from '../db/repositories/message.repository';
 import type { MessageSummary } from '../mime/summary';
 import type { MailFolder } from '../mime/folders';
+import type { TestUser } from './factories';
 
 /** A summary as the SMTP sidecar would build it; override what a test cares about. */
 export function testSummary(overrides: Partial<MessageSummary> = {}): MessageSummary {
@@ -50,4 +51,25 @@ export async function insertTestMessage(db: Db, userId: string, publicKeyArmored
     },
   ]);
   return row!.id;
+}
+
+/** Who a copy is for: a test user, or an address with someone's key (to test a mismatch). */
+export type CopyTarget = TestUser | { address: string; publicKeyArmored: string };
+
+/**
+ * One copy of a message as the browser uploads it (compose.scheduleInternal, saveDraft): raw bytes
+ * and summary encrypted together to the target's key, base64, with the plaintext size.
+ */
+export async function copyFor(to: CopyTarget, raw: string, summary: object = { v: 1, subject: 'x' }) {
+  const address = 'account' in to ? to.account.address : to.address;
+  const [rawCt, summaryCt] = await encryptBytesSharingKey([utf8(raw), utf8(JSON.stringify(summary))], [to.publicKeyArmored]);
+  return { address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
+}
+
+/** Decrypts ciphertext (bytes, or base64 as the API returns it) with the user's key, as text. */
+export async function decryptText(user: TestUser, data: Uint8Array | string): Promise<string> {
+  const bytes = typeof data === 'string' ? fromBase64(data) : data;
+  const result = await decryptBytes(bytes, await readPrivateKey(user.privateKeyArmored));
+  if (result.status !== 'ok') throw new Error(result.reason);
+  return fromUtf8(result.data);
 }

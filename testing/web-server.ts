@@ -2,13 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../db/embedded';
+import { waitForHealth } from './health';
 
 /**
  * The built web role (server/web/main.ts in front of Next) on a free port, against the test run's database: for tests of
  * route handlers over real HTTP. Needs `next build` first (scripts/test.sh does it).
  */
 const root = path.resolve(import.meta.dirname, '..');
-
 
 export interface WebServer {
   url: string;
@@ -34,11 +34,11 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
       // already gone
     }
   };
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`the web role exited with ${child.exitCode}`);
-    if (await fetch(`${url}/api/health`).catch(() => null)) return { url, child, stop };
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    await waitForHealth(`${url}/api/health`, child, 60_000);
+  } catch (err) {
+    stop();
+    throw err;
   }
-  stop();
-  throw new Error('the web role did not come up');
+  return { url, child, stop };
 }

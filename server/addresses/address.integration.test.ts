@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { createTestUser, type TestUser } from '../../testing/factories';
 import { lookupWkdKey, wkdHash } from '../wkd/wkd.service';
 import { addAddress, addAlias, currentPublicKey, listAddresses, removeAddress, updateAlias, usableDomains } from './address.service';
+import { appError } from '../../testing/errors';
 
 const db = useTestDb();
 
@@ -23,12 +24,6 @@ async function verifiedDomainFor(user: TestUser): Promise<string> {
 async function resigned(user: TestUser, change: (ids: { name: string; email: string }[]) => { name: string; email: string }[]) {
   const { userIds } = await currentPublicKey(db, user.account);
   return (await withUserIds(await readPrivateKey(user.privateKeyArmored), change(userIds))).publicKeyArmored;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
 }
 
 describe('addresses', () => {
@@ -58,14 +53,14 @@ describe('addresses', () => {
     const [user, other] = await Promise.all([createTestUser(db), createTestUser(db)]);
     const domain = await verifiedDomainFor(user);
     const foreign = await resigned(other, (ids) => [...ids, { name: 'x', email: `a@${domain}` }]);
-    expect((await rejection(addAddress(db, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe('The updated key is not your key.');
+    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe('The updated key is not your key.');
     const unchanged = await resigned(user, (ids) => ids);
-    expect((await rejection(addAddress(db, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain('exactly one user ID per address');
+    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain('exactly one user ID per address');
     const elsewhere = await resigned(user, (ids) => [...ids, { name: 'x', email: 'a@unverified.example' }]);
-    expect((await rejection(addAddress(db, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe('FORBIDDEN');
+    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe('FORBIDDEN');
     await addAlias(db, user.account, { domain, localPart: 'taken' });
     const taken = await resigned(user, (ids) => [...ids, { name: 'x', email: `taken@${domain}` }]);
-    expect((await rejection(addAddress(db, user.account, { localPart: 'taken', domain, publicKey: taken }))).code).toBe('ADDRESS_TAKEN');
+    expect((await appError(addAddress(db, user.account, { localPart: 'taken', domain, publicKey: taken }))).code).toBe('ADDRESS_TAKEN');
   });
 
   it('removes an address together with its user ID', async () => {
@@ -96,8 +91,8 @@ describe('aliases', () => {
     await addAlias(db, admin.account, { domain: 'localhost', localPart: local });
     expect(await isUsernameAvailable(db, local)).toBe(false);
     const user = await createTestUser(db);
-    expect((await rejection(addAlias(db, admin.account, { domain: 'localhost', localPart: user.username }))).code).toBe('ADDRESS_TAKEN');
+    expect((await appError(addAlias(db, admin.account, { domain: 'localhost', localPart: user.username }))).code).toBe('ADDRESS_TAKEN');
     // Non-admins may not use MAIL_DOMAIN under the default policy.
-    expect((await rejection(addAlias(db, user.account, { domain: 'localhost', localPart: `x${local}` }))).code).toBe('FORBIDDEN');
+    expect((await appError(addAlias(db, user.account, { domain: 'localhost', localPart: `x${local}` }))).code).toBe('FORBIDDEN');
   });
 });

@@ -2,10 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../../testing/db';
-import { systemClock } from '../clock';
-import { type TestUser, createTestUser } from '../../testing/factories';
-import { appRouter } from './root';
-import type { Context } from './trpc';
+import { createTestUser } from '../../testing/factories';
+import { trpcCallers } from '../../testing/api';
 
 /**
  * The procedures (five of the six; compose.sendInternal is gone) where a NUL byte used to reach PostgreSQL and come back as a 500: each now
@@ -13,11 +11,7 @@ import type { Context } from './trpc';
  * what got through to the database.
  */
 const db = useTestDb();
-
-function callerFor(user: TestUser) {
-  const ctx: Context = { db, clock: systemClock, session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null };
-  return appRouter.createCaller(ctx);
-}
+const callerFor = trpcCallers(db);
 
 async function badRequest(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
   const err = await promise.then(() => null, (e: unknown) => e);

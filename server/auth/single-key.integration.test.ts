@@ -10,18 +10,13 @@ import { AppError } from '../errors';
 import { createTestUser } from '../../testing/factories';
 import { concatenatedKeyBlock } from '../../testing/key-blocks';
 import { register } from './account.service';
+import { appError } from '../../testing/errors';
 
 /**
  * Every key a client uploads must be one key: a second key in the same armored block would be stored
  * with the first and handed to senders (compose.recipientKeys, WKD) as the user's.
  */
 const db = useTestDb();
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe('uploaded keys hold exactly one key', () => {
   it('registration refuses a block with a second key carrying the same address', async () => {
@@ -30,7 +25,7 @@ describe('uploaded keys hold exactly one key', () => {
     const prepared = await prepareRegistration({ username, email: address, password: 'two-keys-password-1' });
     const intruder = await generateUserKey('Intruder', address);
     const block = await concatenatedKeyBlock(prepared.payload.publicKey, intruder.publicKeyArmored);
-    const err = await rejection(register(db, { ...prepared.payload, publicKey: block }, { viaCli: true }));
+    const err = await appError(register(db, { ...prepared.payload, publicKey: block }, { viaCli: true }));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toContain('more than one key');
     expect(await findUserByUsername(db, username)).toBeUndefined();
@@ -47,7 +42,7 @@ describe('uploaded keys hold exactly one key', () => {
     const address = `hello@${domain}`;
     const { publicKeyArmored } = await withUserIds(await readPrivateKey(user.privateKeyArmored), [...userIds, { name: 'x', email: address }]);
     const intruder = await generateUserKey('Intruder', address);
-    const err = await rejection(addAddress(db, user.account, { localPart: 'hello', domain, publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored) }));
+    const err = await appError(addAddress(db, user.account, { localPart: 'hello', domain, publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored) }));
     expect(err.message).toContain('more than one key');
     await expect(addAddress(db, user.account, { localPart: 'hello', domain, publicKey: publicKeyArmored })).resolves.toBeDefined();
   });
@@ -55,7 +50,7 @@ describe('uploaded keys hold exactly one key', () => {
   it('pinning refuses a block with a second key', async () => {
     const user = await createTestUser(db);
     const [pinned, other] = await Promise.all([generateUserKey('P', 'pin@example.org'), generateUserKey('O', 'pin@example.org')]);
-    const err = await rejection(pinKey(db, user.account, { address: 'pin@example.org', publicKey: await concatenatedKeyBlock(pinned.publicKeyArmored, other.publicKeyArmored) }));
+    const err = await appError(pinKey(db, user.account, { address: 'pin@example.org', publicKey: await concatenatedKeyBlock(pinned.publicKeyArmored, other.publicKeyArmored) }));
     expect(err.code).toBe('BAD_INPUT');
     await expect(pinKey(db, user.account, { address: 'pin@example.org', publicKey: pinned.publicKeyArmored })).resolves.toBeDefined();
   });

@@ -1,20 +1,19 @@
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkEncryptedTo, decryptBytes, encryptBytesSharingKey, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../crypto';
 import { useTestDb } from '../../testing/db';
-import { appRouter } from '../api/root';
-import type { Context } from '../api/trpc';
 import type { Clock } from '../clock';
 import { reloadEnv } from '../env';
-import { AppError } from '../errors';
 import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
 import { stopSender } from '../jobs/sender';
 import { logger } from '../logger';
 import { type TestUser, createTestUser } from '../../testing/factories';
+import { trpcCallers, trpcCode } from '../../testing/api';
+import { appError } from '../../testing/errors';
+import { copyFor, decryptText } from '../../testing/mail';
 import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-internal.service';
 
 /**
@@ -53,19 +52,7 @@ afterAll(async () => {
   await stopSender();
 });
 
-/** What the browser sends for one recipient: raw message and summary, encrypted to one key. */
-async function copyFor(address: string, publicKey: string, raw: string) {
-  const [rawCt, summaryCt] = await encryptBytesSharingKey([utf8(raw), utf8(JSON.stringify({ v: 1, subject: 'x' }))], [publicKey]);
-  return { address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
-}
-
 const rawMessage = (subject: string) => `From: ${alice.account.address}\r\nTo: ${bob.account.address}\r\nSubject: ${subject}\r\n\r\nSee you then.\r\n`;
-
-async function decryptText(user: TestUser, data: Uint8Array) {
-  const result = await decryptBytes(data, await readPrivateKey(user.privateKeyArmored));
-  if (result.status !== 'ok') throw new Error(result.reason);
-  return fromUtf8(result.data);
-}
 
 /** Every message in the user's inbox whose raw bytes decrypt to `raw`. */
 async function inboxCopies(user: TestUser, raw: string) {
@@ -85,15 +72,6 @@ const jobsOf = async (id: string) =>
     }>`SELECT state, start_after FROM pgboss.job WHERE name = 'internal-scheduled-file' AND data->>'scheduledId' = ${id}`.execute(db)
   ).rows;
 
-async function appError(promise: Promise<unknown>) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return { code: (err as AppError).code, message: (err as AppError).message };
-}
-
 describe('scheduled send to mailboxes here', () => {
   it('holds only ciphertext until the time, then files each copy exactly once and keeps nothing', async () => {
     const subject = `Later ${Math.random()}`;
@@ -101,7 +79,7 @@ describe('scheduled send to mailboxes here', () => {
     const sendAt = new Date(now + 60 * MIN);
     const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
       from: alice.account.address,
-      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw), await copyFor(carol.account.address, carol.publicKeyArmored, raw)],
+      recipients: [await copyFor(bob, raw), await copyFor(carol, raw)],
       sendAt,
     });
     expect(scheduled).toEqual({
@@ -161,7 +139,7 @@ describe('scheduled send to mailboxes here', () => {
     expect(await copiesOf(scheduled.id)).toEqual([]);
     expect(await sendRow(scheduled.id)).toMatchObject({ status: 'delivered', finished_at: new Date(now) });
     expect(await listScheduledInternal(db, alice.account)).toEqual([]);
-    expect(await appError(cancelScheduledInternal(db, clock, alice.account, scheduled.id))).toEqual({
+    expect(await appError(cancelScheduledInternal(db, clock, alice.account, scheduled.id))).toMatchObject({
       code: 'INVALID_STATE',
       message: "This message has already been delivered, so it can't be cancelled.",
     });
@@ -172,7 +150,7 @@ describe('scheduled send to mailboxes here', () => {
     // A real second ahead, so its pg-boss job really fires during the test.
     const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
       from: alice.account.address,
-      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw)],
+      recipients: [await copyFor(bob, raw)],
       sendAt: new Date(now + 1000),
     });
     expect((await appError(cancelScheduledInternal(db, clock, bob.account, scheduled.id))).code).toBe('NOT_FOUND');
@@ -196,7 +174,7 @@ describe('scheduled send to mailboxes here', () => {
     const first = rawMessage(`By the job ${Math.random()}`);
     const byJob = await scheduleInternal(db, queue, clock, alice.account, {
       from: alice.account.address,
-      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, first)],
+      recipients: [await copyFor(bob, first)],
       sendAt: new Date(now + 1000),
     });
     advance(MIN);
@@ -206,7 +184,7 @@ describe('scheduled send to mailboxes here', () => {
     const second = rawMessage(`By the sweep ${Math.random()}`);
     const lost = await scheduleInternal(db, queue, clock, alice.account, {
       from: alice.account.address,
-      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, second)],
+      recipients: [await copyFor(bob, second)],
       sendAt: new Date(now + 60 * MIN),
     });
     await sql`DELETE FROM pgboss.job WHERE data->>'scheduledId' = ${lost.id}`.execute(db);
@@ -225,21 +203,21 @@ describe('scheduled send to mailboxes here', () => {
       appError(scheduleInternal(db, queue, clock, alice.account, { from, recipients, sendAt: at }));
     const before = await db.selectFrom('scheduled_internal_sends').select('id').where('user_id', '=', alice.account.id).execute();
 
-    expect(await schedule([await copyFor(bob.account.address, carol.publicKeyArmored, raw)])).toEqual({
+    expect(await schedule([await copyFor({ address: bob.account.address, publicKeyArmored: carol.publicKeyArmored }, raw)])).toMatchObject({
       code: 'BAD_INPUT',
       message: `The copy for ${bob.account.address} was refused: it is encrypted to a different key. Reload the page and try again.`,
     });
     const plaintext = { address: bob.account.address, raw: toBase64(utf8(raw)), summary: toBase64(utf8('{"v":1}')), size: raw.length };
     expect((await schedule([plaintext])).message).toContain('it is not an encrypted OpenPGP message');
-    expect(await schedule([await copyFor(bob.account.address, bob.publicKeyArmored, raw)], bob.account.address)).toEqual({
+    expect(await schedule([await copyFor(bob, raw)], bob.account.address)).toMatchObject({
       code: 'FORBIDDEN',
       message: `You can't send from ${bob.account.address}: it isn't one of your addresses.`,
     });
-    expect((await schedule([await copyFor('nobody-here@localhost', bob.publicKeyArmored, raw)])).message).toBe(
+    expect((await schedule([await copyFor({ address: 'nobody-here@localhost', publicKeyArmored: bob.publicKeyArmored }, raw)])).message).toBe(
       'nobody-here@localhost is not a mailbox on this server.',
     );
     expect(
-      (await schedule([await copyFor(bob.account.address, bob.publicKeyArmored, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code,
+      (await schedule([await copyFor(bob, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code,
     ).toBe('BAD_INPUT');
     expect((await schedule([])).code).toBe('BAD_INPUT');
 
@@ -249,34 +227,16 @@ describe('scheduled send to mailboxes here', () => {
 });
 
 describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
-  function callerFor(user: TestUser) {
-    const ctx: Context = {
-      db,
-      clock,
-      session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
-      ip: null,
-      userAgent: null,
-    };
-    return appRouter.createCaller(ctx);
-  }
-  const trpcCode = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => null,
-      (err: unknown) => err,
-    );
-    expect(error).toBeInstanceOf(TRPCError);
-    return (error as TRPCError).code;
-  };
-
+  const callerFor = trpcCallers(db, clock);
   it('schedules through the web role’s queue with the Sent copy, lists without content, and a cancel files nothing at all', async () => {
     const caller = callerFor(alice);
     const raw = rawMessage(`Router ${Math.random()}`);
-    const draft = await caller.compose.saveDraft(await copyFor(alice.account.address, alice.publicKeyArmored, raw));
+    const draft = await caller.compose.saveDraft(await copyFor(alice, raw));
     const sendAt = new Date(now + 60 * MIN).toISOString();
-    const { raw: sentRaw, summary, size } = await copyFor(alice.account.address, alice.publicKeyArmored, raw);
+    const { raw: sentRaw, summary, size } = await copyFor(alice, raw);
     const scheduled = await caller.compose.scheduleInternal({
       from: alice.account.address,
-      recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw)],
+      recipients: [await copyFor(bob, raw)],
       sent: { raw: sentRaw, summary, size },
       draftId: draft.id,
       sendAt,
@@ -303,7 +263,7 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
 
   it('validates its input', async () => {
     const caller = callerFor(alice);
-    const copy = await copyFor(bob.account.address, bob.publicKeyArmored, rawMessage('Invalid'));
+    const copy = await copyFor(bob, rawMessage('Invalid'));
     expect(await trpcCode(caller.compose.scheduleInternal({ from: alice.account.address, recipients: [copy], sendAt: 'tomorrow' }))).toBe('BAD_REQUEST');
     expect(await trpcCode(caller.compose.scheduleInternal({ from: alice.account.address, recipients: [], sendAt: new Date(now + MIN).toISOString() }))).toBe(
       'BAD_REQUEST',

@@ -9,6 +9,7 @@ import { ownLimits } from '../outbound/send-limits';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';
 import { queueTestMail } from '../../testing/outgoing-mail';
+import { copyFor, decryptText } from '../../testing/mail';
 import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from './scheduled-internal.service';
 
 /**
@@ -20,17 +21,6 @@ const isolated = useIsolatedDb();
 let now = new Date('2026-11-23T09:00:00Z').getTime();
 const clock: Clock = { now: () => new Date(now) };
 const noQueue = { enqueueDelivery: async () => undefined, enqueueFiling: async () => undefined };
-
-async function copyFor(user: TestUser, raw: string) {
-  const [rawCt, summaryCt] = await encryptBytesSharingKey([utf8(raw), utf8('{"v":1}')], [user.publicKeyArmored]);
-  return { address: user.account.address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
-}
-
-async function decryptText(user: TestUser, data: Uint8Array) {
-  const result = await decryptBytes(data, await readPrivateKey(user.privateKeyArmored));
-  if (result.status !== 'ok') throw new Error(result.reason);
-  return fromUtf8(result.data);
-}
 
 const folderOf = (user: TestUser, folder: string) =>
   isolated.db().selectFrom('messages').selectAll().where('user_id', '=', user.account.id).where('folder', '=', folder).execute();

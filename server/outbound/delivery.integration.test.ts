@@ -12,6 +12,7 @@ import { listDeadLetters, retryDeadLetter } from './dead-letter.service';
 import { readInbox, senderDomain } from '../../testing/outbound/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { untilStatus } from '../../testing/outbound/until-status';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;
@@ -35,11 +36,6 @@ function pythonVerify(raw: Buffer): Promise<string> {
 
 async function statusOf(id: string) {
   return (await findOutbound(isolated.db(), id))!;
-}
-
-/** Waits until the message's row says `status` (the worker commits it after the SMTP reply). */
-async function untilStatus(id: string, status: string) {
-  await expect.poll(async () => (await statusOf(id)).status, { timeout: 20_000, interval: 50 }).toBe(status);
 }
 
 describe('outbound delivery through MX lookup to a real SMTP server', () => {
@@ -78,7 +74,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     expect(text).not.toContain('carol@');
     signed = message!.raw;
 
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     const row = await statusOf(sent.id);
     expect(row.sealed_mime).toBeNull();
     expect(row.finished_at).not.toBeNull();
@@ -113,7 +109,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     h.sink.script.data = (m) => (m.recipients.includes(to) && ++seen === 1 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined);
 
     const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
-    await untilStatus(sent.id, 'queued');
+    await untilStatus(isolated.db(), sent.id, 'queued');
     const [deferred] = await listRecipients(db, [sent.id]);
     expect(deferred).toMatchObject({ status: 'deferred', attempts: 1, last_reply: expect.stringContaining('451 4.7.1 Greylisted') });
     // The first retry is 5 minutes later on the deliverer's clock; nothing goes before then.
@@ -123,7 +119,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
 
     h.clock.advance(5 * 60_000);
     await h.deliverer.sweep(0);
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     expect(h.sink.to(to).map((m) => m.reply)).toEqual([451, 250]);
     expect((await listRecipients(db, [sent.id]))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
     h.sink.script.data = undefined;
@@ -149,7 +145,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
       text: 'Secret body text',
       sendAt: h.clock.now(),
     });
-    await untilStatus(sent.id, 'partially-failed');
+    await untilStatus(isolated.db(), sent.id, 'partially-failed');
     expect(h.sink.to(good)).toHaveLength(1);
     expect(h.sink.to(unknown)).toHaveLength(0);
 
@@ -173,7 +169,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
 
     refuse = false;
     await retryDeadLetter(db, h.queue, h.clock, admin.account, letters[0]!.id);
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     expect(h.sink.to(unknown)).toHaveLength(1);
     expect(h.sink.to(good)).toHaveLength(1); // not sent twice
     expect((await statusOf(sent.id)).sealed_mime).toBeNull();
@@ -190,7 +186,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     const to = `olga@${rcptDomain}`;
     h.sink.script.rcpt = (address) => (address === to ? { code: 550, message: '5.1.1 No such user here' } : undefined);
     const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
-    await untilStatus(sent.id, 'bounced');
+    await untilStatus(isolated.db(), sent.id, 'bounced');
     h.sink.script.rcpt = undefined;
     const row = await statusOf(sent.id);
     expect(row.purge_after!.getTime() - row.finished_at!.getTime()).toBe(72 * 3600_000);
@@ -211,7 +207,7 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     const before = h.sink.messages.length;
 
     const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [`frank@${nullDomain}`], cc: [], bcc: [], subject: 'Hello', text: 'Hi', sendAt: h.clock.now() });
-    await untilStatus(sent.id, 'bounced');
+    await untilStatus(isolated.db(), sent.id, 'bounced');
     expect(h.sink.messages.length).toBe(before);
     const [bounce] = await readInbox(db, user);
     expect(bounce!.raw).toContain(`Final-Recipient: rfc822; frank@${nullDomain}`);

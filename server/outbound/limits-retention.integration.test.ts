@@ -11,6 +11,7 @@ import { cancelOutbound } from './outbound.service';
 import { ENVELOPE_RETENTION_MS, DEAD_LETTER_ENVELOPE_RETENTION_MS, purgeSentMailHistory } from './retention';
 import { ownLimits } from './send-limits';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { copyFor } from '../../testing/mail';
 
 /** Mail between users here counts against the sending limits; what is kept of sent mail, and how long. */
 const isolated = useIsolatedDb();
@@ -18,18 +19,15 @@ let now = new Date('2026-11-22T09:00:00Z').getTime();
 const clock: Clock = { now: () => new Date(now) };
 const noQueue = { enqueueDelivery: async () => undefined, enqueueFiling: async () => undefined };
 
-async function copyFor(user: TestUser) {
-  const raw = `Subject: hi\r\n\r\nhello ${user.username}\r\n`;
-  const [rawCt, summaryCt] = await encryptBytesSharingKey([utf8(raw), utf8('{"v":1}')], [user.publicKeyArmored]);
-  return { address: user.account.address, raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
-}
+/** One uploaded copy of a short message, encrypted to the user's key. */
+const helloFor = (user: TestUser) => copyFor(user, `Subject: hi\r\n\r\nhello ${user.username}\r\n`);
 
 /** A send to mailboxes here as the browser makes it, due at once, then filed as the worker files it. */
 async function internalSend(from: TestUser, to: TestUser[]) {
-  const sent = await copyFor(from);
+  const sent = await helloFor(from);
   const scheduled = await scheduleInternal(isolated.db(), noQueue, clock, from.account, {
     from: from.account.address,
-    recipients: await Promise.all(to.map(copyFor)),
+    recipients: await Promise.all(to.map(helloFor)),
     sent,
     sendAt: clock.now(),
   });
@@ -78,7 +76,7 @@ describe('sending limits on mail between users here', () => {
     now += 61 * 60_000;
     const scheduled = await scheduleInternal(db, noQueue, clock, alice.account, {
       from: alice.account.address,
-      recipients: [await copyFor(bob), await copyFor(carol)],
+      recipients: [await helloFor(bob), await helloFor(carol)],
       sendAt: new Date(now + 3600_000),
     });
     expect((await ownLimits(db, clock, alice.account)).usedLastHour).toBe(2);

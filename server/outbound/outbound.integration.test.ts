@@ -5,7 +5,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAddress } from '../../db/repositories/address.repository';
 import { findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../../testing/factories';
 import { cancelOutbound, listOutbound } from './outbound.service';
@@ -13,6 +13,8 @@ import { setSendLimits } from './send-limits';
 import { publishInstanceDkim, senderDomain } from '../../testing/outbound/fixtures';
 import { type OutboundHarness, manualClock, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { untilStatus } from '../../testing/outbound/until-status';
+import { appError } from '../../testing/errors';
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;
@@ -24,21 +26,6 @@ afterAll(() => h?.close());
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
 const MIN = 60_000;
 const message = (from: string, to: string[], extra: Partial<TestMail> = {}): TestMail => ({ from, to, cc: [], bcc: [], subject: 'Hello', text: 'Hello there', ...extra });
-
-async function untilStatus(id: string, status: string) {
-  await expect.poll(async () => (await findOutbound(isolated.db(), id))!.status, { timeout: 20_000, interval: 50 }).toBe(status);
-}
-
-/** The code and message of the AppError a promise rejects with. */
-async function appError(promise: Promise<unknown>): Promise<{ code: string; message: string; details?: Record<string, unknown> }> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  const { code, message, details } = err as AppError;
-  return { code, message, details };
-}
 
 describe('scheduled send and undo', () => {
   it('sends a scheduled message when the deliverer clock reaches its time, not before', async () => {
@@ -58,7 +45,7 @@ describe('scheduled send and undo', () => {
 
     h.clock.advance(MIN);
     expect(await h.deliverer.sweep(0)).toBe(1);
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     const [arrived] = h.sink.to(`gina@${rcpt}`);
     expect(arrived!.raw.toString()).toContain(`Date: ${sendAt.toUTCString().replace('GMT', '+0000')}`);
     // From <username>@MAIL_DOMAIN: signed with the instance key, which the published record verifies.
@@ -99,7 +86,7 @@ describe('scheduled send and undo', () => {
     const rcpt = unique('started');
     routeToSink(h.zone, rcpt);
     const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, [`ivy@${rcpt}`], { sendAt: h.clock.now() }));
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     const refusal = await appError(cancelOutbound(db, h.clock, user.account, sent.id));
     expect(refusal).toMatchObject({ code: 'INVALID_STATE', message: "This message has already been sent, so it can't be cancelled." });
     expect((await listOutbound(db, user.account, { limit: 10 }))[0]).toMatchObject({ id: sent.id, status: 'delivered', recipients: [{ address: `ivy@${rcpt}`, status: 'delivered', attempts: 1 }] });

@@ -10,6 +10,7 @@ import { SmtpPools } from './smtp-client';
 import { readInbox } from '../../testing/outbound/fixtures';
 import { type OutboundHarness, manualClock, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { untilStatus } from '../../testing/outbound/until-status';
 import { type SmtpSink, startSmtpSink } from '../../testing/outbound/smtp-sink';
 
 const isolated = useIsolatedDb();
@@ -20,10 +21,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
-
-async function untilStatus(id: string, status: string) {
-  await expect.poll(async () => (await findOutbound(isolated.db(), id))!.status, { timeout: 20_000, interval: 50 }).toBe(status);
-}
 
 async function send(to: string[], sendAt = h.clock.now()) {
   const user = await createTestUser(isolated.db());
@@ -36,14 +33,14 @@ describe('where outbound mail goes', () => {
     const domain = unique('nomx');
     h.zone[domain] = { A: ['127.0.0.1'] };
     const { sent } = await send([`jo@${domain}`]);
-    await untilStatus(sent.id, 'delivered');
+    await untilStatus(isolated.db(), sent.id, 'delivered');
     expect(h.sink.to(`jo@${domain}`)).toHaveLength(1);
   });
 
   it('bounces a domain that does not exist with 5.1.2', async () => {
     const domain = unique('nxdomain');
     const { user, sent } = await send([`kim@${domain}`]);
-    await untilStatus(sent.id, 'bounced');
+    await untilStatus(isolated.db(), sent.id, 'bounced');
     const [bounce] = await readInbox(isolated.db(), user);
     expect(bounce!.raw).toContain('Status: 5.1.2');
     expect(bounce!.raw).toContain(`The domain ${domain} does not exist.`);
@@ -53,7 +50,7 @@ describe('where outbound mail goes', () => {
     const domain = unique('servfail');
     h.zone[domain] = { fail: 'servfail' };
     const { user, sent } = await send([`lee@${domain}`]);
-    await untilStatus(sent.id, 'queued');
+    await untilStatus(isolated.db(), sent.id, 'queued');
     expect((await listRecipients(isolated.db(), [sent.id]))[0]).toMatchObject({ status: 'deferred', last_reply: expect.stringMatching(/^4\.4\.3 The MX lookup/) });
     expect(await readInbox(isolated.db(), user)).toEqual([]);
   });

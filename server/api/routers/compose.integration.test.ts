@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../../crypto';
@@ -10,44 +9,12 @@ import { reloadEnv } from '../../env';
 import { stopSender } from '../../jobs/sender';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { type TestUser, createTestUser } from '../../../testing/factories';
-import { insertTestMessage } from '../../../testing/mail';
-import { appRouter } from '../root';
-import type { Context } from '../trpc';
+import { copyFor, decryptText, insertTestMessage } from '../../../testing/mail';
+import { trpcCallers, trpcCode } from '../../../testing/api';
 
 /** Internal delivery through the router, against the real database; the browser's part done with the same crypto/ code. */
 const db = useTestDb();
-
-function callerFor(user: TestUser) {
-  const ctx: Context = {
-    db,
-    clock: systemClock,
-    session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
-    ip: null,
-    userAgent: null,
-  };
-  return appRouter.createCaller(ctx);
-}
-
-const trpcCode = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return (error as TRPCError).code;
-};
-
-/** What the browser sends: the raw message and its summary, encrypted to one key under one session key. */
-async function copyFor(publicKey: string, raw: string, summary: object = { v: 1, subject: 'x' }) {
-  const [rawCt, summaryCt] = await encryptBytesSharingKey([utf8(raw), utf8(JSON.stringify(summary))], [publicKey]);
-  return { raw: toBase64(rawCt!), summary: toBase64(summaryCt!), size: raw.length };
-}
-
-async function decryptText(user: TestUser, base64: string) {
-  const result = await decryptBytes(fromBase64(base64), await readPrivateKey(user.privateKeyArmored));
-  if (result.status !== 'ok') throw new Error(result.reason);
-  return fromUtf8(result.data);
-}
+const callerFor = trpcCallers(db);
 
 async function folderIds(user: TestUser, folder: 'inbox' | 'sent' | 'drafts') {
   return (await callerFor(user).mail.list({ folder })).items.map((m) => m.id);
@@ -168,7 +135,7 @@ describe('compose.recipientKeys', () => {
 describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () => {
   it('files one copy per mailbox and the Sent copy in one go, deletes the draft, counts the alias once and wakes both', async () => {
     const caller = callerFor(alice);
-    const draft = await caller.compose.saveDraft(await copyFor(alice.publicKeyArmored, 'Subject: draft\r\n\r\nwip'));
+    const draft = await caller.compose.saveDraft(await copyFor(alice, 'Subject: draft\r\n\r\nwip'));
     expect(await folderIds(alice, 'drafts')).toContain(draft.id);
     const bobBefore = await folderIds(bob, 'inbox');
     const aliasBefore = await aliasCount(bobAlias);
@@ -178,10 +145,10 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
     const result = await sendNow({
       from: alice.account.address,
       recipients: [
-        { address: bob.account.address, ...(await copyFor(bob.publicKeyArmored, raw, { v: 1, subject: 'Hello Bob' })) },
-        { address: bobAlias, ...(await copyFor(bob.publicKeyArmored, raw)) },
+        await copyFor(bob, raw, { v: 1, subject: 'Hello Bob' }),
+        { ...(await copyFor(bob, raw)), address: bobAlias },
       ],
-      sent: await copyFor(alice.publicKeyArmored, raw, { v: 1, subject: 'Hello Bob' }),
+      sent: await copyFor(alice, raw, { v: 1, subject: 'Hello Bob' }),
       draftId: draft.id,
     });
     expect(result.delivered).toBe(1);
@@ -208,21 +175,21 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
     const raw = 'Subject: sneaky\r\n\r\nbody\r\n';
     const bobBefore = await folderIds(bob, 'inbox');
     const sentBefore = await folderIds(alice, 'sent');
-    const good = await copyFor(bob.publicKeyArmored, raw);
-    const sent = await copyFor(alice.publicKeyArmored, raw);
+    const good = await copyFor(bob, raw);
+    const sent = await copyFor(alice, raw);
 
-    const toMallory = await copyFor(mallory.publicKeyArmored, raw);
-    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...toMallory }], sent }))).toBe('BAD_REQUEST');
+    const toMallory = await copyFor(mallory, raw);
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...toMallory, address: bob.account.address }], sent }))).toBe('BAD_REQUEST');
 
     const plaintext = { raw: toBase64(utf8(raw)), summary: toBase64(utf8('{"v":1}')), size: raw.length };
-    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...plaintext }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...plaintext, address: bob.account.address }], sent }))).toBe('BAD_REQUEST');
 
     // A good raw message with a summary for the wrong key is refused as a whole.
     const mixed = { ...good, summary: toBase64(await encryptBytes(utf8('{}'), [mallory.publicKeyArmored])) };
-    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...mixed }], sent }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...mixed, address: bob.account.address }], sent }))).toBe('BAD_REQUEST');
 
     // The Sent copy must be Alice's: one encrypted only to Bob is refused even though Bob's copy is fine.
-    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ address: bob.account.address, ...good }], sent: good }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...good, address: bob.account.address }], sent: good }))).toBe('BAD_REQUEST');
 
     expect(await folderIds(bob, 'inbox')).toEqual(bobBefore);
     expect(await folderIds(alice, 'sent')).toEqual(sentBefore);
@@ -231,13 +198,13 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
   it('sends only from the user’s own addresses and enabled aliases, and only to mailboxes here', async () => {
     const caller = callerFor(alice);
     const raw = 'Subject: from\r\n\r\nx\r\n';
-    const recipients = [{ address: bob.account.address, ...(await copyFor(bob.publicKeyArmored, raw)) }];
-    const sent = await copyFor(alice.publicKeyArmored, raw);
+    const recipients = [await copyFor(bob, raw)];
+    const sent = await copyFor(alice, raw);
     expect(await trpcCode(sendNow({ from: bob.account.address, recipients, sent }))).toBe('FORBIDDEN');
     expect(await trpcCode(sendNow({ from: aliceOffAlias, recipients, sent }))).toBe('FORBIDDEN');
     expect((await sendNow({ from: aliceAlias.toUpperCase(), recipients, sent })).delivered).toBe(1);
 
-    const outside = [{ address: 'someone@example.org', ...(await copyFor(bob.publicKeyArmored, raw)) }];
+    const outside = [{ ...(await copyFor(bob, raw)), address: 'someone@example.org' }];
     expect(await trpcCode(sendNow({ from: alice.account.address, recipients: outside, sent }))).toBe('BAD_REQUEST');
     expect(await trpcCode(sendNow({ from: alice.account.address, recipients: [{ ...recipients[0]!, address: 'nobody-x@localhost' }], sent }))).toBe(
       'BAD_REQUEST',
@@ -248,15 +215,15 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
 describe('drafts', () => {
   it('saves over the same draft, never over other mail, only encrypted to the owner; deletes only drafts', async () => {
     const caller = callerFor(alice);
-    const first = await caller.compose.saveDraft(await copyFor(alice.publicKeyArmored, 'Subject: v1\r\n\r\n1'));
-    const second = await caller.compose.saveDraft({ id: first.id, ...(await copyFor(alice.publicKeyArmored, 'Subject: v2\r\n\r\n2')) });
+    const first = await caller.compose.saveDraft(await copyFor(alice, 'Subject: v1\r\n\r\n1'));
+    const second = await caller.compose.saveDraft({ id: first.id, ...(await copyFor(alice, 'Subject: v2\r\n\r\n2')) });
     expect(second.id).toBe(first.id);
     expect(await decryptText(alice, (await caller.mail.get({ id: first.id })).raw)).toBe('Subject: v2\r\n\r\n2');
-    expect(await trpcCode(caller.compose.saveDraft(await copyFor(bob.publicKeyArmored, 'Subject: x\r\n\r\n')))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.compose.saveDraft(await copyFor(bob, 'Subject: x\r\n\r\n')))).toBe('BAD_REQUEST');
 
     // An id that isn't a draft (an inbox message, or Bob's draft) is left alone: a new draft is made.
     const inboxId = await insertTestMessage(db, alice.account.id, alice.publicKeyArmored, { raw: 'Subject: inbox\r\n\r\nkeep me' });
-    const fresh = await caller.compose.saveDraft({ id: inboxId, ...(await copyFor(alice.publicKeyArmored, 'Subject: v3\r\n\r\n3')) });
+    const fresh = await caller.compose.saveDraft({ id: inboxId, ...(await copyFor(alice, 'Subject: v3\r\n\r\n3')) });
     expect(fresh.id).not.toBe(inboxId);
     expect(await decryptText(alice, (await caller.mail.get({ id: inboxId })).raw)).toBe('Subject: inbox\r\n\r\nkeep me');
     expect(await caller.compose.deleteDraft({ id: inboxId })).toEqual({ deleted: false });

@@ -1,38 +1,12 @@
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../../../testing/db';
-import { decryptBytes, fromBase64, fromUtf8, readPrivateKey } from '../../../crypto';
-import { systemClock } from '../../clock';
 import { PAGE_SIZE } from '../../mail/mailbox.service';
 import { type TestUser, createTestUser } from '../../../testing/factories';
-import { insertTestMessage, testSummary } from '../../../testing/mail';
-import { appRouter } from '../root';
-import type { Context } from '../trpc';
+import { decryptText, insertTestMessage, testSummary } from '../../../testing/mail';
+import { trpcCallers, trpcCode } from '../../../testing/api';
 
 const db = useTestDb();
-
-function callerFor(user: TestUser | null) {
-  const ctx: Context = {
-    db,
-    clock: systemClock,
-    session: user ? { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) } : null,
-    ip: null,
-    userAgent: null,
-  };
-  return appRouter.createCaller(ctx);
-}
-
-async function decryptText(user: TestUser, base64: string): Promise<string> {
-  const result = await decryptBytes(fromBase64(base64), await readPrivateKey(user.privateKeyArmored));
-  if (result.status !== 'ok') throw new Error(result.reason);
-  return fromUtf8(result.data);
-}
-
-const trpcCode = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (err: unknown) => err);
-  expect(error).toBeInstanceOf(TRPCError);
-  return (error as TRPCError).code;
-};
+const callerFor = trpcCallers(db);
 
 describe('mail router', () => {
   let alice: TestUser;

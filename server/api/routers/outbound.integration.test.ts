@@ -1,16 +1,14 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../clock';
 import { reloadEnv } from '../../env';
 import { stopSender } from '../../jobs/sender';
 import { useIsolatedDb } from '../../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../../testing/factories';
 import { buildTestMime } from '../../../testing/outgoing-mail';
-import { appRouter } from '../root';
-import type { Context } from '../trpc';
+import { trpcCallers, trpcError } from '../../../testing/api';
 
 // Its own database: send queues pg-boss jobs through the web role's handle (DATABASE_URL).
 const isolated = useIsolatedDb();
+const callerFor = trpcCallers(() => isolated.db());
 let user: TestUser;
 let admin: TestUser;
 
@@ -21,26 +19,6 @@ beforeAll(async () => {
   admin = await createTestUser(isolated.db(), { isAdmin: true });
 });
 afterAll(() => stopSender());
-
-function callerFor(account: TestUser) {
-  const ctx: Context = {
-    db: isolated.db(),
-    clock: systemClock,
-    session: { sessionId: crypto.randomUUID(), account: account.account, clientKey: new Uint8Array(32) },
-    ip: null,
-    userAgent: null,
-  };
-  return appRouter.createCaller(ctx);
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 const later = () => new Date(Date.now() + 24 * 3600_000).toISOString();
 
