@@ -6,7 +6,8 @@ import * as openpgp from 'openpgp';
 import { E2E } from '../playwright.config';
 import { zbase32 } from '../server/wkd/zbase32';
 import { insertVerifiedDomain } from './domain-helpers';
-import { createUserWithCli, signIn, uniqueName } from './helpers';
+import { createUserWithCli, uniqueName } from './helpers';
+import { openMailbox } from './session';
 import { sendWithSwaks } from './mail-helpers';
 
 const run = promisify(execFile);
@@ -23,7 +24,7 @@ test('a new address is signed into the key in the browser and served by WKD; an 
   const domain = `${uniqueName('d')}.example`;
   await createUserWithCli(username, PASSWORD);
   await insertVerifiedDomain({ username, domain });
-  await signIn(page, username, PASSWORD);
+  await openMailbox(page, { username, password: PASSWORD });
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Addresses and aliases' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Addresses and aliases' })).toBeVisible();

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Locator, type Page, expect, test } from '@playwright/test';
 import pg from 'pg';
-import { composeMessage, databaseUrl, dumpAllTables, outboundList } from './compose-helpers';
-import { createUserWithCli, signIn, signOut, uniqueName } from './helpers';
+import { dumpAllTables } from '../testing/dump';
+import { composeMessage, outboundList } from './compose-helpers';
+import { databaseUrl, uniqueName } from './helpers';
+import { newUser, openMailbox } from './session';
 
 /**
  * Compose against the whole system: two users write to each other through the browser (encrypted
@@ -16,21 +18,14 @@ const PASSWORD = 'compose-password-0123';
 // The undo window (UNDO_SEND_SECONDS, 10 by default) passes before a message is filed.
 const FILED = { timeout: 45_000 };
 
-async function newUser() {
-  const username = uniqueName('cmp');
-  await createUserWithCli(username, PASSWORD);
-  return { username, address: `${username}@localhost` };
-}
-
 const row = (page: Page, text: string) => page.getByTestId('message-row').filter({ hasText: text });
 
 test('two users mail each other; the recipient reads it, and the canary is nowhere at rest', async ({ page }) => {
-  const alice = await newUser();
-  const bob = await newUser();
+  const [alice, bob] = await Promise.all([newUser('cmp', PASSWORD), newUser('cmp', PASSWORD)]);
   const canary = `canary${randomBytes(10).toString('hex')}`;
   const subject = `Report ${canary}`;
 
-  await signIn(page, alice.username, PASSWORD);
+  await openMailbox(page, alice);
   const compose = await composeMessage(page, {
     to: [bob.address],
     subject,
@@ -49,10 +44,9 @@ test('two users mail each other; the recipient reads it, and the canary is nowhe
   await expect(row(page, subject)).toContainText(`To: ${bob.address}`);
   await page.getByRole('button', { name: 'Drafts', exact: true }).click();
   await expect(page.getByText('No drafts.')).toBeVisible();
-  await signOut(page);
 
   // Bob reads it: subject in the list, body in the reading pane, the attachment by name.
-  await signIn(page, bob.username, PASSWORD);
+  await openMailbox(page, bob);
   await expect(row(page, subject)).toBeVisible();
   await expect(row(page, subject)).toContainText(alice.address);
   await row(page, subject).click();
@@ -73,15 +67,14 @@ test('two users mail each other; the recipient reads it, and the canary is nowhe
   await page.keyboard.type('Thanks, got it.');
   await reply.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByTestId('outgoing-toast')).toContainText('Message sent.', FILED);
-  await signOut(page);
 
-  await signIn(page, alice.username, PASSWORD);
+  await openMailbox(page, alice);
   await expect(row(page, `Re: ${subject}`)).toBeVisible();
   await row(page, `Re: ${subject}`).click();
   await expect(page.frameLocator('iframe[title="Message content"]').getByText('Thanks, got it.')).toBeVisible();
 
   // Nothing readable at rest: every row of every table, as text and with bytea as hex.
-  const dump = await dumpAllTables();
+  const dump = await dumpAllTables(await databaseUrl());
   expect(dump.tables).toEqual(expect.arrayContaining(['users', 'messages']));
   expect(dump.text).toContain(bob.username); // control: the dump sees plaintext columns
   const hex = Buffer.from(canary, 'utf8').toString('hex');
@@ -90,9 +83,9 @@ test('two users mail each other; the recipient reads it, and the canary is nowhe
 });
 
 test('Undo send cancels an external message before it goes, and reopens it', async ({ page }) => {
-  const alice = await newUser();
+  const alice = await newUser('cmp', PASSWORD);
   const subject = uniqueName('Undo me ');
-  await signIn(page, alice.username, PASSWORD);
+  await openMailbox(page, alice);
   const compose = await composeMessage(page, { to: ['someone@undo.example'], subject, body: 'Never to be delivered.' });
   await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'external', { timeout: 20_000 });
   await compose.getByRole('button', { name: 'Send', exact: true }).click();
@@ -133,8 +126,8 @@ test('Undo send cancels an external message before it goes, and reopens it', asy
 });
 
 test('a scheduled send shows in Scheduled and can be cancelled there', async ({ page }) => {
-  const alice = await newUser();
-  await signIn(page, alice.username, PASSWORD);
+  const alice = await newUser('cmp', PASSWORD);
+  await openMailbox(page, alice);
   const compose = await composeMessage(page, { to: ['later@schedule.example'], subject: uniqueName('Later '), body: 'See you tomorrow.' });
   await expect(compose.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'external', { timeout: 20_000 });
   await compose.getByRole('button', { name: 'Schedule…' }).click();
@@ -183,14 +176,12 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
 test('a scheduled message to someone here arrives at its time, and a cancelled one never does', async ({ page }) => {
   // The picker takes times at least a minute ahead, and the worker files by the real clock.
   test.setTimeout(240_000);
-  const alice = await newUser();
-  const bob = await newUser();
-  const carol = await newUser();
+  const [alice, bob, carol] = await Promise.all([newUser('cmp', PASSWORD), newUser('cmp', PASSWORD), newUser('cmp', PASSWORD)]);
   const canary = `canary${randomBytes(10).toString('hex')}`;
   const later = `Later ${canary}`;
   const never = uniqueName('Never ');
 
-  await signIn(page, alice.username, PASSWORD);
+  await openMailbox(page, alice);
   // One time for both, far enough ahead for the picker and for Bob to look before it.
   const sendAt = new Date(Math.ceil((Date.now() + 90_000) / 1000) * 1000);
   const internalChips = (compose: Locator) => compose.locator('[data-testid="recipient-chip"][data-kind="internal"]');
@@ -205,7 +196,7 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   // message once it has gone.
   await page.getByRole('button', { name: 'Sent', exact: true }).click();
   await expect(page.getByText('Nothing sent yet.')).toBeVisible();
-  const dump = await dumpAllTables();
+  const dump = await dumpAllTables(await databaseUrl());
   expect(dump.tables).toContain('scheduled_internal_copies');
   expect(dump.text).toContain(carol.address); // control: the waiting copy's recipient is in the dump
   expect(dump.text).not.toContain(canary);
@@ -221,10 +212,9 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   await toBoth.getByRole('button', { name: /^Cancel the message to/ }).click();
   await expect(toBoth).toBeHidden();
   await expect(toBob).toBeVisible();
-  await signOut(page);
 
   // Bob sees nothing before the time, then it appears in his open inbox without a reload.
-  await signIn(page, bob.username, PASSWORD);
+  await openMailbox(page, bob);
   await expect(page.getByText('No messages yet.')).toBeVisible();
   expect(Date.now()).toBeLessThan(sendAt.getTime());
   await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
@@ -252,10 +242,9 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
 });
 
 test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({ page }) => {
-  const alice = await newUser();
-  const bob = await newUser();
+  const [alice, bob] = await Promise.all([newUser('cmp', PASSWORD), newUser('cmp', PASSWORD)]);
   const subject = uniqueName('Draft ');
-  await signIn(page, alice.username, PASSWORD);
+  await openMailbox(page, alice);
   await page.getByRole('button', { name: 'New message' }).click();
   const compose = page.getByTestId('compose');
   const to = compose.getByRole('combobox', { name: 'To' });
@@ -275,7 +264,7 @@ test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({
   await page.getByRole('button', { name: 'Drafts', exact: true }).click();
   const draft = row(page, subject);
   await expect(draft).toContainText(`To: ${bob.address}`);
-  const dump = await dumpAllTables();
+  const dump = await dumpAllTables(await databaseUrl());
   expect(dump.text).not.toContain(subject);
 
   await draft.click();

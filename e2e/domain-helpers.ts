@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { E2E } from '../playwright.config';
 import type { LoopbackZone } from '../testing/loopback-dns';
-
-const run = promisify(execFile);
+import { databaseUrl } from './helpers';
 
 export type ZoneEntry = LoopbackZone[string];
 
@@ -25,14 +22,6 @@ export function setZoneEntry(name: string, entry: ZoneEntry | null): void {
   const temporary = `${E2E.dnsZoneFile}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(zone, null, 2));
   renameSync(temporary, E2E.dnsZoneFile);
-}
-
-/** The e2e instance's database URL, from the CLI as an operator would get it. */
-async function databaseUrl(): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'db', 'url'], {
-    env: { ...process.env, DATA_DIR: E2E.dataDir, MAIL_DOMAIN: 'localhost', LOG_LEVEL: 'warn' },
-  });
-  return stdout.trim();
 }
 
 /**

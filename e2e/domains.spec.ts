@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { type Locator, type Page, expect, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
 import { type ZoneEntry, insertAlias, setZoneEntry } from './domain-helpers';
-import { createUserWithCli, signIn, uniqueName } from './helpers';
+import { createUserWithCli, uniqueName } from './helpers';
+import { openMailbox } from './session';
 
 /**
  * The domain wizard against the whole system and a real DNS server on loopback (e2e/dns-server.ts):
@@ -22,7 +23,7 @@ interface ShownRecord {
 async function newSignedInUser(page: Page) {
   const username = uniqueName('dom');
   await createUserWithCli(username, PASSWORD);
-  await signIn(page, username, PASSWORD);
+  await openMailbox(page, { username, password: PASSWORD });
   return username;
 }
 

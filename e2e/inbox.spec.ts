@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type Page, expect, test } from '@playwright/test';
-import { createUserWithCli, signIn, uniqueName } from './helpers';
+import { uniqueName } from './helpers';
 import { sendWithSwaks, startRecordingServer } from './mail-helpers';
+import { newUser, openMailbox } from './session';
 
 /**
  * The mail client against the whole system: swaks → SMTP sidecar (encrypts to the user's key) →
@@ -11,21 +12,15 @@ const PASSWORD = 'inbox-password-0123';
 // The MX authenticates each message (SPF, DKIM, DMARC) before it answers: allow for its DNS lookups.
 const DELIVERY = { timeout: 60_000 };
 
-async function newUser() {
-  const username = uniqueName('mail');
-  await createUserWithCli(username, PASSWORD);
-  return { username, address: `${username}@localhost` };
-}
-
 const row = (page: Page, subject: string) => page.getByTestId('message-row').filter({ hasText: subject });
 
 test('mail sent with swaks shows decrypted in the list, opens, and new mail appears without a reload', async ({ page }) => {
-  const user = await newUser();
+  const user = await newUser('mail', PASSWORD);
   const first = uniqueName('First subject ');
   await sendWithSwaks({ to: user.address, subject: first, body: 'The first body text.\nSecond line.', from: 'alice@e2e.example' });
 
   const liveStream = page.waitForResponse((response) => response.url().endsWith('/api/mail/events'));
-  await signIn(page, user.username, PASSWORD);
+  await openMailbox(page, user);
   expect((await liveStream).headers()['content-type']).toContain('text/event-stream');
   const firstRow = row(page, first);
   await expect(firstRow).toBeVisible(DELIVERY);
@@ -69,7 +64,7 @@ test('the live mailbox stream refuses a request without a session', async ({ req
 test('HTML mail runs no script and loads no remote image until "Load remote content"', async ({ page }) => {
   const tracker = await startRecordingServer();
   try {
-    const user = await newUser();
+    const user = await newUser('mail', PASSWORD);
     const subject = uniqueName('HTML ');
     const html =
       `<html><head><title>t</title></head><body><p>Hello in <b>HTML</b></p>` +
@@ -79,7 +74,7 @@ test('HTML mail runs no script and loads no remote image until "Load remote cont
       `<a href="https://example.com/">a link</a></body></html>`;
     await sendWithSwaks({ to: user.address, subject, body: html, headers: ['MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8'] });
 
-    await signIn(page, user.username, PASSWORD);
+    await openMailbox(page, user);
     await row(page, subject).click(DELIVERY);
     const body = page.frameLocator('iframe[title="Message content"]');
     await expect(body.getByText('Hello in HTML')).toBeVisible();
@@ -102,14 +97,14 @@ test('HTML mail runs no script and loads no remote image until "Load remote cont
 });
 
 test('an attachment shows a paperclip in the list and downloads, decrypted, under its own name', async ({ page }, testInfo) => {
-  const user = await newUser();
+  const user = await newUser('mail', PASSWORD);
   const subject = uniqueName('Report ');
   const file = testInfo.outputPath('quarterly report.txt');
   const content = `Quarterly numbers ${uniqueName('')}\n`;
   await writeFile(file, content);
   await sendWithSwaks({ to: user.address, subject, body: 'See attached.', attach: { path: file, name: 'quarterly report.txt', type: 'text/plain' } });
 
-  await signIn(page, user.username, PASSWORD);
+  await openMailbox(page, user);
   await expect(row(page, subject).getByRole('img', { name: 'Has attachments' })).toBeVisible(DELIVERY);
   await row(page, subject).click();
   await expect(page.getByRole('heading', { name: 'Attachments (1)' })).toBeVisible();
@@ -121,11 +116,11 @@ test('an attachment shows a paperclip in the list and downloads, decrypted, unde
 });
 
 test('mark unread and read, delete to the trash, delete for good; on a phone one pane at a time', async ({ page }) => {
-  const user = await newUser();
+  const user = await newUser('mail', PASSWORD);
   const subject = uniqueName('Actions ');
   await sendWithSwaks({ to: user.address, subject, body: 'Things to do.' });
   await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, user.username, PASSWORD);
+  await openMailbox(page, user);
 
   const message = row(page, subject);
   await message.click(DELIVERY);

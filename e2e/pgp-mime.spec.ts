@@ -13,9 +13,10 @@ import { buildPgpMimeContent, buildPgpMimeMessage } from '../mime/build';
 import { createDnsResolver } from '../server/mail/dns';
 import { lookupWkd } from '../server/wkd/wkd-client';
 import { startSmtpSink, type SmtpSink } from '../testing/outbound/smtp-sink';
-import { composeMessage, databaseUrl, outboundList } from './compose-helpers';
+import { composeMessage, outboundList } from './compose-helpers';
 import { setZoneEntry } from './domain-helpers';
-import { createUserWithCli, signIn, uniqueName } from './helpers';
+import { createUserWithCli, databaseUrl, uniqueName } from './helpers';
+import { openMailbox } from './session';
 
 /**
  * A recipient on another server whose key the sender pinned gets PGP/MIME, encrypted in the
@@ -39,7 +40,7 @@ test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key op
   const bob = `bob@${domain}`;
   setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
   setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
-  await signIn(page, username, PASSWORD);
+  await openMailbox(page, { username, password: PASSWORD });
   const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Bob', email: bob }], format: 'armored' });
 
   await page.goto('/settings/keys');
@@ -97,7 +98,7 @@ test('closing the tab 2 s after Send still delivers to someone here, a key holde
 
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, alice, PASSWORD);
+  await openMailbox(page, { username: alice, password: PASSWORD });
   await page.goto('/settings/keys');
   const pin = page.getByRole('form', { name: 'Pin a key' });
   await pin.getByLabel('Address').fill(keyHolder);
@@ -164,7 +165,7 @@ test('closing the tab 2 s after Send still delivers to someone here, a key holde
     await client.end();
   }
   const reader = await browser.newPage();
-  await signIn(reader, bob, PASSWORD);
+  await openMailbox(reader, { username: bob, password: PASSWORD });
   const row = reader.getByTestId('message-row').filter({ hasText: subject });
   await row.click();
   await expect(reader.frameLocator('iframe[title="Message content"]').getByText(body)).toBeVisible();
@@ -197,7 +198,7 @@ test('PGP/MIME from another server opens in the browser, both layers peeled', as
   writeFileSync(file, buildPgpMimeMessage(inner, ciphertext as string));
   await run('swaks', ['--server', '127.0.0.1', '--port', String(E2E.smtpPort), '--ehlo', 'other.example', '--from', 'ann@other.example', '--to', address, '--data', `@${file}`]);
 
-  await signIn(page, username, PASSWORD);
+  await openMailbox(page, { username, password: PASSWORD });
   // The list shows what the server could read: the sender, and the placeholder subject.
   const row = page.getByTestId('message-row').filter({ hasText: 'Ann Other' });
   await expect(row).toBeVisible({ timeout: 60_000 });
