@@ -9,7 +9,9 @@
 //   imports of values, a module that says `import 'server-only'`. Next fails such a build too, but
 //   only for what a page happens to reach, and only after a minute of building;
 // - a module that holds secrets or touches the database or the environment (db/client, the
-//   repositories, server/db, env, secrets, every *.service.ts) does not say `import 'server-only'`.
+//   repositories, server/db, env, secrets, every *.service.ts) does not say `import 'server-only'`;
+// - production code imports a test helper (testing/, or a testing/ folder anywhere). Tests, e2e/
+//   and bench/ may; a harness imported by a role would ship with it.
 // Usage: node scripts/check-import-graph.mjs [root]   (root defaults to the repository)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -70,6 +72,8 @@ const fileEdges = new Map(); // file → Map(file → import), value imports onl
 const problems = [];
 const files = [];
 const serverOnly = new Set(); // files that import 'server-only'
+const isHelper = (file) => file.split('/').includes('testing');
+const isProduction = (file) => !/\.(test|spec)\.tsx?$/.test(file) && !isHelper(file) && !/^(e2e|bench)\//.test(file);
 const addEdge = (graph, from, to, where) => {
   if (!graph.has(from)) graph.set(from, new Map());
   if (!graph.get(from).has(to)) graph.get(from).set(to, where);
@@ -90,6 +94,7 @@ for (const dir of sourceDirs) {
       const to = moduleOf(target);
       const where = `${path.relative(root, file)} imports '${specifier}'`;
       if (from.split('/')[0] === 'server' && to.split('/')[0] === 'smtp') problems.push(`server/ must not import smtp/: ${where}`);
+      if (isProduction(path.relative(root, file)) && isHelper(path.relative(root, target))) problems.push(`production code must not import test helpers: ${where}`);
       if (!isTypeOnly(match)) addEdge(fileEdges, path.relative(root, file), path.relative(root, target), where);
       if (from !== to && !isTest) addEdge(edges, from, to, where);
     }
@@ -167,5 +172,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `import graph: ${edges.size} folders, ${fileEdges.size} files, no cycles, server/ does not import smtp/, browser code reaches no server-only module`,
+  `import graph: ${edges.size} folders, ${fileEdges.size} files, no cycles, server/ does not import smtp/, browser code reaches no server-only module, production code imports no test helper`,
 );

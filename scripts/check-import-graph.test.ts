@@ -70,6 +70,22 @@ describe('check-import-graph', () => {
     expect(result.output).toContain("server/ must not import smtp/: server/outbound/testing/sink.ts imports '../../../smtp/main'");
   });
 
+  it('fails when production code imports a test helper; tests, e2e/ and bench/ may', () => {
+    const helper = { 'testing/factories.ts': "import { now } from '../server/clock';\nexport const user = now;\n" };
+    const allowed = check({
+      ...layered,
+      ...helper,
+      'server/outbound/queue.test.ts': "import { user } from '../../testing/factories';\nexport const t = user;\n",
+      'e2e/inbox.spec.ts': "import { user } from '../testing/factories';\nexport const t = user;\n",
+      'bench/load.ts': "import { user } from '@/testing/factories';\nexport const t = user;\n",
+      'smtp/testing/harness.ts': "import { user } from '../../testing/factories';\nexport const h = user;\n",
+    });
+    expect(allowed).toMatchObject({ status: 0 });
+    const result = check({ ...layered, ...helper, 'server/compose/send.ts': "import type { user } from '@/testing/factories';\nexport const send = 1 as unknown as typeof user;\n" });
+    expect(result.status).toBe(1);
+    expect(result.output).toContain("production code must not import test helpers: server/compose/send.ts imports '@/testing/factories'");
+  });
+
   it('ignores imports in comments and in test files, which nothing imports back', () => {
     const result = check({
       ...layered,
