@@ -100,12 +100,7 @@ describe('domain verification against a real DNS server on loopback', () => {
       for (const kind of ['ownership', 'mx', 'spf', 'dkim', 'dmarc'] as const) publish(domain, kind);
       const started = Date.now();
       await verificationQueue(boss).enqueueCheck(domain.id, { manual: true });
-      let status = 'pending';
-      while (status !== 'verified' && Date.now() - started < 20_000) {
-        await new Promise((r) => setTimeout(r, 100));
-        status = (await findDomainById(db, domain.id))!.status;
-      }
-      expect(status).toBe('verified');
+      await expect.poll(async () => (await findDomainById(db, domain.id))!.status, { timeout: 20_000, interval: 100 }).toBe('verified');
       console.log(`domain verification: records published -> verified in ${Date.now() - started} ms`);
     } finally {
       await boss.stop({ graceful: false, close: true, wait: true });
