@@ -56,7 +56,7 @@ function resolve(fromFile, specifier) {
 
 /**
  * server/compose/x.ts → server/compose; server/env.ts → server/env; crypto/pgp.ts → crypto. A
- * testing/ folder is a module of its own (server/outbound/testing): harnesses sit above the code.
+ * testing/ folder is a module of its own (testing/, smtp/testing): harnesses sit above the code.
  */
 function moduleOf(file) {
   const parts = path.relative(root, file).split(path.sep);
