@@ -74,6 +74,12 @@ export async function instanceDkimRecord(db: Db): Promise<{ host: string; type: 
   return { host: `${key.selector}._domainkey.${domain}`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${key.public_key}` };
 }
 
+/** The same record for the admin console: only an administrator may see it. */
+export async function instanceDkimRecordFor(db: Db, actor: Account): Promise<{ host: string; type: 'TXT'; value: string }> {
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can see the instance DKIM record.');
+  return instanceDkimRecord(db);
+}
+
 /**
  * Checks that `from` is one of the sender's sending addresses and picks its key. Sending
  * addresses: <username>@MAIL_DOMAIN, and rows of kind 'address' on MAIL_DOMAIN or on a verified

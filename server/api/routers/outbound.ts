@@ -6,8 +6,7 @@ import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueMimeMessage, queuePr
 import { recipientWkd } from '../../wkd/wkd-client';
 import { fromBase64 } from '../../../crypto';
 import { ownLimits, setSendLimits } from '../../outbound/send-limits';
-import { instanceDkimRecord } from '../../outbound/sending-identity';
-import { AppError } from '../../errors';
+import { instanceDkimRecordFor } from '../../outbound/sending-identity';
 import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
@@ -145,8 +144,5 @@ export const outboundRouter = router({
   instanceDkimRecord: protectedProcedure
     .input(z.object({}).optional())
     .output(z.object({ host: z.string(), type: z.literal('TXT'), value: z.string() }))
-    .query(({ ctx }) => {
-      if (!ctx.session.account.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can see the instance DKIM record.');
-      return instanceDkimRecord(ctx.db);
-    }),
+    .query(({ ctx }) => instanceDkimRecordFor(ctx.db, ctx.session.account)),
 });
