@@ -64,7 +64,7 @@ export class NewMailListener {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = null;
-    await client?.end().catch(() => undefined);
+    await client?.end().catch(logEndError);
   }
 
   private ensureConnected(): Promise<void> {
@@ -89,7 +89,7 @@ export class NewMailListener {
       if (dropped) return;
       dropped = true;
       if (this.client === client) this.client = null;
-      void client.end().catch(() => undefined);
+      void client.end().catch(logEndError);
       if (!this.closed) {
         logger.warn({ err: err?.message }, 'new-mail listener lost its connection; reconnecting');
         this.scheduleReconnect();
@@ -108,7 +108,7 @@ export class NewMailListener {
       return;
     }
     if (dropped || this.closed) {
-      await client.end().catch(() => undefined);
+      await client.end().catch(logEndError);
       return;
     }
     this.client = client;
@@ -137,6 +137,11 @@ export class NewMailListener {
       }
     }
   }
+}
+
+/** Closing a connection that is already broken may fail too: worth a line, nothing more. */
+function logEndError(err: Error): void {
+  logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'new-mail listener connection did not close cleanly');
 }
 
 let shared: NewMailListener | undefined;
