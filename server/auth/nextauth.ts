@@ -43,7 +43,7 @@ export function authOptions(): NextAuthOptions {
           const username = usernameSchema.safeParse(credentials?.username);
           const authKey = authKeySchema.safeParse(credentials?.authKey);
           const proof = proofSchema.optional().safeParse(credentials?.proof || undefined);
-          if (!username.success || !authKey.success || !proof.success) throw new Error('Wrong username or password.');
+          if (!username.success || !authKey.success || !proof.success) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
           try {
             const { account, sessionId } = await signIn(getDb(), systemClock, {
               username: username.data,
@@ -55,9 +55,9 @@ export function authOptions(): NextAuthOptions {
             return { id: account.id, name: account.username, sid: sessionId };
           } catch (err) {
             // next-auth hands an Error's message to the sign-in form: only our own, vetted texts.
-            if (err instanceof AppError) throw new Error(err.message);
+            if (err instanceof AppError) throw err;
             logger.error({ err: (err as Error).message }, 'sign-in failed unexpectedly');
-            throw new Error('Sign-in is unavailable right now. Try again in a minute.');
+            throw new AppError('UNAVAILABLE', 'Sign-in is unavailable right now. Try again in a minute.');
           }
         },
       }),

@@ -1,6 +1,6 @@
 import 'server-only';
 import pg from 'pg';
-import { env } from '../env';
+import { EnvError, env } from '../env';
 import { logger } from '../logger';
 
 /**
@@ -150,7 +150,7 @@ let shared: NewMailListener | undefined;
 export function newMailListener(): NewMailListener {
   shared ??= new NewMailListener(() => {
     const url = env().DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set');
+    if (!url) throw new EnvError('DATABASE_URL is not set');
     return new pg.Client({ connectionString: url, keepAlive: true });
   });
   return shared;
