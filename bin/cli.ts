@@ -5,6 +5,7 @@ import { register } from '../server/auth/account.service';
 import { usernameSchema } from '../server/auth/auth.schemas';
 import { EnvError, parseEnv } from '../server/env';
 import { AppError } from '../server/errors';
+import { configureLogger } from '../server/logger';
 import { instanceDkimRecord } from '../server/outbound/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
@@ -99,6 +100,7 @@ async function dkimRecord() {
 
 async function main() {
   const [area, action, ...args] = process.argv.slice(2);
+  configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();

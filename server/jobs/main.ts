@@ -5,7 +5,7 @@ import { backoffDelay } from '../backoff';
 import { systemClock } from '../clock';
 import { dbTimeouts, getDb } from '../db';
 import { type Env, env } from '../env';
-import { logger } from '../logger';
+import { configureLogger, logger } from '../logger';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
 import { outboundQueue, startBoss } from './boss';
@@ -78,6 +78,7 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
 
 async function main() {
   const config = env();
+  configureLogger({ level: config.LOG_LEVEL, role: 'worker' });
   let stopping = false;
   let session: WorkerSession | undefined;
   let wake: () => void = () => undefined;
