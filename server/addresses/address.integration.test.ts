@@ -5,6 +5,7 @@ import { insertDomain } from '../../db/repositories/domain.repository';
 import { findUserById } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../test/db';
 import { isUsernameAvailable } from '../auth/account.service';
+import { env } from '../env';
 import { AppError } from '../errors';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { lookupWkdKey, wkdHash } from '../wkd/wkd.service';
@@ -43,7 +44,7 @@ describe('addresses', () => {
     const stored = (await findUserById(db, user.account.id))!.public_key;
     const key = await openpgp.readKey({ armoredKey: stored });
     expect(key.getUserIDs().sort()).toEqual([`${user.username} <${address}>`, `${user.username} <${user.account.address}>`].sort());
-    const served = await lookupWkdKey(db, domain, wkdHash('hello'), 'hello');
+    const served = await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('hello'), 'hello');
     const servedKey = await openpgp.readKey({ binaryKey: served! });
     expect(servedKey.getUserIDs()).toEqual([`${user.username} <${address}>`]);
     // Mail encrypted to the re-signed key still opens with the private key the user had all along.
@@ -74,7 +75,7 @@ describe('addresses', () => {
     const added = await addAddress(db, user.account, { localPart: 'temp', domain, publicKey: await resigned(user, (ids) => [...ids, { name: 'x', email: `temp@${domain}` }]) });
     await removeAddress(db, user.account, added.id!, await resigned(user, (ids) => ids.filter((i) => i.email !== `temp@${domain}`)));
     expect((await listAddresses(db, user.account)).map((a) => a.address)).toEqual([user.account.address]);
-    expect(await lookupWkdKey(db, domain, wkdHash('temp'), 'temp')).toBeNull();
+    expect(await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('temp'), 'temp')).toBeNull();
   });
 });
 
@@ -87,7 +88,7 @@ describe('aliases', () => {
     const random = await addAlias(db, user.account, { domain });
     expect(random.address).toMatch(new RegExp(`^[a-z]+\\.[a-z]+\\d{2}@${domain.replace('.', '\\.')}$`));
     expect((await updateAlias(db, user.account, custom.id!, { enabled: false })).enabled).toBe(false);
-    expect(await lookupWkdKey(db, domain, wkdHash('shop'), 'shop')).toBeNull();
+    expect(await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('shop'), 'shop')).toBeNull();
   });
 
   it('keeps usernames and MAIL_DOMAIN addresses apart', async () => {

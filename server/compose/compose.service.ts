@@ -7,6 +7,7 @@ import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import type { MessageOrigin } from '../../mime/origin';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
@@ -32,8 +33,8 @@ export interface InternalSendInput {
 }
 
 /** What the compose window needs to know about this server. */
-export function composeSettings() {
-  return { undoSendSeconds: env().UNDO_SEND_SECONDS, maxMessageBytes: env().MAX_MESSAGE_BYTES };
+export function composeSettings(settings: Settings) {
+  return { undoSendSeconds: settings.undoSendSeconds, maxMessageBytes: settings.maxMessageBytes };
 }
 
 /** A recipient's copy, checked and ready to file: what scheduleInternal stores. */

@@ -8,7 +8,8 @@ import { useTestDb } from '../../test/db';
 import { appRouter } from '../api/root';
 import type { Context } from '../api/trpc';
 import type { Clock } from '../clock';
-import { reloadEnv } from '../env';
+import { env, reloadEnv } from '../env';
+import { settingsFrom } from '../settings';
 import { AppError } from '../errors';
 import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
@@ -253,6 +254,7 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
     const ctx: Context = {
       db,
       clock,
+      settings: settingsFrom(env()),
       session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
       ip: null,
       userAgent: null,

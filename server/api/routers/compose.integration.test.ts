@@ -6,7 +6,8 @@ import { insertAddress } from '../../../db/repositories/address.repository';
 import { useTestDb } from '../../../test/db';
 import { systemClock } from '../../clock';
 import { fileScheduledInternal } from '../../compose/scheduled-internal.service';
-import { reloadEnv } from '../../env';
+import { env, reloadEnv } from '../../env';
+import { settingsFrom } from '../../settings';
 import { stopSender } from '../../jobs/sender';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { type TestUser, createTestUser } from '../../testing/factories';
@@ -21,6 +22,7 @@ function callerFor(user: TestUser) {
   const ctx: Context = {
     db,
     clock: systemClock,
+    settings: settingsFrom(env()),
     session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
     ip: null,
     userAgent: null,

@@ -49,7 +49,7 @@ const tooLarge = { message: 'The message is too large for this many recipients. 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
-  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(() => composeSettings()),
+  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(({ ctx }) => composeSettings(ctx.settings)),
 
   /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
   recipientKeys: protectedProcedure
