@@ -90,7 +90,7 @@ async function dkimRecord() {
   const db = createDb(database.url, { max: 2 });
   try {
     await migrate(database.url);
-    const record = await instanceDkimRecord(db);
+    const record = await instanceDkimRecord(db, env.MAIL_DOMAIN);
     console.log(`${record.host}\t${record.type}\t${record.value}`);
   } finally {
     await db.destroy();

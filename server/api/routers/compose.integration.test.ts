@@ -15,6 +15,8 @@ import { insertTestMessage } from '../../testing/mail';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 
+const settings = settingsFrom(env());
+
 /** Internal delivery through the router, against the real database; the browser's part done with the same crypto/ code. */
 const db = useTestDb();
 
@@ -145,7 +147,7 @@ describe('compose.recipientKeys', () => {
         ? { status: 'found' as const, publicKey: fromWkd.publicKeyArmored, fingerprint: 'f' }
         : { status: 'not-found' as const };
     };
-    const keys = await recipientKeys({ db, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
+    const keys = await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
     expect(keys.map((k) => [k.address, k.kind, 'source' in k ? k.source : null])).toEqual([
       ['pinned@example.org', 'external-pgp', 'pinned'],
       ['wkd@example.net', 'external-pgp', 'wkd'],
@@ -155,7 +157,7 @@ describe('compose.recipientKeys', () => {
     // Looked up concurrently: the order of the calls is not part of the contract.
     expect([...asked].sort()).toEqual(['plain@example.com', 'wkd@example.net']);
     // A pinned key is per user: Bob's look-up doesn't see Alice's pin.
-    expect((await recipientKeys({ db, wkd }, bob.account, ['pinned@example.org']))[0]!.kind).toBe('external');
+    expect((await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, bob.account, ['pinned@example.org']))[0]!.kind).toBe('external');
 
     // Pins must fit the address, and can be removed.
     expect(await trpcCode(callerFor(alice).compose.pinKey({ address: 'other@example.org', publicKey: pinned.publicKeyArmored }))).toBe('BAD_REQUEST');

@@ -8,6 +8,10 @@ import type { MessageSummary } from '../../../mime/summary';
 import type { TestUser } from '../../testing/factories';
 import type { LoopbackZone } from '../../testing/loopback-dns';
 import { instanceDkimRecord } from '../sending-identity';
+import { env } from '../../env';
+import { settingsFrom } from '../../settings';
+
+const settings = settingsFrom(env());
 
 const noVerificationQueue = { enqueueCheck: async () => undefined };
 
@@ -31,7 +35,7 @@ export async function senderDomain(db: Db, user: TestUser, zone: LoopbackZone, n
 
 /** Publishes the instance's own DKIM key (for <username>@MAIL_DOMAIN senders). */
 export async function publishInstanceDkim(db: Db, zone: LoopbackZone) {
-  const record = await instanceDkimRecord(db);
+  const record = await instanceDkimRecord(db, settings.mailDomain);
   zone[record.host] = { TXT: [record.value] };
 }
 
