@@ -20,7 +20,7 @@ const noVerificationQueue = { enqueueCheck: async () => undefined };
  * its DKIM record published in the loopback zone. `verified: false` leaves it pending.
  */
 export async function senderDomain(db: Db, user: TestUser, zone: LoopbackZone, name: string, options: { local?: string; verified?: boolean } = {}) {
-  const domain = await addDomain(db, noVerificationQueue, user.account, name);
+  const domain = await addDomain(db, noVerificationQueue, settings, user.account, name);
   if (options.verified !== false) {
     const now = new Date();
     await saveCheck(db, domain.id, [], { status: 'verified', verified_at: now, last_checked_at: now });

@@ -2,7 +2,9 @@ import { appErrorText } from '@/server/api/error-response';
 import { domainZoneFile } from '@/server/domains/domain.service';
 import { getCurrentSession } from '@/server/auth/session';
 import { getDb } from '@/server/db';
+import { env } from '@/server/env';
 import { AppError } from '@/server/errors';
+import { settingsFrom } from '@/server/settings';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +15,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
     if (!session) throw new AppError('UNAUTHORIZED', 'Sign in first.');
     const { id } = await ctx.params;
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', 'No such domain.');
-    const { name, zone } = await domainZoneFile(getDb(), session.account, id);
+    const { name, zone } = await domainZoneFile(getDb(), settingsFrom(env()), session.account, id);
     return new Response(zone, {
       headers: {
         'content-type': 'text/dns; charset=utf-8',
