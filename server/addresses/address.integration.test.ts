@@ -98,7 +98,7 @@ describe('aliases', () => {
     const admin = await createTestUser(db, { isAdmin: true });
     const local = `taken${Date.now().toString(36)}`;
     await addAlias(db, settings, admin.account, { domain: 'localhost', localPart: local });
-    expect(await isUsernameAvailable(db, local)).toBe(false);
+    expect(await isUsernameAvailable(db, settings.mailDomain, local)).toBe(false);
     const user = await createTestUser(db);
     expect((await rejection(addAlias(db, settings, admin.account, { domain: 'localhost', localPart: user.username }))).code).toBe('ADDRESS_TAKEN');
     // Non-admins may not use MAIL_DOMAIN under the default policy.

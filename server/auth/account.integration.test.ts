@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveFromPassword, deriveFromPhrase, prepareRegistration, rewrapForPassword, unlockWrappedKey } from '../../crypto/account';
 import { fromBase64, toBase64 } from '../../crypto/encoding';
 import { sodium } from '../../crypto/sodium';
@@ -9,12 +9,15 @@ import { findActiveSession, revokeSession } from '../../db/repositories/session.
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../test/db';
 import type { Clock } from '../clock';
-import { reloadEnv } from '../env';
+import { env } from '../env';
 import { AppError } from '../errors';
 import { createTestUser } from '../testing/factories';
 import { solve, solvedProof } from '../testing/proof-of-work';
 import { CHALLENGE_NEEDED, loginChallenge, preLogin, recoveryParams, recoveryReset, recoveryUnlock, register, signIn } from './account.service';
 import { THROTTLE } from './throttle.service';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 const db = useTestDb();
 const clock: Clock = { now: () => new Date() };
@@ -192,29 +195,23 @@ describe('sign-in', () => {
 
 describe('registration', () => {
   it('is refused from the web when REGISTRATION=closed, and still works from the CLI', async () => {
-    vi.stubEnv('REGISTRATION', 'closed');
-    reloadEnv();
-    try {
-      const username = `closed${Date.now()}`;
-      const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'closed-registration-1' });
-      const err = await rejection(register(db, prepared.payload, { ip: ctx.ip }));
-      expect(err.code).toBe('REGISTRATION_CLOSED');
-      expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
-      await expect(register(db, prepared.payload, { viaCli: true })).resolves.toMatchObject({ username: prepared.payload.username });
-    } finally {
-      vi.unstubAllEnvs();
-      reloadEnv();
-    }
+    const closed = { ...settings, registration: 'closed' as const };
+    const username = `closed${Date.now()}`;
+    const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'closed-registration-1' });
+    const err = await rejection(register(db, prepared.payload, { settings: closed, ip: ctx.ip }));
+    expect(err.code).toBe('REGISTRATION_CLOSED');
+    expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
+    await expect(register(db, prepared.payload, { settings: closed, viaCli: true })).resolves.toMatchObject({ username: prepared.payload.username });
   });
 
   it('refuses a "public" key that holds secret key material, or names another address', async () => {
     const username = `leak${Date.now()}`;
     const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'leaky-password-1' });
     const secretInPublicArmor = prepared.privateKeyArmored.replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK');
-    const leak = await rejection(register(db, { ...prepared.payload, publicKey: secretInPublicArmor }, { viaCli: true }));
+    const leak = await rejection(register(db, { ...prepared.payload, publicKey: secretInPublicArmor }, { settings, viaCli: true }));
     expect([leak.code, leak.message]).toEqual(['BAD_INPUT', 'Upload only the public key.']);
     const other = await prepareRegistration({ username: 'someoneelse', email: 'someoneelse@localhost', password: 'other-password-1' });
-    const wrong = await rejection(register(db, { ...prepared.payload, publicKey: other.payload.publicKey }, { viaCli: true }));
+    const wrong = await rejection(register(db, { ...prepared.payload, publicKey: other.payload.publicKey }, { settings, viaCli: true }));
     expect(wrong.message).toContain('exactly one user ID');
     expect(await findUserByUsername(db, prepared.payload.username)).toBeUndefined();
   });
@@ -223,26 +220,26 @@ describe('registration', () => {
     const username = `pow${Date.now()}`;
     const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'proof-of-work-1' });
     const ip = randomIp();
-    const bare = await rejection(register(db, prepared.payload, { ip }));
+    const bare = await rejection(register(db, prepared.payload, { settings, ip }));
     expect(bare.code).toBe('CHALLENGE_REQUIRED');
-    const forLogin = await rejection(register(db, prepared.payload, { ip, proof: await solvedProof('login') }));
+    const forLogin = await rejection(register(db, prepared.payload, { settings, ip, proof: await solvedProof('login') }));
     expect(forLogin.code).toBe('CHALLENGE_REQUIRED');
     expect(await findUserByUsername(db, username)).toBeUndefined();
     const proof = await solvedProof('register');
-    await expect(register(db, prepared.payload, { ip, proof })).resolves.toMatchObject({ username });
+    await expect(register(db, prepared.payload, { settings, ip, proof })).resolves.toMatchObject({ username });
     // Two more tries fill the hour's five; the sixth is refused before anything else is looked at.
-    for (let i = 0; i < 2; i++) expect((await rejection(register(db, prepared.payload, { ip, proof }))).code).toBe('CHALLENGE_REQUIRED');
-    const sixth = await rejection(register(db, prepared.payload, { ip, proof: await solvedProof('register') }));
+    for (let i = 0; i < 2; i++) expect((await rejection(register(db, prepared.payload, { settings, ip, proof }))).code).toBe('CHALLENGE_REQUIRED');
+    const sixth = await rejection(register(db, prepared.payload, { settings, ip, proof: await solvedProof('register') }));
     expect(sixth.code).toBe('THROTTLED');
     // Another client is not affected.
-    const other = await rejection(register(db, prepared.payload, { ip: randomIp() }));
+    const other = await rejection(register(db, prepared.payload, { settings, ip: randomIp() }));
     expect(other.code).toBe('CHALLENGE_REQUIRED');
   });
 
   it('refuses a taken username with a clear message', async () => {
     const user = await createTestUser(db);
     const prepared = await prepareRegistration({ username: user.username, email: `${user.username}@localhost`, password: 'another-password-1' });
-    const err = await rejection(register(db, prepared.payload, { viaCli: true }));
+    const err = await rejection(register(db, prepared.payload, { settings, viaCli: true }));
     expect([err.code, err.message]).toEqual(['USERNAME_TAKEN', 'That username is taken. Choose another.']);
   });
 });

@@ -34,12 +34,12 @@ describe('uploaded keys hold exactly one key', () => {
     const prepared = await prepareRegistration({ username, email: address, password: 'two-keys-password-1' });
     const intruder = await generateUserKey('Intruder', address);
     const block = await concatenatedKeyBlock(prepared.payload.publicKey, intruder.publicKeyArmored);
-    const err = await rejection(register(db, { ...prepared.payload, publicKey: block }, { viaCli: true }));
+    const err = await rejection(register(db, { ...prepared.payload, publicKey: block }, { settings, viaCli: true }));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toContain('more than one key');
     expect(await findUserByUsername(db, username)).toBeUndefined();
     // Control: the same payload with its own key alone is accepted.
-    await expect(register(db, prepared.payload, { viaCli: true })).resolves.toMatchObject({ username });
+    await expect(register(db, prepared.payload, { settings, viaCli: true })).resolves.toMatchObject({ username });
   });
 
   it('an address key update refuses a block with a second key', async () => {
