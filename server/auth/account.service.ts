@@ -15,7 +15,6 @@ import {
 } from '../../db/repositories/user.repository';
 import type { UserRow } from '../../db/schema';
 import type { Clock } from '../clock';
-import { env } from '../env';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
 import { keyedHash } from '../secrets';
@@ -33,11 +32,12 @@ export interface Account {
   createdAt: Date;
 }
 
-export function rowToAccount(row: UserRow): Account {
+/** `mailDomain`: the instance's own (MAIL_DOMAIN), where every user has <username>@mailDomain. */
+export function rowToAccount(row: UserRow, mailDomain: string): Account {
   return {
     id: row.id,
     username: row.username,
-    address: `${row.username}@${env().MAIL_DOMAIN}`,
+    address: `${row.username}@${mailDomain}`,
     isAdmin: row.is_admin,
     createdAt: row.created_at,
   };
@@ -120,7 +120,7 @@ export async function register(
       recovery_wrapped_key: b64(payload.recovery.wrappedKey),
     });
     await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : 'web' } });
-    return rowToAccount(row);
+    return rowToAccount(row, mailDomain);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
       throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
@@ -169,6 +169,7 @@ async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | n
 export async function signIn(
   db: Db,
   clock: Clock,
+  mailDomain: string,
   input: { username: string; authKey: string; proof?: string | null } & SignInContext,
 ): Promise<{ account: Account; sessionId: string }> {
   const row = await gateSignIn(db, clock, input.username, input.ip, input.proof, 'login.failed');
@@ -187,7 +188,7 @@ export async function signIn(
     expires_at: new Date(clock.now().getTime() + SESSION_LIFETIME_MS),
   });
   await insertAuditEvent(db, { event: 'login.succeeded', user_id: row.id, ip: input.ip });
-  return { account: rowToAccount(row), sessionId: session.id };
+  return { account: rowToAccount(row, mailDomain), sessionId: session.id };
 }
 
 export async function recoveryParams(db: Db, username: string): Promise<KdfDescriptor> {

@@ -4,6 +4,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { revokeSession } from '../../db/repositories/session.repository';
 import { systemClock } from '../clock';
 import { getDb } from '../db';
+import { env } from '../env';
 import { AppError } from '../errors';
 import { logger } from '../logger';
 import { deriveSecret } from '../secrets';
@@ -45,7 +46,7 @@ export function authOptions(): NextAuthOptions {
           const proof = proofSchema.optional().safeParse(credentials?.proof || undefined);
           if (!username.success || !authKey.success || !proof.success) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
           try {
-            const { account, sessionId } = await signIn(getDb(), systemClock, {
+            const { account, sessionId } = await signIn(getDb(), systemClock, env().MAIL_DOMAIN, {
               username: username.data,
               authKey: authKey.data,
               proof: proof.data,
