@@ -3,6 +3,8 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../../test/db';
 import { systemClock } from '../clock';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
 import { type TestUser, createTestUser } from '../testing/factories';
 import { appRouter } from './root';
 import type { Context } from './trpc';
@@ -15,7 +17,7 @@ import type { Context } from './trpc';
 const db = useTestDb();
 
 function callerFor(user: TestUser) {
-  const ctx: Context = { db, clock: systemClock, session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null };
+  const ctx: Context = { db, clock: systemClock, settings: settingsFrom(env()), session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null };
   return appRouter.createCaller(ctx);
 }
 

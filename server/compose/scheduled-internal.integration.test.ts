@@ -8,7 +8,8 @@ import { useTestDb } from '../../test/db';
 import { appRouter } from '../api/root';
 import type { Context } from '../api/trpc';
 import type { Clock } from '../clock';
-import { reloadEnv } from '../env';
+import { env, reloadEnv } from '../env';
+import { settingsFrom } from '../settings';
 import { AppError } from '../errors';
 import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
@@ -16,6 +17,8 @@ import { stopSender } from '../jobs/sender';
 import { logger } from '../logger';
 import { type TestUser, createTestUser } from '../testing/factories';
 import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-internal.service';
+
+const settings = settingsFrom(env());
 
 /**
  * Scheduled send to mailboxes on this instance, against the real database and a real pg-boss
@@ -99,7 +102,7 @@ describe('scheduled send to mailboxes here', () => {
     const subject = `Later ${Math.random()}`;
     const raw = rawMessage(subject);
     const sendAt = new Date(now + 60 * MIN);
-    const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
+    const scheduled = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw), await copyFor(carol.account.address, carol.publicKeyArmored, raw)],
       sendAt,
@@ -170,7 +173,7 @@ describe('scheduled send to mailboxes here', () => {
   it('never files a cancelled send, even when its job fires', async () => {
     const raw = rawMessage(`Cancelled ${Math.random()}`);
     // A real second ahead, so its pg-boss job really fires during the test.
-    const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
+    const scheduled = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, raw)],
       sendAt: new Date(now + 1000),
@@ -194,7 +197,7 @@ describe('scheduled send to mailboxes here', () => {
 
   it('the worker files a due send by itself, and the sweep re-queues one whose job was lost', async () => {
     const first = rawMessage(`By the job ${Math.random()}`);
-    const byJob = await scheduleInternal(db, queue, clock, alice.account, {
+    const byJob = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, first)],
       sendAt: new Date(now + 1000),
@@ -204,7 +207,7 @@ describe('scheduled send to mailboxes here', () => {
     expect((await sendRow(byJob.id))!.status).toBe('delivered');
 
     const second = rawMessage(`By the sweep ${Math.random()}`);
-    const lost = await scheduleInternal(db, queue, clock, alice.account, {
+    const lost = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob.account.address, bob.publicKeyArmored, second)],
       sendAt: new Date(now + 60 * MIN),
@@ -222,7 +225,7 @@ describe('scheduled send to mailboxes here', () => {
     const raw = rawMessage('Refused');
     const sendAt = new Date(now + 60 * MIN);
     const schedule = (recipients: Awaited<ReturnType<typeof copyFor>>[], from = alice.account.address, at = sendAt) =>
-      appError(scheduleInternal(db, queue, clock, alice.account, { from, recipients, sendAt: at }));
+      appError(scheduleInternal(db, queue, clock, settings, alice.account, { from, recipients, sendAt: at }));
     const before = await db.selectFrom('scheduled_internal_sends').select('id').where('user_id', '=', alice.account.id).execute();
 
     expect(await schedule([await copyFor(bob.account.address, carol.publicKeyArmored, raw)])).toEqual({
@@ -253,6 +256,7 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
     const ctx: Context = {
       db,
       clock,
+      settings: settingsFrom(env()),
       session: { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) },
       ip: null,
       userAgent: null,

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../../../test/db';
 import { decryptBytes, fromBase64, fromUtf8, readPrivateKey } from '../../../crypto';
 import { systemClock } from '../../clock';
+import { env } from '../../env';
+import { settingsFrom } from '../../settings';
 import { PAGE_SIZE } from '../../mail/mailbox.service';
 import { type TestUser, createTestUser } from '../../testing/factories';
 import { insertTestMessage, testSummary } from '../../testing/mail';
@@ -15,6 +17,7 @@ function callerFor(user: TestUser | null) {
   const ctx: Context = {
     db,
     clock: systemClock,
+    settings: settingsFrom(env()),
     session: user ? { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) } : null,
     ip: null,
     userAgent: null,

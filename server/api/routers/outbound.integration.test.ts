@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock';
-import { reloadEnv } from '../../env';
+import { env, reloadEnv } from '../../env';
+import { settingsFrom } from '../../settings';
 import { stopSender } from '../../jobs/sender';
 import { useIsolatedDb } from '../../outbound/testing/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';
@@ -26,6 +27,7 @@ function callerFor(account: TestUser) {
   const ctx: Context = {
     db: isolated.db(),
     clock: systemClock,
+    settings: settingsFrom(env()),
     session: { sessionId: crypto.randomUUID(), account: account.account, clientKey: new Uint8Array(32) },
     ip: null,
     userAgent: null,
