@@ -18,6 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The logger reads no environment: this configures it from LOG_LEVEL, as an entry point does.
+    setupFiles: ['./vitest.setup.ts'],
     env: {
       SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
       MAIL_DOMAIN: 'localhost',

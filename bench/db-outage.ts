@@ -10,7 +10,7 @@ import { type EmbeddedCluster, freePort, startEmbeddedPostgres } from '../db/emb
 import { createTestUser } from '../testing/factories';
 import { startLoopbackDns } from '../testing/loopback-dns';
 import { dataPayload, RawSmtpClient, toCrlf } from '../smtp/testing/raw-client';
-import { stopChild } from './children';
+import { stopChild, runBenchmark } from './children';
 import { makeMessage } from './load';
 
 /**
@@ -231,10 +231,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

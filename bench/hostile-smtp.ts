@@ -10,7 +10,7 @@ import { createTestUser } from '../testing/factories';
 import { startLoopbackDns } from '../testing/loopback-dns';
 import { startOwnCluster } from '../smtp/testing/own-cluster';
 import { dataPayload, RawSmtpClient } from '../smtp/testing/raw-client';
-import { startChild } from './children';
+import { startChild, runBenchmark } from './children';
 
 /**
  * The hostile messages of issue #9 against the real SMTP role (`smtp/main.ts`, its defaults, its
@@ -199,10 +199,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -19,7 +19,7 @@ import { startSmtpSink } from '../testing/outbound/smtp-sink';
 import { createTestUser } from '../testing/factories';
 import { type LoopbackZone, startLoopbackDns } from '../testing/loopback-dns';
 import { type IoCounts, machineBusyMs, processIo, treeCpuMs, treeIo } from './cpu';
-import { stopChild } from './children';
+import { stopChild, runBenchmark } from './children';
 import { percentile } from './load';
 import { printStatementStats, resetStatementStats, restartWithStatementStats } from './statements';
 
@@ -221,10 +221,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -11,7 +11,7 @@ import { createTestUser } from '../testing/factories';
 import { startLoopbackDns } from '../testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
 import { type LoadResult, runLoad } from './load';
-import { startChild, stopChild } from './children';
+import { startChild, stopChild, runBenchmark } from './children';
 
 /**
  * Inbound SMTP throughput: the real sidecar (`smtp/main.ts`: mailauth against a DNS server on
@@ -142,10 +142,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

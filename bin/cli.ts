@@ -5,6 +5,8 @@ import { register } from '../server/auth/account.service';
 import { usernameSchema } from '../server/auth/auth.schemas';
 import { EnvError, parseEnv } from '../server/env';
 import { AppError } from '../server/errors';
+import { settingsFrom } from '../server/settings';
+import { configureLogger } from '../server/logger';
 import { instanceDkimRecord } from '../server/outbound/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
@@ -57,7 +59,7 @@ async function userCreate(args: string[]) {
   const db = createDb(database.url, { max: 2 });
   try {
     await migrate(database.url);
-    const account = await register(db, prepared.payload, { viaCli: true, isAdmin: args.includes('--admin') });
+    const account = await register(db, prepared.payload, { settings: settingsFrom(env), viaCli: true, isAdmin: args.includes('--admin') });
     process.stderr.write(`Created ${account.address}${account.isAdmin ? ' (admin)' : ''}.\n`);
     process.stderr.write('Recovery phrase (shown once; the only way back in without the password):\n');
     process.stdout.write(`${prepared.phrase}\n`);
@@ -89,7 +91,7 @@ async function dkimRecord() {
   const db = createDb(database.url, { max: 2 });
   try {
     await migrate(database.url);
-    const record = await instanceDkimRecord(db);
+    const record = await instanceDkimRecord(db, env.MAIL_DOMAIN);
     console.log(`${record.host}\t${record.type}\t${record.value}`);
   } finally {
     await db.destroy();
@@ -99,6 +101,7 @@ async function dkimRecord() {
 
 async function main() {
   const [area, action, ...args] = process.argv.slice(2);
+  configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError, parseEnv } from '../server/env';
 import { backoffDelay } from '../server/backoff';
-import { logger } from '../server/logger';
+import { configureLogger, logger } from '../server/logger';
 import { buildIsStale, runBuild } from './build';
 import { keepClusterRunning } from './database-keeper';
 import { clearRunning, loadOrCreateSecret, migrate, openDatabase, readRunning, writeRunning } from './runtime';
@@ -52,6 +52,7 @@ async function main() {
     }
     throw err;
   }
+  configureLogger({ level: env.LOG_LEVEL, role: 'main' });
   process.chdir(root);
   const dataDir = path.resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });

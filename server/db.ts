@@ -1,6 +1,6 @@
 import 'server-only';
 import { createDb, type Db, timeoutsFor } from '../db/client';
-import { type Env, env } from './env';
+import { type Env, EnvError, env } from './env';
 import { logger } from './logger';
 
 let db: Db | undefined;
@@ -12,7 +12,7 @@ export const dbTimeouts = (config: Env) => timeoutsFor(config.DB_CONNECT_TIMEOUT
 export function getDb(): Db {
   if (!db) {
     const config = env();
-    if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set: start Sealpost with `npm start`, which provides it');
+    if (!config.DATABASE_URL) throw new EnvError('DATABASE_URL is not set: start Sealpost with `npm start`, which provides it');
     db = createDb(config.DATABASE_URL, {
       timeouts: dbTimeouts(config),
       // An idle connection dropped by a restarting or unreachable server; the pool opens another.

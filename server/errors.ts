@@ -15,6 +15,8 @@ export const errorTable = {
   CONFIRMATION_REQUIRED: { trpc: 'PRECONDITION_FAILED', http: 412 },
   // A proof of work must come first (server/auth/proof-of-work.ts).
   CHALLENGE_REQUIRED: { trpc: 'PRECONDITION_FAILED', http: 412 },
+  // A request body over its limit (server/api/body-limit.ts).
+  PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', http: 413 },
   THROTTLED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
   SEND_LIMIT_REACHED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
   // The thing exists but is past the state the action needs (a message already being delivered).

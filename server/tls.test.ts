@@ -5,6 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTlsCredentials } from './tls';
+import { EnvError } from './env';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -53,5 +54,6 @@ describe('loadTlsCredentials', () => {
     expect(configured.source).toBe('configured');
     expect(configured.cert.equals(made.cert)).toBe(true);
     await expect(loadTlsCredentials({ dataDir, hostname: 'x', certPath })).rejects.toThrow(/TLS_CERT and TLS_KEY go together/);
+    await expect(loadTlsCredentials({ dataDir, hostname: 'x', keyPath })).rejects.toBeInstanceOf(EnvError);
   });
 });

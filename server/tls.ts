@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+import { EnvError } from './env';
 
 /**
  * The STARTTLS certificate: TLS_CERT/TLS_KEY when both are set, otherwise a self-signed one made
@@ -23,7 +24,7 @@ export async function loadTlsCredentials(options: {
 }): Promise<TlsCredentials> {
   if (options.certPath || options.keyPath) {
     if (!options.certPath || !options.keyPath) {
-      throw new Error('TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither for a self-signed certificate.');
+      throw new EnvError('TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither for a self-signed certificate.');
     }
     return { cert: readFileSync(options.certPath), key: readFileSync(options.keyPath), source: 'configured' };
   }

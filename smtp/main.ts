@@ -2,8 +2,8 @@ import cluster from 'node:cluster';
 import os from 'node:os';
 import { systemClock } from '../server/clock';
 import { getDb } from '../server/db';
-import { type Env, env } from '../server/env';
-import { logger } from '../server/logger';
+import { type Env, EnvError, env } from '../server/env';
+import { configureLogger, logger } from '../server/logger';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
 import { loadTlsCredentials } from '../server/tls';
@@ -113,8 +113,9 @@ async function runPrimary(config: Env): Promise<void> {
 
 async function main(): Promise<void> {
   const config = env();
+  configureLogger({ level: config.LOG_LEVEL, role: 'smtp' });
   if (!config.DATABASE_URL) {
-    throw new Error('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
+    throw new EnvError('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
   }
   if (config.SMTP_WORKERS > 1 && cluster.isPrimary) return runPrimary(config);
   if (cluster.isWorker) {

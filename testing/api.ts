@@ -4,6 +4,8 @@ import type { Db } from '../db/client';
 import { appRouter } from '../server/api/root';
 import type { Context } from '../server/api/trpc';
 import { type Clock, systemClock } from '../server/clock';
+import { env } from '../server/env';
+import { settingsFrom } from '../server/settings';
 import type { TestUser } from './factories';
 
 /**
@@ -15,6 +17,7 @@ export function trpcCallers(db: Db | (() => Db), clock: Clock = systemClock) {
     const ctx: Context = {
       db: typeof db === 'function' ? db() : db,
       clock,
+      settings: settingsFrom(env()),
       session: user ? { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) } : null,
       ip: null,
       userAgent: null,

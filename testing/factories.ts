@@ -3,6 +3,7 @@ import { prepareRegistration } from '../crypto/account';
 import type { Db } from '../db/client';
 import { type Account, register } from '../server/auth/account.service';
 import { env } from '../server/env';
+import { settingsFrom } from '../server/settings';
 
 export interface TestUser {
   account: Account;
@@ -18,7 +19,7 @@ export async function createTestUser(db: Db, options: { username?: string; passw
   const username = options.username ?? `user${randomBytes(5).toString('hex')}`;
   const password = options.password ?? `pw-${randomBytes(9).toString('base64url')}`;
   const prepared = await prepareRegistration({ username, email: `${username}@${env().MAIL_DOMAIN}`, password });
-  const account = await register(db, prepared.payload, { viaCli: true, isAdmin: options.isAdmin });
+  const account = await register(db, prepared.payload, { settings: settingsFrom(env()), viaCli: true, isAdmin: options.isAdmin });
   return {
     account,
     username,

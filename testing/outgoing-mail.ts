@@ -4,6 +4,10 @@ import { buildSend, newMessageId } from '../mime/build';
 import type { Account } from '../server/auth/account.service';
 import type { Clock } from '../server/clock';
 import { type Outbound, type OutboundQueue, queueMimeMessage } from '../server/outbound/outbound.service';
+import { env } from '../server/env';
+import { settingsFrom } from '../server/settings';
+
+const settings = settingsFrom(env());
 
 /** A message as tests describe it; built into MIME by the browser's own builder (mime/build.ts). */
 export interface TestMail {
@@ -46,7 +50,7 @@ export function queueTestMail(db: Db, queue: OutboundQueue, clock: Clock, sender
   const everyone = [...mail.to, ...mail.cc, ...mail.bcc].map((e) => splitMailboxEntry(e).address);
   const envelope = mail.envelope ?? everyone;
   const bcc = mail.bcc.map((e) => splitMailboxEntry(e).address).filter((a) => envelope.some((r) => r.toLowerCase() === a.toLowerCase()));
-  return queueMimeMessage(db, queue, clock, sender, {
+  return queueMimeMessage(db, queue, clock, settings, sender, {
     from: mail.from,
     recipients: envelope,
     bcc,

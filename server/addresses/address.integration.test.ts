@@ -5,11 +5,14 @@ import { insertDomain } from '../../db/repositories/domain.repository';
 import { findUserById } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../testing/db';
 import { isUsernameAvailable } from '../auth/account.service';
-import { AppError } from '../errors';
+import { env } from '../env';
 import { createTestUser, type TestUser } from '../../testing/factories';
 import { lookupWkdKey, wkdHash } from '../wkd/wkd.service';
 import { addAddress, addAlias, currentPublicKey, listAddresses, removeAddress, updateAlias, usableDomains } from './address.service';
 import { appError } from '../../testing/errors';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 const db = useTestDb();
 
@@ -30,15 +33,15 @@ describe('addresses', () => {
   it('adds an address on a verified domain with a re-signed key; WKD serves it with only that user ID', async () => {
     const user = await createTestUser(db);
     const domain = await verifiedDomainFor(user);
-    expect(await usableDomains(db, user.account)).toContain(domain);
+    expect(await usableDomains(db, settings, user.account)).toContain(domain);
     const address = `hello@${domain}`;
     const publicKey = await resigned(user, (ids) => [...ids, { name: user.username, email: address }]);
-    await addAddress(db, user.account, { localPart: 'Hello', domain, publicKey });
+    await addAddress(db, settings, user.account, { localPart: 'Hello', domain, publicKey });
 
     const stored = (await findUserById(db, user.account.id))!.public_key;
     const key = await openpgp.readKey({ armoredKey: stored });
     expect(key.getUserIDs().sort()).toEqual([`${user.username} <${address}>`, `${user.username} <${user.account.address}>`].sort());
-    const served = await lookupWkdKey(db, domain, wkdHash('hello'), 'hello');
+    const served = await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('hello'), 'hello');
     const servedKey = await openpgp.readKey({ binaryKey: served! });
     expect(servedKey.getUserIDs()).toEqual([`${user.username} <${address}>`]);
     // Mail encrypted to the re-signed key still opens with the private key the user had all along.
@@ -53,23 +56,23 @@ describe('addresses', () => {
     const [user, other] = await Promise.all([createTestUser(db), createTestUser(db)]);
     const domain = await verifiedDomainFor(user);
     const foreign = await resigned(other, (ids) => [...ids, { name: 'x', email: `a@${domain}` }]);
-    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe('The updated key is not your key.');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe('The updated key is not your key.');
     const unchanged = await resigned(user, (ids) => ids);
-    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain('exactly one user ID per address');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain('exactly one user ID per address');
     const elsewhere = await resigned(user, (ids) => [...ids, { name: 'x', email: 'a@unverified.example' }]);
-    expect((await appError(addAddress(db, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe('FORBIDDEN');
-    await addAlias(db, user.account, { domain, localPart: 'taken' });
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe('FORBIDDEN');
+    await addAlias(db, settings, user.account, { domain, localPart: 'taken' });
     const taken = await resigned(user, (ids) => [...ids, { name: 'x', email: `taken@${domain}` }]);
-    expect((await appError(addAddress(db, user.account, { localPart: 'taken', domain, publicKey: taken }))).code).toBe('ADDRESS_TAKEN');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'taken', domain, publicKey: taken }))).code).toBe('ADDRESS_TAKEN');
   });
 
   it('removes an address together with its user ID', async () => {
     const user = await createTestUser(db);
     const domain = await verifiedDomainFor(user);
-    const added = await addAddress(db, user.account, { localPart: 'temp', domain, publicKey: await resigned(user, (ids) => [...ids, { name: 'x', email: `temp@${domain}` }]) });
+    const added = await addAddress(db, settings, user.account, { localPart: 'temp', domain, publicKey: await resigned(user, (ids) => [...ids, { name: 'x', email: `temp@${domain}` }]) });
     await removeAddress(db, user.account, added.id!, await resigned(user, (ids) => ids.filter((i) => i.email !== `temp@${domain}`)));
     expect((await listAddresses(db, user.account)).map((a) => a.address)).toEqual([user.account.address]);
-    expect(await lookupWkdKey(db, domain, wkdHash('temp'), 'temp')).toBeNull();
+    expect(await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('temp'), 'temp')).toBeNull();
   });
 });
 
@@ -77,22 +80,32 @@ describe('aliases', () => {
   it('makes custom and random aliases with notes, toggles them, and keeps them out of WKD', async () => {
     const user = await createTestUser(db);
     const domain = await verifiedDomainFor(user);
-    const custom = await addAlias(db, user.account, { domain, localPart: 'shop', note: 'online shops' });
+    const custom = await addAlias(db, settings, user.account, { domain, localPart: 'shop', note: 'online shops' });
     expect(custom).toMatchObject({ address: `shop@${domain}`, kind: 'alias', aliasStyle: 'custom', note: 'online shops', enabled: true });
-    const random = await addAlias(db, user.account, { domain });
+    const random = await addAlias(db, settings, user.account, { domain });
     expect(random.address).toMatch(new RegExp(`^[a-z]+\\.[a-z]+\\d{2}@${domain.replace('.', '\\.')}$`));
     expect((await updateAlias(db, user.account, custom.id!, { enabled: false })).enabled).toBe(false);
-    expect(await lookupWkdKey(db, domain, wkdHash('shop'), 'shop')).toBeNull();
+    expect(await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('shop'), 'shop')).toBeNull();
   });
 
   it('keeps usernames and MAIL_DOMAIN addresses apart', async () => {
     const admin = await createTestUser(db, { isAdmin: true });
     const local = `taken${Date.now().toString(36)}`;
-    await addAlias(db, admin.account, { domain: 'localhost', localPart: local });
-    expect(await isUsernameAvailable(db, local)).toBe(false);
+    await addAlias(db, settings, admin.account, { domain: 'localhost', localPart: local });
+    expect(await isUsernameAvailable(db, settings.mailDomain, local)).toBe(false);
     const user = await createTestUser(db);
-    expect((await appError(addAlias(db, admin.account, { domain: 'localhost', localPart: user.username }))).code).toBe('ADDRESS_TAKEN');
+    expect((await appError(addAlias(db, settings, admin.account, { domain: 'localhost', localPart: user.username }))).code).toBe('ADDRESS_TAKEN');
     // Non-admins may not use MAIL_DOMAIN under the default policy.
-    expect((await appError(addAlias(db, user.account, { domain: 'localhost', localPart: `x${local}` }))).code).toBe('FORBIDDEN');
+    expect((await appError(addAlias(db, settings, user.account, { domain: 'localhost', localPart: `x${local}` }))).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('addresses on the instance’s own domain', () => {
+  it('follow the mailDomainAddresses setting passed in', async () => {
+    const [user, admin] = await Promise.all([createTestUser(db), createTestUser(db, { isAdmin: true })]);
+    expect(await usableDomains(db, { ...settings, mailDomainAddresses: 'allowed' }, user.account)).toContain(settings.mailDomain);
+    expect(await usableDomains(db, { ...settings, mailDomainAddresses: 'admins' }, user.account)).not.toContain(settings.mailDomain);
+    expect(await usableDomains(db, { ...settings, mailDomainAddresses: 'admins' }, admin.account)).toContain(settings.mailDomain);
+    expect(await usableDomains(db, { ...settings, mailDomainAddresses: 'none' }, admin.account)).not.toContain(settings.mailDomain);
   });
 });

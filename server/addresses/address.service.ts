@@ -14,8 +14,8 @@ import { findDomainByName, listDomains } from '../../db/repositories/domain.repo
 import { findUserById, updatePublicKey, usernameExists } from '../../db/repositories/user.repository';
 import type { AddressRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import { checkKeyUpdate } from './public-key-update';
 
 export interface MailAddress {
@@ -72,31 +72,39 @@ export async function currentPublicKey(db: Db, actor: Account): Promise<{ public
   return { publicKey: user.public_key, userIds: [actor.address, ...addresses].map((email) => ({ name: actor.username, email })) };
 }
 
+/** What the address rules need: the instance's own domain, and who may add addresses on it. */
+export type AddressSettings = Pick<Settings, 'mailDomain' | 'mailDomainAddresses'>;
+
 /** Domains the actor may put addresses and aliases on: their verified domains, and MAIL_DOMAIN if allowed. */
-export async function usableDomains(db: Db, actor: Account): Promise<string[]> {
+export async function usableDomains(db: Db, settings: AddressSettings, actor: Account): Promise<string[]> {
   const own = (await listDomains(db, actor.id)).filter((d) => d.status === 'verified').map((d) => d.name);
-  const policy = env().MAIL_DOMAIN_ADDRESSES;
-  const mailDomain = policy === 'allowed' || (policy === 'admins' && actor.isAdmin) ? [env().MAIL_DOMAIN] : [];
+  const policy = settings.mailDomainAddresses;
+  const mailDomain = policy === 'allowed' || (policy === 'admins' && actor.isAdmin) ? [settings.mailDomain] : [];
   return [...mailDomain, ...own];
 }
 
-async function claimableAddress(db: Db, actor: Account, localPart: string, domain: string) {
+async function claimableAddress(db: Db, settings: AddressSettings, actor: Account, localPart: string, domain: string) {
   const local = localPart.trim().toLowerCase();
   const domainName = domain.trim().toLowerCase();
   if (!LOCAL_PART.test(local)) throw new AppError('BAD_INPUT', 'Use letters, digits, dots, dashes, underscores or plus signs, starting and ending with a letter or digit.');
-  if (!(await usableDomains(db, actor)).includes(domainName)) {
+  if (!(await usableDomains(db, settings, actor)).includes(domainName)) {
     throw new AppError('FORBIDDEN', `You can't add addresses on ${domainName}: it isn't one of your verified domains.`);
   }
   const address = `${local}@${domainName}`;
-  const takenByUser = domainName === env().MAIL_DOMAIN && (await usernameExists(db, local));
+  const takenByUser = domainName === settings.mailDomain && (await usernameExists(db, local));
   if (takenByUser || (await findAddress(db, address))) throw new AppError('ADDRESS_TAKEN', `${address} is already taken.`);
-  const domainRow = domainName === env().MAIL_DOMAIN ? null : await findDomainByName(db, domainName);
+  const domainRow = domainName === settings.mailDomain ? null : await findDomainByName(db, domainName);
   return { local, domainName, address, domainId: domainRow?.id ?? null };
 }
 
 /** Adds an address; `publicKey` is the user's key re-signed in the browser with the new user ID. */
-export async function addAddress(db: Db, actor: Account, input: { localPart: string; domain: string; publicKey: string }): Promise<MailAddress> {
-  const claim = await claimableAddress(db, actor, input.localPart, input.domain);
+export async function addAddress(
+  db: Db,
+  settings: AddressSettings,
+  actor: Account,
+  input: { localPart: string; domain: string; publicKey: string },
+): Promise<MailAddress> {
+  const claim = await claimableAddress(db, settings, actor, input.localPart, input.domain);
   const user = (await findUserById(db, actor.id))!;
   const current = (await listAddressesOfUser(db, actor.id)).filter((a) => a.kind === 'address').map((a) => a.address);
   await checkKeyUpdate(user.public_key, input.publicKey, [actor.address, ...current, claim.address]);
@@ -138,11 +146,16 @@ export function randomAliasLocalPart(): string {
   return `${word()}.${word()}${randomInt(10, 100)}`;
 }
 
-export async function addAlias(db: Db, actor: Account, input: { domain: string; localPart?: string; note?: string }): Promise<MailAddress> {
+export async function addAlias(
+  db: Db,
+  settings: AddressSettings,
+  actor: Account,
+  input: { domain: string; localPart?: string; note?: string },
+): Promise<MailAddress> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const random = input.localPart === undefined;
     try {
-      const claim = await claimableAddress(db, actor, input.localPart ?? randomAliasLocalPart(), input.domain);
+      const claim = await claimableAddress(db, settings, actor, input.localPart ?? randomAliasLocalPart(), input.domain);
       const row = await insertAddress(db, {
         user_id: actor.id,
         domain_id: claim.domainId,

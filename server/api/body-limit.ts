@@ -1,4 +1,6 @@
 import { TRPCError } from '@trpc/server';
+import { AppError } from '../errors';
+import { trpcErrorResponse } from './error-response';
 
 /**
  * The largest tRPC request body. The biggest legitimate one is compose.scheduleInternal: up to 256 MiB of
@@ -22,19 +24,12 @@ const tooLargeMessage = (limit: number) =>
 
 /** A 413 with `message`, in the shape of tRPC's errors. */
 export function payloadTooLarge(limit: number): Response {
-  const error = { message: tooLargeMessage(limit), code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } };
-  return Response.json({ error }, { status: 413 });
+  return trpcErrorResponse(new AppError('PAYLOAD_TOO_LARGE', tooLargeMessage(limit)));
 }
 
 export function tooManyCalls(calls: number): Response {
-  const error = {
-    message: `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${calls}.`,
-    code: -32600,
-    data: { code: 'BAD_REQUEST', httpStatus: 400 },
-  };
-  return Response.json({ error }, { status: 400 });
+  return trpcErrorResponse(new AppError('BAD_INPUT', `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${calls}.`));
 }
-
 
 /**
  * Next.js route handlers read bodies without a limit. A body declared too large is refused before it

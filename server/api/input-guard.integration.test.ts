@@ -2,8 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../../testing/db';
-import { createTestUser } from '../../testing/factories';
 import { trpcCallers } from '../../testing/api';
+import { createTestUser } from '../../testing/factories';
 
 /**
  * The procedures (five of the six; compose.sendInternal is gone) where a NUL byte used to reach PostgreSQL and come back as a 500: each now

@@ -6,13 +6,16 @@ import { type CurrentSession, getCurrentSession } from '../auth/session';
 import { clientIp } from '../auth/request-info';
 import { type Clock, systemClock } from '../clock';
 import { getDb } from '../db';
+import { env } from '../env';
 import { AppError, errorTable } from '../errors';
 import { logger } from '../logger';
+import { type Settings, settingsFrom } from '../settings';
 import { findInputProblem } from './input-guard';
 
 export interface Context {
   db: Db;
   clock: Clock;
+  settings: Settings;
   session: CurrentSession | null;
   ip: string | null;
   userAgent: string | null;
@@ -23,6 +26,7 @@ export async function createContext(req: Request, session?: CurrentSession | nul
   return {
     db: getDb(),
     clock: systemClock,
+    settings: settingsFrom(env()),
     session: session !== undefined ? session : await getCurrentSession(),
     ip: clientIp(req.headers),
     userAgent: req.headers.get('user-agent'),

@@ -15,8 +15,8 @@ import {
 } from '../../db/repositories/user.repository';
 import type { UserRow } from '../../db/schema';
 import type { Clock } from '../clock';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import { keyedHash } from '../secrets';
 import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
@@ -32,11 +32,12 @@ export interface Account {
   createdAt: Date;
 }
 
-export function rowToAccount(row: UserRow): Account {
+/** `mailDomain`: the instance's own (MAIL_DOMAIN), where every user has <username>@mailDomain. */
+export function rowToAccount(row: UserRow, mailDomain: string): Account {
   return {
     id: row.id,
     username: row.username,
-    address: `${row.username}@${env().MAIL_DOMAIN}`,
+    address: `${row.username}@${mailDomain}`,
     isAdmin: row.is_admin,
     createdAt: row.created_at,
   };
@@ -63,22 +64,26 @@ let dummyHash: Promise<string> | undefined;
 /** Verified against for unknown users, so both paths cost one scrypt. */
 const timingDummy = () => (dummyHash ??= hashSecret(randomBytes(32)));
 
-export function publicConfig() {
-  return { mailDomain: env().MAIL_DOMAIN, registrationOpen: env().REGISTRATION === 'open' };
+/** What sign-up needs: the domain of every user's own address, and whether anyone may register. */
+export type AccountSettings = Pick<Settings, 'mailDomain' | 'registration'>;
+
+export function publicConfig(settings: AccountSettings) {
+  return { mailDomain: settings.mailDomain, registrationOpen: settings.registration === 'open' };
 }
 
 /** Free as a username and as <username>@MAIL_DOMAIN, which may already be someone's address or alias. */
-export async function isUsernameAvailable(db: Db, username: string): Promise<boolean> {
+export async function isUsernameAvailable(db: Db, mailDomain: string, username: string): Promise<boolean> {
   if (RESERVED.has(username) || (await usernameExists(db, username))) return false;
-  return !(await findAddress(db, `${username}@${env().MAIL_DOMAIN}`));
+  return !(await findAddress(db, `${username}@${mailDomain}`));
 }
 
 export async function register(
   db: Db,
   payload: z.infer<typeof registrationSchema>,
-  options: { viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock } = {},
+  options: { settings: AccountSettings; viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock },
 ): Promise<Account> {
-  if (!options.viaCli && env().REGISTRATION !== 'open') {
+  const { mailDomain } = options.settings;
+  if (!options.viaCli && options.settings.registration !== 'open') {
     throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server. Ask the administrator for an account.');
   }
   if (!options.viaCli) {
@@ -92,10 +97,10 @@ export async function register(
   if (!options.viaCli && RESERVED.has(payload.username)) {
     throw new AppError('USERNAME_TAKEN', 'That username is reserved. Choose another.');
   }
-  if (await findAddress(db, `${payload.username}@${env().MAIL_DOMAIN}`)) {
+  if (await findAddress(db, `${payload.username}@${mailDomain}`)) {
     throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
   }
-  await assertAccountPublicKey(payload.publicKey, `${payload.username}@${env().MAIL_DOMAIN}`);
+  await assertAccountPublicKey(payload.publicKey, `${payload.username}@${mailDomain}`);
   const [authHash, recoveryAuthHash] = await Promise.all([
     hashSecret(b64(payload.authKey)),
     hashSecret(b64(payload.recovery.authKey)),
@@ -115,7 +120,7 @@ export async function register(
       recovery_wrapped_key: b64(payload.recovery.wrappedKey),
     });
     await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : 'web' } });
-    return rowToAccount(row);
+    return rowToAccount(row, mailDomain);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
       throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
@@ -164,6 +169,7 @@ async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | n
 export async function signIn(
   db: Db,
   clock: Clock,
+  mailDomain: string,
   input: { username: string; authKey: string; proof?: string | null } & SignInContext,
 ): Promise<{ account: Account; sessionId: string }> {
   const row = await gateSignIn(db, clock, input.username, input.ip, input.proof, 'login.failed');
@@ -182,7 +188,7 @@ export async function signIn(
     expires_at: new Date(clock.now().getTime() + SESSION_LIFETIME_MS),
   });
   await insertAuditEvent(db, { event: 'login.succeeded', user_id: row.id, ip: input.ip });
-  return { account: rowToAccount(row), sessionId: session.id };
+  return { account: rowToAccount(row, mailDomain), sessionId: session.id };
 }
 
 export async function recoveryParams(db: Db, username: string): Promise<KdfDescriptor> {

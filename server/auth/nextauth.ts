@@ -4,6 +4,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { revokeSession } from '../../db/repositories/session.repository';
 import { systemClock } from '../clock';
 import { getDb } from '../db';
+import { env } from '../env';
 import { AppError } from '../errors';
 import { logger } from '../logger';
 import { deriveSecret } from '../secrets';
@@ -43,9 +44,9 @@ export function authOptions(): NextAuthOptions {
           const username = usernameSchema.safeParse(credentials?.username);
           const authKey = authKeySchema.safeParse(credentials?.authKey);
           const proof = proofSchema.optional().safeParse(credentials?.proof || undefined);
-          if (!username.success || !authKey.success || !proof.success) throw new Error('Wrong username or password.');
+          if (!username.success || !authKey.success || !proof.success) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
           try {
-            const { account, sessionId } = await signIn(getDb(), systemClock, {
+            const { account, sessionId } = await signIn(getDb(), systemClock, env().MAIL_DOMAIN, {
               username: username.data,
               authKey: authKey.data,
               proof: proof.data,
@@ -55,9 +56,9 @@ export function authOptions(): NextAuthOptions {
             return { id: account.id, name: account.username, sid: sessionId };
           } catch (err) {
             // next-auth hands an Error's message to the sign-in form: only our own, vetted texts.
-            if (err instanceof AppError) throw new Error(err.message);
+            if (err instanceof AppError) throw err;
             logger.error({ err: (err as Error).message }, 'sign-in failed unexpectedly');
-            throw new Error('Sign-in is unavailable right now. Try again in a minute.');
+            throw new AppError('UNAVAILABLE', 'Sign-in is unavailable right now. Try again in a minute.');
           }
         },
       }),

@@ -4,6 +4,7 @@ import { findActiveSession, touchSession } from '../../db/repositories/session.r
 import { findUserById } from '../../db/repositories/user.repository';
 import { systemClock } from '../clock';
 import { getDb } from '../db';
+import { env } from '../env';
 import { type Account, rowToAccount } from './account.service';
 import { authOptions } from './nextauth';
 
@@ -27,5 +28,5 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
   const user = await findUserById(db, session.user_id);
   if (!user) return null;
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
-  return { sessionId: sid, account: rowToAccount(user), clientKey: session.client_key };
+  return { sessionId: sid, account: rowToAccount(user, env().MAIL_DOMAIN), clientKey: session.client_key };
 }

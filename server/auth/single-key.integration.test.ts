@@ -6,11 +6,14 @@ import { findUserByUsername } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../testing/db';
 import { addAddress, currentPublicKey } from '../addresses/address.service';
 import { pinKey } from '../compose/pinned-keys.service';
-import { AppError } from '../errors';
 import { createTestUser } from '../../testing/factories';
 import { concatenatedKeyBlock } from '../../testing/key-blocks';
 import { register } from './account.service';
 import { appError } from '../../testing/errors';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 /**
  * Every key a client uploads must be one key: a second key in the same armored block would be stored
@@ -25,12 +28,12 @@ describe('uploaded keys hold exactly one key', () => {
     const prepared = await prepareRegistration({ username, email: address, password: 'two-keys-password-1' });
     const intruder = await generateUserKey('Intruder', address);
     const block = await concatenatedKeyBlock(prepared.payload.publicKey, intruder.publicKeyArmored);
-    const err = await appError(register(db, { ...prepared.payload, publicKey: block }, { viaCli: true }));
+    const err = await appError(register(db, { ...prepared.payload, publicKey: block }, { settings, viaCli: true }));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toContain('more than one key');
     expect(await findUserByUsername(db, username)).toBeUndefined();
     // Control: the same payload with its own key alone is accepted.
-    await expect(register(db, prepared.payload, { viaCli: true })).resolves.toMatchObject({ username });
+    await expect(register(db, prepared.payload, { settings, viaCli: true })).resolves.toMatchObject({ username });
   });
 
   it('an address key update refuses a block with a second key', async () => {
@@ -42,9 +45,9 @@ describe('uploaded keys hold exactly one key', () => {
     const address = `hello@${domain}`;
     const { publicKeyArmored } = await withUserIds(await readPrivateKey(user.privateKeyArmored), [...userIds, { name: 'x', email: address }]);
     const intruder = await generateUserKey('Intruder', address);
-    const err = await appError(addAddress(db, user.account, { localPart: 'hello', domain, publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored) }));
+    const err = await appError(addAddress(db, settings, user.account, { localPart: 'hello', domain, publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored) }));
     expect(err.message).toContain('more than one key');
-    await expect(addAddress(db, user.account, { localPart: 'hello', domain, publicKey: publicKeyArmored })).resolves.toBeDefined();
+    await expect(addAddress(db, settings, user.account, { localPart: 'hello', domain, publicKey: publicKeyArmored })).resolves.toBeDefined();
   });
 
   it('pinning refuses a block with a second key', async () => {

@@ -5,8 +5,8 @@ import { deleteDraft as deleteDraftRow, insertDraft, updateDraft } from '../../d
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import type { MessageOrigin } from '../../mime/origin';
 import { resolveRecipient } from '../mail/routing';
 import { assertOwnAddress } from './sender-address';
@@ -32,8 +32,8 @@ export interface InternalSendInput {
 }
 
 /** What the compose window needs to know about this server. */
-export function composeSettings() {
-  return { undoSendSeconds: env().UNDO_SEND_SECONDS, maxMessageBytes: env().MAX_MESSAGE_BYTES };
+export function composeSettings(settings: Settings) {
+  return { undoSendSeconds: settings.undoSendSeconds, maxMessageBytes: settings.maxMessageBytes };
 }
 
 /** A recipient's copy, checked and ready to file: what scheduleInternal stores. */
@@ -53,6 +53,7 @@ export interface CheckedRecipientCopy {
  */
 export async function checkInternalCopies(
   db: Db,
+  settings: Settings,
   sender: Account,
   input: Pick<InternalSendInput, 'from' | 'recipients'>,
 ): Promise<{ from: string; recipients: CheckedRecipientCopy[]; senderKey: string | undefined }> {
@@ -63,7 +64,7 @@ export async function checkInternalCopies(
   // Routed as a delivery (alias counters move), one copy per mailbox.
   const byUser = new Map<string, EncryptedCopy & { address: string }>();
   for (const copy of input.recipients) {
-    const route = await resolveRecipient(db, copy.address);
+    const route = await resolveRecipient(db, copy.address, { mailDomain: settings.mailDomain });
     if (route.status !== 'local') throw new AppError('BAD_INPUT', `${copy.address} is not a mailbox on this server.`, { address: copy.address });
     if (!byUser.has(route.userId)) byUser.set(route.userId, copy);
   }
@@ -71,16 +72,16 @@ export async function checkInternalCopies(
   const keys = new Map((await findPublicKeys(db, [...byUser.keys(), sender.id])).map((row) => [row.id, row.public_key]));
   const recipients: CheckedRecipientCopy[] = [];
   for (const [userId, copy] of byUser) {
-    const checked = await checkedCopy(copy, keys.get(userId), copy.address);
+    const checked = await checkedCopy(settings, copy, keys.get(userId), copy.address);
     recipients.push({ userId, address: copy.address, ...checked, origin_ciphertext: await encryptBytes(origin, [keys.get(userId)!]) });
   }
   return { from, recipients, senderKey: keys.get(sender.id) };
 }
 
 /** Saves a draft encrypted to the sender's own key: a new one, or over the draft `id`. */
-export async function saveDraft(db: Db, clock: Clock, sender: Account, input: EncryptedCopy & { id?: string }): Promise<{ id: string }> {
+export async function saveDraft(db: Db, clock: Clock, settings: Settings, sender: Account, input: EncryptedCopy & { id?: string }): Promise<{ id: string }> {
   const [key] = await findPublicKeys(db, [sender.id]);
-  const content = { received_at: clock.now(), ...(await checkedCopy(input, key?.public_key, 'your drafts')) };
+  const content = { received_at: clock.now(), ...(await checkedCopy(settings, input, key?.public_key, 'your drafts')) };
   if (input.id && (await updateDraft(db, sender.id, input.id, content))) return { id: input.id };
   // The draft is gone (sent or deleted in another tab) while this one was still being edited: keep it.
   return { id: await insertDraft(db, { user_id: sender.id, ...content }) };
@@ -91,10 +92,10 @@ export async function deleteDraft(db: Db, sender: Account, id: string): Promise<
 }
 
 /** One copy checked against the key it must be encrypted to (`whose` names it in the refusal). */
-export async function checkedCopy(copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
+export async function checkedCopy(settings: Pick<Settings, 'maxMessageBytes'>, copy: EncryptedCopy, publicKey: string | undefined, whose: string) {
   if (!publicKey) throw new AppError('NOT_FOUND', `There is no key for ${whose}.`);
-  const raw = decodeCiphertext(copy.raw, whose);
-  const summary = decodeCiphertext(copy.summary, whose);
+  const raw = decodeCiphertext(settings.maxMessageBytes, copy.raw, whose);
+  const summary = decodeCiphertext(settings.maxMessageBytes, copy.summary, whose);
   for (const part of [raw, summary]) {
     const check = await checkEncryptedTo(part, publicKey);
     if (check.status !== 'ok') throw notEncryptedTo(whose, check);
@@ -102,11 +103,11 @@ export async function checkedCopy(copy: EncryptedCopy, publicKey: string | undef
   return { raw_ciphertext: raw, summary_ciphertext: summary, size: copy.size };
 }
 
-function decodeCiphertext(base64: string, whose: string): Uint8Array {
+function decodeCiphertext(maxMessageBytes: number, base64: string, whose: string): Uint8Array {
   const bytes = fromBase64(base64);
   // OpenPGP adds a few hundred bytes per key; the plaintext limit is MAX_MESSAGE_BYTES.
-  if (bytes.length > env().MAX_MESSAGE_BYTES + 64 * 1024) {
-    throw new AppError('BAD_INPUT', `The message for ${whose} is over the ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB limit.`);
+  if (bytes.length > maxMessageBytes + 64 * 1024) {
+    throw new AppError('BAD_INPUT', `The message for ${whose} is over the ${Math.floor(maxMessageBytes / 1048576)} MB limit.`);
   }
   return bytes;
 }

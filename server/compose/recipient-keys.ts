@@ -9,6 +9,8 @@ import type { WkdResult } from '../wkd/wkd-client';
 
 export interface RecipientKeyDeps {
   db: Db;
+  /** The instance's own mail domain (MAIL_DOMAIN). */
+  mailDomain: string;
   wkd(address: string): Promise<WkdResult>;
 }
 
@@ -19,7 +21,7 @@ export async function recipientKeys(deps: RecipientKeyDeps, sender: Account, add
 }
 
 async function keyFor(deps: RecipientKeyDeps, address: string, pinned: Map<string, string>): Promise<RecipientKey> {
-  const route = await resolveRecipient(deps.db, address, { countAlias: false });
+  const route = await resolveRecipient(deps.db, address, { mailDomain: deps.mailDomain, countAlias: false });
   switch (route.status) {
     case 'bad-syntax':
       return { address, kind: 'invalid', reason: "This isn't an email address." };

@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkEncryptedTo, decryptBytes, encryptBytesSharingKey, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../crypto';
+import { checkEncryptedTo, toBase64, utf8 } from '../../crypto';
 import { useTestDb } from '../../testing/db';
 import type { Clock } from '../clock';
-import { reloadEnv } from '../env';
+import { env, reloadEnv } from '../env';
+import { settingsFrom } from '../settings';
 import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
 import { stopSender } from '../jobs/sender';
@@ -15,6 +16,8 @@ import { trpcCallers, trpcCode } from '../../testing/api';
 import { appError } from '../../testing/errors';
 import { copyFor, decryptText } from '../../testing/mail';
 import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-internal.service';
+
+const settings = settingsFrom(env());
 
 /**
  * Scheduled send to mailboxes on this instance, against the real database and a real pg-boss
@@ -77,7 +80,7 @@ describe('scheduled send to mailboxes here', () => {
     const subject = `Later ${Math.random()}`;
     const raw = rawMessage(subject);
     const sendAt = new Date(now + 60 * MIN);
-    const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
+    const scheduled = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob, raw), await copyFor(carol, raw)],
       sendAt,
@@ -148,7 +151,7 @@ describe('scheduled send to mailboxes here', () => {
   it('never files a cancelled send, even when its job fires', async () => {
     const raw = rawMessage(`Cancelled ${Math.random()}`);
     // A real second ahead, so its pg-boss job really fires during the test.
-    const scheduled = await scheduleInternal(db, queue, clock, alice.account, {
+    const scheduled = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob, raw)],
       sendAt: new Date(now + 1000),
@@ -172,7 +175,7 @@ describe('scheduled send to mailboxes here', () => {
 
   it('the worker files a due send by itself, and the sweep re-queues one whose job was lost', async () => {
     const first = rawMessage(`By the job ${Math.random()}`);
-    const byJob = await scheduleInternal(db, queue, clock, alice.account, {
+    const byJob = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob, first)],
       sendAt: new Date(now + 1000),
@@ -182,7 +185,7 @@ describe('scheduled send to mailboxes here', () => {
     expect((await sendRow(byJob.id))!.status).toBe('delivered');
 
     const second = rawMessage(`By the sweep ${Math.random()}`);
-    const lost = await scheduleInternal(db, queue, clock, alice.account, {
+    const lost = await scheduleInternal(db, queue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await copyFor(bob, second)],
       sendAt: new Date(now + 60 * MIN),
@@ -200,7 +203,7 @@ describe('scheduled send to mailboxes here', () => {
     const raw = rawMessage('Refused');
     const sendAt = new Date(now + 60 * MIN);
     const schedule = (recipients: Awaited<ReturnType<typeof copyFor>>[], from = alice.account.address, at = sendAt) =>
-      appError(scheduleInternal(db, queue, clock, alice.account, { from, recipients, sendAt: at }));
+      appError(scheduleInternal(db, queue, clock, settings, alice.account, { from, recipients, sendAt: at }));
     const before = await db.selectFrom('scheduled_internal_sends').select('id').where('user_id', '=', alice.account.id).execute();
 
     expect(await schedule([await copyFor({ address: bob.account.address, publicKeyArmored: carol.publicKeyArmored }, raw)])).toMatchObject({

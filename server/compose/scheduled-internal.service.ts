@@ -19,8 +19,8 @@ import {
 import type { ScheduledInternalStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import { countInternalSend } from '../outbound/send-limits';
 import { type EncryptedCopy, checkInternalCopies, checkedCopy } from './compose.service';
 
@@ -90,14 +90,15 @@ export async function scheduleInternal(
   db: Db,
   queue: ScheduledInternalQueue,
   clock: Clock,
+  settings: Settings,
   sender: Account,
   input: ScheduleInternalInput,
 ): Promise<ScheduledInternal> {
   if (input.recipients.length === 0 && !input.sent) throw new AppError('BAD_INPUT', 'Add at least one recipient.');
-  const checked = await checkInternalCopies(db, sender, input);
-  const sent = input.sent ? await checkedCopy(input.sent, checked.senderKey, 'your Sent folder') : undefined;
+  const checked = await checkInternalCopies(db, settings, sender, input);
+  const sent = input.sent ? await checkedCopy(settings, input.sent, checked.senderKey, 'your Sent folder') : undefined;
   const now = clock.now();
-  const requested = input.sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
+  const requested = input.sendAt ?? new Date(now.getTime() + settings.undoSendSeconds * 1000);
   if (requested.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
   // A time already past (a slow upload, a skewed browser clock) means as soon as possible.
   const sendAt = requested.getTime() < now.getTime() ? now : requested;
@@ -126,7 +127,7 @@ export async function scheduleInternal(
       outbound_ids: outboundIds,
     });
     // Counted when scheduled, as outbound mail is; a cancel takes it back.
-    if (checked.recipients.length) await countInternalSend(trx, sender.id, checked.recipients.length, now, inserted.id);
+    if (checked.recipients.length) await countInternalSend(trx, settings, sender.id, checked.recipients.length, now, inserted.id);
     await queue.enqueueFiling(inserted.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
     return inserted;
   });

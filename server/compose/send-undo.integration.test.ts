@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEncryptedTo, decryptBytes, encryptBytesSharingKey, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../crypto';
+import { checkEncryptedTo, } from '../../crypto';
 import { insertDraft } from '../../db/repositories/compose.repository';
 import type { Clock } from '../clock';
 import { env } from '../env';
@@ -11,6 +11,9 @@ import { type TestUser, createTestUser } from '../../testing/factories';
 import { queueTestMail } from '../../testing/outgoing-mail';
 import { copyFor, decryptText } from '../../testing/mail';
 import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from './scheduled-internal.service';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 /**
  * Undo on the server: an immediate send is a scheduled send at now + UNDO_SEND_SECONDS that holds
@@ -46,7 +49,7 @@ async function immediateSend(alice: TestUser, bob: TestUser, subject: string) {
     text: 'Hello',
   });
   const { raw: sentRaw, summary, size } = await copyFor(alice, raw);
-  const send = await scheduleInternal(db, noQueue, clock, alice.account, {
+  const send = await scheduleInternal(db, noQueue, clock, settings, alice.account, {
     from: alice.account.address,
     recipients: [await copyFor(bob, raw)],
     sent: { raw: sentRaw, summary, size },
@@ -86,12 +89,12 @@ describe('an immediate send is a scheduled send', () => {
   it('Undo is one cancel: every part, the Sent copy and the counted recipients go; the draft stays', async () => {
     const [alice, bob] = [await createTestUser(isolated.db()), await createTestUser(isolated.db())];
     const { draftId, outbound, send } = await immediateSend(alice, bob, 'Undone');
-    expect(await ownLimits(isolated.db(), clock, alice.account)).toMatchObject({ usedLastHour: 2 });
+    expect(await ownLimits(isolated.db(), clock, settings, alice.account)).toMatchObject({ usedLastHour: 2 });
 
     const cancelled = await cancelScheduledInternal(isolated.db(), clock, alice.account, send.id);
     expect(cancelled).toMatchObject({ status: 'cancelled', recipients: [bob.account.address] });
     expect(await findOutbound(isolated.db(), outbound.id)).toMatchObject({ status: 'cancelled', sealed_mime: null });
-    expect(await ownLimits(isolated.db(), clock, alice.account)).toMatchObject({ usedLastHour: 0 });
+    expect(await ownLimits(isolated.db(), clock, settings, alice.account)).toMatchObject({ usedLastHour: 0 });
     const row = await isolated.db().selectFrom('scheduled_internal_sends').selectAll().where('id', '=', send.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'cancelled', sent_raw_ciphertext: null, sent_summary_ciphertext: null });
 
@@ -114,7 +117,7 @@ describe('an immediate send is a scheduled send', () => {
     expect(row.status).toBe('scheduled');
     expect(row.sent_raw_ciphertext).not.toBeNull();
     expect(await isolated.db().selectFrom('scheduled_internal_copies').select('id').where('send_id', '=', send.id).execute()).toHaveLength(1);
-    expect(await ownLimits(isolated.db(), clock, alice.account)).toMatchObject({ usedLastHour: 2 });
+    expect(await ownLimits(isolated.db(), clock, settings, alice.account)).toMatchObject({ usedLastHour: 2 });
   });
 
   it("won't name another user's outbound message, or file a send with nothing in it", async () => {
@@ -128,7 +131,7 @@ describe('an immediate send is a scheduled send', () => {
       text: 'x',
     });
     const sent = await copyFor(alice, 'Subject: x\r\n\r\nx\r\n');
-    const refused = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, {
+    const refused = await scheduleInternal(isolated.db(), noQueue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [],
       sent,
@@ -136,7 +139,7 @@ describe('an immediate send is a scheduled send', () => {
     }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('NOT_FOUND');
-    const empty = await scheduleInternal(isolated.db(), noQueue, clock, alice.account, { from: alice.account.address, recipients: [] }).catch(
+    const empty = await scheduleInternal(isolated.db(), noQueue, clock, settings, alice.account, { from: alice.account.address, recipients: [] }).catch(
       (e: unknown) => e,
     );
     expect((empty as AppError).code).toBe('BAD_INPUT');

@@ -15,8 +15,8 @@ import {
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import type { DomainRecordRow, DomainRow, DomainStatus, RecordKind, RecordStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import { generateDkimKey, sealAtRest } from './dkim';
 import { normalizeDomainName } from './domain-name';
 import { RECORD_KINDS, type RecordConfig, expectedRecords, zoneFile } from './records';
@@ -55,13 +55,16 @@ export interface VerificationQueue {
 
 export const DKIM_PURPOSE = 'dkim-private-key';
 
-export function recordConfig(): RecordConfig {
-  return { mailHostname: env().MAIL_HOSTNAME ?? env().MAIL_DOMAIN, spfInclude: env().SPF_INCLUDE };
+/** What the domain rules need: the instance's own domain and what its records point at. */
+export type DomainSettings = Pick<Settings, 'mailDomain' | 'mailHostname' | 'spfInclude'>;
+
+export function recordConfig(settings: DomainSettings): RecordConfig {
+  return { mailHostname: settings.mailHostname, spfInclude: settings.spfInclude };
 }
 
-export function rowToDomain(row: DomainRow, records: DomainRecordRow[]): Domain {
+export function rowToDomain(settings: DomainSettings, row: DomainRow, records: DomainRecordRow[]): Domain {
   const byKind = new Map(records.map((r) => [r.kind, r]));
-  const expected = expectedRecords(row, recordConfig());
+  const expected = expectedRecords(row, recordConfig(settings));
   const mapped = expected.map((e) => {
     const saved = byKind.get(e.kind);
     return {
@@ -98,15 +101,15 @@ export async function loadOwnedDomain(db: Db, actor: Account, id: string): Promi
   return row;
 }
 
-async function withRecords(db: Db, rows: DomainRow[]): Promise<Domain[]> {
+async function withRecords(db: Db, settings: DomainSettings, rows: DomainRow[]): Promise<Domain[]> {
   const records = await listRecords(db, rows.map((r) => r.id));
-  return rows.map((row) => rowToDomain(row, records.filter((r) => r.domain_id === row.id)));
+  return rows.map((row) => rowToDomain(settings, row, records.filter((r) => r.domain_id === row.id)));
 }
 
-export async function addDomain(db: Db, queue: VerificationQueue, actor: Account, input: string): Promise<Domain> {
+export async function addDomain(db: Db, queue: VerificationQueue, settings: DomainSettings, actor: Account, input: string): Promise<Domain> {
   const name = normalizeDomainName(input);
   if (!name.ok) throw new AppError('BAD_INPUT', name.error);
-  if (name.ascii === env().MAIL_DOMAIN) throw new AppError('DOMAIN_TAKEN', `${name.ascii} is this server's own mail domain.`);
+  if (name.ascii === settings.mailDomain) throw new AppError('DOMAIN_TAKEN', `${name.ascii} is this server's own mail domain.`);
   if (await findDomainByName(db, name.ascii)) throw new AppError('DOMAIN_TAKEN', `${name.ascii} has already been added.`);
   const dkim = await generateDkimKey();
   let row: DomainRow;
@@ -129,20 +132,20 @@ export async function addDomain(db: Db, queue: VerificationQueue, actor: Account
   }
   await insertAuditEvent(db, { event: 'domain.added', user_id: actor.id, details: { domain: row.name } });
   await queue.enqueueCheck(row.id);
-  return (await withRecords(db, [row]))[0]!;
+  return (await withRecords(db, settings, [row]))[0]!;
 }
 
-export async function listDomains(db: Db, actor: Account): Promise<Domain[]> {
-  return withRecords(db, await listDomainRows(db, actor.isAdmin ? null : actor.id));
+export async function listDomains(db: Db, settings: DomainSettings, actor: Account): Promise<Domain[]> {
+  return withRecords(db, settings, await listDomainRows(db, actor.isAdmin ? null : actor.id));
 }
 
-export async function getDomain(db: Db, actor: Account, id: string): Promise<Domain> {
-  return (await withRecords(db, [await loadOwnedDomain(db, actor, id)]))[0]!;
+export async function getDomain(db: Db, settings: DomainSettings, actor: Account, id: string): Promise<Domain> {
+  return (await withRecords(db, settings, [await loadOwnedDomain(db, actor, id)]))[0]!;
 }
 
-export async function domainZoneFile(db: Db, actor: Account, id: string): Promise<{ name: string; zone: string }> {
+export async function domainZoneFile(db: Db, settings: DomainSettings, actor: Account, id: string): Promise<{ name: string; zone: string }> {
   const row = await loadOwnedDomain(db, actor, id);
-  return { name: row.name, zone: zoneFile(row.name, expectedRecords(row, recordConfig())) };
+  return { name: row.name, zone: zoneFile(row.name, expectedRecords(row, recordConfig(settings))) };
 }
 
 export async function requestCheck(db: Db, queue: VerificationQueue, actor: Account, id: string): Promise<void> {
@@ -150,10 +153,10 @@ export async function requestCheck(db: Db, queue: VerificationQueue, actor: Acco
   await queue.enqueueCheck(row.id, { manual: true });
 }
 
-export async function setCatchAll(db: Db, actor: Account, id: string, enabled: boolean): Promise<Domain> {
+export async function setCatchAll(db: Db, settings: DomainSettings, actor: Account, id: string, enabled: boolean): Promise<Domain> {
   const row = await loadOwnedDomain(db, actor, id);
   await setCatchAllRow(db, row.id, enabled);
-  return getDomain(db, actor, id);
+  return getDomain(db, settings, actor, id);
 }
 
 /** What stops working if the domain goes, for the confirmation the UI shows first. */

@@ -12,6 +12,10 @@ import { createTestUser } from '../../testing/factories';
 import { type Domain, type VerificationQueue, addDomain, getDomain } from './domain.service';
 import { runDomainCheck } from './verification';
 import { zoneFile, expectedRecords } from './records';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 const db = useTestDb();
 const clock: Clock = { now: () => new Date() };
@@ -42,15 +46,15 @@ const statuses = (d: Domain) => Object.fromEntries(d.records.map((r) => [r.kind,
 describe('domain verification against a real DNS server on loopback', () => {
   it('goes from pending to verified one record at a time', async () => {
     const user = await createTestUser(db);
-    const domain = await addDomain(db, noWorker, user.account, uniqueDomain());
+    const domain = await addDomain(db, noWorker, settings, user.account, uniqueDomain());
     expect(queued).toContain(domain.id);
     expect(domain.status).toBe('pending');
 
     const seen: Record<string, string>[] = [];
     for (const kind of ['ownership', 'mx', 'spf', 'dkim', 'dmarc'] as const) {
       publish(domain, kind);
-      await runDomainCheck(db, resolve, clock, domain.id);
-      const now = await getDomain(db, user.account, domain.id);
+      await runDomainCheck(db, resolve, clock, settings, domain.id);
+      const now = await getDomain(db, settings, user.account, domain.id);
       seen.push(statuses(now));
       expect(now.records.find((r) => r.kind === kind)!.status).toBe('ok');
       expect(now.status).toBe(kind === 'dmarc' ? 'verified' : 'pending');
@@ -61,12 +65,12 @@ describe('domain verification against a real DNS server on loopback', () => {
 
   it('shows a wrong DKIM key as a mismatch with what was found', async () => {
     const user = await createTestUser(db);
-    const domain = await addDomain(db, noWorker, user.account, uniqueDomain());
+    const domain = await addDomain(db, noWorker, settings, user.account, uniqueDomain());
     publish(domain, 'ownership');
     publish(domain, 'dkim', 'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong');
     publish(domain, 'mx', 'mx.elsewhere.example');
-    await runDomainCheck(db, resolve, clock, domain.id);
-    const after = await getDomain(db, user.account, domain.id);
+    await runDomainCheck(db, resolve, clock, settings, domain.id);
+    const after = await getDomain(db, settings, user.account, domain.id);
     const dkim = after.records.find((r) => r.kind === 'dkim')!;
     expect(dkim.status).toBe('mismatch');
     expect(dkim.found).toContain('p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong');
@@ -77,26 +81,26 @@ describe('domain verification against a real DNS server on loopback', () => {
 
   it('calls a server that does not answer, or answers SERVFAIL, pending rather than failed', async () => {
     const user = await createTestUser(db);
-    const domain = await addDomain(db, noWorker, user.account, uniqueDomain());
+    const domain = await addDomain(db, noWorker, settings, user.account, uniqueDomain());
     zone[domain.name] = { fail: 'silent' };
     zone[`_dmarc.${domain.name}`] = { fail: 'servfail' };
-    await runDomainCheck(db, resolve, clock, domain.id);
-    const after = await getDomain(db, user.account, domain.id);
+    await runDomainCheck(db, resolve, clock, settings, domain.id);
+    const after = await getDomain(db, settings, user.account, domain.id);
     expect(after.records.find((r) => r.kind === 'ownership')!.status).toBe('pending');
     expect(after.records.find((r) => r.kind === 'dmarc')!.status).toBe('pending');
     expect(after.status).toBe('pending');
     // Past 72 hours without proof, it is failed.
     const later: Clock = { now: () => new Date(Date.now() + 73 * 3600 * 1000) };
-    await runDomainCheck(db, resolve, later, domain.id);
+    await runDomainCheck(db, resolve, later, settings, domain.id);
     expect((await findDomainById(db, domain.id))!.status).toBe('failed');
   });
 
   it('verifies through the worker: a pg-boss job checks as soon as it is queued', async () => {
     const boss = await startBoss(inject('databaseUrl'), 'worker');
     try {
-      await registerDomainJobs(boss, { db, resolve, clock, log: logger });
+      await registerDomainJobs(boss, { db, resolve, clock, settings, log: logger });
       const user = await createTestUser(db);
-      const domain = await addDomain(db, noWorker, user.account, uniqueDomain());
+      const domain = await addDomain(db, noWorker, settings, user.account, uniqueDomain());
       for (const kind of ['ownership', 'mx', 'spf', 'dkim', 'dmarc'] as const) publish(domain, kind);
       const started = Date.now();
       await verificationQueue(boss).enqueueCheck(domain.id, { manual: true });
@@ -109,12 +113,24 @@ describe('domain verification against a real DNS server on loopback', () => {
 
   it('writes a BIND zone file with every record', async () => {
     const user = await createTestUser(db);
-    const domain = await addDomain(db, noWorker, user.account, uniqueDomain());
+    const domain = await addDomain(db, noWorker, settings, user.account, uniqueDomain());
     const row = (await findDomainById(db, domain.id))!;
     const zoneText = zoneFile(row.name, expectedRecords(row, { mailHostname: 'localhost' }));
     expect(zoneText).toContain(`${row.name}.\t3600\tIN\tTXT\t"sealpost-verify=${row.verify_token}"`);
     expect(zoneText).toContain(`${row.name}.\t3600\tIN\tMX\t10 localhost.`);
     expect(zoneText).toContain(`sealpost._domainkey.${row.name}.\t3600\tIN\tTXT\t"v=DKIM1; k=rsa; p=`);
     expect(zoneText).toContain(`_dmarc.${row.name}.`);
+  });
+});
+
+describe('domain settings passed in', () => {
+  it('point the MX record at mailHostname and refuse the instance’s own mailDomain', async () => {
+    const user = await createTestUser(db);
+    const other = { ...settings, mailDomain: 'own.example', mailHostname: 'mx.own.example' };
+    const domain = await addDomain(db, noWorker, other, user.account, uniqueDomain());
+    expect(domain.records.find((r) => r.kind === 'mx')).toMatchObject({ value: 'mx.own.example' });
+    expect((await getDomain(db, settings, user.account, domain.id)).records.find((r) => r.kind === 'mx')?.value).toBe(settings.mailHostname);
+    const refused = await addDomain(db, noWorker, other, user.account, 'own.example').catch((e: { code?: string }) => e);
+    expect(refused).toMatchObject({ code: 'DOMAIN_TAKEN' });
   });
 });

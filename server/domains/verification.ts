@@ -3,7 +3,7 @@ import { findDomainById, saveCheck } from '../../db/repositories/domain.reposito
 import type { DomainStatus } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { DnsResolver } from '../mail/dns';
-import { recordConfig } from './domain.service';
+import { type DomainSettings, recordConfig } from './domain.service';
 import { expectedRecords } from './records';
 import { type RecordCheck, checkRecords } from './verify';
 
@@ -27,10 +27,16 @@ export interface CheckOutcome {
   checks: RecordCheck[];
 }
 
-export async function runDomainCheck(db: Db, resolve: DnsResolver, clock: Clock, domainId: string): Promise<CheckOutcome | undefined> {
+export async function runDomainCheck(
+  db: Db,
+  resolve: DnsResolver,
+  clock: Clock,
+  settings: DomainSettings,
+  domainId: string,
+): Promise<CheckOutcome | undefined> {
   const row = await findDomainById(db, domainId);
   if (!row) return undefined;
-  const config = recordConfig();
+  const config = recordConfig(settings);
   const checks = await checkRecords(resolve, expectedRecords(row, config), config.mailHostname);
   const now = clock.now();
   const status = nextStatus(row.status, checks, row.created_at, now);

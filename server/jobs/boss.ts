@@ -54,7 +54,10 @@ export async function startBoss(
     await boss.start();
     await createQueues(boss);
   } catch (err) {
-    await boss.stop({ graceful: false, wait: true }).catch(() => undefined); // the start error is the one to report
+    // The start error is the one to throw; a failure to stop after it is only logged.
+    await boss
+      .stop({ graceful: false, wait: true })
+      .catch((stopErr: Error) => (options.log ?? defaultLogger).warn({ role, err: stopErr.message, errorCode: (stopErr as { code?: string }).code }, 'pg-boss did not stop after a failed start'));
     throw err;
   }
   return boss;

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { type FilingReport, type ScheduledInternalQueue, fileScheduledInternal, sweepScheduledInternal } from '../compose/scheduled-internal.service';
 import type { Logger } from '../logger';
 import { QUEUES, sendWakeUp } from './boss';
+import { AppError } from '../errors';
 
 export interface InternalScheduledJob {
   scheduledId: string;
@@ -60,7 +61,7 @@ export async function registerInternalScheduledJobs(
       deps.log.error({ errorName: err?.name, errorCode: err?.code }, 'filing a scheduled internal message failed; the job will be retried');
     }
     // pg-boss retries the whole batch; sends already filed are 'gone' then and file nothing.
-    if (failed.length) throw new Error(`${failed.length} of ${jobs.length} scheduled internal filings failed`);
+    if (failed.length) throw new AppError('UNAVAILABLE', `${failed.length} of ${jobs.length} scheduled internal filings failed`);
   });
   await boss.work(QUEUES.internalScheduledSweep, async () => {
     await sweep();

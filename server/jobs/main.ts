@@ -5,7 +5,8 @@ import { backoffDelay } from '../backoff';
 import { systemClock } from '../clock';
 import { dbTimeouts, getDb } from '../db';
 import { type Env, env } from '../env';
-import { logger } from '../logger';
+import { configureLogger, logger } from '../logger';
+import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
 import { outboundQueue, startBoss } from './boss';
@@ -43,7 +44,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     await presence?.close().catch((err: Error) => logger.warn({ err: err.message }, 'presence session did not close cleanly'));
   };
   try {
-    await registerDomainJobs(boss, { db, resolve: createDnsResolver(config.DNS_SERVERS), clock: systemClock, log: logger });
+    await registerDomainJobs(boss, { db, resolve: createDnsResolver(config.DNS_SERVERS), clock: systemClock, settings: settingsFrom(config), log: logger });
     let onLost: (err: Error) => void = () => undefined;
     const lost = new Promise<Error>((resolve) => (onLost = resolve));
     presence = await openWorkerPresence(config.DATABASE_URL!, (err) => onLost(err));
@@ -78,6 +79,7 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
 
 async function main() {
   const config = env();
+  configureLogger({ level: config.LOG_LEVEL, role: 'worker' });
   let stopping = false;
   let session: WorkerSession | undefined;
   let wake: () => void = () => undefined;

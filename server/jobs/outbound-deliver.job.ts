@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import { purgeSentMailHistory } from '../outbound/retention';
 import { type Deliverer, type DelivererDeps, createDeliverer } from '../outbound/delivery';
 import { type OutboundDeliverJob, QUEUES } from './boss';
+import { AppError } from '../errors';
 
 export interface OutboundJobsOptions {
   /** OUTBOUND_CONCURRENCY: messages this process delivers at once. */
@@ -43,7 +44,7 @@ export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, op
           deps.log.error({ errorName: err?.name, errorCode: err?.code }, 'outbound delivery failed; the job will be retried');
         }
         // pg-boss fails (and retries) the whole batch; deliveries already recorded are skipped then.
-        if (failed.length) throw new Error(`${failed.length} of ${jobs.length} outbound deliveries failed`);
+        if (failed.length) throw new AppError('UNAVAILABLE', `${failed.length} of ${jobs.length} outbound deliveries failed`);
       },
     );
   }

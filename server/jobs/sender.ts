@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { VerificationQueue } from '../domains/domain.service';
 import { dbTimeouts } from '../db';
 import { env } from '../env';
+import { logger } from '../logger';
 import type { OutboundQueue } from '../outbound/outbound.service';
 import type { ScheduledInternalQueue } from '../compose/scheduled-internal.service';
 import { outboundQueue, startBoss, verificationQueue } from './boss';
@@ -16,7 +17,9 @@ function sender(): Promise<PgBoss> {
     const config = env();
     const starting = startBoss(config.DATABASE_URL!, 'sender', { timeouts: dbTimeouts(config) });
     boss = starting;
-    starting.catch(() => {
+    starting.catch((err: Error) => {
+      // The caller gets the error too; this line says why the web role has no queue right now.
+      logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'web role could not start its pg-boss handle; the next send retries');
       if (boss === starting) boss = undefined;
     });
   }

@@ -1,6 +1,6 @@
 import 'server-only';
 import pg from 'pg';
-import { env } from '../env';
+import { EnvError, env } from '../env';
 import { logger } from '../logger';
 
 /**
@@ -64,7 +64,7 @@ export class NewMailListener {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = null;
-    await client?.end().catch(() => undefined);
+    await client?.end().catch(logEndError);
   }
 
   private ensureConnected(): Promise<void> {
@@ -89,7 +89,7 @@ export class NewMailListener {
       if (dropped) return;
       dropped = true;
       if (this.client === client) this.client = null;
-      void client.end().catch(() => undefined);
+      void client.end().catch(logEndError);
       if (!this.closed) {
         logger.warn({ err: err?.message }, 'new-mail listener lost its connection; reconnecting');
         this.scheduleReconnect();
@@ -108,7 +108,7 @@ export class NewMailListener {
       return;
     }
     if (dropped || this.closed) {
-      await client.end().catch(() => undefined);
+      await client.end().catch(logEndError);
       return;
     }
     this.client = client;
@@ -139,13 +139,18 @@ export class NewMailListener {
   }
 }
 
+/** Closing a connection that is already broken may fail too: worth a line, nothing more. */
+function logEndError(err: Error): void {
+  logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'new-mail listener connection did not close cleanly');
+}
+
 let shared: NewMailListener | undefined;
 
 /** The listener of this process, on DATABASE_URL. */
 export function newMailListener(): NewMailListener {
   shared ??= new NewMailListener(() => {
     const url = env().DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set');
+    if (!url) throw new EnvError('DATABASE_URL is not set');
     return new pg.Client({ connectionString: url, keepAlive: true });
   });
   return shared;

@@ -4,7 +4,6 @@ import { countAliasDelivery, findAddress } from '../../db/repositories/address.r
 import { findDomainByName } from '../../db/repositories/domain.repository';
 import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
 import { parseAddress } from '../../mime/address';
-import { env } from '../env';
 
 /**
  * Where mail for one envelope recipient goes. The single place that decides it, in the order
@@ -26,10 +25,10 @@ const USERNAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 export async function resolveRecipient(
   db: Db,
   address: string,
-  /** countAlias: false for mere look-ups (compose asking for keys), which are not deliveries. */
-  options: { mailDomain?: string; countAlias?: boolean } = {},
+  /** mailDomain: the instance's own. countAlias: false for mere look-ups (compose asking for keys), which are not deliveries. */
+  options: { mailDomain: string; countAlias?: boolean },
 ): Promise<RecipientRoute> {
-  const mailDomain = (options.mailDomain ?? env().MAIL_DOMAIN).toLowerCase();
+  const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
   if (!parsed) return { status: 'bad-syntax' };
   // RFC 5321 4.1.1.3: a bare "postmaster" means the postmaster of this host.
@@ -75,8 +74,8 @@ export type InboundRoute =
   | { status: 'no-postmaster' }
   | Exclude<RecipientRoute, { status: 'local' }>;
 
-export async function resolveInboundRecipient(db: Db, address: string, options: { mailDomain?: string } = {}): Promise<InboundRoute> {
-  const mailDomain = (options.mailDomain ?? env().MAIL_DOMAIN).toLowerCase();
+export async function resolveInboundRecipient(db: Db, address: string, options: { mailDomain: string }): Promise<InboundRoute> {
+  const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
   if (parsed && parsed.local.toLowerCase() === 'postmaster') {
     const domain = parsed.domain ?? mailDomain;

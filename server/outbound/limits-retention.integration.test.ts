@@ -1,7 +1,6 @@
 import { queueTestMail } from '../../testing/outgoing-mail';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { encryptBytesSharingKey, toBase64, utf8 } from '../../crypto';
 import { upsertSendLimits } from '../../db/repositories/send-limit.repository';
 import type { Clock } from '../clock';
 import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from '../compose/scheduled-internal.service';
@@ -12,6 +11,10 @@ import { ENVELOPE_RETENTION_MS, DEAD_LETTER_ENVELOPE_RETENTION_MS, purgeSentMail
 import { ownLimits } from './send-limits';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { copyFor } from '../../testing/mail';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 /** Mail between users here counts against the sending limits; what is kept of sent mail, and how long. */
 const isolated = useIsolatedDb();
@@ -25,7 +28,7 @@ const helloFor = (user: TestUser) => copyFor(user, `Subject: hi\r\n\r\nhello ${u
 /** A send to mailboxes here as the browser makes it, due at once, then filed as the worker files it. */
 async function internalSend(from: TestUser, to: TestUser[]) {
   const sent = await helloFor(from);
-  const scheduled = await scheduleInternal(isolated.db(), noQueue, clock, from.account, {
+  const scheduled = await scheduleInternal(isolated.db(), noQueue, clock, settings, from.account, {
     from: from.account.address,
     recipients: await Promise.all(to.map(helloFor)),
     sent,
@@ -62,7 +65,7 @@ describe('sending limits on mail between users here', () => {
     await upsertSendLimits(db, alice.account.id, { per_hour: 3, per_day: 10 }, clock.now());
 
     expect(await internalSend(alice, [bob, carol])).toMatchObject({ delivered: 2 });
-    expect(await ownLimits(db, clock, alice.account)).toMatchObject({ usedLastHour: 2, usedLastDay: 2 });
+    expect(await ownLimits(db, clock, settings, alice.account)).toMatchObject({ usedLastHour: 2, usedLastDay: 2 });
     // Two more mailboxes would make four: refused, and nothing filed.
     const before = await db.selectFrom('messages').select(db.fn.countAll().as('n')).where('user_id', '=', bob.account.id).executeTakeFirstOrThrow();
     expect(await refusal(internalSend(alice, [bob, carol]))).toMatch(/^You've reached your limit of 3 messages per hour\. Try again at \d\d:\d\d UTC\.$/);
@@ -74,14 +77,14 @@ describe('sending limits on mail between users here', () => {
 
     // An hour later the window has room again; a scheduled send counts at once, and its cancel gives it back.
     now += 61 * 60_000;
-    const scheduled = await scheduleInternal(db, noQueue, clock, alice.account, {
+    const scheduled = await scheduleInternal(db, noQueue, clock, settings, alice.account, {
       from: alice.account.address,
       recipients: [await helloFor(bob), await helloFor(carol)],
       sendAt: new Date(now + 3600_000),
     });
-    expect((await ownLimits(db, clock, alice.account)).usedLastHour).toBe(2);
+    expect((await ownLimits(db, clock, settings, alice.account)).usedLastHour).toBe(2);
     await cancelScheduledInternal(db, clock, alice.account, scheduled.id);
-    expect((await ownLimits(db, clock, alice.account)).usedLastHour).toBe(0);
+    expect((await ownLimits(db, clock, settings, alice.account)).usedLastHour).toBe(0);
     const [dave, erin] = await Promise.all([createTestUser(db), createTestUser(db)]);
     expect(await refusal(internalSend(alice, [bob, carol, dave, erin]))).toBe('Your limit is 3 recipients per hour; this message has 4.');
   });

@@ -15,6 +15,10 @@ import { type OutboundHarness, manualClock, routeToSink, startOutboundHarness } 
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { untilStatus } from '../../testing/outbound/until-status';
 import { appError } from '../../testing/errors';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;
@@ -127,8 +131,8 @@ describe('sending limits', () => {
     const send = (n: number) =>
       queueTestMail(db, h.queue, clock, user.account, message(user.account.address, Array.from({ length: n }, (_, i) => `r${i}@limits.example`), { sendAt: later }));
 
-    expect((await appError(setSendLimits(db, clock, user.account, { username: user.username, perHour: 1000, perDay: 1000 }))).code).toBe('FORBIDDEN');
-    expect(await setSendLimits(db, clock, admin.account, { username: user.username, perHour: 3, perDay: 5 })).toEqual({ username: user.username, perHour: 3, perDay: 5, custom: true });
+    expect((await appError(setSendLimits(db, clock, settings, user.account, { username: user.username, perHour: 1000, perDay: 1000 }))).code).toBe('FORBIDDEN');
+    expect(await setSendLimits(db, clock, settings, admin.account, { username: user.username, perHour: 3, perDay: 5 })).toEqual({ username: user.username, perHour: 3, perDay: 5, custom: true });
 
     await send(2);
     clock.advance(10 * MIN);
@@ -149,7 +153,7 @@ describe('sending limits', () => {
     const db = isolated.db();
     const user = await createTestUser(db);
     const admin = await createTestUser(db, { isAdmin: true });
-    await setSendLimits(db, h.clock, admin.account, { username: user.username, perHour: 1, perDay: null });
+    await setSendLimits(db, h.clock, settings, admin.account, { username: user.username, perHour: 1, perDay: null });
     const attempt = () => queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, ['x@limits.example'], { sendAt: new Date('2027-01-01T00:00:00Z') }));
     const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

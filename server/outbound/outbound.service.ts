@@ -14,8 +14,8 @@ import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, Recipien
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { sealBytesAtRest } from '../domains/dkim';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 import { dkimSign } from './dkim-sign';
 import { externalAddress } from './envelope';
 import { checkPlainMime } from './mime-check';
@@ -96,8 +96,8 @@ function envelopeRecipients(entries: string[]): { address: string; domain: strin
 }
 
 /** When a message goes: `sendAt`, or after the undo window; never in the past, at most a year ahead. */
-function sendTime(now: Date, sendAt: Date | undefined): Date {
-  const at = sendAt ?? new Date(now.getTime() + env().UNDO_SEND_SECONDS * 1000);
+function sendTime(settings: Settings, now: Date, sendAt: Date | undefined): Date {
+  const at = sendAt ?? new Date(now.getTime() + settings.undoSendSeconds * 1000);
   if (at.getTime() > now.getTime() + MAX_SCHEDULE_MS) throw new AppError('BAD_INPUT', 'A message can be scheduled at most a year ahead.');
   return at.getTime() < now.getTime() ? now : at;
 }
@@ -120,15 +120,22 @@ export interface MimeSendInput {
  * It waits in 'scheduled' until `sendAt` (default: now + UNDO_SEND_SECONDS, the undo window);
  * until then it can be cancelled.
  */
-export async function queueMimeMessage(db: Db, queue: OutboundQueue, clock: Clock, sender: Account, input: MimeSendInput): Promise<Outbound> {
+export async function queueMimeMessage(
+  db: Db,
+  queue: OutboundQueue,
+  clock: Clock,
+  settings: Settings,
+  sender: Account,
+  input: MimeSendInput,
+): Promise<Outbound> {
   const recipients = envelopeRecipients(input.recipients);
-  const identity = await resolveSendingIdentity(db, sender, input.from);
+  const identity = await resolveSendingIdentity(db, settings.mailDomain, sender, input.from);
   const now = clock.now();
-  const effectiveSendAt = sendTime(now, input.sendAt);
-  const mime = checkMessageSize(toCrlf(input.mime));
+  const effectiveSendAt = sendTime(settings, now, input.sendAt);
+  const mime = checkMessageSize(settings, toCrlf(input.mime));
   await checkPlainMime(mime, identity.address, { recipients: recipients.map((r) => r.address), bcc: input.bcc ?? [] });
   const signed = await dkimSign(mime, identity);
-  return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
+  return queueSigned(db, queue, settings, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
 }
 
 export interface PrebuiltInput {
@@ -152,15 +159,16 @@ export async function queuePrebuiltMessage(
   db: Db,
   queue: OutboundQueue,
   clock: Clock,
+  settings: Settings,
   sender: Account,
   input: PrebuiltInput,
   keys: (addresses: string[]) => Promise<RecipientKey[]>,
 ): Promise<Outbound> {
   const recipients = envelopeRecipients(input.recipients);
-  const identity = await resolveSendingIdentity(db, sender, input.from);
+  const identity = await resolveSendingIdentity(db, settings.mailDomain, sender, input.from);
   const now = clock.now();
-  const effectiveSendAt = sendTime(now, input.sendAt);
-  const mime = checkMessageSize(toCrlf(input.mime));
+  const effectiveSendAt = sendTime(settings, now, input.sendAt);
+  const mime = checkMessageSize(settings, toCrlf(input.mime));
   const found = new Map((await keys(recipients.map((r) => r.address))).map((k) => [k.address.toLowerCase(), k]));
   const recipientKeys = recipients.map(({ address }) => {
     const key = found.get(address.toLowerCase());
@@ -171,14 +179,14 @@ export async function queuePrebuiltMessage(
   });
   await checkPgpMime(mime, identity.address, recipientKeys, { recipients: recipients.map((r) => r.address), bcc: input.bcc ?? [] });
   const signed = await dkimSign(mime, identity);
-  return queueSigned(db, queue, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
+  return queueSigned(db, queue, settings, sender, { identity, signed, recipients, now, sendAt: effectiveSendAt });
 }
 
-function checkMessageSize(message: Buffer): Buffer {
-  if (message.length > env().MAX_MESSAGE_BYTES) {
+function checkMessageSize(settings: Settings, message: Buffer): Buffer {
+  if (message.length > settings.maxMessageBytes) {
     throw new AppError(
       'BAD_INPUT',
-      `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(env().MAX_MESSAGE_BYTES / 1048576)} MB.`,
+      `The message is ${Math.ceil(message.length / 1048576)} MB; the limit is ${Math.floor(settings.maxMessageBytes / 1048576)} MB.`,
     );
   }
   return message;
@@ -188,6 +196,7 @@ function checkMessageSize(message: Buffer): Buffer {
 async function queueSigned(
   db: Db,
   queue: OutboundQueue,
+  settings: Settings,
   sender: Account,
   {
     identity,
@@ -197,7 +206,7 @@ async function queueSigned(
     sendAt,
   }: { identity: SendingIdentity; signed: Buffer; recipients: { address: string; domain: string }[]; now: Date; sendAt: Date },
 ): Promise<Outbound> {
-  checkMessageSize(signed);
+  checkMessageSize(settings, signed);
   const sealed = sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE);
   const { message, recipients: recipientRows } = await db.transaction().execute(async (trx) => {
     const id = randomUUID();
@@ -209,6 +218,7 @@ async function queueSigned(
     // Inserted only if its recipients fit the sender's limits; else SEND_LIMIT_REACHED rolls the job back too.
     return insertWithinLimits(
       trx,
+      settings,
       {
         id,
         user_id: sender.id,

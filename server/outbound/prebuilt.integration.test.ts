@@ -9,13 +9,16 @@ import { generateUserKey } from '../../crypto/pgp';
 import { findOutbound } from '../../db/repositories/outbound.repository';
 import { pinKey } from '../compose/pinned-keys.service';
 import { recipientKeys } from '../compose/recipient-keys';
-import { reloadEnv } from '../env';
+import { env } from '../env';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../../testing/factories';
 import { queueMimeMessage, queuePrebuiltMessage } from './outbound.service';
 import { senderDomain } from '../../testing/outbound/fixtures';
 import { type OutboundHarness, routeToSink, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { settingsFrom } from '../settings';
+
+const settings = settingsFrom(env());
 
 const isolated = useIsolatedDb();
 let h: OutboundHarness;
@@ -37,7 +40,7 @@ async function scene() {
   const bob = `bob@${rcptDomain}`;
   const bobKey = await generateUserKey('Bob', bob);
   await pinKey(db, user.account, { address: bob, publicKey: bobKey.publicKeyArmored });
-  const keys = (addresses: string[]) => recipientKeys({ db, wkd: noWkd }, user.account, addresses);
+  const keys = (addresses: string[]) => recipientKeys({ db, mailDomain: settings.mailDomain, wkd: noWkd }, user.account, addresses);
   const mail: OutgoingMail = {
     from: { name: 'Alice', address: from.address },
     to: [{ name: 'Bob', address: bob }],
@@ -60,7 +63,7 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
   it('reaches the recipient DKIM-signed, and only their key opens it', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
     const mime = await pgpMime(mail, [bobKey.publicKeyArmored]);
-    const queued = await queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime, sendAt: h.clock.now() }, keys);
+    const queued = await queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime, sendAt: h.clock.now() }, keys);
     expect(queued.recipients.map((r) => r.address)).toEqual([bob]);
 
     await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(bob)));
@@ -88,12 +91,12 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
   it('refuses a message whose From is not the sender, or that has a Bcc header', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
     const forged = await pgpMime({ ...mail, from: { name: 'CEO', address: `ceo@${from.domain}` } }, [bobKey.publicKeyArmored]);
-    await expect(queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime: forged }, keys)).rejects.toThrow(
+    await expect(queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: forged }, keys)).rejects.toThrow(
       `its From is not ${from.address}`,
     );
     const good = Buffer.from(await pgpMime(mail, [bobKey.publicKeyArmored])).toString('latin1');
     const withBcc = Buffer.from(good.replace('MIME-Version: 1.0', 'Bcc: eve@elsewhere.test\r\nMIME-Version: 1.0'), 'latin1');
-    await expect(queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients: [bob], mime: withBcc }, keys)).rejects.toThrow(
+    await expect(queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: withBcc }, keys)).rejects.toThrow(
       'it has a Bcc header',
     );
   });
@@ -101,7 +104,7 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
   it('refuses plaintext, and ciphertext that is not encrypted to every recipient', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
     const send = (mime: Uint8Array, recipients = [bob]) =>
-      queuePrebuiltMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, mime }, keys);
+      queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients, mime }, keys);
 
     await expect(send(buildMessage(mail))).rejects.toThrow('it is not multipart/encrypted');
     const toSelf = await pgpMime(mail, [user.publicKeyArmored]);
@@ -173,7 +176,7 @@ describe('a message for recipients elsewhere without a key', () => {
       attachments: [{ filename: 'n.csv', contentType: 'text/csv', content: new TextEncoder().encode('a,b\n1,2\n') }],
     };
     const built = buildSend(mail);
-    await queueMimeMessage(db, h.queue, h.clock, user.account, {
+    await queueMimeMessage(db, h.queue, h.clock, settings, user.account, {
       from: from.address,
       recipients: [pat, quinn],
       bcc: [quinn],
@@ -195,8 +198,8 @@ describe('a message for recipients elsewhere without a key', () => {
     const rcptDomain = unique('refused');
     const pat = `pat@${rcptDomain}`;
     const plain: OutgoingMail = { ...mail, to: [{ name: 'Pat', address: pat }] };
-    const send = (mime: Uint8Array, recipients = [pat], bcc: string[] = []) =>
-      queueMimeMessage(db, h.queue, h.clock, user.account, { from: from.address, recipients, bcc, mime, sendAt: h.clock.now() });
+    const send = (mime: Uint8Array, recipients = [pat], bcc: string[] = [], limits = settings) =>
+      queueMimeMessage(db, h.queue, h.clock, limits, user.account, { from: from.address, recipients, bcc, mime, sendAt: h.clock.now() });
     const good = Buffer.from(buildSend(plain).forRecipients).toString('latin1');
     const edited = (text: string) => Buffer.from(text, 'latin1');
 
@@ -208,19 +211,11 @@ describe('a message for recipients elsewhere without a key', () => {
     await expect(send(await pgpMime(plain, [user.publicKeyArmored]))).rejects.toThrow('it is encrypted, so it goes to recipients with a key');
     await expect(send(edited(good), [pat, `mallory@${rcptDomain}`])).rejects.toThrow(`mallory@${rcptDomain} is not in To, Cc or Bcc.`);
     await expect(send(edited(good), [pat], [`eve@${rcptDomain}`])).rejects.toThrow(`eve@${rcptDomain} is in Bcc but not among the recipients.`);
-    // Over MAX_MESSAGE_BYTES: refused before it is signed.
-    const before = process.env.MAX_MESSAGE_BYTES;
-    process.env.MAX_MESSAGE_BYTES = String(good.length + 100);
-    reloadEnv();
-    try {
-      await expect(send(buildSend({ ...plain, text: 'x'.repeat(good.length) }).forRecipients)).rejects.toThrow(
-        /^The message is \d+ MB; the limit is \d+ MB\.$/,
-      );
-    } finally {
-      if (before === undefined) delete process.env.MAX_MESSAGE_BYTES;
-      else process.env.MAX_MESSAGE_BYTES = before;
-      reloadEnv();
-    }
+    // Over MAX_MESSAGE_BYTES: refused before it is signed (a smaller limit, passed in).
+    const small = { ...settings, maxMessageBytes: good.length + 100 };
+    await expect(send(buildSend({ ...plain, text: 'x'.repeat(good.length) }).forRecipients, [pat], [], small)).rejects.toThrow(
+      /^The message is \d+ MB; the limit is \d+ MB\.$/,
+    );
     // The control: the same message as built goes.
     expect((await send(edited(good))).status).toBe('scheduled');
   });

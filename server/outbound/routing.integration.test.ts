@@ -2,7 +2,7 @@ import { queueTestMail } from '../../testing/outgoing-mail';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
+import { listRecipients } from '../../db/repositories/outbound.repository';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../../testing/factories';
 import { createDeliverer } from './delivery';

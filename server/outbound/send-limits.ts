@@ -14,8 +14,8 @@ import type { OutboundMessageRow, OutboundRecipientRow } from '../../db/schema';
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
-import { env } from '../env';
 import { AppError } from '../errors';
+import type { Settings } from '../settings';
 
 /**
  * Per-user sending limits, counted in recipients: a message to three people counts as three
@@ -31,11 +31,14 @@ export interface SendLimits {
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-export async function effectiveLimits(db: Db, userId: string): Promise<SendLimits> {
+/** The server's defaults (SEND_LIMIT_PER_HOUR, SEND_LIMIT_PER_DAY), for users without their own. */
+export type DefaultLimits = Pick<Settings, 'sendLimitPerHour' | 'sendLimitPerDay'>;
+
+export async function effectiveLimits(db: Db, defaults: DefaultLimits, userId: string): Promise<SendLimits> {
   const row = await findSendLimits(db, userId);
   return {
-    perHour: row?.per_hour ?? env().SEND_LIMIT_PER_HOUR,
-    perDay: row?.per_day ?? env().SEND_LIMIT_PER_DAY,
+    perHour: row?.per_hour ?? defaults.sendLimitPerHour,
+    perDay: row?.per_day ?? defaults.sendLimitPerDay,
     custom: row !== undefined,
   };
 }
@@ -49,10 +52,15 @@ const clockTime = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
  * the transaction that inserts the message's job, after lockSenderLimits (or the job insert that
  * took that lock), so two sends can't both pass.
  */
-export async function insertWithinLimits(db: Db, row: NewOutbound, now: Date): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] }> {
-  const { inserted, usage } = await insertOutboundWithinLimits(db, row, windowsAt(now));
+export async function insertWithinLimits(
+  db: Db,
+  defaults: DefaultLimits,
+  row: NewOutbound,
+  now: Date,
+): Promise<{ message: OutboundMessageRow; recipients: OutboundRecipientRow[] }> {
+  const { inserted, usage } = await insertOutboundWithinLimits(db, row, windowsAt(now, defaults));
   if (inserted) return inserted;
-  throw await refused(db, row.user_id, row.recipients.length, now, usage);
+  throw await refused(db, defaults, row.user_id, row.recipients.length, now, usage);
 }
 
 /**
@@ -60,31 +68,35 @@ export async function insertWithinLimits(db: Db, row: NewOutbound, now: Date): P
  * SEND_LIMIT_REACHED. Mail between users here is limited too: an account taken over must not be
  * able to flood everyone on the server. Run it in the transaction that files the copies.
  */
-export async function countInternalSend(db: Db, userId: string, count: number, now: Date, scheduledId?: string): Promise<void> {
+export async function countInternalSend(db: Db, defaults: DefaultLimits, userId: string, count: number, now: Date, scheduledId?: string): Promise<void> {
   await lockSenderLimits(db, userId);
-  const { counted, usage } = await insertInternalSendWithinLimits(db, { user_id: userId, recipient_count: count, created_at: now, scheduled_id: scheduledId }, windowsAt(now));
-  if (!counted) throw await refused(db, userId, count, now, usage);
+  const { counted, usage } = await insertInternalSendWithinLimits(
+    db,
+    { user_id: userId, recipient_count: count, created_at: now, scheduled_id: scheduledId },
+    windowsAt(now, defaults),
+  );
+  if (!counted) throw await refused(db, defaults, userId, count, now, usage);
 }
 
-const windowsAt = (now: Date) => ({
+const windowsAt = (now: Date, defaults: DefaultLimits) => ({
   hourStart: new Date(now.getTime() - HOUR_MS),
   dayStart: new Date(now.getTime() - DAY_MS),
-  defaultPerHour: env().SEND_LIMIT_PER_HOUR,
-  defaultPerDay: env().SEND_LIMIT_PER_DAY,
+  defaultPerHour: defaults.sendLimitPerHour,
+  defaultPerDay: defaults.sendLimitPerDay,
 });
 
-async function refused(db: Db, userId: string, count: number, now: Date, usage: SendingUsage): Promise<AppError> {
-  const error = await refusal(db, userId, count, now, usage);
+async function refused(db: Db, defaults: DefaultLimits, userId: string, count: number, now: Date, usage: SendingUsage): Promise<AppError> {
+  const error = await refusal(db, defaults, userId, count, now, usage);
   // The statement refused with the same numbers, so one of the windows is over.
   if (!error) throw new Error('the send limit check and its explanation disagree');
   return error;
 }
 
 /** The SEND_LIMIT_REACHED error for `count` more recipients on top of `used`, or undefined if they fit. */
-async function refusal(db: Db, userId: string, count: number, now: Date, used: SendingUsage): Promise<AppError | undefined> {
+async function refusal(db: Db, defaults: DefaultLimits, userId: string, count: number, now: Date, used: SendingUsage): Promise<AppError | undefined> {
   const windows = [
-    { limit: used.perDay ?? env().SEND_LIMIT_PER_DAY, span: DAY_MS, unit: 'day', used: used.day },
-    { limit: used.perHour ?? env().SEND_LIMIT_PER_HOUR, span: HOUR_MS, unit: 'hour', used: used.hour },
+    { limit: used.perDay ?? defaults.sendLimitPerDay, span: DAY_MS, unit: 'day', used: used.day },
+    { limit: used.perHour ?? defaults.sendLimitPerHour, span: HOUR_MS, unit: 'hour', used: used.hour },
   ];
   for (const { limit, span, unit, used: inWindow } of windows) {
     if (inWindow + count <= limit) continue;
@@ -108,16 +120,17 @@ async function refusal(db: Db, userId: string, count: number, now: Date, used: S
   return undefined;
 }
 
-export async function ownLimits(db: Db, clock: Clock, actor: Account): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {
+export async function ownLimits(db: Db, clock: Clock, defaults: DefaultLimits, actor: Account): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {
   const now = clock.now().getTime();
   const used = await sendingUsage(db, actor.id, new Date(now - HOUR_MS), new Date(now - DAY_MS));
-  return { ...(await effectiveLimits(db, actor.id)), usedLastHour: used.hour, usedLastDay: used.day };
+  return { ...(await effectiveLimits(db, defaults, actor.id)), usedLastHour: used.hour, usedLastDay: used.day };
 }
 
 /** Admin: override a user's limits; null for either keeps the server default. */
 export async function setSendLimits(
   db: Db,
   clock: Clock,
+  defaults: DefaultLimits,
   actor: Account,
   input: { username: string; perHour: number | null; perDay: number | null },
 ): Promise<SendLimits & { username: string }> {
@@ -125,5 +138,5 @@ export async function setSendLimits(
   const user = await findUserByUsername(db, input.username);
   if (!user) throw new AppError('NOT_FOUND', `There is no user ${input.username}.`);
   await upsertSendLimits(db, user.id, { per_hour: input.perHour, per_day: input.perDay }, clock.now());
-  return { username: user.username, ...(await effectiveLimits(db, user.id)) };
+  return { username: user.username, ...(await effectiveLimits(db, defaults, user.id)) };
 }

@@ -8,7 +8,6 @@ import type { InstanceDkimKeyRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import { DKIM_PURPOSE } from '../domains/domain.service';
 import { generateDkimKey, openAtRest, sealAtRest } from '../domains/dkim';
-import { env } from '../env';
 import { AppError } from '../errors';
 
 /** The address a message goes out from and the DKIM key that signs for its domain. */
@@ -68,10 +67,16 @@ function instanceKey(db: Db, domain: string): Promise<InstanceDkimKeyRow> {
 }
 
 /** The DNS record that makes the instance's signatures verifiable. */
-export async function instanceDkimRecord(db: Db): Promise<{ host: string; type: 'TXT'; value: string }> {
-  const domain = env().MAIL_DOMAIN;
+export async function instanceDkimRecord(db: Db, mailDomain: string): Promise<{ host: string; type: 'TXT'; value: string }> {
+  const domain = mailDomain;
   const key = await instanceKey(db, domain);
   return { host: `${key.selector}._domainkey.${domain}`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${key.public_key}` };
+}
+
+/** The same record for the admin console: only an administrator may see it. */
+export async function instanceDkimRecordFor(db: Db, mailDomain: string, actor: Account): Promise<{ host: string; type: 'TXT'; value: string }> {
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can see the instance DKIM record.');
+  return instanceDkimRecord(db, mailDomain);
 }
 
 /**
@@ -79,10 +84,9 @@ export async function instanceDkimRecord(db: Db): Promise<{ host: string; type: 
  * addresses: <username>@MAIL_DOMAIN, and rows of kind 'address' on MAIL_DOMAIN or on a verified
  * domain. Aliases only receive.
  */
-export async function resolveSendingIdentity(db: Db, sender: Account, from: string): Promise<SendingIdentity> {
+export async function resolveSendingIdentity(db: Db, mailDomain: string, sender: Account, from: string): Promise<SendingIdentity> {
   const address = from.trim().toLowerCase();
   const domain = address.slice(address.lastIndexOf('@') + 1);
-  const mailDomain = env().MAIL_DOMAIN;
   const refuse = (why: string) => new AppError('FORBIDDEN', `You can't send from ${address}: ${why}`);
 
   if (address !== sender.address.toLowerCase()) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { CLIENT_IP_HEADER } from '../auth/request-info';
 import { parseEnv } from '../env';
-import { logger } from '../logger';
+import { configureLogger, logger } from '../logger';
 import { clientAddress, trustedProxies } from '../net/client-address';
 
 /**
@@ -18,6 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 async function main() {
   const env = parseEnv();
+  configureLogger({ level: env.LOG_LEVEL, role: 'web' });
   const proxies = trustedProxies(env.TRUSTED_PROXIES);
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();

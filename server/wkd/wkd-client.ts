@@ -6,6 +6,7 @@ import net from 'node:net';
 import { armorBinaryKey, checkRecipientKey } from '../../crypto';
 import { type DnsResolver, createDnsResolver } from '../mail/dns';
 import { env } from '../env';
+import { logger } from '../logger';
 import { wkdHash } from './wkd.service';
 
 /**
@@ -103,11 +104,18 @@ function fetchBounded(url: string, opts: { timeoutMs: number; maxBytes: number; 
           chunks.push(chunk);
         });
         response.on('end', () => finish({ status: 'ok', data: new Uint8Array(Buffer.concat(chunks)) }));
-        response.on('error', () => finish({ status: 'failed' }));
+        response.on('error', (err: Error & { code?: string }) => {
+          logger.debug({ host: parsed.hostname, errorCode: err.code }, 'WKD response failed');
+          finish({ status: 'failed' });
+        });
       },
     );
     const timer = setTimeout(() => finish({ status: 'failed' }), opts.timeoutMs);
-    request.on('error', () => finish({ status: 'failed' }));
+    request.on('error', (err: Error & { code?: string }) => {
+      // Most domains publish no WKD: a lookup that fails is expected, so debug, not warn.
+      logger.debug({ host: parsed.hostname, errorCode: err.code }, 'WKD request failed');
+      finish({ status: 'failed' });
+    });
   });
 }
 

@@ -4,7 +4,6 @@ import * as openpgp from 'openpgp';
 import type { Db } from '../../db/client';
 import { findPublishedKey } from '../../db/repositories/address.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
-import { env } from '../env';
 import { zbase32 } from './zbase32';
 
 /**
@@ -15,12 +14,13 @@ export function wkdHash(localPart: string): string {
   return zbase32(createHash('sha1').update(localPart.toLowerCase()).digest());
 }
 
-export async function lookupWkdKey(db: Db, domain: string, hash: string, localPart: string | null): Promise<Uint8Array | null> {
+/** `mailDomain`: the instance's own domain, where <username>@mailDomain is a user's own address. */
+export async function lookupWkdKey(db: Db, mailDomain: string, domain: string, hash: string, localPart: string | null): Promise<Uint8Array | null> {
   // The hash is of the lowercased local part; `l=` names it, and must agree with the hash.
   if (!localPart || wkdHash(localPart) !== hash) return null;
   const address = `${localPart.toLowerCase()}@${domain.toLowerCase()}`;
   let armored: string | undefined;
-  if (domain.toLowerCase() === env().MAIL_DOMAIN) {
+  if (domain.toLowerCase() === mailDomain) {
     armored = (await findUserByUsername(db, localPart.toLowerCase()))?.public_key;
   }
   armored ??= (await findPublishedKey(db, address))?.public_key;

@@ -8,6 +8,10 @@ import type { MessageSummary } from '../../mime/summary';
 import type { TestUser } from '../factories';
 import type { LoopbackZone } from '../loopback-dns';
 import { instanceDkimRecord } from '../../server/outbound/sending-identity';
+import { env } from '../../server/env';
+import { settingsFrom } from '../../server/settings';
+
+const settings = settingsFrom(env());
 
 const noVerificationQueue = { enqueueCheck: async () => undefined };
 
@@ -16,7 +20,7 @@ const noVerificationQueue = { enqueueCheck: async () => undefined };
  * its DKIM record published in the loopback zone. `verified: false` leaves it pending.
  */
 export async function senderDomain(db: Db, user: TestUser, zone: LoopbackZone, name: string, options: { local?: string; verified?: boolean } = {}) {
-  const domain = await addDomain(db, noVerificationQueue, user.account, name);
+  const domain = await addDomain(db, noVerificationQueue, settings, user.account, name);
   if (options.verified !== false) {
     const now = new Date();
     await saveCheck(db, domain.id, [], { status: 'verified', verified_at: now, last_checked_at: now });
@@ -31,7 +35,7 @@ export async function senderDomain(db: Db, user: TestUser, zone: LoopbackZone, n
 
 /** Publishes the instance's own DKIM key (for <username>@MAIL_DOMAIN senders). */
 export async function publishInstanceDkim(db: Db, zone: LoopbackZone) {
-  const record = await instanceDkimRecord(db);
+  const record = await instanceDkimRecord(db, settings.mailDomain);
   zone[record.host] = { TXT: [record.value] };
 }
 

@@ -1,9 +1,12 @@
 'use client';
-import type { KeyOp, KeyOps, KeyProgress, KeyResponse } from './protocol';
+import { type KeyOp, type KeyOps, type KeyProgress, type KeyResponse, keyErrorFrom } from './protocol';
+
+export { KeyError, type KeyErrorCode } from './protocol';
 
 /**
  * The page's handle on the key Worker (the way Proton's CryptoProxy fronts its workers). One Worker
- * per tab; a reload starts a new, locked one, which `resume` unlocks from the session blob.
+ * per tab; a reload starts a new, locked one, which `resume` unlocks from the session blob. A
+ * failed call rejects with a KeyError whose `code` the UI can switch on.
  */
 let worker: Worker | null = null;
 let nextId = 1;
@@ -19,7 +22,7 @@ function getWorker(): Worker {
       if ('progress' in message) return entry.onProgress?.(message.progress);
       waiting.delete(message.id);
       if (message.ok) entry.resolve(message.result);
-      else entry.reject(new Error(message.error));
+      else entry.reject(keyErrorFrom(message.error));
     };
   }
   return worker;

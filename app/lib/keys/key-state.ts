@@ -19,9 +19,9 @@ import {
   withUserIds,
   wrap,
 } from '@/crypto';
-import type { DecryptOutcome, KeyOps } from './protocol';
+import { type DecryptOutcome, KeyError, type KeyOps, type KeyRequest, type KeyResponse, keyErrorData } from './protocol';
 
-type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+export type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
 async function decryptOne(privateKey: PrivateKeyHandle | null, data: Uint8Array): Promise<DecryptOutcome> {
   if (!privateKey) return { status: 'locked', reason: 'The key is locked.' };
@@ -54,7 +54,7 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
     },
     async activatePending() {
       // After registration or recovery the key is already in hand: no second Argon2id run.
-      if (!pending?.privateKeyArmored) throw new Error('nothing to activate');
+      if (!pending?.privateKeyArmored) throw new KeyError('out-of-order', 'nothing to activate');
       await activate(pending.username, pending.wrapKey, pending.privateKeyArmored);
       return { status: 'ok' as const };
     },
@@ -65,14 +65,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return { authKey: keys.authKey };
     },
     async unlock(input) {
-      if (!pending) throw new Error('derive first');
+      if (!pending) throw new KeyError('out-of-order', 'derive first');
       const result = await unlockWrappedKey(input.wrappedKey, pending.wrapKey, purposes.privateKey(pending.username));
       if (result.status !== 'ok') return { status: 'decrypt-failed' as const };
       await activate(pending.username, pending.wrapKey, result.privateKeyArmored);
       return { status: 'ok' as const };
     },
     async sealSession(input) {
-      if (!wrapKey) throw new Error('locked');
+      if (!wrapKey) throw new KeyError('locked', 'The key is locked.');
       return { blob: toBase64(await wrap(wrapKey, fromBase64(input.clientKey), purposes.sessionWrapKey)) };
     },
     async resume(input) {
@@ -91,14 +91,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return { status: 'ok' as const, authKey: keys.authKey };
     },
     async recoverUnlock(input) {
-      if (!pending) throw new Error('derive first');
+      if (!pending) throw new KeyError('out-of-order', 'derive first');
       const result = await unlockWrappedKey(input.wrappedKey, pending.wrapKey, purposes.recoveryKey(pending.username));
       if (result.status !== 'ok') return { status: 'decrypt-failed' as const };
       pending = { ...pending, privateKeyArmored: result.privateKeyArmored };
       return { status: 'ok' as const };
     },
     async rewrapForPassword(input) {
-      if (!pending?.privateKeyArmored) throw new Error('recover first');
+      if (!pending?.privateKeyArmored) throw new KeyError('out-of-order', 'recover first');
       onProgress('password');
       const next = await rewrapForPassword(pending.username, input.password, pending.privateKeyArmored);
       pending = { ...pending, wrapKey: next.wrapKey };
@@ -122,14 +122,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return { parts: await encryptBytesSharingKey(input.parts, input.publicKeys) };
     },
     async encryptToSelf(input) {
-      if (!privateKey) throw new Error('locked');
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
       return { parts: await encryptBytesSharingKey(input.parts, [publicKeyOf(privateKey)]) };
     },
     async encryptArmored(input) {
       return { armored: armorMessage(await encryptBytes(input.data, input.publicKeys)) };
     },
     async setUserIds(input) {
-      if (!privateKey) throw new Error('locked');
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
       const next = await withUserIds(privateKey, input.userIds);
       privateKey = next.privateKey;
       return { publicKey: next.publicKeyArmored };
@@ -142,4 +142,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return { status: 'ok' as const };
     },
   };
+}
+
+/** One request run against the state, as the Worker runs it: an error becomes data that survives postMessage. */
+export async function answerKeyRequest(state: Async<KeyOps>, request: KeyRequest): Promise<KeyResponse> {
+  try {
+    const fn = state[request.op] as (arg: unknown) => Promise<unknown>;
+    return { id: request.id, ok: true, result: await fn(request.input) };
+  } catch (err) {
+    return { id: request.id, ok: false, error: keyErrorData(err) };
+  }
 }

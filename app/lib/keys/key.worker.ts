@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { createKeyState } from './key-state';
-import type { KeyRequest, KeyResponse } from './protocol';
+import { answerKeyRequest, createKeyState } from './key-state';
+import type { KeyRequest } from './protocol';
 
 /** The key Worker: the private key lives only here, out of reach of the page's scripts. */
 let currentId = 0;
@@ -13,13 +13,6 @@ self.onmessage = (event: MessageEvent<KeyRequest>) => {
   const { id, op, input } = event.data;
   queue = queue.then(async () => {
     currentId = id;
-    let response: KeyResponse;
-    try {
-      const fn = state[op] as (arg: unknown) => Promise<unknown>;
-      response = { id, ok: true, result: await fn(input) };
-    } catch (err) {
-      response = { id, ok: false, error: err instanceof Error ? err.message : 'key operation failed' };
-    }
-    self.postMessage(response);
+    self.postMessage(await answerKeyRequest(state, { id, op, input }));
   });
 };

@@ -35,5 +35,41 @@ export type DecryptOutcome = { status: 'ok'; data: Uint8Array } | { status: 'dec
 
 export type KeyOp = keyof KeyOps;
 export type KeyRequest<K extends KeyOp = KeyOp> = { id: number; op: K; input: Parameters<KeyOps[K]>[0] };
-export type KeyResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type KeyResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: KeyErrorData };
+
+/**
+ * Why a key operation failed, for the UI to switch on:
+ * - `locked`: no key is unlocked in this tab (signed out, or a reload that could not resume);
+ * - `out-of-order`: a step came before the one it needs (unlock before deriveLogin);
+ * - `failed`: anything else (a damaged key, a bug).
+ */
+export type KeyErrorCode = 'locked' | 'out-of-order' | 'failed';
+
+/** An error as it crosses the Worker boundary: plain data, since structured clone drops an Error's own fields. */
+export interface KeyErrorData {
+  code: KeyErrorCode;
+  message: string;
+}
+
+/** What the key Worker throws and what the page's proxy rejects with. */
+export class KeyError extends Error {
+  constructor(
+    readonly code: KeyErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KeyError';
+  }
+}
+
+/** The data to post for an error thrown inside the Worker; an unexpected one becomes `failed`. */
+export function keyErrorData(err: unknown): KeyErrorData {
+  if (err instanceof KeyError) return { code: err.code, message: err.message };
+  return { code: 'failed', message: err instanceof Error ? err.message : 'key operation failed' };
+}
+
+/** The page's side: the same code and message, as a KeyError again. */
+export function keyErrorFrom(data: KeyErrorData): KeyError {
+  return new KeyError(data.code, data.message);
+}
 export type KeyProgress = { id: number; progress: string };

@@ -20,7 +20,7 @@ const publicKey = z.string().min(100).max(256 * 1024).startsWith('-----BEGIN PGP
 export const addressesRouter = router({
   list: protectedProcedure.output(z.array(addressOutput)).query(({ ctx }) => listAddresses(ctx.db, ctx.session.account)),
 
-  domains: protectedProcedure.output(z.array(z.string())).query(({ ctx }) => usableDomains(ctx.db, ctx.session.account)),
+  domains: protectedProcedure.output(z.array(z.string())).query(({ ctx }) => usableDomains(ctx.db, ctx.settings, ctx.session.account)),
 
   /** The public key and its current user IDs, for the browser to re-sign with a new set. */
   publicKey: protectedProcedure
@@ -30,7 +30,7 @@ export const addressesRouter = router({
   add: protectedProcedure
     .input(z.object({ localPart: z.string().max(64), domain: z.string().max(253), publicKey }))
     .output(addressOutput)
-    .mutation(({ ctx, input }) => addAddress(ctx.db, ctx.session.account, input)),
+    .mutation(({ ctx, input }) => addAddress(ctx.db, ctx.settings, ctx.session.account, input)),
 
   remove: protectedProcedure
     .input(z.object({ id: z.string().uuid(), publicKey }))
@@ -51,7 +51,7 @@ export const addressesRouter = router({
   addAlias: protectedProcedure
     .input(z.object({ domain: z.string().max(253), localPart: z.string().max(64).optional(), note: z.string().max(200).optional() }))
     .output(addressOutput)
-    .mutation(({ ctx, input }) => addAlias(ctx.db, ctx.session.account, input)),
+    .mutation(({ ctx, input }) => addAlias(ctx.db, ctx.settings, ctx.session.account, input)),
 
   updateAlias: protectedProcedure
     .input(z.object({ id: z.string().uuid(), note: z.string().max(200).nullable().optional(), enabled: z.boolean().optional() }))

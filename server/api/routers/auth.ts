@@ -20,7 +20,7 @@ const kdfOutput = z.object({ salt: z.string(), opslimit: z.number(), memlimit: z
 export const authRouter = router({
   config: publicProcedure
     .output(z.object({ mailDomain: z.string(), registrationOpen: z.boolean() }))
-    .query(() => publicConfig()),
+    .query(({ ctx }) => publicConfig(ctx.settings)),
 
   usernameAvailable: publicProcedure
     .input(z.object({ username: usernameSchema }))
@@ -28,7 +28,7 @@ export const authRouter = router({
     .query(async ({ ctx, input }) => {
       // Each answer says whether someone has an account: a client gets only a few a minute.
       await consumeRateLimit(ctx.db, ctx.clock, 'usernameAvailable', ctx.ip);
-      return { available: await isUsernameAvailable(ctx.db, input.username) };
+      return { available: await isUsernameAvailable(ctx.db, ctx.settings.mailDomain, input.username) };
     }),
 
   /** The KDF inputs, and the proof of work to solve first when the username has had many failures. */
@@ -51,7 +51,7 @@ export const authRouter = router({
     .output(z.object({ username: z.string(), address: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const { proof, ...payload } = input;
-      const account = await register(ctx.db, payload, { ip: ctx.ip, proof, clock: ctx.clock });
+      const account = await register(ctx.db, payload, { settings: ctx.settings, ip: ctx.ip, proof, clock: ctx.clock });
       return { username: account.username, address: account.address };
     }),
 

@@ -1,16 +1,19 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { decryptBytes, encryptBytes, encryptBytesSharingKey, fromBase64, fromUtf8, readPrivateKey, toBase64, utf8 } from '../../../crypto';
+import { encryptBytes, toBase64, utf8 } from '../../../crypto';
 import { insertAddress } from '../../../db/repositories/address.repository';
 import { useTestDb } from '../../../testing/db';
 import { systemClock } from '../../clock';
 import { fileScheduledInternal } from '../../compose/scheduled-internal.service';
-import { reloadEnv } from '../../env';
+import { env, reloadEnv } from '../../env';
+import { settingsFrom } from '../../settings';
 import { stopSender } from '../../jobs/sender';
 import { recipientKeys } from '../../compose/recipient-keys';
 import { type TestUser, createTestUser } from '../../../testing/factories';
 import { copyFor, decryptText, insertTestMessage } from '../../../testing/mail';
 import { trpcCallers, trpcCode } from '../../../testing/api';
+
+const settings = settingsFrom(env());
 
 /** Internal delivery through the router, against the real database; the browser's part done with the same crypto/ code. */
 const db = useTestDb();
@@ -110,7 +113,7 @@ describe('compose.recipientKeys', () => {
         ? { status: 'found' as const, publicKey: fromWkd.publicKeyArmored, fingerprint: 'f' }
         : { status: 'not-found' as const };
     };
-    const keys = await recipientKeys({ db, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
+    const keys = await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
     expect(keys.map((k) => [k.address, k.kind, 'source' in k ? k.source : null])).toEqual([
       ['pinned@example.org', 'external-pgp', 'pinned'],
       ['wkd@example.net', 'external-pgp', 'wkd'],
@@ -120,7 +123,7 @@ describe('compose.recipientKeys', () => {
     // Looked up concurrently: the order of the calls is not part of the contract.
     expect([...asked].sort()).toEqual(['plain@example.com', 'wkd@example.net']);
     // A pinned key is per user: Bob's look-up doesn't see Alice's pin.
-    expect((await recipientKeys({ db, wkd }, bob.account, ['pinned@example.org']))[0]!.kind).toBe('external');
+    expect((await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, bob.account, ['pinned@example.org']))[0]!.kind).toBe('external');
 
     // Pins must fit the address, and can be removed.
     expect(await trpcCode(callerFor(alice).compose.pinKey({ address: 'other@example.org', publicKey: pinned.publicKeyArmored }))).toBe('BAD_REQUEST');

@@ -49,13 +49,13 @@ const tooLarge = { message: 'The message is too large for this many recipients. 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
-  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(() => composeSettings()),
+  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(({ ctx }) => composeSettings(ctx.settings)),
 
   /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
   recipientKeys: protectedProcedure
     .input(z.object({ addresses: z.array(address).min(1).max(100) }))
     .output(z.array(recipientKey))
-    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
+    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
 
   /**
    * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (each checked
@@ -77,7 +77,7 @@ export const composeRouter = router({
     )
     .output(scheduledInternal)
     .mutation(({ ctx, input }) =>
-      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.session.account, {
+      scheduleInternal(ctx.db, getScheduledInternalQueue(), ctx.clock, ctx.settings, ctx.session.account, {
         ...input,
         sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
       }),
@@ -97,7 +97,7 @@ export const composeRouter = router({
   saveDraft: protectedProcedure
     .input(encryptedCopy.extend({ id: z.string().uuid().optional() }))
     .output(z.object({ id: z.string() }))
-    .mutation(({ ctx, input }) => saveDraft(ctx.db, ctx.clock, ctx.session.account, input)),
+    .mutation(({ ctx, input }) => saveDraft(ctx.db, ctx.clock, ctx.settings, ctx.session.account, input)),
 
   deleteDraft: protectedProcedure
     .input(z.object({ id: z.string().uuid() }))

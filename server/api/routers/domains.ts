@@ -39,14 +39,14 @@ const domainOutput = z.object({
 const byId = z.object({ id: z.string().uuid() });
 
 export const domainsRouter = router({
-  list: protectedProcedure.output(z.array(domainOutput)).query(({ ctx }) => listDomains(ctx.db, ctx.session.account)),
+  list: protectedProcedure.output(z.array(domainOutput)).query(({ ctx }) => listDomains(ctx.db, ctx.settings, ctx.session.account)),
 
-  get: protectedProcedure.input(byId).output(domainOutput).query(({ ctx, input }) => getDomain(ctx.db, ctx.session.account, input.id)),
+  get: protectedProcedure.input(byId).output(domainOutput).query(({ ctx, input }) => getDomain(ctx.db, ctx.settings, ctx.session.account, input.id)),
 
   add: protectedProcedure
     .input(z.object({ name: z.string().max(300) }))
     .output(domainOutput)
-    .mutation(({ ctx, input }) => addDomain(ctx.db, getVerificationQueue(), ctx.session.account, input.name)),
+    .mutation(({ ctx, input }) => addDomain(ctx.db, getVerificationQueue(), ctx.settings, ctx.session.account, input.name)),
 
   checkNow: protectedProcedure
     .input(byId)
@@ -59,7 +59,7 @@ export const domainsRouter = router({
   setCatchAll: protectedProcedure
     .input(byId.extend({ enabled: z.boolean() }))
     .output(domainOutput)
-    .mutation(({ ctx, input }) => setCatchAll(ctx.db, ctx.session.account, input.id, input.enabled)),
+    .mutation(({ ctx, input }) => setCatchAll(ctx.db, ctx.settings, ctx.session.account, input.id, input.enabled)),
 
   deletionImpact: protectedProcedure
     .input(byId)

@@ -6,8 +6,7 @@ import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueMimeMessage, queuePr
 import { recipientWkd } from '../../wkd/wkd-client';
 import { fromBase64 } from '../../../crypto';
 import { ownLimits, setSendLimits } from '../../outbound/send-limits';
-import { instanceDkimRecord } from '../../outbound/sending-identity';
-import { AppError } from '../../errors';
+import { instanceDkimRecordFor } from '../../outbound/sending-identity';
 import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
@@ -75,7 +74,7 @@ export const outboundRouter = router({
     .input(builtInput)
     .output(outboundOutput)
     .mutation(({ ctx, input }) =>
-      queueMimeMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.session.account, {
+      queueMimeMessage(ctx.db, getOutboundQueue(), ctx.clock, ctx.settings, ctx.session.account, {
         ...input,
         mime: fromBase64(input.mime),
         sendAt: input.sendAt ? new Date(input.sendAt) : undefined,
@@ -91,9 +90,10 @@ export const outboundRouter = router({
         ctx.db,
         getOutboundQueue(),
         ctx.clock,
+        ctx.settings,
         ctx.session.account,
         { ...input, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined },
-        (addresses) => recipientKeys({ db: ctx.db, wkd: recipientWkd() }, ctx.session.account, addresses),
+        (addresses) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd() }, ctx.session.account, addresses),
       ),
     ),
 
@@ -110,7 +110,7 @@ export const outboundRouter = router({
   limits: protectedProcedure
     .input(z.object({}).optional())
     .output(limitsOutput.extend({ usedLastHour: z.number(), usedLastDay: z.number() }))
-    .query(({ ctx }) => ownLimits(ctx.db, ctx.clock, ctx.session.account)),
+    .query(({ ctx }) => ownLimits(ctx.db, ctx.clock, ctx.settings, ctx.session.account)),
 
   deadLetters: protectedProcedure
     .input(
@@ -140,13 +140,10 @@ export const outboundRouter = router({
   setLimits: protectedProcedure
     .input(z.object({ username: z.string().min(1).max(100), perHour: limitValue, perDay: limitValue }))
     .output(limitsOutput.extend({ username: z.string() }))
-    .mutation(({ ctx, input }) => setSendLimits(ctx.db, ctx.clock, ctx.session.account, input)),
+    .mutation(({ ctx, input }) => setSendLimits(ctx.db, ctx.clock, ctx.settings, ctx.session.account, input)),
 
   instanceDkimRecord: protectedProcedure
     .input(z.object({}).optional())
     .output(z.object({ host: z.string(), type: z.literal('TXT'), value: z.string() }))
-    .query(({ ctx }) => {
-      if (!ctx.session.account.isAdmin) throw new AppError('FORBIDDEN', 'Only an administrator can see the instance DKIM record.');
-      return instanceDkimRecord(ctx.db);
-    }),
+    .query(({ ctx }) => instanceDkimRecordFor(ctx.db, ctx.settings.mailDomain, ctx.session.account)),
 });

@@ -1,4 +1,6 @@
+import { appErrorResponse } from '@/server/api/error-response';
 import { getCurrentSession } from '@/server/auth/session';
+import { AppError } from '@/server/errors';
 import { SSE_HEADERS, createMailEventStream } from '@/server/mail/mail-events';
 import { newMailListener } from '@/server/mail/new-mail-listener';
 
@@ -8,7 +10,7 @@ export const dynamic = 'force-dynamic';
 /** The signed-in user's live mailbox: an event each time new mail for them is committed. */
 export async function GET(req: Request) {
   const session = await getCurrentSession();
-  if (!session) return Response.json({ error: 'Your session has ended. Sign in again.' }, { status: 401 });
+  if (!session) return appErrorResponse(new AppError('UNAUTHORIZED', 'Your session has ended. Sign in again.'));
   const stream = createMailEventStream({
     userId: session.account.id,
     subscribe: (userId, handler) => newMailListener().subscribe(userId, handler),

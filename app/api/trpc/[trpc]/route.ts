@@ -1,7 +1,9 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { MAX_BATCH_CALLS, MAX_REQUEST_BODY_BYTES, PRE_SIGN_IN_BODY_BYTES, capBody, tooManyCalls } from '@/server/api/body-limit';
+import { trpcErrorResponse } from '@/server/api/error-response';
 import { createContext } from '@/server/api/trpc';
+import { AppError } from '@/server/errors';
 import { getCurrentSession } from '@/server/auth/session';
 import { foreignOriginRefusal } from '@/server/security/origin-guard';
 
@@ -10,9 +12,8 @@ export const dynamic = 'force-dynamic';
 /** A 403 in the shape of tRPC's errors, one per call of a batch. */
 function forbidden(req: Request, message: string): Response {
   const url = new URL(req.url);
-  const error = { message, code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403 } };
   const calls = url.pathname.replace(/^\/api\/trpc\/?/, '').split(',').length;
-  return Response.json(url.searchParams.get('batch') === '1' ? Array.from({ length: calls }, () => ({ error })) : { error }, { status: 403 });
+  return trpcErrorResponse(new AppError('FORBIDDEN', message), url.searchParams.get('batch') === '1' ? calls : undefined);
 }
 
 /**

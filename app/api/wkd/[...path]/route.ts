@@ -1,4 +1,5 @@
 import { getDb } from '@/server/db';
+import { env } from '@/server/env';
 import { WKD_POLICY, lookupWkdKey } from '@/server/wkd/wkd.service';
 
 export const dynamic = 'force-dynamic';
@@ -18,7 +19,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ path: string[] 
 
   if (rest.length === 1 && rest[0] === 'policy') return new Response(WKD_POLICY, { headers: { ...headers, 'content-type': 'text/plain' } });
   if (rest.length === 2 && rest[0] === 'hu' && /^[ybndrfg8ejkmcpqxot1uwisza345h769]{32}$/.test(rest[1]!)) {
-    const key = await lookupWkdKey(getDb(), domain, rest[1]!, url.searchParams.get('l'));
+    const key = await lookupWkdKey(getDb(), env().MAIL_DOMAIN, domain, rest[1]!, url.searchParams.get('l'));
     if (key) return new Response(Buffer.from(key), { headers: { ...headers, 'content-type': 'application/octet-stream' } });
   }
   return new Response('Not found\n', { status: 404, headers });
