@@ -71,6 +71,8 @@ test('register in the browser, sign out and in, reload, recover with the phrase;
   await signOut(page);
 
   await page.getByRole('link', { name: 'Forgot password?' }).click();
+  // The login page has a Username field too: fill the reset form's only once it is there.
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Recovery phrase').fill(words.join(' '));
   await page.getByLabel('New password', { exact: true }).fill(newPassword);
