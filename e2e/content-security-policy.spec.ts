@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
-import { uniqueName } from './helpers';
+import { fillRegistration, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 
 /**
@@ -28,22 +28,7 @@ test('registration, the inbox, an HTML message and settings run without a CSP vi
 
   const username = uniqueName('csp');
   const password = 'csp-Password-2026!';
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Confirm password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const phraseList = page.getByTestId('recovery-phrase');
-  await expect(phraseList).toBeVisible({ timeout: 60_000 });
-  const words = (await phraseList.locator('li span:last-child').allTextContents()).map((w) => w.trim());
-  await page.getByLabel('I have saved my recovery phrase somewhere safe.').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  const prompts = page.getByLabel(/^Word \d+$/);
-  await expect(prompts).toHaveCount(3);
-  for (let i = 0; i < 3; i++) {
-    const id = (await prompts.nth(i).getAttribute('id'))!;
-    const n = Number((await page.locator(`label[for="${id}"]`).textContent())!.replace('Word ', ''));
-    await prompts.nth(i).fill(words[n - 1]!);
-  }
+  await fillRegistration(page, username, password);
   await page.getByRole('button', { name: 'Confirm and create account' }).click();
   await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
 

@@ -39,3 +39,27 @@ export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);
 }
+
+/**
+ * On /register: fills the form, saves the recovery phrase and answers the three words it asks back,
+ * leaving the last click ("Confirm and create account") to the test. For tests about something
+ * else than registration itself (accounts.spec.ts walks the flow step by step).
+ */
+export async function fillRegistration(page: Page, username: string, password: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const phraseList = page.getByTestId('recovery-phrase');
+  await expect(phraseList).toBeVisible({ timeout: 60_000 });
+  const words = (await phraseList.locator('li span:last-child').allTextContents()).map((w) => w.trim());
+  await page.getByLabel('I have saved my recovery phrase somewhere safe.').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const prompts = page.getByLabel(/^Word \d+$/);
+  await expect(prompts).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    const id = (await prompts.nth(i).getAttribute('id'))!;
+    const n = Number((await page.locator(`label[for="${id}"]`).textContent())!.replace('Word ', ''));
+    await prompts.nth(i).fill(words[n - 1]!);
+  }
+}
