@@ -162,6 +162,14 @@ export interface SendLimitsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Instance-wide settings changed at run time; a missing key means the environment's default. */
+export interface InstanceSettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
 export interface InstanceDkimKeysTable {
   domain: string;
   selector: string;
@@ -234,6 +242,7 @@ export interface Database {
   outbound_recipients: OutboundRecipientsTable;
   dead_letters: DeadLettersTable;
   send_limits: SendLimitsTable;
+  instance_settings: InstanceSettingsTable;
   instance_dkim_keys: InstanceDkimKeysTable;
   pinned_keys: PinnedKeysTable;
   scheduled_internal_sends: ScheduledInternalSendsTable;
