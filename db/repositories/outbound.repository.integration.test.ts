@@ -8,7 +8,8 @@ import { cancelOutbound } from '../../server/outbound/outbound.service';
 import { manualClock } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';
-import { claimOutboundBatch, commitOutcomes, findOutbound, listRecipients, sqlExecutorLockingSender } from './outbound.repository';
+import { claimOutboundBatch, commitOutcomes, findOutbound, listRecipients } from './outbound.repository';
+import { sqlExecutorLockingSender } from '../pg-boss-executor';
 import { type WorkerPresence, openWorkerPresence } from './worker-presence.repository';
 
 const isolated = useIsolatedDb();

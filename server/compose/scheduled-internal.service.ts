@@ -3,7 +3,8 @@ import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
 import { deleteDraft } from '../../db/repositories/compose.repository';
-import { type SqlExecutor, cancelScheduledIn, findOutbound, sqlExecutor } from '../../db/repositories/outbound.repository';
+import { cancelScheduledIn, findOutbound } from '../../db/repositories/outbound.repository';
+import { type SqlExecutor, sqlExecutor } from '../../db/pg-boss-executor';
 import { uncountScheduledInternal } from '../../db/repositories/send-limit.repository';
 import {
   dropCopies,

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts, poolTimeoutSettings } from '../../db/client';
 import { type Logger, logger as defaultLogger } from '../logger';
 import type { VerificationQueue } from '../domains/domain.service';
-import type { SqlExecutor } from '../../db/repositories/outbound.repository';
+import type { SqlExecutor } from '../../db/pg-boss-executor';
 import type { OutboundQueue } from '../outbound/outbound.service';
 
 /** Queue names and policies in one place. */

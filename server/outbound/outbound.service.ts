@@ -1,14 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
-import {
-  type SqlExecutor,
-  cancelScheduled,
-  findOutbound,
-  listOutboundOfUser,
-  listRecipients,
-  sqlExecutorLockingSender,
-} from '../../db/repositories/outbound.repository';
+import { cancelScheduled, findOutbound, listOutboundOfUser, listRecipients } from '../../db/repositories/outbound.repository';
+import { type SqlExecutor, sqlExecutorLockingSender } from '../../db/pg-boss-executor';
 import { lockSenderLimits } from '../../db/repositories/send-limit.repository';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
