@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 import { upsertSendLimits } from '../db/repositories/send-limit.repository';
 import { systemClock } from '../server/clock';
+import { configureSecrets } from '../server/secrets';
 import { outboundQueue, startBoss } from '../server/jobs/boss';
 import { publishInstanceDkim } from '../testing/outbound/fixtures';
 import { SINK_HOST, routeToSink } from '../testing/outbound/harness';
@@ -124,6 +125,7 @@ async function main() {
     await migrateToLatest(db);
     process.env.MAIL_DOMAIN = 'localhost';
     process.env.SECRET_KEY ??= randomBytes(32).toString('base64');
+    configureSecrets(process.env.SECRET_KEY);
     // Several senders, as on a real server: one user's sends are serialised by the limit check.
     const users = await Promise.all(Array.from({ length: senders }, () => createTestUser(db)));
     const limit = (messages + warmup) * 2;

@@ -7,6 +7,7 @@ import { EnvError, parseEnv } from '../server/env';
 import { AppError } from '../server/errors';
 import { settingsFrom } from '../server/settings';
 import { configureLogger } from '../server/logger';
+import { configureSecrets } from '../server/secrets';
 import { instanceDkimRecord } from '../server/outbound/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
@@ -51,7 +52,7 @@ async function userCreate(args: string[]) {
   if (!parsed.success) throw new AppError('BAD_INPUT', `Invalid username: ${parsed.error.issues[0]?.message ?? 'missing'}\n${USAGE}`);
   const password = await readPassword();
   if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('BAD_INPUT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
-  process.env.SECRET_KEY = loadOrCreateSecret(env);
+  configureSecrets(loadOrCreateSecret(env));
 
   process.stderr.write('Generating keys and deriving the password key (Argon2id)…\n');
   const prepared = await prepareRegistration({ username: parsed.data, email: `${parsed.data}@${env.MAIL_DOMAIN}`, password });
@@ -86,7 +87,7 @@ function dbUrl() {
  */
 async function dkimRecord() {
   const env = parseEnv();
-  process.env.SECRET_KEY = loadOrCreateSecret(env);
+  configureSecrets(loadOrCreateSecret(env));
   const database = await openDatabase(env);
   const db = createDb(database.url, { max: 2 });
   try {

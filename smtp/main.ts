@@ -4,6 +4,7 @@ import { systemClock } from '../server/clock';
 import { getDb } from '../server/db';
 import { type Env, EnvError, env } from '../server/env';
 import { configureLogger, logger } from '../server/logger';
+import { configureSecrets } from '../server/secrets';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
 import { loadTlsCredentials } from '../server/tls';
@@ -114,6 +115,7 @@ async function runPrimary(config: Env): Promise<void> {
 async function main(): Promise<void> {
   const config = env();
   configureLogger({ level: config.LOG_LEVEL, role: 'smtp' });
+  configureSecrets(config.SECRET_KEY);
   if (!config.DATABASE_URL) {
     throw new EnvError('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
   }

@@ -17,7 +17,8 @@ import type { DomainRecordRow, DomainRow, DomainStatus, RecordKind, RecordStatus
 import type { Account } from '../auth/account.service';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
-import { generateDkimKey, sealAtRest } from './dkim';
+import { generateDkimKey } from './dkim';
+import { sealAtRest } from '../secrets';
 import { normalizeDomainName } from './domain-name';
 import { RECORD_KINDS, type RecordConfig, expectedRecords, zoneFile } from './records';
 

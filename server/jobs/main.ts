@@ -6,6 +6,7 @@ import { systemClock } from '../clock';
 import { dbTimeouts, getDb } from '../db';
 import { type Env, env } from '../env';
 import { configureLogger, logger } from '../logger';
+import { configureSecrets } from '../secrets';
 import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
@@ -80,6 +81,7 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
 async function main() {
   const config = env();
   configureLogger({ level: config.LOG_LEVEL, role: 'worker' });
+  configureSecrets(config.SECRET_KEY);
   let stopping = false;
   let session: WorkerSession | undefined;
   let wake: () => void = () => undefined;

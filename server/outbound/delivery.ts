@@ -10,7 +10,7 @@ import {
 } from '../../db/repositories/outbound.repository';
 import type { OutboundRecipientRow, OutboundStatus } from '../../db/schema';
 import type { Clock } from '../clock';
-import { openBytesAtRest } from '../domains/dkim';
+import { openBytesAtRest } from '../secrets';
 import type { Logger } from '../logger';
 import type { DnsResolver } from '../mail/dns';
 import { type Bounce, prepareBounce, storeBounce } from './bounce';

@@ -7,7 +7,7 @@ import { lockSenderLimits } from '../../db/repositories/send-limit.repository';
 import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, RecipientStatus } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
-import { sealBytesAtRest } from '../domains/dkim';
+import { sealBytesAtRest } from '../secrets';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
 import { dkimSign } from './dkim-sign';

@@ -7,7 +7,8 @@ import { findInstanceDkimKey, insertInstanceDkimKey } from '../../db/repositorie
 import type { InstanceDkimKeyRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import { DKIM_PURPOSE } from '../domains/domain.service';
-import { generateDkimKey, openAtRest, sealAtRest } from '../domains/dkim';
+import { generateDkimKey } from '../domains/dkim';
+import { openAtRest, sealAtRest } from '../secrets';
 import { AppError } from '../errors';
 
 /** The address a message goes out from and the DKIM key that signs for its domain. */

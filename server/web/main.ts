@@ -6,6 +6,7 @@ import next from 'next';
 import { CLIENT_IP_HEADER } from '../auth/request-info';
 import { parseEnv } from '../env';
 import { configureLogger, logger } from '../logger';
+import { configureSecrets } from '../secrets';
 import { clientAddress, trustedProxies } from '../net/client-address';
 
 /**
@@ -19,6 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 async function main() {
   const env = parseEnv();
   configureLogger({ level: env.LOG_LEVEL, role: 'web' });
+  configureSecrets(env.SECRET_KEY);
   const proxies = trustedProxies(env.TRUSTED_PROXIES);
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();
