@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 
 export const dynamic = 'force-dynamic';
 

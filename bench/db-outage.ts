@@ -9,7 +9,7 @@ import { createDb, type Db } from '../db/client';
 import { type EmbeddedCluster, freePort, startEmbeddedPostgres } from '../db/embedded';
 import { createTestUser } from '../testing/factories';
 import { startLoopbackDns } from '../testing/loopback-dns';
-import { dataPayload, RawSmtpClient, toCrlf } from '../smtp/testing/raw-client';
+import { dataPayload, RawSmtpClient, toCrlf } from '../testing/smtp-raw-client';
 import { stopChild, runBenchmark } from './children';
 import { makeMessage } from './load';
 

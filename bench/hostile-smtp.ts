@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import { freePort } from '../db/embedded';
 import { createTestUser } from '../testing/factories';
 import { startLoopbackDns } from '../testing/loopback-dns';
-import { startOwnCluster } from '../smtp/testing/own-cluster';
-import { dataPayload, RawSmtpClient } from '../smtp/testing/raw-client';
+import { startOwnCluster } from '../testing/own-cluster';
+import { dataPayload, RawSmtpClient } from '../testing/smtp-raw-client';
 import { startChild, runBenchmark } from './children';
 
 /**
@@ -194,7 +194,7 @@ async function main() {
   } finally {
     await Promise.all(children.map(kill));
     await dns.close();
-    await cluster.stop();
+    await cluster.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { RawSmtpClient } from '../smtp/testing/raw-client';
+import { RawSmtpClient } from '../testing/smtp-raw-client';
 
 /**
  * The benchmark's load generator: C connections on raw sockets share N messages. Each message is

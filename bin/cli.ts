@@ -8,7 +8,7 @@ import { AppError } from '../server/errors';
 import { settingsFrom } from '../server/settings';
 import { configureLogger } from '../server/logger';
 import { configureSecrets } from '../server/secrets';
-import { instanceDkimRecord } from '../server/outbound/sending-identity';
+import { instanceDkimRecord } from '../server/send/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 

@@ -8,7 +8,7 @@ import { freePort } from '../db/embedded';
 import { reloadEnv } from '../server/env';
 import { createTestUser } from '../testing/factories';
 import { type LoopbackDns, startLoopbackDns } from '../testing/loopback-dns';
-import { RawSmtpClient, sendTransaction } from '../smtp/testing/raw-client';
+import { RawSmtpClient, sendTransaction } from '../testing/smtp-raw-client';
 import { type OwnCluster, startOwnCluster } from '../testing/own-cluster';
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../db/embedded';
 import type { Logger } from '../server/logger';
 import { createTestUser, type TestUser } from '../testing/factories';
-import { RawSmtpClient } from '../smtp/testing/raw-client';
+import { RawSmtpClient } from '../testing/smtp-raw-client';
 import { useTestDb } from '../testing/db';
 import { killAfterMs, Supervisor } from './supervisor';
 

@@ -1,6 +1,6 @@
 // The import graph's rules that a per-file linter can't see. Fails when
 // - two modules import each other, directly or round a longer loop. Modules are folders:
-//   server/compose, server/outbound, smtp, crypto... (a file directly under server/ or db/ is its
+//   server/send, server/delivery, smtp, crypto... (a file directly under server/ or db/ is its
 //   own module). Type-only imports count: a folder that needs another's types is layered on it;
 // - two files import each other at run time (type-only imports don't count). Biome's
 //   noImportCycles sees relative imports only, not the `@/` alias;
@@ -55,8 +55,8 @@ function resolve(fromFile, specifier) {
 }
 
 /**
- * server/compose/x.ts → server/compose; server/env.ts → server/env; crypto/pgp.ts → crypto. A
- * testing/ folder is a module of its own (testing/, smtp/testing): harnesses sit above the code.
+ * server/send/x.ts → server/send; server/env.ts → server/env; crypto/pgp.ts → crypto. A
+ * testing/ folder is a module of its own (testing/, testing/outbound): harnesses sit above the code.
  */
 function moduleOf(file) {
   const parts = path.relative(root, file).split(path.sep);

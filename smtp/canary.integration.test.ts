@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { sendTransaction } from './testing/raw-client';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { sendTransaction } from '../testing/smtp-raw-client';
 import { dumpAllTables } from '../testing/dump';
 
 /**

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeInboundMessages } from '../db/repositories/inbound.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
-import { queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { type OwnCluster, startOwnCluster } from './testing/own-cluster';
-import { dataPayload, type RawSmtpClient } from './testing/raw-client';
+import { queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { type OwnCluster, startOwnCluster } from '../testing/own-cluster';
+import { dataPayload, type RawSmtpClient } from '../testing/smtp-raw-client';
 
 /**
  * A database that hangs (SIGSTOP on every PostgreSQL process) must cost the sender a 451 within
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sidecar?.close();
-  await cluster?.stop();
+  await cluster?.destroy();
 });
 
 const message = (n: number) => dataPayload(Buffer.from(`From: a@example.org\r\nSubject: parked ${n}\r\n\r\nbody ${n}\r\n`));

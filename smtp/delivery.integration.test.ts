@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countMessages, listMessages } from '../db/repositories/message.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { sendTransaction } from './testing/raw-client';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { sendTransaction } from '../testing/smtp-raw-client';
 
 const db = useTestDb();
 let sidecar: Sidecar;

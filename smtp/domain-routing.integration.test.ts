@@ -3,8 +3,8 @@ import { findAddress, insertAddress } from '../db/repositories/address.repositor
 import { insertDomain, setCatchAll } from '../db/repositories/domain.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { sendTransaction } from './testing/raw-client';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { sendTransaction } from '../testing/smtp-raw-client';
 
 /** SMTP routing on customer domains: exact address, enabled alias, catch-all, then 550 5.1.1. */
 const db = useTestDb();

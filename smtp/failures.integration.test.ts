@@ -9,8 +9,8 @@ import { migrateToLatest } from '../db/migrate';
 import { countMessages } from '../db/repositories/message.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { type Sidecar, startSidecar } from './testing/harness';
-import { dataPayload, sendTransaction } from './testing/raw-client';
+import { type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { dataPayload, sendTransaction } from '../testing/smtp-raw-client';
 
 /** Fail closed: no usable key or no database means 451 and nothing stored, never a 250. */
 const TEMPORARY = '451 4.3.0 Temporary local problem, please try again later';

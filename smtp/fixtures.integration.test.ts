@@ -3,11 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSummary } from '../server/mail/summary';
+import { buildSummary } from '../server/mail/summary-builder';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { sendTransaction, toCrlf } from './testing/raw-client';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { sendTransaction, toCrlf } from '../testing/smtp-raw-client';
 
 /**
  * The shared corpus of real-world and malformed mail, every file of it, through the real sidecar:

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countMessages } from '../db/repositories/message.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
-import { dataPayload, type RawSmtpClient, sendTransaction } from './testing/raw-client';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { dataPayload, type RawSmtpClient, sendTransaction } from '../testing/smtp-raw-client';
 
 /**
  * Messages built to be expensive: a header folded over tens of thousands of lines (quadratic in

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { type LoopbackDns, startLoopbackDns } from '../testing/loopback-dns';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId } from './testing/harness';
-import { dataPayload, RawSmtpClient } from './testing/raw-client';
+import { decryptStored, queuedId } from '../testing/smtp-harness';
+import { dataPayload, RawSmtpClient } from '../testing/smtp-raw-client';
 import { freePort } from '../db/embedded';
 
 /** The role entry point as the supervisor runs it: `tsx smtp/main.ts`, stopped with SIGTERM. */

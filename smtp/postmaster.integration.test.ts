@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDomain } from '../db/repositories/domain.repository';
 import { countMessages } from '../db/repositories/message.repository';
 import { createTestUser, type TestUser } from '../testing/factories';
-import { decryptStored, type Sidecar, startSidecar } from './testing/harness';
-import { type OwnCluster, startOwnCluster } from './testing/own-cluster';
-import { sendTransaction } from './testing/raw-client';
+import { decryptStored, type Sidecar, startSidecar } from '../testing/smtp-harness';
+import { type OwnCluster, startOwnCluster } from '../testing/own-cluster';
+import { sendTransaction } from '../testing/smtp-raw-client';
 
 /**
  * RFC 5321 4.5.1: postmaster must be accepted, bare and at every domain this server hosts. It goes
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sidecar?.close();
-  await cluster?.stop();
+  await cluster?.destroy();
 });
 
 const message = (subject: string) => Buffer.from(`From: reporter@remote.example\r\nTo: postmaster\r\nSubject: ${subject}\r\n\r\nabuse report\r\n`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { useTestDb } from '../testing/db';
-import { decryptStored, queuedId, type Sidecar, startSidecar } from './testing/harness';
+import { decryptStored, queuedId, type Sidecar, startSidecar } from '../testing/smtp-harness';
 
 /** The sidecar against swaks, a real third-party SMTP client, over STARTTLS. */
 const db = useTestDb();

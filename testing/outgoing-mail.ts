@@ -3,7 +3,8 @@ import { splitMailboxEntry } from '../mime/address';
 import { buildSend, newMessageId } from '../mime/build';
 import type { Account } from '../server/auth/account.service';
 import type { Clock } from '../server/clock';
-import { type Outbound, type OutboundQueue, queueMimeMessage } from '../server/outbound/outbound.service';
+import { type Outbound, queueMimeMessage } from '../server/send/outbound.service';
+import type { OutboundQueue } from '../server/delivery/queue';
 import { env } from '../server/env';
 import { settingsFrom } from '../server/settings';
 

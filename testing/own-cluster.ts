@@ -1,17 +1,20 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { type EmbeddedCluster, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 
 /**
- * A PostgreSQL cluster that one test file owns, for tests that stop, kill or freeze the database
- * (the run's shared cluster must stay up for everyone else). Under os.tmpdir(), migrated.
+ * A PostgreSQL cluster that one test file (or a benchmark) owns alone, for tests that stop, kill or
+ * freeze the database, or need an empty users table (the run's shared cluster must stay up and
+ * shared for everyone else). Under os.tmpdir(), migrated.
  */
 export interface OwnCluster {
   url: string;
   dataDir: string;
+  /** A pool on it (poolSize connections), closed by destroy(). */
+  db: Db;
   /** The postmaster and its children (backends, checkpointer, ...). */
   pids(): number[];
   /** SIGSTOP / SIGCONT every PostgreSQL process: a hung, not a stopped, database. */
@@ -24,13 +27,18 @@ export interface OwnCluster {
   destroy(): Promise<void>;
 }
 
-export async function startOwnCluster(): Promise<OwnCluster> {
+export async function startOwnCluster(options: { poolSize?: number } = {}): Promise<OwnCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-own-pg-'));
   chmodSync(dataDir, 0o755); // the postgres user must reach it when tests run as root
-  let cluster: EmbeddedCluster = await startEmbeddedPostgres({ dataDir, ephemeral: true });
-  const db = createDb(cluster.url, { max: 1 });
+  let cluster: EmbeddedCluster;
+  try {
+    cluster = await startEmbeddedPostgres({ dataDir, ephemeral: true });
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const db = createDb(cluster.url, { max: options.poolSize ?? 5 });
   await migrateToLatest(db);
-  await db.destroy();
   let frozen: number[] = [];
 
   const postmasterPid = () => Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -54,10 +62,17 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   return {
     url: cluster.url,
     dataDir,
+    db,
     pids,
     freeze() {
       frozen = pids();
-      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGSTOP');
+        } catch {
+          // A backend that exited between listing and signalling has nothing left to freeze.
+        }
+      }
     },
     thaw,
     async stopFast() {
@@ -70,6 +85,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     },
     async destroy() {
       thaw();
+      await db.destroy().catch(() => undefined);
       await cluster.stop().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },

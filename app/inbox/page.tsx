@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { KeyGate } from '@/app/components/key-gate';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { Mailbox } from '@/app/components/mail/mailbox';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { LoginForm } from './login-form';
 
 export const dynamic = 'force-dynamic';

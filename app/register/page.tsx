@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthCard } from '@/app/components/ui';
 import { publicConfig } from '@/server/auth/account.service';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { env } from '@/server/env';
 import { settingsFrom } from '@/server/settings';
 import { RegisterFlow } from './register-flow';

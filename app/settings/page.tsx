@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { SessionList } from './session-list';
 
 export const dynamic = 'force-dynamic';

@@ -4,7 +4,7 @@ import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundQueue, startBoss } from '../../server/jobs/boss';
-import { cancelOutbound } from '../../server/outbound/outbound.service';
+import { cancelOutbound } from '../../server/send/outbound.service';
 import { manualClock } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';

@@ -2,7 +2,7 @@ import 'server-only';
 import { TRPCError, initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Db } from '../../db/client';
-import { type CurrentSession, getCurrentSession } from '../auth/session';
+import { type CurrentSession, getCurrentSession } from '../auth/current-session';
 import { clientIp } from '../auth/request-info';
 import { type Clock, systemClock } from '../clock';
 import { getDb } from '../db';

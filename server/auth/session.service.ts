@@ -5,7 +5,7 @@ import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { CurrentSession } from './session';
+import type { CurrentSession } from './current-session';
 
 export interface SessionInfo {
   id: string;

@@ -5,7 +5,7 @@ import { insertDomain } from '../../db/repositories/domain.repository';
 import { findUserByUsername } from '../../db/repositories/user.repository';
 import { useTestDb } from '../../testing/db';
 import { addAddress, currentPublicKey } from '../addresses/address.service';
-import { pinKey } from '../compose/pinned-keys.service';
+import { pinKey } from '../send/pinned-keys.service';
 import { createTestUser } from '../../testing/factories';
 import { concatenatedKeyBlock } from '../../testing/key-blocks';
 import { register } from './account.service';

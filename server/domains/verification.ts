@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { DnsResolver } from '../mail/dns';
 import { type DomainSettings, recordConfig } from './domain.service';
 import { expectedRecords } from './records';
-import { type RecordCheck, checkRecords } from './verify';
+import { type RecordCheck, checkRecords } from './record-check';
 
 /** Unverified domains are retried with backoff for 72 hours, then marked failed. */
 export const VERIFY_WINDOW_MS = 72 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@ import { DEFAULT_DB_TIMEOUTS, type DbTimeouts, poolTimeoutSettings } from '../..
 import { type Logger, logger as defaultLogger } from '../logger';
 import type { VerificationQueue } from '../domains/domain.service';
 import type { SqlExecutor } from '../../db/pg-boss-executor';
-import type { OutboundQueue } from '../outbound/outbound.service';
+import type { OutboundQueue } from '../delivery/queue';
 
 /** Queue names and policies in one place. */
 export const QUEUES = {
@@ -87,7 +87,7 @@ async function createQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(QUEUES.outboundSweep, { name: QUEUES.outboundSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.outboundPurge, { name: QUEUES.outboundPurge, retryLimit: 1, expireInSeconds: 5 * 60 });
   // Like delivery, a scheduled internal send's state is its row: the job only wakes a worker, and
-  // filing twice files once (see server/compose/scheduled-internal.service.ts).
+  // filing twice files once (see server/send/scheduled-send.service.ts).
   await boss.createQueue(QUEUES.internalScheduledFile, { name: QUEUES.internalScheduledFile, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.internalScheduledSweep, { name: QUEUES.internalScheduledSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
 }

@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
-import { type FilingReport, type ScheduledInternalQueue, fileScheduledInternal, sweepScheduledInternal } from '../compose/scheduled-internal.service';
+import { type FilingReport, type ScheduledInternalQueue, fileScheduledInternal, sweepScheduledInternal } from '../send/scheduled-send.service';
 import type { Logger } from '../logger';
 import { QUEUES, sendWakeUp } from './boss';
 import { AppError } from '../errors';

@@ -9,7 +9,7 @@ import { configureLogger, logger } from '../logger';
 import { configureSecrets } from '../secrets';
 import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
-import { SmtpPools } from '../outbound/smtp-client';
+import { SmtpPools } from '../delivery/smtp-client';
 import { outboundQueue, startBoss } from './boss';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';

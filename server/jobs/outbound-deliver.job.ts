@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
-import { purgeSentMailHistory } from '../outbound/retention';
-import { type Deliverer, type DelivererDeps, createDeliverer } from '../outbound/delivery';
+import { purgeSentMailHistory } from '../delivery/retention';
+import { type Deliverer, type DelivererDeps, createDeliverer } from '../delivery/deliverer';
 import { type OutboundDeliverJob, QUEUES } from './boss';
 import { AppError } from '../errors';
 
@@ -21,7 +21,7 @@ const MAX_LOOPS = 4;
  * injected clock (a cancelled message never goes, an early one sleeps again), tries every due
  * recipient, commits the outcomes as they come and queues the next try. A sweep every
  * minute re-queues what a lost job or a dead worker left behind, and an hourly purge drops what
- * server/outbound/retention.ts says is no longer kept.
+ * server/delivery/retention.ts says is no longer kept.
  */
 export async function registerOutboundJobs(boss: PgBoss, deps: DelivererDeps, options: OutboundJobsOptions): Promise<Deliverer> {
   const deliverer = createDeliverer(deps);

@@ -1,5 +1,5 @@
 import { encryptBytesSharingKey, utf8 } from '../../crypto';
-import { buildSummary } from './summary';
+import { buildSummary } from './summary-builder';
 import type { SummaryAuth } from '../../mime/summary';
 
 /**

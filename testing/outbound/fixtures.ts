@@ -7,7 +7,7 @@ import { addDomain } from '../../server/domains/domain.service';
 import type { MessageSummary } from '../../mime/summary';
 import type { TestUser } from '../factories';
 import type { LoopbackZone } from '../loopback-dns';
-import { instanceDkimRecord } from '../../server/outbound/sending-identity';
+import { instanceDkimRecord } from '../../server/send/sending-identity';
 import { env } from '../../server/env';
 import { settingsFrom } from '../../server/settings';
 

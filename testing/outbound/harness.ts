@@ -7,9 +7,9 @@ import { outboundQueue, startBoss } from '../../server/jobs/boss';
 import { registerOutboundJobs } from '../../server/jobs/outbound-deliver.job';
 import { createDnsResolver } from '../../server/mail/dns';
 import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../loopback-dns';
-import type { Deliverer } from '../../server/outbound/delivery';
-import type { OutboundQueue } from '../../server/outbound/outbound.service';
-import { SmtpPools } from '../../server/outbound/smtp-client';
+import type { Deliverer } from '../../server/delivery/deliverer';
+import type { OutboundQueue } from '../../server/delivery/queue';
+import { SmtpPools } from '../../server/delivery/smtp-client';
 import { type SinkScript, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 /** A clock the test moves by hand; the deliverer's time checks read it. */

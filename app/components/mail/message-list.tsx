@@ -2,7 +2,7 @@
 import type { KeyboardEvent } from 'react';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation';
-import type { SummaryResult } from '@/app/lib/mail/summary';
+import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { MailListItem, useMailList } from '@/app/lib/mail/use-mail';
 import { errorMessage } from '@/app/lib/trpc';
 import { MessageRow } from './message-row';

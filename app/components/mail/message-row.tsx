@@ -1,6 +1,6 @@
 'use client';
 import { formatListDate } from '@/app/lib/mail/format';
-import { recipientsLabel, senderLabel, subjectLabel, type SummaryResult } from '@/app/lib/mail/summary';
+import { recipientsLabel, senderLabel, subjectLabel, type SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { MailListItem } from '@/app/lib/mail/use-mail';
 import { PaperclipIcon, WarningIcon } from './icons';
 

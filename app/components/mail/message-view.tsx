@@ -4,7 +4,7 @@ import { Alert, Button } from '@/app/components/ui';
 import { authFromHeader } from '@/app/lib/mail/auth-results';
 import { formatFullDate } from '@/app/lib/mail/format';
 import type { MailAddress, ParsedMessage } from '@/app/lib/mail/parse-message';
-import { subjectLabel } from '@/app/lib/mail/summary';
+import { subjectLabel } from '@/app/lib/mail/summary-reader';
 import { type OriginResult, spoofedFrom } from '@/app/lib/mail/origin';
 import type { MessageSummary } from '@/mime/summary';
 import { AttachmentList } from './attachment-list';

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import { downloadBytes } from '@/app/lib/mail/download';
-import type { SummaryResult } from '@/app/lib/mail/summary';
+import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import { type MailListItem, useMailActions, useOpenedMessage } from '@/app/lib/mail/use-mail';
 import { errorMessage } from '@/app/lib/trpc';
 import type { ReplyMode } from '@/app/lib/compose/quote';

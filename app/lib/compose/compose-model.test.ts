@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../mail/parse-message';
-import { readSummary } from '../mail/summary';
+import { readSummary } from '../mail/summary-reader';
 import { type ComposeState, draftMessage, emptyCompose, isBlank, stateFromDraft, summaryOf, toOutgoingMail } from './compose-model';
 import { parseRecipients } from './recipients';
 

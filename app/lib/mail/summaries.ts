@@ -2,7 +2,7 @@ import { fromBase64 } from '@/crypto/encoding';
 import type { MessageSummary } from '@/mime/summary';
 import type { DecryptOutcome } from '../keys/protocol';
 import { readOrigin } from './origin';
-import { type SummaryResult, readSummary } from './summary';
+import { type SummaryResult, readSummary } from './summary-reader';
 
 /**
  * Decrypted summaries by message id. A message's summary never changes, so each is decrypted once

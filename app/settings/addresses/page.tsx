@@ -4,7 +4,7 @@ import { AppHeader } from '@/app/components/app-header';
 import { KeyGate } from '@/app/components/key-gate';
 import { AddressList } from '@/app/components/addresses/address-list';
 import { AliasList } from '@/app/components/addresses/alias-list';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 
 export const dynamic = 'force-dynamic';
 

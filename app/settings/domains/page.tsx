@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { DomainsManager } from '@/app/components/domains/domains-manager';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 
 export const dynamic = 'force-dynamic';
 

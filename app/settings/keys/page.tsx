@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { PinnedKeys } from '@/app/components/keys/pinned-keys';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 
 export const dynamic = 'force-dynamic';
 

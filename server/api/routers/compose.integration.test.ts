@@ -4,11 +4,11 @@ import { encryptBytes, toBase64, utf8 } from '../../../crypto';
 import { insertAddress } from '../../../db/repositories/address.repository';
 import { useTestDb } from '../../../testing/db';
 import { systemClock } from '../../clock';
-import { fileScheduledInternal } from '../../compose/scheduled-internal.service';
+import { fileScheduledInternal } from '../../send/scheduled-send.service';
 import { env, reloadEnv } from '../../env';
 import { settingsFrom } from '../../settings';
-import { stopSender } from '../../jobs/sender';
-import { recipientKeys } from '../../compose/recipient-keys';
+import { stopQueueClient } from '../../jobs/queue-client';
+import { recipientKeys } from '../../send/recipient-keys';
 import { type TestUser, createTestUser } from '../../../testing/factories';
 import { copyFor, decryptText, insertTestMessage } from '../../../testing/mail';
 import { trpcCallers, trpcCode } from '../../../testing/api';
@@ -58,7 +58,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await listener.end();
-  await stopSender();
+  await stopQueueClient();
 });
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { composeSettings, deleteDraft, saveDraft } from '../../compose/compose.service';
-import { listPinned, pinKey, unpinKey } from '../../compose/pinned-keys.service';
-import { recipientKeys } from '../../compose/recipient-keys';
-import { cancelScheduledInternal, listScheduledInternal, scheduleInternal } from '../../compose/scheduled-internal.service';
-import { getScheduledInternalQueue } from '../../jobs/sender';
+import { composeSettings, deleteDraft, saveDraft } from '../../send/internal-copies.service';
+import { listPinned, pinKey, unpinKey } from '../../send/pinned-keys.service';
+import { recipientKeys } from '../../send/recipient-keys';
+import { cancelScheduledInternal, listScheduledInternal, scheduleInternal } from '../../send/scheduled-send.service';
+import { getScheduledInternalQueue } from '../../jobs/queue-client';
 import { recipientWkd } from '../../wkd/wkd-client';
 import { protectedProcedure, router } from '../trpc';
 

@@ -8,7 +8,7 @@ import {
   requestCheck,
   setCatchAll,
 } from '../../domains/domain.service';
-import { getVerificationQueue } from '../../jobs/sender';
+import { getVerificationQueue } from '../../jobs/queue-client';
 import { protectedProcedure, router } from '../trpc';
 
 const recordOutput = z.object({

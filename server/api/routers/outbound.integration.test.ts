@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reloadEnv } from '../../env';
-import { stopSender } from '../../jobs/sender';
+import { stopQueueClient } from '../../jobs/queue-client';
 import { useIsolatedDb } from '../../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../../testing/factories';
 import { buildTestMime } from '../../../testing/outgoing-mail';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   user = await createTestUser(isolated.db());
   admin = await createTestUser(isolated.db(), { isAdmin: true });
 });
-afterAll(() => stopSender());
+afterAll(() => stopQueueClient());
 
 const later = () => new Date(Date.now() + 24 * 3600_000).toISOString();
 

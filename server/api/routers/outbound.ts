@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { getOutboundQueue } from '../../jobs/sender';
-import { listDeadLetters, retryDeadLetter } from '../../outbound/dead-letter.service';
-import { recipientKeys } from '../../compose/recipient-keys';
-import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueMimeMessage, queuePrebuiltMessage } from '../../outbound/outbound.service';
+import { getOutboundQueue } from '../../jobs/queue-client';
+import { listDeadLetters, retryDeadLetter } from '../../delivery/dead-letter.service';
+import { recipientKeys } from '../../send/recipient-keys';
+import { MAX_RECIPIENTS, cancelOutbound, listOutbound, queueMimeMessage, queuePrebuiltMessage } from '../../send/outbound.service';
 import { recipientWkd } from '../../wkd/wkd-client';
 import { fromBase64 } from '../../../crypto';
-import { ownLimits, setSendLimits } from '../../outbound/send-limits';
-import { instanceDkimRecordFor } from '../../outbound/sending-identity';
+import { ownLimits, setSendLimits } from '../../send/send-limits';
+import { instanceDkimRecordFor } from '../../send/sending-identity';
 import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');

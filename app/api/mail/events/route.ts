@@ -1,5 +1,5 @@
 import { appErrorResponse } from '@/server/api/error-response';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { AppError } from '@/server/errors';
 import { SSE_HEADERS, createMailEventStream } from '@/server/mail/mail-events';
 import { newMailListener } from '@/server/mail/new-mail-listener';

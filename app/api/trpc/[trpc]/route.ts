@@ -4,7 +4,7 @@ import { MAX_BATCH_CALLS, MAX_REQUEST_BODY_BYTES, PRE_SIGN_IN_BODY_BYTES, capBod
 import { trpcErrorResponse } from '@/server/api/error-response';
 import { createContext } from '@/server/api/trpc';
 import { AppError } from '@/server/errors';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { foreignOriginRefusal } from '@/server/security/origin-guard';
 
 export const dynamic = 'force-dynamic';

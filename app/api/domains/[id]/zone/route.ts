@@ -1,6 +1,6 @@
 import { appErrorText } from '@/server/api/error-response';
 import { domainZoneFile } from '@/server/domains/domain.service';
-import { getCurrentSession } from '@/server/auth/session';
+import { getCurrentSession } from '@/server/auth/current-session';
 import { getDb } from '@/server/db';
 import { env } from '@/server/env';
 import { AppError } from '@/server/errors';

@@ -7,7 +7,7 @@ import { sqlExecutor } from '../../db/pg-boss-executor';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { OutboundQueue } from './outbound.service';
+import type { OutboundQueue } from './queue';
 import { expiryFrom } from './retry-schedule';
 
 /** A recipient that could not be delivered to, as admins see it. */

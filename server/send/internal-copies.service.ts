@@ -1,7 +1,7 @@
 import 'server-only';
 import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
 import type { Db } from '../../db/client';
-import { deleteDraft as deleteDraftRow, insertDraft, updateDraft } from '../../db/repositories/compose.repository';
+import { deleteDraft as deleteDraftRow, insertDraft, updateDraft } from '../../db/repositories/draft.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
@@ -13,7 +13,7 @@ import { assertOwnAddress } from './sender-address';
 
 /**
  * Mail between users of this instance, drafts and Sent copies. The browser builds and encrypts
- * every copy, and scheduled-internal.service.ts files them at the send's time; the server never
+ * every copy, and scheduled-send.service.ts files them at the send's time; the server never
  * sees a plaintext here. It checks, without decrypting, that each
  * copy is an OpenPGP message encrypted to the key of the mailbox it is filed in (crypto/pkesk.ts),
  * so a buggy or hostile client can't store plaintext, or mail that its owner can't read.

@@ -5,7 +5,7 @@ import { storeInboundMessages } from '../../db/repositories/inbound.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { OutboundMessageRow } from '../../db/schema';
 import { AppError } from '../errors';
-import { buildSummary } from '../mail/summary';
+import { buildSummary } from '../mail/summary-builder';
 import { type FailedRecipient, buildDsn } from './dsn';
 
 /**

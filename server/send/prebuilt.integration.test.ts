@@ -7,8 +7,8 @@ import { buildMessage, buildPgpMimeContent, buildPgpMimeMessage, buildSend, type
 import { armorMessage, dearmorMessage, decryptBytes, encryptBytes, fromUtf8, readPrivateKey } from '../../crypto';
 import { generateUserKey } from '../../crypto/pgp';
 import { findOutbound } from '../../db/repositories/outbound.repository';
-import { pinKey } from '../compose/pinned-keys.service';
-import { recipientKeys } from '../compose/recipient-keys';
+import { pinKey } from './pinned-keys.service';
+import { recipientKeys } from './recipient-keys';
 import { env } from '../env';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../../testing/factories';

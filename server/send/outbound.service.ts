@@ -8,27 +8,20 @@ import type { OutboundMessageRow, OutboundRecipientRow, OutboundStatus, Recipien
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { sealBytesAtRest } from '../secrets';
+import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from '../delivery/queue';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
 import { dkimSign } from './dkim-sign';
 import { externalAddress } from './envelope';
 import { checkPlainMime } from './mime-check';
-import { expiryFrom } from './retry-schedule';
+import { expiryFrom } from '../delivery/retry-schedule';
 import { insertWithinLimits } from './send-limits';
 import { checkPgpMime, toCrlf } from './pgp-mime';
 import { type SendingIdentity, resolveSendingIdentity } from './sending-identity';
-import type { RecipientKey } from './recipient-key';
+import type { RecipientKey } from './recipient-keys';
 
-/** Purpose of the server key that seals queued messages (see sealBytesAtRest). */
-export const OUTBOUND_SEAL_PURPOSE = 'outbound-mime';
 export const MAX_RECIPIENTS = 100;
 const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
-
-/** Wakes a worker for a message. The worker's pg-boss queue in production. */
-export interface OutboundQueue {
-  /** `tx` puts the job in the caller's transaction, so the row and its job commit together. */
-  enqueueDelivery(outboundId: string, delaySeconds: number, tx?: SqlExecutor): Promise<void>;
-}
 
 export interface OutboundRecipient {
   address: string;

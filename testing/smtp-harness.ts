@@ -4,19 +4,19 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { expect } from 'vitest';
-import { decryptBytes, type PrivateKeyHandle, readPrivateKey } from '../../crypto';
-import type { Db } from '../../db/client';
-import { getMessage } from '../../db/repositories/message.repository';
-import type { MessageRow } from '../../db/schema';
-import { type Clock, systemClock } from '../../server/clock';
-import { env } from '../../server/env';
-import { createDnsResolver } from '../../server/mail/dns';
-import type { MessageSummary } from '../../mime/summary';
-import type { TestUser } from '../../testing/factories';
-import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../../testing/loopback-dns';
-import { createInboundServer, type InboundConfig, type InboundServer } from '../server';
-import { loadTlsCredentials, type TlsCredentials } from '../../server/tls';
-import { RawSmtpClient } from './raw-client';
+import { decryptBytes, type PrivateKeyHandle, readPrivateKey } from '../crypto';
+import type { Db } from '../db/client';
+import { getMessage } from '../db/repositories/message.repository';
+import type { MessageRow } from '../db/schema';
+import { type Clock, systemClock } from '../server/clock';
+import { env } from '../server/env';
+import { createDnsResolver } from '../server/mail/dns';
+import type { MessageSummary } from '../mime/summary';
+import type { TestUser } from './factories';
+import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from './loopback-dns';
+import { createInboundServer, type InboundConfig, type InboundServer } from '../smtp/server';
+import { loadTlsCredentials, type TlsCredentials } from '../server/tls';
+import { RawSmtpClient } from './smtp-raw-client';
 
 /**
  * The real sidecar on 127.0.0.1:0 against a real database, with a real DNS server on loopback and

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecipients } from '../../db/repositories/outbound.repository';
 import { createDnsResolver } from '../mail/dns';
 import { createTestUser } from '../../testing/factories';
-import { createDeliverer } from './delivery';
+import { createDeliverer } from './deliverer';
 import { SmtpPools } from './smtp-client';
 import { readInbox } from '../../testing/outbound/fixtures';
 import { type OutboundHarness, manualClock, startOutboundHarness } from '../../testing/outbound/harness';

@@ -5,7 +5,7 @@ import { deletePinnedKey, listPinnedKeys, upsertPinnedKey } from '../../db/repos
 import type { PinnedKeyRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
 import { AppError } from '../errors';
-import { externalAddress } from '../outbound/envelope';
+import { externalAddress } from './envelope';
 
 /** A key the user chose for an external correspondent; it wins over WKD when composing. */
 export interface PinnedKey {

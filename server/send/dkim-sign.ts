@@ -8,9 +8,3 @@ export async function dkimSign(raw: Buffer, identity: SendingIdentity): Promise<
   for await (const chunk of signer.sign(raw)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
-
-/** The header block of a message (up to the blank line), for a bounce's text/rfc822-headers part. */
-export function headerBlock(raw: Buffer): Buffer {
-  const end = raw.indexOf('\r\n\r\n');
-  return end === -1 ? raw : raw.subarray(0, end + 2);
-}

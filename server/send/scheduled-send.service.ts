@@ -2,7 +2,7 @@ import 'server-only';
 import type { Db } from '../../db/client';
 import { insertMessages } from '../../db/repositories/message.repository';
 import { notifyNewMail } from '../../db/repositories/notification.repository';
-import { deleteDraft } from '../../db/repositories/compose.repository';
+import { deleteDraft } from '../../db/repositories/draft.repository';
 import { cancelScheduledIn, findOutbound } from '../../db/repositories/outbound.repository';
 import { type SqlExecutor, sqlExecutor } from '../../db/pg-boss-executor';
 import { uncountScheduledInternal } from '../../db/repositories/send-limit.repository';
@@ -22,8 +22,8 @@ import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
-import { countInternalSend } from '../outbound/send-limits';
-import { type EncryptedCopy, checkInternalCopies, checkedCopy } from './compose.service';
+import { countInternalSend } from './send-limits';
+import { type EncryptedCopy, checkInternalCopies, checkedCopy } from './internal-copies.service';
 
 /**
  * Every send from the compose window is a scheduled send: an immediate one at now +

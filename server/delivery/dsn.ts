@@ -104,3 +104,9 @@ export function buildDsn(input: DsnInput): Buffer {
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
 }
+
+/** The header block of a message (up to the blank line), for a bounce's text/rfc822-headers part. */
+export function headerBlock(raw: Buffer): Buffer {
+  const end = raw.indexOf('\r\n\r\n');
+  return end === -1 ? raw : raw.subarray(0, end + 2);
+}

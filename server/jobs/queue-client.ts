@@ -4,15 +4,15 @@ import type { VerificationQueue } from '../domains/domain.service';
 import { dbTimeouts } from '../db';
 import { env } from '../env';
 import { logger } from '../logger';
-import type { OutboundQueue } from '../outbound/outbound.service';
-import type { ScheduledInternalQueue } from '../compose/scheduled-internal.service';
+import type { OutboundQueue } from '../delivery/queue';
+import type { ScheduledInternalQueue } from '../send/scheduled-send.service';
 import { outboundQueue, startBoss, verificationQueue } from './boss';
 import { scheduledInternalQueue } from './internal-scheduled.job';
 
 let boss: Promise<PgBoss> | undefined;
 
 /** The started handle; a start that failed (database away) is forgotten, so the next call retries. */
-function sender(): Promise<PgBoss> {
+function client(): Promise<PgBoss> {
   if (!boss) {
     const config = env();
     const starting = startBoss(config.DATABASE_URL!, 'sender', { timeouts: dbTimeouts(config) });
@@ -30,7 +30,7 @@ function sender(): Promise<PgBoss> {
 export function getVerificationQueue(): VerificationQueue {
   return {
     async enqueueCheck(domainId, options) {
-      await verificationQueue(await sender()).enqueueCheck(domainId, options);
+      await verificationQueue(await client()).enqueueCheck(domainId, options);
     },
   };
 }
@@ -39,7 +39,7 @@ export function getVerificationQueue(): VerificationQueue {
 export function getOutboundQueue(): OutboundQueue {
   return {
     async enqueueDelivery(outboundId, delaySeconds, tx) {
-      await outboundQueue(await sender()).enqueueDelivery(outboundId, delaySeconds, tx);
+      await outboundQueue(await client()).enqueueDelivery(outboundId, delaySeconds, tx);
     },
   };
 }
@@ -48,13 +48,13 @@ export function getOutboundQueue(): OutboundQueue {
 export function getScheduledInternalQueue(): ScheduledInternalQueue {
   return {
     async enqueueFiling(scheduledId, delaySeconds, tx) {
-      await scheduledInternalQueue(await sender()).enqueueFiling(scheduledId, delaySeconds, tx);
+      await scheduledInternalQueue(await client()).enqueueFiling(scheduledId, delaySeconds, tx);
     },
   };
 }
 
 /** Stops the web role's pg-boss handle, if it was started (graceful shutdown, tests). */
-export async function stopSender(): Promise<void> {
+export async function stopQueueClient(): Promise<void> {
   const started = boss;
   boss = undefined;
   if (started) await (await started).stop({ graceful: false, close: true, wait: true });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_LIMITS, parseSummaryBytes } from '../../mime/summary';
-import { buildSummary, htmlToRoughText } from './summary';
+import { buildSummary, htmlToRoughText } from './summary-builder';
 
 const auth = { spf: 'pass', dkim: 'none', dmarc: 'fail', arc: 'none' };
 const summarise = (text: string, budgetMs?: number) =>

@@ -9,13 +9,13 @@ import { env, reloadEnv } from '../env';
 import { settingsFrom } from '../settings';
 import { startBoss } from '../jobs/boss';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from '../jobs/internal-scheduled.job';
-import { stopSender } from '../jobs/sender';
+import { stopQueueClient } from '../jobs/queue-client';
 import { logger } from '../logger';
 import { type TestUser, createTestUser } from '../../testing/factories';
 import { trpcCallers, trpcCode } from '../../testing/api';
 import { appError } from '../../testing/errors';
 import { copyFor, decryptText } from '../../testing/mail';
-import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-internal.service';
+import { type ScheduledInternalQueue, cancelScheduledInternal, listScheduledInternal, scheduleInternal } from './scheduled-send.service';
 
 const settings = settingsFrom(env());
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await listener.end();
   await boss?.stop({ graceful: false, close: true, wait: true });
-  await stopSender();
+  await stopQueueClient();
 });
 
 const rawMessage = (subject: string) => `From: ${alice.account.address}\r\nTo: ${bob.account.address}\r\nSubject: ${subject}\r\n\r\nSee you then.\r\n`;

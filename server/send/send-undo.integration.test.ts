@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkEncryptedTo, } from '../../crypto';
-import { insertDraft } from '../../db/repositories/compose.repository';
+import { insertDraft } from '../../db/repositories/draft.repository';
 import type { Clock } from '../clock';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { findOutbound } from '../../db/repositories/outbound.repository';
-import { ownLimits } from '../outbound/send-limits';
+import { ownLimits } from './send-limits';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { type TestUser, createTestUser } from '../../testing/factories';
 import { queueTestMail } from '../../testing/outgoing-mail';
 import { copyFor, decryptText } from '../../testing/mail';
-import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from './scheduled-internal.service';
+import { cancelScheduledInternal, fileScheduledInternal, scheduleInternal } from './scheduled-send.service';
 import { settingsFrom } from '../settings';
 
 const settings = settingsFrom(env());

@@ -3,9 +3,18 @@ import { findPinnedKeys } from '../../db/repositories/pinned-key.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { Account } from '../auth/account.service';
 import { resolveRecipient } from '../mail/routing';
-import { externalAddress } from '../outbound/envelope';
-import type { RecipientKey } from '../outbound/recipient-key';
+import { externalAddress } from './envelope';
 import type { WkdResult } from '../wkd/wkd-client';
+
+/**
+ * What the browser needs to know per recipient to send: whom to encrypt to, or that the server
+ * must take the message in plaintext. Looking up is not delivering: alias counters don't move.
+ */
+export type RecipientKey =
+  | { address: string; kind: 'internal'; publicKey: string }
+  | { address: string; kind: 'external-pgp'; publicKey: string; source: 'wkd' | 'pinned' }
+  | { address: string; kind: 'external' }
+  | { address: string; kind: 'invalid'; reason: string };
 
 export interface RecipientKeyDeps {
   db: Db;
