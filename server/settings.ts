@@ -3,7 +3,10 @@ import type { Env } from './env';
 /**
  * What services need to know about this instance. They receive it, as they receive the clock,
  * instead of reading the environment: only the edges (role entry points, the tRPC context, route
- * handlers) build it, from the parsed env, so a test can run a service with other settings.
+ * handlers, next-auth's callbacks and the request guards) build it, from the parsed env, so a test
+ * can run a service with other settings. The process-wide handles those edges share (the database
+ * pool, the web role's queue client, the new-mail listener) read their connection settings once,
+ * when first used.
  */
 export interface Settings {
   /** The instance's own mail domain: <username>@mailDomain. */
@@ -18,6 +21,8 @@ export interface Settings {
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** Resolvers for look-ups made while serving a request (WKD); empty = the system's. */
+  dnsServers: string[];
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +36,6 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    dnsServers: env.DNS_SERVERS,
   };
 }

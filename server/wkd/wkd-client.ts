@@ -5,7 +5,6 @@ import https from 'node:https';
 import net from 'node:net';
 import { armorBinaryKey, checkRecipientKey } from '../../crypto';
 import { type DnsResolver, createDnsResolver } from '../mail/dns';
-import { env } from '../env';
 import { logger } from '../logger';
 import { wkdHash } from './wkd.service';
 
@@ -206,10 +205,15 @@ export function createCachedWkd(options: WkdClientOptions = {}, now: () => numbe
   };
 }
 
-let shared: ((address: string) => Promise<WkdResult>) | undefined;
+const shared = new Map<string, (address: string) => Promise<WkdResult>>();
 
-/** The process's WKD client for compose: one cache, and look-ups through DNS_SERVERS. */
-export function recipientWkd(): (address: string) => Promise<WkdResult> {
-  shared ??= createCachedWkd({ resolve: createDnsResolver(env().DNS_SERVERS) });
-  return shared;
+/** The process's WKD client for compose: one cache per set of DNS servers (one in practice). */
+export function recipientWkd(dnsServers: string[]): (address: string) => Promise<WkdResult> {
+  const key = dnsServers.join(',');
+  let client = shared.get(key);
+  if (!client) {
+    client = createCachedWkd({ resolve: createDnsResolver(dnsServers) });
+    shared.set(key, client);
+  }
+  return client;
 }

@@ -55,7 +55,7 @@ export const composeRouter = router({
   recipientKeys: protectedProcedure
     .input(z.object({ addresses: z.array(address).min(1).max(100) }))
     .output(z.array(recipientKey))
-    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd() }, ctx.session.account, input.addresses)),
+    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd(ctx.settings.dnsServers) }, ctx.session.account, input.addresses)),
 
   /**
    * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (each checked
