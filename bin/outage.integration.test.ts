@@ -78,13 +78,11 @@ function untilReady(sealpost: Started) {
 }
 
 
+/** Polls until the condition holds; a process that exited meanwhile shows as the poll's last value. */
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, failed: () => boolean = () => false) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (failed()) throw new Error('process exited');
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await expect
+    .poll(async () => (failed() ? 'process exited' : (await condition()) ? 'done' : 'waiting'), { timeout: timeoutMs, interval: 100 })
+    .toBe('done');
 }
 
 /** One delivery attempt: the code that ended it (a refusal at any step, or the final reply). */

@@ -28,11 +28,7 @@ function capturedLogger() {
 }
 
 async function until(condition: () => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await expect.poll(condition, { timeout: timeoutMs, interval: 20 }).toBe(true);
 }
 
 describe('Supervisor', () => {
@@ -75,13 +71,15 @@ describe('Supervisor', () => {
         SEALPOST_ROLE: 'smtp',
       },
     });
-    let client: RawSmtpClient | undefined;
-    const connectDeadline = Date.now() + 60_000;
-    while (!client) {
-      client = await RawSmtpClient.connect(port).then(({ client }) => client, () => undefined);
-      if (!client && Date.now() > connectDeadline) throw new Error('smtp role did not listen');
-      if (!client) await new Promise((r) => setTimeout(r, 100));
-    }
+    let connected: RawSmtpClient | undefined;
+    await expect
+      .poll(async () => (connected = await RawSmtpClient.connect(port).then(({ client }) => client, () => undefined)) !== undefined, {
+        message: 'the smtp role listens',
+        timeout: 60_000,
+        interval: 100,
+      })
+      .toBe(true);
+    const client = connected!;
     await client.command('EHLO slow.example');
     await client.command('MAIL FROM:<slow@sender.example>');
     expect((await client.command(`RCPT TO:<${user.username}@localhost>`)).code).toBe(250);

@@ -66,8 +66,7 @@ describe('a connection lost while checked out', () => {
           const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
           // The server ends this session while the transaction waits on the application.
           await sql`SELECT pg_terminate_backend(${rows[0]!.pid})`.execute(admin);
-          const deadline = Date.now() + 5_000;
-          while (lost.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          await expect.poll(() => lost.length, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
           await sql`SELECT 1`.execute(trx);
         })
         .then(
@@ -127,9 +126,6 @@ describe('a frozen PostgreSQL (SIGSTOP)', () => {
     } finally {
       cluster.thaw();
     }
-    const deadline = Date.now() + 15_000;
-    let status = 0;
-    while (Date.now() < deadline && (status = (await GET()).status) !== 200) await new Promise((r) => setTimeout(r, 200));
-    expect(status).toBe(200);
+    await expect.poll(async () => (await GET()).status, { timeout: 15_000, interval: 200 }).toBe(200);
   });
 });
