@@ -1,4 +1,5 @@
 import type { Env } from './env';
+import { appOrigin } from './security/origin';
 
 /**
  * What services need to know about this instance. They receive it, as they receive the clock,
@@ -18,6 +19,8 @@ export interface Settings {
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** The origin users reach the web app at: WebAuthn binds passkeys to its host name. */
+  webOrigin: string;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +34,6 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    webOrigin: appOrigin(env),
   };
 }
