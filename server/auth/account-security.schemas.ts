@@ -1,3 +1,4 @@
+import type { AuthenticationExtensionsClientOutputs } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { authKeySchema, kdfSchema } from './auth.schemas';
 
@@ -32,6 +33,9 @@ export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-di
 /** A TOTP code or a recovery code (xxxxx-xxxxx). */
 export const secondFactorCodeSchema = z.string().trim().min(6, 'Enter the 6-digit code or a recovery code.').max(20);
 
+// Extension outputs are the browser's; nothing here reads them but the library.
+const clientExtensionResults = z.custom<AuthenticationExtensionsClientOutputs>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+
 const b64url = z.string().max(16 * 1024).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'expected base64url');
 
 export const registrationResponseSchema = z.object({
@@ -39,7 +43,7 @@ export const registrationResponseSchema = z.object({
   rawId: b64url,
   type: z.literal('public-key'),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults,
   response: z.object({
     clientDataJSON: b64url,
     attestationObject: b64url,
@@ -55,7 +59,7 @@ export const authenticationResponseSchema = z.object({
   rawId: b64url,
   type: z.literal('public-key'),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults,
   response: z.object({
     clientDataJSON: b64url,
     authenticatorData: b64url,

@@ -10,7 +10,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { changePasswordSchema, newRecoverySchema } from './account-security.schemas';
 import { hashSecret, verifySecret } from './secret-hash';
-import type { CurrentSession } from './session';
+import type { CurrentSession } from './current-session';
 import { checkSignInLimits, noteFailure, noteSuccess } from './throttle.service';
 
 /**

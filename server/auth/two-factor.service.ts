@@ -21,7 +21,7 @@ import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { readInstanceSetting } from '../../db/repositories/instance-settings.repository';
 import { revokeSession } from '../../db/repositories/session.repository';
 import type { Clock } from '../clock';
-import { openAtRest, sealAtRest } from '../domains/dkim';
+import { openAtRest, sealAtRest } from '../secrets';
 import { AppError } from '../errors';
 import { keyedHash } from '../secrets';
 

@@ -32,7 +32,7 @@ import {
   removePasskey,
   verifyPasskeyLogin,
 } from '../../auth/passkey.service';
-import { getAnySession } from '../../auth/session';
+import { getAnySession } from '../../auth/current-session';
 import {
   beginTotp,
   confirmTotp,
