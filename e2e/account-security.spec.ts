@@ -56,7 +56,7 @@ test('changing the password: the old one fails, the new one works, another sessi
   const user = await newUser('pwchange');
   const subject = uniqueName('Before the change ');
   await sendWithSwaks({ to: user.address, subject, body: 'Written under the old password.' });
-  const newPassword = 'changed-password-4567';
+  const newPassword = 'Quiet harbour lantern 47';
 
   await signIn(page, user.username, user.password);
   const other = await browser.newContext();
