@@ -95,3 +95,10 @@ export async function rewrapForPassword(username: string, password: string, priv
   const main = await wrapUnderSecret(password, privateKeyArmored, purposes.privateKey(username));
   return { payload: { kdf: main.kdf, authKey: main.authKey, wrappedKey: main.wrappedKey }, wrapKey: main.wrapKey };
 }
+
+/** A new recovery phrase over an already unlocked private key; its wrap replaces the old phrase's. */
+export async function prepareRecovery(username: string, privateKeyArmored: string) {
+  const { phrase, entropy } = newRecoveryPhrase();
+  const recovery = await wrapUnderSecret(entropy, privateKeyArmored, purposes.recoveryKey(username));
+  return { phrase, recovery: { kdf: recovery.kdf, authKey: recovery.authKey, wrappedKey: recovery.wrappedKey } };
+}

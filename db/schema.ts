@@ -18,6 +18,7 @@ export interface UsersTable {
   recovery_wrapped_key: Uint8Array;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -30,6 +31,10 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   expires_at: Date;
   revoked_at: Date | null;
+  /** Signed in with the password only: no wrapped key until the second factor passes. */
+  second_factor_pending: ColumnType<boolean, boolean | undefined, boolean>;
+  webauthn_challenge: ColumnType<string | null, string | null | undefined, string | null>;
+  second_factor_failures: ColumnType<number, number | undefined, number>;
 }
 
 export interface AuthThrottleTable {
@@ -248,6 +253,9 @@ export interface Database {
   scheduled_internal_sends: ScheduledInternalSendsTable;
   scheduled_internal_copies: ScheduledInternalCopiesTable;
   internal_sends: InternalSendsTable;
+  user_totp: UserTotpTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  user_passkeys: UserPasskeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -266,3 +274,35 @@ export type InstanceDkimKeyRow = Selectable<InstanceDkimKeysTable>;
 export type PinnedKeyRow = Selectable<PinnedKeysTable>;
 export type ScheduledInternalSendRow = Selectable<ScheduledInternalSendsTable>;
 export type NewScheduledInternalCopyRow = Insertable<ScheduledInternalCopiesTable>;
+
+export interface UserTotpTable {
+  user_id: string;
+  /** Sealed at rest under SECRET_KEY. */
+  secret_sealed: Uint8Array;
+  enabled_at: Date | null;
+  /** The last 30-second step a code was accepted for: a code works once. */
+  last_step: ColumnType<string | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+}
+
+export interface UserRecoveryCodesTable {
+  user_id: string;
+  /** A keyed hash of the code; the code itself is shown once. */
+  code_hash: Uint8Array;
+  used_at: Date | null;
+}
+
+export interface UserPasskeysTable {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: Uint8Array;
+  counter: ColumnType<string, number | undefined, number>;
+  transports: ColumnType<string[], string | undefined, string>;
+  name: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
+export type UserTotpRow = Selectable<UserTotpTable>;
+export type UserPasskeyRow = Selectable<UserPasskeysTable>;

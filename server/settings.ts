@@ -1,4 +1,5 @@
 import type { Env } from './env';
+import { appOrigin } from './security/origin';
 
 /**
  * What services need to know about this instance. They receive it, as they receive the clock,
@@ -23,6 +24,8 @@ export interface Settings {
   sendLimitPerDay: number;
   /** Resolvers for look-ups made while serving a request (WKD); empty = the system's. */
   dnsServers: string[];
+  /** The origin users reach the web app at: WebAuthn binds passkeys to its host name. */
+  webOrigin: string;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -37,5 +40,6 @@ export function settingsFrom(env: Env): Settings {
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
     dnsServers: env.DNS_SERVERS,
+    webOrigin: appOrigin(env),
   };
 }

@@ -22,7 +22,14 @@ async function sealAfterUnlock(client: TrpcClient) {
   sessionBlob.save(blob);
 }
 
-export async function signInWithPassword(client: TrpcClient, username: string, password: string, onStep: Step) {
+/**
+ * What sign-in needs after the password: nothing (the mailbox is unlocked), a second factor, or
+ * (the server requires 2FA and the account has none) enrolment. The Worker keeps the password's
+ * wrapKey meanwhile; finishSignIn unlocks the key once the server hands it out.
+ */
+export type AfterPassword = { next: 'done' } | { next: 'verify'; totp: boolean; passkey: boolean } | { next: 'enrol' };
+
+export async function signInWithPassword(client: TrpcClient, username: string, password: string, onStep: Step): Promise<AfterPassword> {
   onStep('Deriving your key from your password…');
   const { challenge, ...kdf } = await client.auth.preLogin.mutate({ username });
   const { authKey } = await callKeys('deriveLogin', { username, password, kdf });
@@ -30,6 +37,15 @@ export async function signInWithPassword(client: TrpcClient, username: string, p
   const proof = challenge ? await solveChallenge(challenge, (fraction) => onStep(checkingLabel(fraction))) : undefined;
   onStep('Signing in…');
   await establishSession(client, username, authKey, proof);
+  const stage = await client.security.signInStage.query({});
+  if (stage.stage === 'verify') return { next: 'verify', totp: stage.totp, passkey: stage.passkey };
+  if (stage.stage === 'enrol') return { next: 'enrol' };
+  await finishSignIn(client, onStep);
+  return { next: 'done' };
+}
+
+/** Both factors passed: fetch the wrapped key, unwrap it in the Worker, seal it for reloads. */
+export async function finishSignIn(client: TrpcClient, onStep: Step) {
   onStep('Unlocking your mailbox…');
   const keyring = await client.account.keyring.query();
   const unlocked = await callKeys('unlock', { wrappedKey: keyring.wrappedKey });

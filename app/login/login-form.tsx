@@ -3,9 +3,11 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Alert, AuthCard, Button, StepProgress, TextField } from '@/app/components/ui';
-import { signInWithPassword } from '@/app/lib/auth-flows';
+import { finishSignIn, signInWithPassword, signOutEverywhere } from '@/app/lib/auth-flows';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
 import { useHydrated } from '@/app/lib/use-hydrated';
+import { EnrolSecondFactor } from './enrol-second-factor';
+import { SecondFactorForm } from './second-factor-form';
 
 const REASONS: Record<string, string> = {
   locked: 'Enter your password to unlock your mailbox on this tab.',
@@ -22,7 +24,20 @@ export function LoginForm({ reason }: { reason: string | null }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
+  const [phase, setPhase] = useState<{ kind: 'password' } | { kind: 'verify'; totp: boolean; passkey: boolean } | { kind: 'enrol' }>({ kind: 'password' });
   const hydrated = useHydrated();
+
+  async function openMailbox() {
+    await finishSignIn(client, setStep);
+    router.replace('/inbox');
+  }
+
+  async function restart() {
+    await signOutEverywhere().catch(() => undefined);
+    setPhase({ kind: 'password' });
+    setPassword('');
+    setStep(null);
+  }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -32,14 +47,30 @@ export function LoginForm({ reason }: { reason: string | null }) {
       return;
     }
     try {
-      await signInWithPassword(client, username.trim().toLowerCase(), password, setStep);
-      router.replace('/inbox');
+      const after = await signInWithPassword(client, username.trim().toLowerCase(), password, setStep);
+      if (after.next === 'done') return router.replace('/inbox');
+      setStep(null);
+      setPhase(after.next === 'verify' ? { kind: 'verify', totp: after.totp, passkey: after.passkey } : { kind: 'enrol' });
     } catch (err) {
       setStep(null);
       setError(errorMessage(err));
     }
   }
 
+  if (phase.kind === 'verify') {
+    return (
+      <AuthCard title="Two-factor authentication">
+        <SecondFactorForm totp={phase.totp} passkey={phase.passkey} onPassed={openMailbox} onRestart={restart} />
+      </AuthCard>
+    );
+  }
+  if (phase.kind === 'enrol') {
+    return (
+      <AuthCard title="Set up two-factor authentication">
+        <EnrolSecondFactor onEnrolled={openMailbox} />
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard title="Sign in" subtitle="Your password unlocks your keys in this browser. It never leaves it.">
       {/* No action, no input names, no submit before hydration: the browser can never send the password itself. */}

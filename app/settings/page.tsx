@@ -21,6 +21,9 @@ export default async function SettingsPage() {
           <Link className="text-brand-600 hover:underline" href="/settings/keys">
             Correspondents’ keys
           </Link>
+          <Link className="text-brand-600 hover:underline" href="/settings/account">
+            Account and security
+          </Link>
         </nav>
         <section aria-labelledby="domains-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="domains-heading" className="font-medium">

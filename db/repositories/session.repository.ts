@@ -4,7 +4,7 @@ import type { SessionRow } from '../schema';
 
 export async function insertSession(
   db: Db,
-  row: { user_id: string; client_key: Uint8Array; user_agent: string | null; ip: string | null; expires_at: Date },
+  row: { user_id: string; client_key: Uint8Array; user_agent: string | null; ip: string | null; expires_at: Date; second_factor_pending?: boolean },
 ): Promise<SessionRow> {
   return db.insertInto('sessions').values(row).returningAll().executeTakeFirstOrThrow();
 }

@@ -22,6 +22,7 @@ import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
 import { hashSecret, verifySecret } from './secret-hash';
 import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
+import { stageAfterPassword } from './two-factor.service';
 import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess, refundAttempt } from './throttle.service';
 
 export interface Account {
@@ -180,14 +181,17 @@ export async function signIn(
     throw new AppError('INVALID_CREDENTIALS', INVALID);
   }
   await noteSuccess(db, input.username, input.ip);
+  // With 2FA (or 2FA required and none set up) the session waits for it: see two-factor.service.ts.
+  const stage = await stageAfterPassword(db, row.id);
   const session = await insertSession(db, {
     user_id: row.id,
     client_key: randomBytes(32),
     user_agent: input.userAgent?.slice(0, 300) ?? null,
     ip: input.ip,
     expires_at: new Date(clock.now().getTime() + SESSION_LIFETIME_MS),
+    second_factor_pending: stage !== 'none',
   });
-  await insertAuditEvent(db, { event: 'login.succeeded', user_id: row.id, ip: input.ip });
+  await insertAuditEvent(db, { event: stage === 'none' ? 'login.succeeded' : 'login.password-accepted', user_id: row.id, ip: input.ip, ...(stage !== 'none' && { details: { next: stage } }) });
   return { account: rowToAccount(row, mailDomain), sessionId: session.id };
 }
 

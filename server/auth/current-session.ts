@@ -24,9 +24,27 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
   const db = getDb();
   const now = systemClock.now();
   const session = await findActiveSession(db, sid, now);
-  if (!session) return null;
+  // Password only, second factor still to come: not signed in yet (see second-factor.service.ts).
+  if (!session || session.second_factor_pending) return null;
   const user = await findUserById(db, session.user_id);
   if (!user) return null;
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
   return { sessionId: sid, account: rowToAccount(user, env().MAIL_DOMAIN), clientKey: session.client_key };
+}
+
+/** The caller's session row, full or still waiting for its second factor (see two-factor.service.ts). */
+export interface AnySession {
+  sessionId: string;
+  userId: string;
+  pending: boolean;
+  webauthnChallenge: string | null;
+}
+
+export async function getAnySession(): Promise<AnySession | null> {
+  const jwt = await getServerSession(authOptions());
+  const sid = (jwt as { sid?: string } | null)?.sid;
+  if (!sid) return null;
+  const session = await findActiveSession(getDb(), sid, systemClock.now());
+  if (!session) return null;
+  return { sessionId: sid, userId: session.user_id, pending: session.second_factor_pending, webauthnChallenge: session.webauthn_challenge };
 }

@@ -8,6 +8,7 @@ import {
   deriveFromPassword,
   deriveFromPhrase,
   fromBase64,
+  prepareRecovery,
   prepareRegistration,
   publicKeyOf,
   purposes,
@@ -38,6 +39,15 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
   let wrapKey: Uint8Array | null = null;
   let privateKey: PrivateKeyHandle | null = null;
   let pending: { username: string; wrapKey: Uint8Array; privateKeyArmored?: string } | null = null;
+  let stagedWrapKey: Uint8Array | null = null;
+
+  /** The unlocked key's armor again, from the stored wrap: the handle alone can't be re-wrapped. */
+  async function currentArmored(wrappedKey: string): Promise<{ name: string; armored: string }> {
+    if (!username || !wrapKey) throw new KeyError('locked', 'The key is locked.');
+    const result = await unlockWrappedKey(wrappedKey, wrapKey, purposes.privateKey(username));
+    if (result.status !== 'ok') throw new KeyError('failed', 'The stored key does not open with this session’s password.');
+    return { name: username, armored: result.privateKeyArmored };
+  }
 
   async function activate(name: string, key: Uint8Array, armored: string) {
     privateKey = await readPrivateKey(armored);
@@ -134,11 +144,33 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       privateKey = next.privateKey;
       return { publicKey: next.publicKeyArmored };
     },
+    async deriveAuthKey(input) {
+      onProgress('password');
+      return { authKey: (await deriveFromPassword(input.password, input.kdf)).authKey };
+    },
+    async rewrapCurrent(input) {
+      const { name, armored } = await currentArmored(input.wrappedKey);
+      onProgress('password');
+      const next = await rewrapForPassword(name, input.password, armored);
+      stagedWrapKey = next.wrapKey;
+      return next.payload;
+    },
+    async adoptNewPassword() {
+      if (!stagedWrapKey) throw new KeyError('out-of-order', 'rewrap first');
+      wrapKey = stagedWrapKey;
+      stagedWrapKey = null;
+      return { status: 'ok' as const };
+    },
+    async newRecoveryPhrase(input) {
+      const { name, armored } = await currentArmored(input.wrappedKey);
+      onProgress('recovery');
+      return prepareRecovery(name, armored);
+    },
     async isUnlocked() {
       return { unlocked: privateKey !== null };
     },
     async lock() {
-      username = wrapKey = privateKey = pending = null;
+      username = wrapKey = privateKey = pending = stagedWrapKey = null;
       return { status: 'ok' as const };
     },
   };

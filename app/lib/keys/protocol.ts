@@ -27,6 +27,14 @@ export interface KeyOps {
   encryptArmored(input: { data: Uint8Array; publicKeys: string[] }): { armored: string };
   /** Re-certifies the key for exactly these user IDs (one per address); returns the public key. */
   setUserIds(input: { userIds: { name: string; email: string }[] }): { publicKey: string };
+  /** The authKey of a password, to prove it to the server again; changes nothing in the Worker. */
+  deriveAuthKey(input: { password: string; kdf: KdfDescriptor }): { authKey: string };
+  /** The unlocked key wrapped under a new password; kept aside until adoptNewPassword. */
+  rewrapCurrent(input: { wrappedKey: string; password: string }): { kdf: KdfDescriptor; authKey: string; wrappedKey: string };
+  /** The server took the new password: its wrapKey becomes the one sessions are sealed with. */
+  adoptNewPassword(): { status: 'ok' };
+  /** A new 24-word phrase and the key wrapped under it, for the server to replace the old phrase's copy. */
+  newRecoveryPhrase(input: { wrappedKey: string }): { phrase: string; recovery: { kdf: KdfDescriptor; authKey: string; wrappedKey: string } };
   isUnlocked(): { unlocked: boolean };
   lock(): { status: 'ok' };
 }
