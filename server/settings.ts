@@ -11,13 +11,22 @@ export interface Settings {
   /** The MX host domain owners point at (MAIL_HOSTNAME, else mailDomain). */
   mailHostname: string;
   spfInclude: string | undefined;
-  registration: 'open' | 'closed';
+  /** The default registration policy; instance_settings.registration_policy overrides it. */
+  registration: 'open' | 'invite' | 'closed';
   /** Who may add addresses and aliases on mailDomain itself. */
   mailDomainAddresses: 'allowed' | 'admins' | 'none';
   undoSendSeconds: number;
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** Admin console: the default storage quota in bytes (0 = none). */
+  quotaBytes: number;
+  /** Days a deleted account's username stays unavailable. */
+  deletedUsernameHoldDays: number;
+  /** Admin console status: where data lives, and the SMTP port to probe. */
+  dataDir: string;
+  smtpPort: number;
+  auditRetentionDays: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +40,10 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    quotaBytes: env.QUOTA_MB * 1024 * 1024,
+    deletedUsernameHoldDays: env.DELETED_USERNAME_HOLD_DAYS,
+    dataDir: env.DATA_DIR,
+    smtpPort: env.SMTP_PORT,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   };
 }

@@ -1,4 +1,5 @@
 import { accountRouter } from './routers/account';
+import { adminRouter } from './routers/admin';
 import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { composeRouter } from './routers/compose';
@@ -15,6 +16,7 @@ export const appRouter = router({
   addresses: addressesRouter,
   outbound: outboundRouter,
   compose: composeRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

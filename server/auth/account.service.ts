@@ -5,14 +5,10 @@ import type { KdfDescriptor } from '../../crypto/account';
 import { DEFAULT_KDF } from '../../crypto/kdf';
 import type { Db } from '../../db/client';
 import { findAddress } from '../../db/repositories/address.repository';
+import { isUsernameRetired } from '../../db/repositories/admin-user.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { insertSession, revokeAllSessions } from '../../db/repositories/session.repository';
-import {
-  findUserByUsername,
-  insertUser,
-  updatePasswordMaterial,
-  usernameExists,
-} from '../../db/repositories/user.repository';
+import { findUserByUsername, insertUser, updatePasswordMaterial, usernameExists } from '../../db/repositories/user.repository';
 import type { UserRow } from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -20,6 +16,9 @@ import type { Settings } from '../settings';
 import { keyedHash } from '../secrets';
 import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
+import { registrationPolicy } from './instance-policy.service';
+import { consumeInvite } from './invite.service';
+import { admitRegistration, assertUsernameNotRetired } from './registration-gate';
 import { hashSecret, verifySecret } from './secret-hash';
 import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
 import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess, refundAttempt } from './throttle.service';
@@ -67,28 +66,28 @@ const timingDummy = () => (dummyHash ??= hashSecret(randomBytes(32)));
 /** What sign-up needs: the domain of every user's own address, and whether anyone may register. */
 export type AccountSettings = Pick<Settings, 'mailDomain' | 'registration'>;
 
-export function publicConfig(settings: AccountSettings) {
-  return { mailDomain: settings.mailDomain, registrationOpen: settings.registration === 'open' };
+export async function publicConfig(db: Db, settings: AccountSettings) {
+  const policy = await registrationPolicy(db, settings);
+  return { mailDomain: settings.mailDomain, registrationOpen: policy === 'open', registrationPolicy: policy };
 }
 
 /** Free as a username and as <username>@MAIL_DOMAIN, which may already be someone's address or alias. */
 export async function isUsernameAvailable(db: Db, mailDomain: string, username: string): Promise<boolean> {
-  if (RESERVED.has(username) || (await usernameExists(db, username))) return false;
+  if (RESERVED.has(username) || (await usernameExists(db, username)) || (await isUsernameRetired(db, username, new Date()))) return false;
   return !(await findAddress(db, `${username}@${mailDomain}`));
 }
 
 export async function register(
   db: Db,
   payload: z.infer<typeof registrationSchema>,
-  options: { settings: AccountSettings; viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock },
+  options: { settings: AccountSettings; viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock; invite?: string },
 ): Promise<Account> {
   const { mailDomain } = options.settings;
-  if (!options.viaCli && options.settings.registration !== 'open') {
-    throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server. Ask the administrator for an account.');
-  }
+  const clock = options.clock ?? { now: () => new Date() };
+  // The run-time policy (open, invitation, closed); the CLI is the operator and needs none.
+  const { inviteId } = options.viaCli ? { inviteId: null } : await admitRegistration(db, options.settings, clock.now(), options.invite);
   if (!options.viaCli) {
     // From the web, each account costs a proof of work, and one client may make only a few.
-    const clock = options.clock ?? { now: () => new Date() };
     await consumeRateLimit(db, clock, 'register', options.ip ?? null);
     if (!(await checkProof(db, clock, 'register', options.proof))) {
       throw new AppError('CHALLENGE_REQUIRED', "The check that you're not a bot did not pass. Try again.");
@@ -100,26 +99,33 @@ export async function register(
   if (await findAddress(db, `${payload.username}@${mailDomain}`)) {
     throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
   }
+  await assertUsernameNotRetired(db, payload.username, clock.now());
   await assertAccountPublicKey(payload.publicKey, `${payload.username}@${mailDomain}`);
-  const [authHash, recoveryAuthHash] = await Promise.all([
-    hashSecret(b64(payload.authKey)),
-    hashSecret(b64(payload.recovery.authKey)),
-  ]);
+  const [authHash, recoveryAuthHash] = await Promise.all([hashSecret(b64(payload.authKey)), hashSecret(b64(payload.recovery.authKey))]);
   try {
-    const row = await insertUser(db, {
-      username: payload.username,
-      is_admin: options.isAdmin ?? false,
-      kdf_salt: b64(payload.kdf.salt),
-      kdf_opslimit: payload.kdf.opslimit,
-      kdf_memlimit: payload.kdf.memlimit,
-      auth_hash: authHash,
-      public_key: payload.publicKey,
-      wrapped_key: b64(payload.wrappedKey),
-      recovery_salt: b64(payload.recovery.kdf.salt),
-      recovery_auth_hash: recoveryAuthHash,
-      recovery_wrapped_key: b64(payload.recovery.wrappedKey),
+    const row = await db.transaction().execute(async (trx) => {
+      const inserted = await insertUser(trx, {
+        username: payload.username,
+        is_admin: options.isAdmin ?? false,
+        kdf_salt: b64(payload.kdf.salt),
+        kdf_opslimit: payload.kdf.opslimit,
+        kdf_memlimit: payload.kdf.memlimit,
+        auth_hash: authHash,
+        public_key: payload.publicKey,
+        wrapped_key: b64(payload.wrappedKey),
+        recovery_salt: b64(payload.recovery.kdf.salt),
+        recovery_auth_hash: recoveryAuthHash,
+        recovery_wrapped_key: b64(payload.recovery.wrappedKey),
+      });
+      if (inviteId) await consumeInvite(trx, inviteId, inserted.id, clock.now());
+      return inserted;
     });
-    await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : 'web' } });
+    await insertAuditEvent(db, {
+      event: 'account.created',
+      user_id: row.id,
+      ip: options.ip,
+      details: { via: options.viaCli ? 'cli' : inviteId ? 'invite' : 'web' },
+    });
     return rowToAccount(row, mailDomain);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -159,7 +165,8 @@ async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | n
       throw new AppError('CHALLENGE_REQUIRED', CHALLENGE_NEEDED);
     }
   } catch (err) {
-    if (err instanceof AppError) await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
+    if (err instanceof AppError)
+      await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
     throw err;
   }
   return user;
@@ -178,6 +185,10 @@ export async function signIn(
     await noteFailure(db, clock, input.username);
     await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip, details: { reason: 'wrong-credentials' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID);
+  }
+  if (row.disabled_at) {
+    await insertAuditEvent(db, { event: 'login.failed', user_id: row.id, ip: input.ip, details: { reason: 'disabled' } });
+    throw new AppError('FORBIDDEN', 'This account is disabled. Ask the administrator.');
   }
   await noteSuccess(db, input.username, input.ip);
   const session = await insertSession(db, {

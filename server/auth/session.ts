@@ -26,7 +26,7 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
   const session = await findActiveSession(db, sid, now);
   if (!session) return null;
   const user = await findUserById(db, session.user_id);
-  if (!user) return null;
+  if (!user || user.disabled_at) return null;
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
   return { sessionId: sid, account: rowToAccount(user, env().MAIL_DOMAIN), clientKey: session.client_key };
 }
