@@ -16,7 +16,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PORT: port(3000),
   PUBLIC_URL: z.string().url('expected an absolute URL such as https://mail.example.com').optional(),
-  SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random data (openssl rand -base64 32)').optional(),
+  SECRET_KEY: z
+    .string()
+    .min(32, 'expected at least 32 characters of random data (openssl rand -base64 32)')
+    .optional(),
   // The default registration policy; an admin can change it at run time (instance_settings).
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   MAIL_DOMAIN: z
@@ -30,10 +33,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+$/i, 'expected a host name such as mx.example.com')
     .optional()
     .transform((h) => h?.toLowerCase()),
-  SPF_INCLUDE: z
-    .string()
-    .regex(/^[a-z0-9._-]+$/i, 'expected a domain such as _spf.example.com')
-    .optional(),
+  SPF_INCLUDE: z.string().regex(/^[a-z0-9._-]+$/i, 'expected a domain such as _spf.example.com').optional(),
   // Whether users may add addresses and aliases on MAIL_DOMAIN itself, besides <username>@MAIL_DOMAIN.
   MAIL_DOMAIN_ADDRESSES: z.enum(['allowed', 'admins', 'none']).default('admins'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,19 +41,11 @@ const envSchema = z.object({
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
-  MAX_MESSAGE_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(25 * 1024 * 1024),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   SMTP_MAX_RECIPIENTS: z.coerce.number().int().positive().default(100),
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(1000),
   SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(50),
-  SMTP_SESSION_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(5 * 60 * 1000),
+  SMTP_SESSION_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60 * 1000),
   // Processes that share the SMTP port (node:cluster): encryption is CPU-bound, so one per core.
   SMTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   // Resolvers for SPF/DKIM/DMARC/ARC and domain checks; empty means the system's resolvers.
@@ -81,32 +73,23 @@ const envSchema = z.object({
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   // How long the sealed copy of a bounced message is kept so an admin can retry its dead letters.
   // 0 deletes it as soon as every recipient is final (dead letters then can't be retried).
-  DEAD_LETTER_RETENTION_HOURS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30)
-    .default(72),
+  DEAD_LETTER_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
   // Reverse proxies whose X-Forwarded-For the web role believes; empty: only the socket's peer counts.
   TRUSTED_PROXIES: z
     .string()
     .optional()
-    .transform((list) =>
-      list
-        ? list
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    )
-    .refine((list) => {
-      try {
-        trustedProxies(list);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'expected a comma-separated list of IP addresses or CIDRs, such as 10.0.0.0/8,fd00::/8'),
+    .transform((list) => (list ? list.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .refine(
+      (list) => {
+        try {
+          trustedProxies(list);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      'expected a comma-separated list of IP addresses or CIDRs, such as 10.0.0.0/8,fd00::/8',
+    ),
   // How long to wait for a PostgreSQL connection, and how long one statement may run. A database
   // that is down or frozen becomes an error (SMTP 451, HTTP 503) after about this long, not a hang:
   // keep both well under a sending MTA's 30 s patience.
@@ -116,12 +99,7 @@ const envSchema = z.object({
   // then get 421. `npm start` kills a role only 5 s after this.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   // Admin console. Mail each account may hold, in MiB, unless an admin sets its own; 0 = no limit.
-  QUOTA_MB: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(100 * 1024 * 1024)
-    .default(1024),
+  QUOTA_MB: z.coerce.number().int().min(0).max(100 * 1024 * 1024).default(1024),
   // How long a deleted account's username can't be registered again, so its mail can't reach a newcomer.
   DELETED_USERNAME_HOLD_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   // Audit events older than this are purged by the worker role; 0 keeps them forever.

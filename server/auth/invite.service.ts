@@ -1,5 +1,6 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { findUsableInvite, insertInvite, listInvites, markInviteUsed, revokeInvite as revokeRow } from '../../db/repositories/invite.repository';
 import type { Clock } from '../clock';
@@ -11,6 +12,13 @@ import { AppError } from '../errors';
  * token is stored, so the table alone can't be used to register.
  */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The token's shape in a link: base64url, as createInvite makes it. */
+export const inviteTokenSchema = z
+  .string()
+  .min(16)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected an invitation token');
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -35,7 +43,7 @@ export async function usableInvite(db: Db, now: Date, token: string): Promise<{ 
 }
 
 export async function inviteIsUsable(db: Db, now: Date, token: string): Promise<boolean> {
-  return /^[A-Za-z0-9_-]{16,64}$/.test(token) && (await usableInvite(db, now, token)) !== undefined;
+  return inviteTokenSchema.safeParse(token).success && (await usableInvite(db, now, token)) !== undefined;
 }
 
 /** Inside the registration's transaction: fails the registration when someone used the invite first. */

@@ -10,6 +10,7 @@ import {
   register,
 } from '../../auth/account.service';
 import { authKeySchema, recoveryResetSchema, registrationSchema, usernameSchema } from '../../auth/auth.schemas';
+import { inviteTokenSchema } from '../../auth/invite.service';
 import { challengeSchema, issueChallenge, proofSchema } from '../../auth/proof-of-work';
 import { consumeRateLimit } from '../../auth/throttle.service';
 import { publicProcedure, router } from '../trpc';
@@ -47,17 +48,7 @@ export const authRouter = router({
     .mutation(({ ctx }) => issueChallenge(ctx.db, ctx.clock, 'register', ctx.ip)),
 
   register: publicProcedure
-    .input(
-      registrationSchema.extend({
-        proof: proofSchema,
-        invite: z
-          .string()
-          .min(16)
-          .max(64)
-          .regex(/^[A-Za-z0-9_-]+$/)
-          .optional(),
-      }),
-    )
+    .input(registrationSchema.extend({ proof: proofSchema, invite: inviteTokenSchema.optional() }))
     .output(z.object({ username: z.string(), address: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const { proof, invite, ...payload } = input;
@@ -83,3 +74,4 @@ export const authRouter = router({
       return { ok: true as const };
     }),
 });
+
