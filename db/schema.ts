@@ -19,6 +19,10 @@ export interface UsersTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   display_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Admin console: a disabled account can't sign in and gets no mail. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Admin console: bytes of mail allowed; null = the instance default. bigint comes back as a string. */
+  quota_bytes: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -175,6 +179,23 @@ export interface InstanceSettingsTable {
   updated_by: string | null;
 }
 
+/** Single-use registration links (admin console); the token itself is never stored. */
+export interface InvitesTable {
+  id: Generated<string>;
+  token_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  used_by: string | null;
+}
+
+/** Usernames of deleted accounts, which can't be registered again until retired_until. */
+export interface RetiredUsernamesTable {
+  username: string;
+  retired_until: Date;
+}
+
 export interface InstanceDkimKeysTable {
   domain: string;
   selector: string;
@@ -256,6 +277,8 @@ export interface Database {
   user_totp: UserTotpTable;
   user_recovery_codes: UserRecoveryCodesTable;
   user_passkeys: UserPasskeysTable;
+  invites: InvitesTable;
+  retired_usernames: RetiredUsernamesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

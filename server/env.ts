@@ -20,7 +20,8 @@ const envSchema = z.object({
     .string()
     .min(32, 'expected at least 32 characters of random data (openssl rand -base64 32)')
     .optional(),
-  REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  // The default registration policy; an admin can change it at run time (instance_settings).
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   MAIL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'expected a domain name such as example.com')
@@ -97,6 +98,12 @@ const envSchema = z.object({
   // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
   // then get 421. `npm start` kills a role only 5 s after this.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  // Admin console. Mail each account may hold, in MiB, unless an admin sets its own; 0 = no limit.
+  QUOTA_MB: z.coerce.number().int().min(0).max(100 * 1024 * 1024).default(1024),
+  // How long a deleted account's username can't be registered again, so its mail can't reach a newcomer.
+  DELETED_USERNAME_HOLD_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
+  // Audit events older than this are purged by the worker role; 0 keeps them forever.
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
 });
 
 export type Env = z.infer<typeof envSchema>;

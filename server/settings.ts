@@ -15,7 +15,8 @@ export interface Settings {
   /** The MX host domain owners point at (MAIL_HOSTNAME, else mailDomain). */
   mailHostname: string;
   spfInclude: string | undefined;
-  registration: 'open' | 'closed';
+  /** The default registration policy; instance_settings.registration_policy overrides it. */
+  registration: 'open' | 'invite' | 'closed';
   /** Who may add addresses and aliases on mailDomain itself. */
   mailDomainAddresses: 'allowed' | 'admins' | 'none';
   undoSendSeconds: number;
@@ -26,6 +27,14 @@ export interface Settings {
   dnsServers: string[];
   /** The origin users reach the web app at: WebAuthn binds passkeys to its host name. */
   webOrigin: string;
+  /** Admin console: the default storage quota in bytes (0 = none). */
+  quotaBytes: number;
+  /** Days a deleted account's username stays unavailable. */
+  deletedUsernameHoldDays: number;
+  /** Admin console status: where data lives, and the SMTP port to probe. */
+  dataDir: string;
+  smtpPort: number;
+  auditRetentionDays: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -41,5 +50,10 @@ export function settingsFrom(env: Env): Settings {
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
     dnsServers: env.DNS_SERVERS,
     webOrigin: appOrigin(env),
+    quotaBytes: env.QUOTA_MB * 1024 * 1024,
+    deletedUsernameHoldDays: env.DELETED_USERNAME_HOLD_DAYS,
+    dataDir: env.DATA_DIR,
+    smtpPort: env.SMTP_PORT,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   };
 }

@@ -32,6 +32,7 @@ function inboundConfig(config: Env, tls: InboundConfig['tls']): InboundConfig {
     // is still open then gets its 421 from us.
     closeTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     tls,
+    quotaBytes: config.QUOTA_MB * 1024 * 1024,
   };
 }
 

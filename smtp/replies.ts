@@ -10,6 +10,8 @@ export const REPLY = {
   unknownMailbox: [550, '5.1.1 No such mailbox here'],
   notHosted: [550, '5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
   badRecipientSyntax: [501, '5.1.3 Bad recipient address syntax'],
+  mailboxDisabled: [550, '5.2.1 Mailbox disabled, not accepting messages'],
+  mailboxFull: [452, '4.2.2 Mailbox full, try again later'],
   tooLarge: [552, '5.3.4 Message exceeds the fixed maximum message size'],
   headerTooLarge: [
     552,

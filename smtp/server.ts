@@ -41,6 +41,8 @@ export interface InboundConfig {
   sealThreads?: number;
   /** Messages up to this size are sealed on the main thread. */
   sealInlineMaxBytes?: number;
+  /** The default storage quota per mailbox (QUOTA_MB); absent or 0 = none unless a user has their own. */
+  quotaBytes?: number;
 }
 
 export interface InboundServerDeps {
@@ -140,7 +142,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     },
 
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
-      withTimeout(resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain }), replyTimeoutMs).then(
+      withTimeout(resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain, quotaBytes: config.quotaBytes }), replyTimeoutMs).then(
         (route) => {
           switch (route.status) {
             case 'local': {
@@ -158,6 +160,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
               return callback(smtpError('notHosted'));
             case 'bad-syntax':
               return callback(smtpError('badRecipientSyntax'));
+            case 'disabled':
+              return callback(smtpError('mailboxDisabled'));
+            case 'over-quota':
+              return callback(smtpError('mailboxFull'));
           }
         },
         (err: unknown) => {

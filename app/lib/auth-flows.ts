@@ -66,11 +66,11 @@ export async function prepareAccount(username: string, email: string, password: 
   return callKeys('prepareRegistration', { username, email, password }, (step) => onStep(labels[step] ?? step));
 }
 
-export async function createAccount(client: TrpcClient, payload: RegistrationPayload, onStep: Step) {
+export async function createAccount(client: TrpcClient, payload: RegistrationPayload, invite: string | undefined, onStep: Step) {
   const challenge = await client.auth.registrationChallenge.mutate({});
   const proof = await solveChallenge(challenge, (fraction) => onStep(checkingLabel(fraction)));
   onStep('Creating your account…');
-  await client.auth.register.mutate({ ...payload, proof });
+  await client.auth.register.mutate({ ...payload, proof, ...(invite && { invite }) });
   onStep('Signing in…');
   await establishSession(client, payload.username, payload.authKey);
   await callKeys('activatePending', undefined);

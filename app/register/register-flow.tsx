@@ -17,7 +17,8 @@ type Stage =
 const PREPARE_STEPS = ['Generating your encryption keys…', 'Protecting them with your password…', 'Creating your recovery phrase…'];
 
 /** Sign-up: keys are made first, the phrase shown and confirmed, and only then the account saved. */
-export function RegisterFlow({ mailDomain }: { mailDomain: string }) {
+/** `invite`: the token of a single-use invitation link (/register?invite=…), spent with the registration. */
+export function RegisterFlow({ mailDomain, invite }: { mailDomain: string; invite?: string }) {
   const client = useTRPCClient();
   const router = useRouter();
   const [stage, setStage] = useState<Stage>({ name: 'form', error: null });
@@ -37,7 +38,7 @@ export function RegisterFlow({ mailDomain }: { mailDomain: string }) {
 
   async function onConfirmed(payload: RegistrationPayload, phrase: string) {
     try {
-      await createAccount(client, payload, (busy) => setStage({ name: 'confirm', payload, phrase, busy, error: null }));
+      await createAccount(client, payload, invite, (busy) => setStage({ name: 'confirm', payload, phrase, busy, error: null }));
       router.replace('/inbox');
     } catch (err) {
       setStage({ name: 'confirm', payload, phrase, busy: null, error: errorMessage(err) });

@@ -1,4 +1,5 @@
 import { accountRouter } from './routers/account';
+import { adminRouter } from './routers/admin';
 import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { composeRouter } from './routers/compose';
@@ -17,6 +18,7 @@ export const appRouter = router({
   outbound: outboundRouter,
   compose: composeRouter,
   security: securityRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

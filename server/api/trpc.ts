@@ -92,3 +92,9 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
+
+/** Admin console procedures: signed in, and an admin now (the flag is read from the database on every request). */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!ctx.session.account.isAdmin) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an administrator can do this.' });
+  return next();
+});

@@ -5,6 +5,7 @@ import type { KdfDescriptor } from '../../crypto/account';
 import { DEFAULT_KDF } from '../../crypto/kdf';
 import type { Db } from '../../db/client';
 import { findAddress } from '../../db/repositories/address.repository';
+import { isUsernameRetired } from '../../db/repositories/admin-user.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { insertSession, revokeAllSessions } from '../../db/repositories/session.repository';
 import {
@@ -20,6 +21,9 @@ import type { Settings } from '../settings';
 import { keyedHash } from '../secrets';
 import type { recoveryResetSchema, registrationSchema } from './auth.schemas';
 import { assertAccountPublicKey } from './public-key';
+import { registrationPolicy } from './instance-policy.service';
+import { consumeInvite } from './invite.service';
+import { admitRegistration, assertUsernameNotRetired } from './registration-gate';
 import { hashSecret, verifySecret } from './secret-hash';
 import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
 import { stageAfterPassword } from './two-factor.service';
@@ -68,28 +72,28 @@ const timingDummy = () => (dummyHash ??= hashSecret(randomBytes(32)));
 /** What sign-up needs: the domain of every user's own address, and whether anyone may register. */
 export type AccountSettings = Pick<Settings, 'mailDomain' | 'registration'>;
 
-export function publicConfig(settings: AccountSettings) {
-  return { mailDomain: settings.mailDomain, registrationOpen: settings.registration === 'open' };
+export async function publicConfig(db: Db, settings: AccountSettings) {
+  const policy = await registrationPolicy(db, settings);
+  return { mailDomain: settings.mailDomain, registrationOpen: policy === 'open', registrationPolicy: policy };
 }
 
 /** Free as a username and as <username>@MAIL_DOMAIN, which may already be someone's address or alias. */
 export async function isUsernameAvailable(db: Db, mailDomain: string, username: string): Promise<boolean> {
-  if (RESERVED.has(username) || (await usernameExists(db, username))) return false;
+  if (RESERVED.has(username) || (await usernameExists(db, username)) || (await isUsernameRetired(db, username, new Date()))) return false;
   return !(await findAddress(db, `${username}@${mailDomain}`));
 }
 
 export async function register(
   db: Db,
   payload: z.infer<typeof registrationSchema>,
-  options: { settings: AccountSettings; viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock },
+  options: { settings: AccountSettings; viaCli?: boolean; isAdmin?: boolean; ip?: string | null; proof?: string; clock?: Clock; invite?: string },
 ): Promise<Account> {
   const { mailDomain } = options.settings;
-  if (!options.viaCli && options.settings.registration !== 'open') {
-    throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server. Ask the administrator for an account.');
-  }
+  const clock = options.clock ?? { now: () => new Date() };
+  // The run-time policy (open, invitation, closed); the CLI is the operator and needs none.
+  const { inviteId } = options.viaCli ? { inviteId: null } : await admitRegistration(db, options.settings, clock.now(), options.invite);
   if (!options.viaCli) {
     // From the web, each account costs a proof of work, and one client may make only a few.
-    const clock = options.clock ?? { now: () => new Date() };
     await consumeRateLimit(db, clock, 'register', options.ip ?? null);
     if (!(await checkProof(db, clock, 'register', options.proof))) {
       throw new AppError('CHALLENGE_REQUIRED', "The check that you're not a bot did not pass. Try again.");
@@ -101,26 +105,32 @@ export async function register(
   if (await findAddress(db, `${payload.username}@${mailDomain}`)) {
     throw new AppError('USERNAME_TAKEN', 'That username is taken. Choose another.');
   }
+  await assertUsernameNotRetired(db, payload.username, clock.now());
   await assertAccountPublicKey(payload.publicKey, `${payload.username}@${mailDomain}`);
   const [authHash, recoveryAuthHash] = await Promise.all([
     hashSecret(b64(payload.authKey)),
     hashSecret(b64(payload.recovery.authKey)),
   ]);
   try {
-    const row = await insertUser(db, {
-      username: payload.username,
-      is_admin: options.isAdmin ?? false,
-      kdf_salt: b64(payload.kdf.salt),
-      kdf_opslimit: payload.kdf.opslimit,
-      kdf_memlimit: payload.kdf.memlimit,
-      auth_hash: authHash,
-      public_key: payload.publicKey,
-      wrapped_key: b64(payload.wrappedKey),
-      recovery_salt: b64(payload.recovery.kdf.salt),
-      recovery_auth_hash: recoveryAuthHash,
-      recovery_wrapped_key: b64(payload.recovery.wrappedKey),
+    const row = await db.transaction().execute(async (trx) => {
+      const inserted = await insertUser(trx, {
+        username: payload.username,
+        is_admin: options.isAdmin ?? false,
+        kdf_salt: b64(payload.kdf.salt),
+        kdf_opslimit: payload.kdf.opslimit,
+        kdf_memlimit: payload.kdf.memlimit,
+        auth_hash: authHash,
+        public_key: payload.publicKey,
+        wrapped_key: b64(payload.wrappedKey),
+        recovery_salt: b64(payload.recovery.kdf.salt),
+        recovery_auth_hash: recoveryAuthHash,
+        recovery_wrapped_key: b64(payload.recovery.wrappedKey),
+      });
+      // An invitation is spent with the account it made, or not at all.
+      if (inviteId) await consumeInvite(trx, inviteId, inserted.id, clock.now());
+      return inserted;
     });
-    await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : 'web' } });
+    await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : inviteId ? 'invite' : 'web' } });
     return rowToAccount(row, mailDomain);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -179,6 +189,10 @@ export async function signIn(
     await noteFailure(db, clock, input.username);
     await insertAuditEvent(db, { event: 'login.failed', user_id: row?.id, ip: input.ip, details: { reason: 'wrong-credentials' } });
     throw new AppError('INVALID_CREDENTIALS', INVALID);
+  }
+  if (row.disabled_at) {
+    await insertAuditEvent(db, { event: 'login.failed', user_id: row.id, ip: input.ip, details: { reason: 'disabled' } });
+    throw new AppError('FORBIDDEN', 'This account is disabled. Ask the administrator.');
   }
   await noteSuccess(db, input.username, input.ip);
   // With 2FA (or 2FA required and none set up) the session waits for it: see two-factor.service.ts.

@@ -27,7 +27,7 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
   // Password only, second factor still to come: not signed in yet (see second-factor.service.ts).
   if (!session || session.second_factor_pending) return null;
   const user = await findUserById(db, session.user_id);
-  if (!user) return null;
+  if (!user || user.disabled_at) return null;
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
   return { sessionId: sid, account: rowToAccount(user, env().MAIL_DOMAIN), clientKey: session.client_key };
 }

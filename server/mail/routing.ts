@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '../../db/client';
 import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
+import { findMailboxState } from '../../db/repositories/admin-user.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
 import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
 import { parseAddress } from '../../mime/address';
@@ -72,9 +73,18 @@ function isHosted(domain: string, mailDomain: string, row: { status: string } | 
 export type InboundRoute =
   | { status: 'local'; userIds: string[] }
   | { status: 'no-postmaster' }
+  /** The mailbox's account is disabled by an admin: 550 5.2.1. */
+  | { status: 'disabled' }
+  /** The mailbox is at or over its storage quota: 452 4.2.2, so the sender retries once there is room. */
+  | { status: 'over-quota' }
   | Exclude<RecipientRoute, { status: 'local' }>;
 
-export async function resolveInboundRecipient(db: Db, address: string, options: { mailDomain: string }): Promise<InboundRoute> {
+export async function resolveInboundRecipient(
+  db: Db,
+  address: string,
+  /** quotaBytes: the default storage quota (QUOTA_MB); 0 or absent = no limit unless the user has their own. */
+  options: { mailDomain: string; quotaBytes?: number },
+): Promise<InboundRoute> {
   const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
   if (parsed && parsed.local.toLowerCase() === 'postmaster') {
@@ -84,7 +94,11 @@ export async function resolveInboundRecipient(db: Db, address: string, options: 
     return admins.length > 0 ? { status: 'local', userIds: admins } : { status: 'no-postmaster' };
   }
   const route = await resolveRecipient(db, address, { mailDomain });
-  return route.status === 'local' ? { status: 'local', userIds: [route.userId] } : route;
+  if (route.status !== 'local') return route;
+  const mailbox = await findMailboxState(db, route.userId, options.quotaBytes ?? 0);
+  if (mailbox?.disabled) return { status: 'disabled' };
+  if (mailbox?.full) return { status: 'over-quota' };
+  return { status: 'local', userIds: [route.userId] };
 }
 
 function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {

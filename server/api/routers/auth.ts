@@ -10,6 +10,7 @@ import {
   register,
 } from '../../auth/account.service';
 import { authKeySchema, recoveryResetSchema, registrationSchema, usernameSchema } from '../../auth/auth.schemas';
+import { inviteTokenSchema } from '../../auth/invite.service';
 import { challengeSchema, issueChallenge, proofSchema } from '../../auth/proof-of-work';
 import { consumeRateLimit } from '../../auth/throttle.service';
 import { publicProcedure, router } from '../trpc';
@@ -19,8 +20,8 @@ const kdfOutput = z.object({ salt: z.string(), opslimit: z.number(), memlimit: z
 /** Everything a signed-out browser may ask: the KDF inputs, registration and recovery. */
 export const authRouter = router({
   config: publicProcedure
-    .output(z.object({ mailDomain: z.string(), registrationOpen: z.boolean() }))
-    .query(({ ctx }) => publicConfig(ctx.settings)),
+    .output(z.object({ mailDomain: z.string(), registrationOpen: z.boolean(), registrationPolicy: z.enum(['open', 'invite', 'closed']) }))
+    .query(({ ctx }) => publicConfig(ctx.db, ctx.settings)),
 
   usernameAvailable: publicProcedure
     .input(z.object({ username: usernameSchema }))
@@ -47,11 +48,11 @@ export const authRouter = router({
     .mutation(({ ctx }) => issueChallenge(ctx.db, ctx.clock, 'register', ctx.ip)),
 
   register: publicProcedure
-    .input(registrationSchema.extend({ proof: proofSchema }))
+    .input(registrationSchema.extend({ proof: proofSchema, invite: inviteTokenSchema.optional() }))
     .output(z.object({ username: z.string(), address: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const { proof, ...payload } = input;
-      const account = await register(ctx.db, payload, { settings: ctx.settings, ip: ctx.ip, proof, clock: ctx.clock });
+      const { proof, invite, ...payload } = input;
+      const account = await register(ctx.db, payload, { settings: ctx.settings, ip: ctx.ip, proof, clock: ctx.clock, invite });
       return { username: account.username, address: account.address };
     }),
 
