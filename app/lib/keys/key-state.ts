@@ -5,6 +5,7 @@ import {
   decryptBytes,
   encryptBytes,
   encryptBytesSharingKey,
+  exportProtectedKey,
   deriveFromPassword,
   deriveFromPhrase,
   fromBase64,
@@ -133,6 +134,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       const next = await withUserIds(privateKey, input.userIds);
       privateKey = next.privateKey;
       return { publicKey: next.publicKeyArmored };
+    },
+    async exportPrivateKey(input) {
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
+      return exportProtectedKey(privateKey, input.passphrase);
+    },
+    async exportPublicKey() {
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
+      return { armored: publicKeyOf(privateKey) };
     },
     async isUnlocked() {
       return { unlocked: privateKey !== null };

@@ -27,6 +27,10 @@ export interface KeyOps {
   encryptArmored(input: { data: Uint8Array; publicKeys: string[] }): { armored: string };
   /** Re-certifies the key for exactly these user IDs (one per address); returns the public key. */
   setUserIds(input: { userIds: { name: string; email: string }[] }): { publicKey: string };
+  /** The private key, locked under a passphrase the user chose, armored for GnuPG (crypto/key-export.ts). */
+  exportPrivateKey(input: { passphrase: string }): { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
+  /** This user's armored public key, as the key Worker holds it. */
+  exportPublicKey(): { armored: string };
   isUnlocked(): { unlocked: boolean };
   lock(): { status: 'ok' };
 }
