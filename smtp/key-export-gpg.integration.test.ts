@@ -9,8 +9,7 @@ import { sendTransaction } from '@/smtp/testing/raw-client';
 import { useTestDb } from '@/testing/db';
 import { createTestUser, type TestUser } from '@/testing/factories';
 import * as openpgp from 'openpgp';
-import { toBase64 } from '@/crypto';
-import { createKeyState } from '@/app/lib/keys/key-state';
+import { unlockedKeyState } from '@/testing/key-state';
 
 /**
  * "Your key" leaves Sealpost in a form GnuPG takes: the key Worker's own code (key-state.ts, run
@@ -37,14 +36,7 @@ function gpg(args: string[], input?: Buffer | string) {
   return spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', ...args], { input, maxBuffer: 64 * 1024 * 1024 });
 }
 
-async function unlockedState() {
-  const state = createKeyState();
-  // The same steps as the browser's sign-in: derive from the password, unwrap the stored key.
-  const row = await db.selectFrom('users').selectAll().where('id', '=', user.account.id).executeTakeFirstOrThrow();
-  await state.deriveLogin({ username: user.username, password: user.password, kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit } });
-  expect((await state.unlock({ wrappedKey: toBase64(row.wrapped_key) })).status).toBe('ok');
-  return state;
-}
+const unlockedState = () => unlockedKeyState(db, user);
 
 describe('private key export for GnuPG', () => {
   it('gpg imports the exported key with its passphrase and decrypts stored mail into the bytes sent over SMTP', async () => {
