@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import type { PrivateKeyHandle } from './pgp';
+import { MIN_EXPORT_PASSPHRASE } from './key-export-policy';
 import { readSingleKey } from './single-key';
 
 /**
@@ -9,7 +10,7 @@ import { readSingleKey } from './single-key';
  * defaults, and what `gpg --export-secret-keys` writes itself). No AEAD key protection: GnuPG 2.2
  * can't read it.
  */
-export const MIN_EXPORT_PASSPHRASE = 8;
+export { MIN_EXPORT_PASSPHRASE };
 
 export type ExportedKey = { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
 
