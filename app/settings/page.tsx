@@ -14,7 +14,7 @@ export default async function SettingsPage() {
       <AppHeader address={session.account.address} />
       <main className="mx-auto max-w-3xl space-y-6 p-4">
         <h1 className="text-xl font-semibold">Settings</h1>
-        <nav aria-label="Settings sections" className="flex gap-4 text-sm">
+        <nav aria-label="Settings sections" className="flex flex-wrap gap-x-4 gap-y-2 text-sm">
           <Link className="text-brand-600 hover:underline" href="/settings/addresses">
             Addresses and aliases
           </Link>
@@ -23,6 +23,9 @@ export default async function SettingsPage() {
           </Link>
           <Link className="text-brand-600 hover:underline" href="/settings/account">
             Account and security
+          </Link>
+          <Link className="text-brand-600 hover:underline" href="/settings/data">
+            Your key and mail
           </Link>
         </nav>
         <section aria-labelledby="domains-heading" className="rounded-2xl border border-slate-200 bg-white p-4">

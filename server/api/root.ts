@@ -7,6 +7,7 @@ import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
 import { securityRouter } from './routers/security';
+import { transferRouter } from './routers/transfer';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   compose: composeRouter,
   security: securityRouter,
   admin: adminRouter,
+  transfer: transferRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import {
   decryptBytes,
   encryptBytes,
   encryptBytesSharingKey,
+  exportProtectedKey,
   deriveFromPassword,
   deriveFromPhrase,
   fromBase64,
@@ -165,6 +166,14 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       const { name, armored } = await currentArmored(input.wrappedKey);
       onProgress('recovery');
       return prepareRecovery(name, armored);
+    },
+    async exportPrivateKey(input) {
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
+      return exportProtectedKey(privateKey, input.passphrase);
+    },
+    async exportPublicKey() {
+      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
+      return { armored: publicKeyOf(privateKey) };
     },
     async isUnlocked() {
       return { unlocked: privateKey !== null };
