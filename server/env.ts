@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { trustedProxies } from './net/client-address';
+import { checkFilterEnv, filterEnvFields } from './filter-env';
 
 /**
  * Every environment variable Sealpost reads, validated once. A bad value stops start-up with a
@@ -97,9 +98,12 @@ const envSchema = z.object({
   // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
   // then get 421. `npm start` kills a role only 5 s after this.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
-});
+  // Inbound filter plugins (PLUGINS, RSPAMD_*, CLAMD_*, DMARC_*): see docs/filtering.md.
+  ...filterEnvFields,
+}).superRefine(checkFilterEnv);
 
 export type Env = z.infer<typeof envSchema>;
+export { type FilterSettings, filterSettingsFrom } from './filter-env';
 
 export class EnvError extends Error {}
 

@@ -5,7 +5,8 @@ import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from 
 import { findInboundKeys } from '../../db/repositories/recipient.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { authenticateMessage } from './authentication';
+import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
+import { type AuthenticationAlignment, authenticateMessage } from './authentication';
 import type { DnsResolver } from './dns';
 import { type Sealer, sealMessage } from './seal';
 
@@ -22,7 +23,25 @@ export interface InboundDeps {
   authservId: string;
   /** Where summary parsing and encryption run; inline on this thread by default. */
   seal?: Sealer;
+  /**
+   * The filters of end of DATA (smtp/plugins): they see the plaintext after authentication and
+   * before encryption, and say refuse, or store (in which folder, with what verdict).
+   */
+  screen?: Screen;
 }
+
+export interface ScreenInput {
+  raw: Buffer;
+  authHeader: Buffer;
+  auth: SummaryAuth;
+  alignment: AuthenticationAlignment;
+}
+
+export type ScreenOutcome =
+  | { kind: 'store'; folder: 'inbox' | 'spam'; filter: SummaryFilter | undefined; headers: Buffer }
+  | { kind: 'refuse'; code: number; text: string };
+
+export type Screen = (input: ScreenInput) => Promise<ScreenOutcome>;
 
 export interface InboundMessage {
   /** The message as received: CRLF lines, dot-stuffing removed. */
@@ -45,12 +64,20 @@ export interface DeliveryDeadline {
 }
 
 export interface DeliveryResult {
+  status: 'stored';
   /** The id of the first stored copy: what the 250 reply names, and what the log lines carry. */
   queueId: string;
   messageIds: string[];
 }
 
-export type DeliveryStage = 'database' | 'key' | 'encryption' | 'deadline';
+/** A filter refused the message: nothing was stored, and the reply is this. */
+export interface DeliveryRefused {
+  status: 'refused';
+  code: number;
+  text: string;
+}
+
+export type DeliveryStage = 'database' | 'key' | 'encryption' | 'deadline' | 'filter';
 
 /**
  * How much earlier than the caller's deadline the database stops accepting the INSERT: room for
@@ -69,7 +96,7 @@ function unavailable(stage: DeliveryStage, cause?: unknown, extra: Record<string
   });
 }
 
-export async function deliverInbound(deps: InboundDeps, message: InboundMessage, deadline?: DeliveryDeadline): Promise<DeliveryResult> {
+export async function deliverInbound(deps: InboundDeps, message: InboundMessage, deadline?: DeliveryDeadline): Promise<DeliveryResult | DeliveryRefused> {
   // One copy per mailbox, however many of its addresses (aliases, catch-all, postmaster) the envelope named.
   const recipients = [...new Set(message.recipients)];
   if (recipients.length === 0) throw new AppError('BAD_INPUT', 'A message needs at least one recipient.');
@@ -97,6 +124,14 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
     resolver: deps.resolver,
   });
 
+  // A filter that throws past the runner is a failure to store, never a 250.
+  const screened = deps.screen
+    ? await deps.screen({ raw: message.raw, authHeader: auth.header, auth: auth.results, alignment: auth.alignment }).catch((err: unknown) => {
+        throw unavailable('filter', err);
+      })
+    : undefined;
+  if (screened?.kind === 'refuse') return { status: 'refused', code: screened.code, text: screened.text };
+
   const { keys, notAfter } = await keysPromise;
   const publicKeys = recipients.map((userId) => keys.get(userId));
   // Fail closed: no usable key means no copy at all, never a plaintext one.
@@ -104,8 +139,9 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
 
   const sealed = await (deps.seal ?? sealMessage)({
     raw: message.raw,
-    authHeader: auth.header,
+    authHeader: screened?.headers.length ? Buffer.concat([auth.header, screened.headers]) : auth.header,
     auth: auth.results,
+    ...(screened?.filter ? { filter: screened.filter } : {}),
     envelopeFrom: message.envelopeFrom,
     publicKeys: publicKeys as string[],
   }).catch((err: unknown) => {
@@ -116,6 +152,7 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
   const receivedAt = deps.clock.now();
   const rows: InboundCopy[] = recipients.map((userId, i) => ({
     user_id: userId,
+    folder: screened?.folder ?? 'inbox',
     received_at: receivedAt,
     size: message.raw.length,
     raw_ciphertext: sealed.copies[i]!.raw,
@@ -140,5 +177,5 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
     );
     throw unavailable('deadline', undefined, { committedLate: true, withdrawn });
   }
-  return { queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
+  return { status: 'stored', queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
 }

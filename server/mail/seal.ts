@@ -1,6 +1,6 @@
 import { encryptBytesSharingKey, utf8 } from '../../crypto';
 import { buildSummary } from './summary';
-import type { SummaryAuth } from '../../mime/summary';
+import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
 
 /**
  * The CPU-heavy half of inbound delivery: parse the summary and encrypt both copies to every
@@ -14,6 +14,8 @@ export interface SealInput {
   /** The Authentication-Results header to prepend to the stored copy. */
   authHeader: Uint8Array;
   auth: SummaryAuth;
+  /** What the filters found, for the encrypted summary only. */
+  filter?: SummaryFilter;
   envelopeFrom: string;
   /** One armored public key per recipient, in recipient order. */
   publicKeys: string[];
@@ -36,7 +38,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutcome> {
   const stored = new Uint8Array(input.authHeader.length + input.raw.length);
   stored.set(input.authHeader, 0);
   stored.set(input.raw, input.authHeader.length);
-  const summary = await buildSummary({ raw: input.raw, auth: input.auth, envelopeFrom: input.envelopeFrom });
+  const summary = await buildSummary({ raw: input.raw, auth: input.auth, envelopeFrom: input.envelopeFrom, ...(input.filter ? { filter: input.filter } : {}) });
   const summaryBytes = utf8(JSON.stringify(summary));
 
   const copies: SealedCopy[] = [];
