@@ -23,7 +23,8 @@ import { startLoopbackDns } from '../testing/loopback-dns';
  * With --plugins, rspamd and clamd are started on loopback (as the tests start them) and the
  * instance gets PLUGINS and their settings; everything else stays at its default.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// BENCH_ROOT: another checkout to run `npm start` from (a before/after comparison on one machine).
+const root = process.env.BENCH_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
 
 export interface ExternalOptions {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from '../../db/repositories/inbound.repository';
@@ -107,7 +108,7 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
       // dbNow was read on the database's clock before the answer arrived here, so dbNow plus the
       // time left from now on falls no later than `at`: no clock needs to agree with another.
       const notAfter = deadline ? new Date(dbNow.getTime() + (deadline.at - performance.now()) - COMMIT_MARGIN_MS) : undefined;
-      return { keys: new Map(keys.map((row) => [row.id, row.public_key])), notAfter };
+      return { keys: new Map(keys.map((row) => [row.id, row])), notAfter };
     },
     (err: unknown) => {
       throw unavailable('database', err);
@@ -133,9 +134,11 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
   if (screened?.kind === 'refuse') return { status: 'refused', code: screened.code, text: screened.text };
 
   const { keys, notAfter } = await keysPromise;
-  const publicKeys = recipients.map((userId) => keys.get(userId));
+  const found = recipients.map((userId) => keys.get(userId));
+  const publicKeys = found.map((row) => row?.public_key);
   // Fail closed: no usable key means no copy at all, never a plaintext one.
   if (publicKeys.some((key) => !key)) throw unavailable('key');
+  const filters = found.map((row) => row?.filters ?? []);
 
   const sealed = await (deps.seal ?? sealMessage)({
     raw: message.raw,
@@ -144,20 +147,31 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
     ...(screened?.filter ? { filter: screened.filter } : {}),
     envelopeFrom: message.envelopeFrom,
     publicKeys: publicKeys as string[],
+    ...(filters.some((rules) => rules.length > 0) ? { filters } : {}),
   }).catch((err: unknown) => {
     throw unavailable('encryption', err);
   });
   if (sealed.status !== 'sealed') throw unavailable('encryption', { code: sealed.errorCode });
 
   const receivedAt = deps.clock.now();
-  const rows: InboundCopy[] = recipients.map((userId, i) => ({
-    user_id: userId,
-    folder: screened?.folder ?? 'inbox',
-    received_at: receivedAt,
-    size: message.raw.length,
-    raw_ciphertext: sealed.copies[i]!.raw,
-    summary_ciphertext: sealed.copies[i]!.summary,
-  }));
+  // The recipient's own rules come after the MX's filters: a rule may take mail out of Spam.
+  const rows: InboundCopy[] = recipients.flatMap((userId, i) => {
+    const copy = sealed.copies[i]!;
+    if (copy.disposition.discard) return [];
+    return [
+      {
+        user_id: userId,
+        folder: copy.disposition.folder ?? screened?.folder ?? 'inbox',
+        ...(copy.disposition.seen ? { seen: true } : {}),
+        received_at: receivedAt,
+        size: message.raw.length,
+        raw_ciphertext: copy.raw,
+        summary_ciphertext: copy.summary,
+      },
+    ];
+  });
+  // Every recipient discarded it by their own rules: accepted, and nothing to store.
+  if (rows.length === 0) return { status: 'stored', queueId: randomUUID(), messageIds: [] };
 
   // The caller has answered 451 already: don't even send the statement.
   if (deadline?.signal.aborted) throw unavailable('deadline');
