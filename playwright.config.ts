@@ -76,6 +76,8 @@ export default defineConfig({
         DNS_SERVERS: `127.0.0.1:${E2E.dnsPort}`,
         MAIL_HOSTNAME: E2E.mailHostname,
         OUTBOUND_SMTP_PORT: String(E2E.sinkPort),
+        // The dmarc filter needs no daemon; e2e/filtering.spec.ts shows it end to end.
+        PLUGINS: 'dmarc',
       },
     },
   ],

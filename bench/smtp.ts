@@ -12,6 +12,7 @@ import { startLoopbackDns } from '../testing/loopback-dns';
 import { machineBusyMs, treeCpuMs } from './cpu';
 import { type LoadResult, runLoad } from './load';
 import { startChild, stopChild, runBenchmark } from './children';
+import { runExternal } from './smtp-external';
 
 /**
  * Inbound SMTP throughput: the real sidecar (`smtp/main.ts`: mailauth against a DNS server on
@@ -19,6 +20,7 @@ import { startChild, stopChild, runBenchmark } from './children';
  * message, under the same load. Everything runs on this machine and stops by itself.
  *
  *   npm run bench:smtp -- --messages 2000 --concurrency 200 --bytes 20480 --workers 2 --warmup 400 [--durable]
+ *   npm run bench:smtp -- --external [--plugins dmarc,rspamd,clamav]   (`npm start` from outside: smtp-external.ts)
  *
  * Each flag also reads BENCH_MESSAGES, BENCH_CONCURRENCY, BENCH_BYTES, BENCH_WORKERS, BENCH_WARMUP,
  * BENCH_DURABLE. It prints messages/s, p50/p99 latency from the final dot to the reply, the
@@ -35,6 +37,10 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '400' },
     // fsync on, as in production; the default trades it for repeatable figures on a shared disk.
     durable: { type: 'boolean', default: process.env.BENCH_DURABLE === '1' },
+    // Drive `npm start` (its defaults, fsync on) from Postfix's smtp-source instead: bench/smtp-external.ts.
+    external: { type: 'boolean', default: process.env.BENCH_EXTERNAL === '1' },
+    // With --external: PLUGINS for the instance (rspamd and clamd are started on loopback).
+    plugins: { type: 'string', default: process.env.BENCH_PLUGINS ?? '' },
   },
 });
 const messages = Number(values.messages);
@@ -142,4 +148,6 @@ async function main() {
   }
 }
 
-runBenchmark(main);
+runBenchmark(() =>
+  values.external ? runExternal({ messages, concurrency, bytes, warmup, plugins: values.plugins ?? '' }) : main(),
+);

@@ -279,6 +279,18 @@ export interface Database {
   user_passkeys: UserPasskeysTable;
   invites: InvitesTable;
   retired_usernames: RetiredUsernamesTable;
+  mail_filters: MailFiltersTable;
+}
+
+/** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */
+export interface MailFiltersTable {
+  id: Generated<string>;
+  user_id: string;
+  field: 'from' | 'to' | 'subject' | 'has_attachment';
+  contains: ColumnType<string, string | undefined, string>;
+  action: 'move' | 'mark_read' | 'discard';
+  folder: string | null;
+  created_at: CreatedAt;
 }
 
 export type UserRow = Selectable<UsersTable>;

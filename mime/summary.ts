@@ -68,6 +68,26 @@ const NO_AUTH = { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' };
 
 const summaryAuth = z.catch(z.object({ spf: verdict, dkim: verdict, dmarc: verdict, arc: verdict }), NO_AUTH);
 
+/**
+ * What the MX's filters found (smtp/plugins): only ever inside the encrypted summary. Absent on
+ * mail no filter looked at. A malformed one reads as absent rather than spoiling the summary.
+ */
+const summaryFilter = z.catch(
+  z.optional(
+    z.object({
+      /** Spam score, when a scanner gave one. */
+      score: z.nullable(z.number()),
+      /** Scanner symbols (rule names), at most a list's worth. */
+      symbols: boundedList(clip(SUMMARY_LIMITS.attachmentText)),
+      /** The signature an antivirus named; only set on mail stored anyway (policy pass). */
+      virus: z.nullable(clip(SUMMARY_LIMITS.attachmentText)),
+      /** Why the message went to Spam, when it did: the plugins that said so. */
+      spamBy: boundedList(clip(SUMMARY_LIMITS.attachmentText)),
+    }),
+  ),
+  undefined,
+);
+
 export const messageSummary = z.object({
   v: z.literal(1),
   from: addressList,
@@ -87,12 +107,14 @@ export const messageSummary = z.object({
    * and the other header fields are empty. The raw message is always stored whole either way.
    */
   parsed: z.boolean(),
+  filter: summaryFilter,
 });
 
 export type MessageSummary = z.output<typeof messageSummary>;
 export type SummaryAddress = z.output<typeof summaryAddress>;
 export type SummaryAttachment = z.output<typeof summaryAttachment>;
 export type SummaryAuth = z.output<typeof summaryAuth>;
+export type SummaryFilter = NonNullable<z.output<typeof summaryFilter>>;
 
 /** Reading a decrypted summary: tagged, never thrown. */
 export type SummaryParse = { ok: true; summary: MessageSummary } | { ok: false };

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { trustedProxies } from './net/client-address';
+import { checkFilterEnv, filterEnvFields } from './filter-env';
 
 /**
  * Every environment variable Sealpost reads, validated once. A bad value stops start-up with a
@@ -104,9 +105,12 @@ const envSchema = z.object({
   DELETED_USERNAME_HOLD_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   // Audit events older than this are purged by the worker role; 0 keeps them forever.
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
-});
+  // Inbound filter plugins (PLUGINS, RSPAMD_*, CLAMD_*, DMARC_*): see docs/filtering.md.
+  ...filterEnvFields,
+}).superRefine(checkFilterEnv);
 
 export type Env = z.infer<typeof envSchema>;
+export { type FilterSettings, filterSettingsFrom } from './filter-env';
 
 export class EnvError extends Error {}
 

@@ -7,6 +7,8 @@ import { configureLogger, logger } from '../server/logger';
 import { configureSecrets } from '../server/secrets';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
+import { filterSettingsFrom } from '../server/env';
+import { pluginsFromSettings } from './plugins/setup';
 import { loadTlsCredentials } from '../server/tls';
 
 /**
@@ -50,6 +52,7 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     config: inboundConfig(config, tls),
     // SPF and DMARC ask two questions per message, mostly about the same few sender domains.
     resolver: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
+    plugins: pluginsFromSettings(filterSettingsFrom(config), { db, mailDomain: config.MAIL_DOMAIN, logger }),
   });
   const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
   onListening(address.port, tls.source);

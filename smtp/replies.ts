@@ -33,6 +33,13 @@ export function smtpError(name: ReplyName): SMTPServerError {
   return err;
 }
 
+/** A reply a filter chose: its code and text (which starts with its own enhanced code). */
+export function replyError(code: number, text: string): SMTPServerError {
+  const err: SMTPServerError = new Error(text);
+  err.responseCode = code;
+  return err;
+}
+
 export const queuedReply = (queueId: string) => `2.0.0 Ok: queued as ${queueId}`;
 
 const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;

@@ -1,18 +1,25 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerDataStream,
+  type SMTPServerError,
+  type SMTPServerSession,
+} from 'smtp-server';
 import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import type { DnsResolver } from '../server/mail/dns';
-import { deliverInbound } from '../server/mail/inbound.service';
+import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
 import { resolveInboundRecipient } from '../server/mail/routing';
 import { ConnectionGuard } from './connection-guard';
 import { collectMessage } from './data-collector';
+import type { HookOutcome, PluginRunner } from './plugins/runner';
 import { createSealPool } from './seal-pool';
-import { REPLY, type ReplyName, queuedReply, smtpError, useOwnEnhancedCodes } from './replies';
+import { REPLY, type ReplyName, queuedReply, replyError, smtpError, useOwnEnhancedCodes } from './replies';
 
 /**
  * The inbound MX: a thin protocol adapter. Routing, authentication, encryption and storage are
@@ -51,6 +58,8 @@ export interface InboundServerDeps {
   logger: Logger;
   config: InboundConfig;
   resolver: DnsResolver;
+  /** Inbound filter plugins (smtp/plugins); none when absent. */
+  plugins?: PluginRunner;
 }
 
 export interface InboundServer {
@@ -102,6 +111,20 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     },
   });
 
+  const plugins = deps.plugins && deps.plugins.plugins.length > 0 ? deps.plugins : undefined;
+  const envelopeOf = (session: SMTPServerSession, mailFrom?: string) => ({
+    sessionId: session.id,
+    ip: session.remoteAddress,
+    helo: session.hostNameAppearsAs || '',
+    mailFrom: mailFrom ?? (session.envelope.mailFrom ? session.envelope.mailFrom.address : ''),
+  });
+  /** The reply a plugin's refusal gets, or null to go on. */
+  const refusedBy = (sessionId: string, hook: string, outcome: HookOutcome): SMTPServerError | null => {
+    if (outcome.kind === 'continue') return null;
+    logger.info({ sessionId, hook, plugin: outcome.plugin, code: outcome.code }, 'refused by a filter');
+    return replyError(outcome.code, outcome.text);
+  };
+
   const smtp: SMTPServer = new SMTPServer({
     name: config.hostname,
     banner: 'Sealpost',
@@ -128,7 +151,11 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
         return callback(smtpError('tooManyFromIp'));
       }
       if (refusal === 'shutting-down') return callback(smtpError('shuttingDown'));
-      callback();
+      if (!plugins) return callback();
+      plugins.connect({ sessionId: session.id, ip: session.remoteAddress, helo: '' }).then(
+        (outcome) => callback(refusedBy(session.id, 'connect', outcome)),
+        () => callback(smtpError('temporaryFailure')),
+      );
     },
 
     onClose(session) {
@@ -136,9 +163,13 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
       routes.delete(session.id);
     },
 
-    onMailFrom(_address, session, callback) {
+    onMailFrom(address, session, callback) {
       routes.set(session.id, new Map());
-      callback();
+      if (!plugins) return callback();
+      plugins.mailFrom(envelopeOf(session, address.address)).then(
+        (outcome) => callback(refusedBy(session.id, 'mailFrom', outcome)),
+        () => callback(smtpError('temporaryFailure')),
+      );
     },
 
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
@@ -146,10 +177,20 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
         (route) => {
           switch (route.status) {
             case 'local': {
-              let transaction = routes.get(session.id);
-              if (!transaction) routes.set(session.id, (transaction = new Map()));
-              transaction.set(address.address.toLowerCase(), route.userIds);
-              return callback();
+              const accept = () => {
+                let transaction = routes.get(session.id);
+                if (!transaction) routes.set(session.id, (transaction = new Map()));
+                transaction.set(address.address.toLowerCase(), route.userIds);
+                callback();
+              };
+              if (!plugins) return accept();
+              return void plugins.rcptTo(envelopeOf(session), address.address).then(
+                (outcome) => {
+                  const refused = refusedBy(session.id, 'rcptTo', outcome);
+                  return refused ? callback(refused) : accept();
+                },
+                () => callback(smtpError('temporaryFailure')),
+              );
             }
             case 'no-postmaster':
               logger.warn({ sessionId: session.id, code: 451 }, 'mail for postmaster, but the instance has no admin');
@@ -215,7 +256,23 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
           if (recipients.some((userIds) => userIds === undefined)) throw new Error('recipient without a route');
 
           const result = await deliverInbound(
-            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain, seal: sealPool.seal },
+            {
+              db: deps.db,
+              clock: deps.clock,
+              resolver: deps.resolver,
+              authservId: config.mailDomain,
+              seal: sealPool.seal,
+              ...(plugins
+                ? {
+                    screen: (input: ScreenInput) =>
+                      plugins.data({
+                        ...envelopeOf(session),
+                        rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+                        ...input,
+                      }),
+                  }
+                : {}),
+            },
             {
               raw: collected.raw,
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -225,6 +282,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             { at, signal: giveUp.signal },
           );
           if (replied) return; // the deadline answered 451; deliverInbound stored nothing
+          if (result.status === 'refused') {
+            logger.info({ sessionId: session.id, code: result.code, ms: Math.round(performance.now() - started) }, 'message refused by a filter');
+            return reply(replyError(result.code, result.text));
+          }
           logger.info(
             {
               sessionId: session.id,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { expect } from 'vitest';
 import { decryptBytes, type PrivateKeyHandle, readPrivateKey } from '../crypto';
 import type { Db } from '../db/client';
@@ -17,6 +17,7 @@ import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from './loopbac
 import { createInboundServer, type InboundConfig, type InboundServer } from '../smtp/server';
 import { loadTlsCredentials, type TlsCredentials } from '../server/tls';
 import { RawSmtpClient } from './smtp-raw-client';
+import type { PluginRunner } from '../smtp/plugins/runner';
 
 /**
  * The real sidecar on 127.0.0.1:0 against a real database, with a real DNS server on loopback and
@@ -48,7 +49,7 @@ function testTls(): Promise<TlsCredentials> {
 
 export async function startSidecar(
   db: Db,
-  options: { config?: Partial<InboundConfig>; zone?: LoopbackZone; clock?: Clock } = {},
+  options: { config?: Partial<InboundConfig>; zone?: LoopbackZone; clock?: Clock; plugins?: (logger: Logger) => PluginRunner } = {},
 ): Promise<Sidecar> {
   const dns = await startLoopbackDns(options.zone);
   const logs: string[] = [];
@@ -70,12 +71,14 @@ export async function startSidecar(
     tls: await testTls(),
     ...options.config,
   };
+  const logger = pino({ level: 'debug' }, sink);
   const server = createInboundServer({
     db,
     clock: options.clock ?? systemClock,
-    logger: pino({ level: 'debug' }, sink),
+    logger,
     config,
     resolver: createDnsResolver([dns.address]),
+    ...(options.plugins ? { plugins: options.plugins(logger) } : {}),
   });
   const { port } = await server.listen(0, '127.0.0.1');
 

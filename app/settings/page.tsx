@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/current-session';
+import { MailFilters } from './mail-filters';
 import { SessionList } from './session-list';
 
 export const dynamic = 'force-dynamic';
@@ -43,6 +44,15 @@ export default async function SettingsPage() {
           </h2>
           <p className="mt-1 text-sm text-slate-600">Everywhere you are signed in. Revoking one signs it out at its next request.</p>
           <SessionList />
+        </section>
+        <section aria-labelledby="filters-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+          <h2 id="filters-heading" className="font-medium">
+            Filters
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Rules the server applies as mail arrives, before encrypting it. The server can read these rules (the text you filter on), but not your mail.
+          </p>
+          <MailFilters />
         </section>
       </main>
     </div>

@@ -2,9 +2,13 @@ import 'server-only';
 import { sql } from 'kysely';
 import type { Db } from '../client';
 
-/** One recipient's copy: folder and seen take their defaults (inbox, unread). */
+/** One recipient's copy. */
 export interface InboundCopy {
   user_id: string;
+  /** 'inbox' (the default), or 'spam' when a filter said so. */
+  folder?: string;
+  /** true when the recipient's own filter marked it read. */
+  seen?: boolean;
   received_at: Date;
   size: number;
   raw_ciphertext: Uint8Array;
@@ -31,7 +35,7 @@ export async function storeInboundMessages(
 ): Promise<{ id: string; user_id: string }[]> {
   if (rows.length === 0) return [];
   const values = sql.join(
-    rows.map((row) => sql`(${row.user_id}::uuid, ${row.received_at}::timestamptz, ${row.size}::integer, ${row.raw_ciphertext}::bytea, ${row.summary_ciphertext}::bytea)`),
+    rows.map((row) => sql`(${row.user_id}::uuid, ${row.folder ?? 'inbox'}::text, ${row.seen ?? false}::boolean, ${row.received_at}::timestamptz, ${row.size}::integer, ${row.raw_ciphertext}::bytea, ${row.summary_ciphertext}::bytea)`),
   );
   const notAfter = options.notAfter ?? null;
   const { rows: inserted } = await sql<{ id: string; user_id: string }>`
@@ -39,7 +43,7 @@ export async function storeInboundMessages(
       SELECT ${notAfter}::timestamptz IS NULL OR clock_timestamp() < ${notAfter}::timestamptz AS open
     ),
     inserted AS (
-      INSERT INTO messages (user_id, received_at, size, raw_ciphertext, summary_ciphertext)
+      INSERT INTO messages (user_id, folder, seen, received_at, size, raw_ciphertext, summary_ciphertext)
       SELECT copy.* FROM (VALUES ${values}) AS copy, gate WHERE gate.open
       RETURNING id, user_id
     )

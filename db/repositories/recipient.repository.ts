@@ -24,17 +24,31 @@ export async function findPublicKeys(db: Executor, userIds: string[]): Promise<{
 }
 
 /**
- * The public keys of inbound recipients, and PostgreSQL's own clock (clock_timestamp(), the real
- * time, not the transaction's start) when it answered: a deadline for the later INSERT is measured
- * from it, so the database itself can refuse a statement that arrives after the sender was told 451.
+ * The public keys of inbound recipients with their filter rules (oldest first), and PostgreSQL's
+ * own clock (clock_timestamp(), the real time, not the transaction's start) when it answered: a
+ * deadline for the later INSERT is measured from it, so the database itself can refuse a statement
+ * that arrives after the sender was told 451. One round trip for both, per message.
  */
-export async function findInboundKeys(db: Executor, userIds: string[]): Promise<{ keys: { id: string; public_key: string }[]; dbNow: Date }> {
-  const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date }>`
-    SELECT u.id, u.public_key, now.db_now
+export async function findInboundKeys(
+  db: Executor,
+  userIds: string[],
+): Promise<{ keys: { id: string; public_key: string; filters: InboundFilterRule[] }[]; dbNow: Date }> {
+  const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date; filters: InboundFilterRule[] | null }>`
+    SELECT u.id, u.public_key, now.db_now,
+      (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder) ORDER BY f.created_at, f.id)
+         FROM mail_filters f WHERE f.user_id = u.id) AS filters
     FROM (SELECT clock_timestamp() AS db_now) now
     LEFT JOIN users u ON u.id = ANY(${userIds}::uuid[])`.execute(db);
-  const keys = rows.flatMap((row) => (row.id && row.public_key !== null ? [{ id: row.id, public_key: row.public_key }] : []));
+  const keys = rows.flatMap((row) => (row.id && row.public_key !== null ? [{ id: row.id, public_key: row.public_key, filters: row.filters ?? [] }] : []));
   return { keys, dbNow: rows[0]!.db_now };
+}
+
+/** A filter rule as the MX reads it (mime/mail-filter.ts FilterRule). */
+export interface InboundFilterRule {
+  field: 'from' | 'to' | 'subject' | 'has_attachment';
+  contains: string;
+  action: 'move' | 'mark_read' | 'discard';
+  folder: 'inbox' | 'spam' | 'trash' | null;
 }
 
 /** Every admin of the instance: who receives mail for postmaster (RFC 5321 4.5.1). */

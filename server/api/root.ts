@@ -8,6 +8,7 @@ import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
 import { securityRouter } from './routers/security';
 import { transferRouter } from './routers/transfer';
+import { filtersRouter } from './routers/filters';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   security: securityRouter,
   admin: adminRouter,
   transfer: transferRouter,
+  filters: filtersRouter,
 });
 
 export type AppRouter = typeof appRouter;

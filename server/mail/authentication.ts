@@ -3,6 +3,9 @@ import './mailauth-headers';
 import { type AuthenticateResult, authenticate } from 'mailauth';
 import type { DnsResolver } from './dns';
 import type { SummaryAuth } from '../../mime/summary';
+import type { AuthenticationAlignment } from './authentication.types';
+
+export type { AuthenticationAlignment };
 
 /**
  * SPF, DKIM, DMARC and ARC for one inbound message, through mailauth with an injected resolver.
@@ -28,7 +31,11 @@ export interface AuthenticationOutcome {
   /** `Authentication-Results: ...\r\n`, folded, ready to prepend. */
   header: Buffer;
   results: SummaryAuth;
+  /** What the DMARC plugin weighs (smtp/plugins/dmarc.ts); nothing of it is stored. */
+  alignment: AuthenticationAlignment;
 }
+
+const NO_ALIGNMENT: AuthenticationAlignment = { headerFrom: [], dkimPassDomains: [] };
 
 export async function authenticateMessage(raw: Buffer, ctx: AuthenticationContext): Promise<AuthenticationOutcome> {
   let result: AuthenticateResult;
@@ -49,7 +56,19 @@ export async function authenticateMessage(raw: Buffer, ctx: AuthenticationContex
   }
   const header = extractAuthenticationResults(result.headers);
   if (!header) return temporaryFailure(ctx.authservId);
-  return { header: Buffer.from(header, 'utf8'), results: resultWords(result) };
+  return { header: Buffer.from(header, 'utf8'), results: resultWords(result), alignment: alignmentOf(result) };
+}
+
+function alignmentOf(result: AuthenticateResult): AuthenticationAlignment {
+  const spf = result.spf && result.spf.status.result === 'pass' ? result.spf.domain?.toLowerCase() : undefined;
+  return {
+    headerFrom: (result.dkim.headerFrom ?? []).map((a) => String(a).toLowerCase()),
+    ...(spf ? { spfPassDomain: spf } : {}),
+    dkimPassDomains: (result.dkim.results ?? [])
+      .filter((r) => r.status.result === 'pass' && r.signingDomain)
+      .map((r) => r.signingDomain!.toLowerCase()),
+    ...(result.dmarc && result.dmarc.policy ? { dmarcPolicy: result.dmarc.policy.toLowerCase() } : {}),
+  };
 }
 
 function resultWords(result: AuthenticateResult): SummaryAuth {
@@ -74,5 +93,6 @@ function temporaryFailure(authservId: string): AuthenticationOutcome {
   return {
     header: Buffer.from(header, 'utf8'),
     results: { spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: 'temperror' },
+    alignment: NO_ALIGNMENT,
   };
 }

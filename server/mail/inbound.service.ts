@@ -1,11 +1,13 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from '../../db/repositories/inbound.repository';
 import { findInboundKeys } from '../../db/repositories/recipient.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { authenticateMessage } from './authentication';
+import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
+import { type AuthenticationAlignment, authenticateMessage } from './authentication';
 import type { DnsResolver } from './dns';
 import { type Sealer, sealMessage } from './seal';
 
@@ -22,7 +24,25 @@ export interface InboundDeps {
   authservId: string;
   /** Where summary parsing and encryption run; inline on this thread by default. */
   seal?: Sealer;
+  /**
+   * The filters of end of DATA (smtp/plugins): they see the plaintext after authentication and
+   * before encryption, and say refuse, or store (in which folder, with what verdict).
+   */
+  screen?: Screen;
 }
+
+export interface ScreenInput {
+  raw: Buffer;
+  authHeader: Buffer;
+  auth: SummaryAuth;
+  alignment: AuthenticationAlignment;
+}
+
+export type ScreenOutcome =
+  | { kind: 'store'; folder: 'inbox' | 'spam'; filter: SummaryFilter | undefined; headers: Buffer }
+  | { kind: 'refuse'; code: number; text: string };
+
+export type Screen = (input: ScreenInput) => Promise<ScreenOutcome>;
 
 export interface InboundMessage {
   /** The message as received: CRLF lines, dot-stuffing removed. */
@@ -45,12 +65,20 @@ export interface DeliveryDeadline {
 }
 
 export interface DeliveryResult {
+  status: 'stored';
   /** The id of the first stored copy: what the 250 reply names, and what the log lines carry. */
   queueId: string;
   messageIds: string[];
 }
 
-export type DeliveryStage = 'database' | 'key' | 'encryption' | 'deadline';
+/** A filter refused the message: nothing was stored, and the reply is this. */
+export interface DeliveryRefused {
+  status: 'refused';
+  code: number;
+  text: string;
+}
+
+export type DeliveryStage = 'database' | 'key' | 'encryption' | 'deadline' | 'filter';
 
 /**
  * How much earlier than the caller's deadline the database stops accepting the INSERT: room for
@@ -69,7 +97,7 @@ function unavailable(stage: DeliveryStage, cause?: unknown, extra: Record<string
   });
 }
 
-export async function deliverInbound(deps: InboundDeps, message: InboundMessage, deadline?: DeliveryDeadline): Promise<DeliveryResult> {
+export async function deliverInbound(deps: InboundDeps, message: InboundMessage, deadline?: DeliveryDeadline): Promise<DeliveryResult | DeliveryRefused> {
   // One copy per mailbox, however many of its addresses (aliases, catch-all, postmaster) the envelope named.
   const recipients = [...new Set(message.recipients)];
   if (recipients.length === 0) throw new AppError('BAD_INPUT', 'A message needs at least one recipient.');
@@ -80,7 +108,7 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
       // dbNow was read on the database's clock before the answer arrived here, so dbNow plus the
       // time left from now on falls no later than `at`: no clock needs to agree with another.
       const notAfter = deadline ? new Date(dbNow.getTime() + (deadline.at - performance.now()) - COMMIT_MARGIN_MS) : undefined;
-      return { keys: new Map(keys.map((row) => [row.id, row.public_key])), notAfter };
+      return { keys: new Map(keys.map((row) => [row.id, row])), notAfter };
     },
     (err: unknown) => {
       throw unavailable('database', err);
@@ -97,30 +125,53 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
     resolver: deps.resolver,
   });
 
+  // A filter that throws past the runner is a failure to store, never a 250.
+  const screened = deps.screen
+    ? await deps.screen({ raw: message.raw, authHeader: auth.header, auth: auth.results, alignment: auth.alignment }).catch((err: unknown) => {
+        throw unavailable('filter', err);
+      })
+    : undefined;
+  if (screened?.kind === 'refuse') return { status: 'refused', code: screened.code, text: screened.text };
+
   const { keys, notAfter } = await keysPromise;
-  const publicKeys = recipients.map((userId) => keys.get(userId));
+  const found = recipients.map((userId) => keys.get(userId));
+  const publicKeys = found.map((row) => row?.public_key);
   // Fail closed: no usable key means no copy at all, never a plaintext one.
   if (publicKeys.some((key) => !key)) throw unavailable('key');
+  const filters = found.map((row) => row?.filters ?? []);
 
   const sealed = await (deps.seal ?? sealMessage)({
     raw: message.raw,
-    authHeader: auth.header,
+    authHeader: screened?.headers.length ? Buffer.concat([auth.header, screened.headers]) : auth.header,
     auth: auth.results,
+    ...(screened?.filter ? { filter: screened.filter } : {}),
     envelopeFrom: message.envelopeFrom,
     publicKeys: publicKeys as string[],
+    ...(filters.some((rules) => rules.length > 0) ? { filters } : {}),
   }).catch((err: unknown) => {
     throw unavailable('encryption', err);
   });
   if (sealed.status !== 'sealed') throw unavailable('encryption', { code: sealed.errorCode });
 
   const receivedAt = deps.clock.now();
-  const rows: InboundCopy[] = recipients.map((userId, i) => ({
-    user_id: userId,
-    received_at: receivedAt,
-    size: message.raw.length,
-    raw_ciphertext: sealed.copies[i]!.raw,
-    summary_ciphertext: sealed.copies[i]!.summary,
-  }));
+  // The recipient's own rules come after the MX's filters: a rule may take mail out of Spam.
+  const rows: InboundCopy[] = recipients.flatMap((userId, i) => {
+    const copy = sealed.copies[i]!;
+    if (copy.disposition.discard) return [];
+    return [
+      {
+        user_id: userId,
+        folder: copy.disposition.folder ?? screened?.folder ?? 'inbox',
+        ...(copy.disposition.seen ? { seen: true } : {}),
+        received_at: receivedAt,
+        size: message.raw.length,
+        raw_ciphertext: copy.raw,
+        summary_ciphertext: copy.summary,
+      },
+    ];
+  });
+  // Every recipient discarded it by their own rules: accepted, and nothing to store.
+  if (rows.length === 0) return { status: 'stored', queueId: randomUUID(), messageIds: [] };
 
   // The caller has answered 451 already: don't even send the statement.
   if (deadline?.signal.aborted) throw unavailable('deadline');
@@ -140,5 +191,5 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
     );
     throw unavailable('deadline', undefined, { committedLate: true, withdrawn });
   }
-  return { queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
+  return { status: 'stored', queueId: inserted[0]!.id, messageIds: inserted.map((row) => row.id) };
 }

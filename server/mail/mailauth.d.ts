@@ -8,9 +8,9 @@ declare module 'mailauth' {
   }
 
   export interface AuthenticateResult {
-    dkim: { results?: { status: Status; info?: string }[] };
-    spf: { status: Status; info?: string; header?: string } | false;
-    dmarc: { status: Status; info?: string } | false;
+    dkim: { results?: { status: Status; info?: string; signingDomain?: string }[]; headerFrom?: string[] };
+    spf: { status: Status; info?: string; header?: string; domain?: string } | false;
+    dmarc: { status: Status; info?: string; domain?: string; policy?: string } | false;
     arc: { status: Status; info?: string } | false;
     /** Received-SPF and Authentication-Results (and ARC seals when sealing), CRLF-terminated. */
     headers: string;

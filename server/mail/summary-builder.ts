@@ -1,5 +1,13 @@
 import { type AddressObject, type EmailAddress, type Headers, MailParser } from 'mailparser';
-import { type MessageSummary, SUMMARY_LIMITS, type SummaryAddress, type SummaryAttachment, type SummaryAuth, messageSummary } from '../../mime/summary';
+import {
+  type MessageSummary,
+  SUMMARY_LIMITS,
+  type SummaryAddress,
+  type SummaryAttachment,
+  type SummaryAuth,
+  type SummaryFilter,
+  messageSummary,
+} from '../../mime/summary';
 
 /**
  * Builds the list-view summary of a message. The parser reads hostile input, so every expensive
@@ -25,17 +33,20 @@ export const DEFAULT_PARSE_BUDGET_MS = 5_000;
 export interface SummaryInput {
   raw: Uint8Array;
   auth: SummaryAuth;
+  filter?: SummaryFilter;
   envelopeFrom: string;
   budgetMs?: number;
 }
 
 export async function buildSummary(input: SummaryInput): Promise<MessageSummary> {
   try {
-    return messageSummary.parse(await parseWithBudget(input));
+    const summary = await parseWithBudget(input);
+    return messageSummary.parse(input.filter ? { ...summary, filter: input.filter } : summary);
   } catch {
     // The parser's (or the schema's) error text may quote the message, so it goes nowhere; the
     // fallback says enough.
-    return fallbackSummary(input.auth, input.envelopeFrom);
+    const fallback = fallbackSummary(input.auth, input.envelopeFrom);
+    return input.filter ? messageSummary.parse({ ...fallback, filter: input.filter }) : fallback;
   }
 }
 

@@ -21,7 +21,8 @@ export function AuthBadges({ auth }: { auth: SummaryAuth }) {
           </li>
         ))}
       </ul>
-      {warning ? <Alert tone="warning">{warning}</Alert> : null}
+      {/* Red on purpose: failed authentication is how forgeries look. */}
+      {warning ? <Alert tone="error">{warning}</Alert> : null}
     </div>
   );
 }

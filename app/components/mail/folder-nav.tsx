@@ -1,10 +1,10 @@
 'use client';
 import type { MailView } from '@/app/lib/mail/use-mail-route';
-import { ClockIcon, DraftIcon, InboxIcon, SendIcon, TrashIcon } from './icons';
+import { ClockIcon, DraftIcon, InboxIcon, SendIcon, TrashIcon, WarningIcon } from './icons';
 
-export const FOLDER_NAMES: Record<MailView, string> = { inbox: 'Inbox', drafts: 'Drafts', sent: 'Sent', trash: 'Trash', scheduled: 'Scheduled' };
-const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'trash'];
-const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = { inbox: InboxIcon, drafts: DraftIcon, sent: SendIcon, scheduled: ClockIcon, trash: TrashIcon };
+export const FOLDER_NAMES: Record<MailView, string> = { inbox: 'Inbox', drafts: 'Drafts', sent: 'Sent', trash: 'Trash', scheduled: 'Scheduled', spam: 'Spam' };
+const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'spam', 'trash'];
+const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = { inbox: InboxIcon, drafts: DraftIcon, sent: SendIcon, scheduled: ClockIcon, trash: TrashIcon, spam: WarningIcon };
 
 export function FolderNav({
   current,

@@ -15,6 +15,7 @@ const EMPTY: Record<MailFolder, string> = {
   drafts: 'No drafts.',
   sent: 'Nothing sent yet.',
   trash: 'Trash is empty.',
+  spam: 'No spam.',
 };
 
 /** One folder: its message list and the reading pane. In Drafts, opening a row resumes the draft. */

@@ -68,6 +68,15 @@ export function ReadingPane({
             </Button>
           </>
         ) : null}
+        {folder === 'inbox' || folder === 'spam' ? (
+          <Button
+            variant="secondary"
+            loading={actions.move.isPending}
+            onClick={() => actions.move.mutate({ ids, folder: folder === 'spam' ? 'inbox' : 'spam' }, { onSuccess: onGone })}
+          >
+            {folder === 'spam' ? 'Not spam' : 'Report spam'}
+          </Button>
+        ) : null}
         {seen === undefined ? null : (
           <Button variant="secondary" onClick={() => actions.setSeen.mutate({ ids, seen: !seen })}>
             {seen ? 'Mark as unread' : 'Mark as read'}

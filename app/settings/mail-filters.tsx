@@ -1,0 +1,106 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Alert, Button, Spinner } from '@/app/components/ui';
+import { errorMessage, useTRPC } from '@/app/lib/trpc';
+import { type FilterAction, type FilterField, type FilterFolder, MAX_FILTER_TEXT } from '@/mime/mail-filter';
+
+const FIELD_LABELS: Record<FilterField, string> = { from: 'From contains', to: 'To or Cc contains', subject: 'Subject contains', has_attachment: 'Has an attachment' };
+const ACTION_LABELS: Record<FilterAction, string> = { move: 'Move to', mark_read: 'Mark as read', discard: 'Discard' };
+const FOLDER_LABELS: Record<FilterFolder, string> = { inbox: 'Inbox', spam: 'Spam', trash: 'Trash' };
+
+const inputClass = 'rounded-lg border border-slate-300 px-3 py-2 text-sm';
+
+/** The user's own filter rules: applied by the server when mail arrives (see the note). */
+export function MailFilters() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const filters = useQuery(trpc.filters.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.filters.list.queryKey() });
+  const add = useMutation(trpc.filters.add.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(trpc.filters.remove.mutationOptions({ onSuccess: refresh }));
+  const [field, setField] = useState<FilterField>('from');
+  const [contains, setContains] = useState('');
+  const [action, setAction] = useState<FilterAction>('move');
+  const [folder, setFolder] = useState<FilterFolder>('trash');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate(
+      { field, contains: field === 'has_attachment' ? '' : contains, action, folder: action === 'move' ? folder : null },
+      { onSuccess: () => setContains('') },
+    );
+  };
+
+  return (
+    <div className="mt-4 space-y-4">
+      {filters.isPending ? <Spinner label="Loading rules…" /> : null}
+      {filters.isError ? <Alert>{errorMessage(filters.error)}</Alert> : null}
+      {remove.isError ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+      {filters.data ? (
+        filters.data.length === 0 ? (
+          <p className="text-sm text-slate-600">No rules yet.</p>
+        ) : (
+          <ul aria-label="Filter rules" className="divide-y divide-slate-100">
+            {filters.data.map((rule) => (
+              <li key={rule.id} className="flex items-center justify-between gap-4 py-2 text-sm">
+                <span className="min-w-0 break-words">
+                  {FIELD_LABELS[rule.field]}
+                  {rule.field === 'has_attachment' ? '' : ` “${rule.contains}”`} → {ACTION_LABELS[rule.action]}
+                  {rule.folder ? ` ${FOLDER_LABELS[rule.folder]}` : ''}
+                </span>
+                <Button variant="secondary" loading={remove.isPending && remove.variables?.id === rule.id} onClick={() => remove.mutate({ id: rule.id })}>
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+      <form onSubmit={submit} aria-label="Add a rule" className="flex flex-wrap items-end gap-2">
+        <label className="flex flex-col text-sm">
+          When
+          <select className={inputClass} value={field} onChange={(e) => setField(e.target.value as FilterField)}>
+            {Object.entries(FIELD_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {field === 'has_attachment' ? null : (
+          <label className="flex flex-col text-sm">
+            Text
+            <input className={inputClass} value={contains} maxLength={MAX_FILTER_TEXT} required onChange={(e) => setContains(e.target.value)} />
+          </label>
+        )}
+        <label className="flex flex-col text-sm">
+          Then
+          <select className={inputClass} value={action} onChange={(e) => setAction(e.target.value as FilterAction)}>
+            {Object.entries(ACTION_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {action === 'move' ? (
+          <label className="flex flex-col text-sm">
+            Folder
+            <select className={inputClass} value={folder} onChange={(e) => setFolder(e.target.value as FilterFolder)}>
+              {Object.entries(FOLDER_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <Button type="submit" loading={add.isPending}>
+          Add rule
+        </Button>
+      </form>
+      {add.isError ? <Alert>{errorMessage(add.error)}</Alert> : null}
+    </div>
+  );
+}
