@@ -97,6 +97,12 @@ const envSchema = z.object({
   // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
   // then get 421. `npm start` kills a role only 5 s after this.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  // Prometheus metrics (docs/operations.md): each role listens on METRICS_PORT + its offset (web +0,
+  // smtp +1, worker +2) on METRICS_HOST; unset, no metrics port. With METRICS_TOKEN, a scrape
+  // needs "Authorization: Bearer <token>", and the web role serves /metrics on its own port too.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65533).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

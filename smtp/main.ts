@@ -7,6 +7,9 @@ import { configureLogger, logger } from '../server/logger';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
 import { loadTlsCredentials } from '../server/tls';
+import { collectCluster, metricsSettingsFrom, startMetricsServer } from '../server/metrics/http';
+import { initProcessMetrics } from '../server/metrics/registry';
+import { instrumentSmtpServer } from '../server/metrics/smtp';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
@@ -49,6 +52,9 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     // SPF and DMARC ask two questions per message, mostly about the same few sender domains.
     resolver: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
   });
+  instrumentSmtpServer(server.smtp);
+  // One process serves the role's metrics: this one, or the cluster primary, which merges its workers'.
+  if (!cluster.isWorker) await startMetricsServer('smtp', metricsSettingsFrom(config), logger);
   const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
   onListening(address.port, tls.source);
 
@@ -68,6 +74,7 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
 async function runPrimary(config: Env): Promise<void> {
   // Made once here, so the workers don't race to create the self-signed certificate.
   const tls = await loadTls(config);
+  await startMetricsServer('smtp', metricsSettingsFrom(config), logger, collectCluster());
   const workers = config.SMTP_WORKERS;
   const started = new Set<number>();
   let announced = false;
@@ -114,6 +121,7 @@ async function runPrimary(config: Env): Promise<void> {
 async function main(): Promise<void> {
   const config = env();
   configureLogger({ level: config.LOG_LEVEL, role: 'smtp' });
+  initProcessMetrics('smtp');
   if (!config.DATABASE_URL) {
     throw new EnvError('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
   }

@@ -5,6 +5,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
+import { recordAccepted, timedSealer } from '../server/metrics/smtp';
 import type { DnsResolver } from '../server/mail/dns';
 import { deliverInbound } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
@@ -209,7 +210,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
           if (recipients.some((userIds) => userIds === undefined)) throw new Error('recipient without a route');
 
           const result = await deliverInbound(
-            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain, seal: sealPool.seal },
+            { db: deps.db, clock: deps.clock, resolver: deps.resolver, authservId: config.mailDomain, seal: timedSealer(sealPool.seal) },
             {
               raw: collected.raw,
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -230,6 +231,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             },
             'message stored',
           );
+          recordAccepted(collected.raw.length, (performance.now() - started) / 1000);
           reply(null, queuedReply(result.queueId));
         })
         .catch((err: unknown) => {

@@ -1,0 +1,29 @@
+import 'server-only';
+import { sql } from 'kysely';
+import type { Db } from '../client';
+
+/** What the worker's queue gauges show: read at scrape time, a few grouped counts. */
+export interface QueueDepth {
+  jobs: { queue: string; state: string; count: number }[];
+  outbound: { status: string; count: number }[];
+  deadLetters: number;
+}
+
+export async function readQueueDepth(db: Db): Promise<QueueDepth> {
+  const [jobs, outbound, dead] = await Promise.all([
+    sql<{ queue: string; state: string; count: string }>`SELECT name AS queue, state::text AS state, count(*) AS count FROM pgboss.job GROUP BY 1, 2`.execute(db),
+    // Only the states that still have work ahead: finished rows are many and purged on a schedule.
+    db
+      .selectFrom('outbound_messages')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('count')])
+      .where('status', 'in', ['scheduled', 'queued', 'sending'])
+      .groupBy('status')
+      .execute(),
+    db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<string>().as('count')).where('retried_at', 'is', null).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    jobs: jobs.rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) })),
+    outbound: outbound.map((r) => ({ status: r.status, count: Number(r.count) })),
+    deadLetters: Number(dead.count),
+  };
+}
