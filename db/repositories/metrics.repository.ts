@@ -11,7 +11,13 @@ export interface QueueDepth {
 
 export async function readQueueDepth(db: Db): Promise<QueueDepth> {
   const [jobs, outbound, dead] = await Promise.all([
-    sql<{ queue: string; state: string; count: string }>`SELECT name AS queue, state::text AS state, count(*) AS count FROM pgboss.job GROUP BY 1, 2`.execute(db),
+    // Every queue in every state, zeros included, so an empty queue is a 0 and not a missing series.
+    sql<{ queue: string; state: string; count: string }>`
+      SELECT q.name AS queue, s.state::text AS state, count(j.id) AS count
+      FROM pgboss.queue q
+      CROSS JOIN unnest(enum_range(NULL::pgboss.job_state)) AS s(state)
+      LEFT JOIN pgboss.job j ON j.name = q.name AND j.state = s.state
+      GROUP BY 1, 2`.execute(db),
     // Only the states that still have work ahead: finished rows are many and purged on a schedule.
     db
       .selectFrom('outbound_messages')

@@ -106,3 +106,19 @@ describe('metrics', () => {
     expect(await query('sealpost_smtp_encrypt_duration_seconds_count{result="sealed"}')).toBe(1);
   });
 });
+
+describe('worker metrics', () => {
+  it('shows queue depth by state and dead letters', async () => {
+    const port = await freePort();
+    const worker = spawnRole('worker', { DATABASE_URL: inject('databaseUrl'), DATA_DIR: dir, METRICS_PORT: String(port - 2), DNS_SERVERS: dns.address });
+    try {
+      await worker.waitFor('"worker ready"');
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^sealpost_queue_jobs\{queue="[a-z-]+",state="[a-z]+",role="worker"\} \d+$/m);
+      expect(text).toMatch(/^sealpost_dead_letters\{role="worker"\} \d+$/m);
+      expect(text).toContain('# TYPE sealpost_delivery_attempt_duration_seconds histogram');
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
+  });
+});
