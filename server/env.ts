@@ -107,6 +107,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every variable name Sealpost reads (deploy/ files are checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export class EnvError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {

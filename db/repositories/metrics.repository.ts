@@ -33,3 +33,18 @@ export async function readQueueDepth(db: Db): Promise<QueueDepth> {
     deadLetters: Number(dead.count),
   };
 }
+
+/** Whether the database answers a trivial query within `ms`: the /api/health of every role. */
+export async function databaseAnswers(db: Db, ms = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const ping = sql`SELECT 1`.execute(db).then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

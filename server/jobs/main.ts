@@ -17,6 +17,7 @@ import { readQueueDepth } from '../../db/repositories/metrics.repository';
 import { metricsSettingsFrom, startMetricsServer } from '../metrics/http';
 import { initProcessMetrics } from '../metrics/registry';
 import { trackQueueDepth } from '../metrics/worker';
+import { databaseHealthy } from '../metrics/health';
 
 /**
  * The worker role: `node --import tsx server/jobs/main.ts` with DATABASE_URL set. Several workers may
@@ -86,7 +87,7 @@ async function main() {
   configureLogger({ level: config.LOG_LEVEL, role: 'worker' });
   initProcessMetrics('worker');
   trackQueueDepth(() => readQueueDepth(getDb()));
-  await startMetricsServer('worker', metricsSettingsFrom(config), logger);
+  await startMetricsServer('worker', metricsSettingsFrom(config), logger, undefined, () => databaseHealthy(getDb()));
   let stopping = false;
   let session: WorkerSession | undefined;
   let wake: () => void = () => undefined;

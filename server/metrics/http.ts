@@ -63,16 +63,28 @@ export async function serveMetrics(req: http.IncomingMessage, res: http.ServerRe
   return true;
 }
 
-/** The role's own metrics listener, when METRICS_PORT is set; resolves once it listens. */
+/**
+ * The role's own metrics listener, when METRICS_PORT is set; resolves once it listens. It also
+ * answers /api/health (200 when the database answers, else 503), the probe for the smtp and worker
+ * roles, which have no HTTP port of their own.
+ */
 export async function startMetricsServer(
   role: MetricsRole,
   settings: MetricsSettings,
   log: Logger,
   collect: Collect = collectOwn,
+  healthy?: () => Promise<boolean>,
 ): Promise<http.Server | undefined> {
   if (settings.port === undefined) return undefined;
   const port = settings.port === 0 ? 0 : settings.port + METRICS_PORT_OFFSET[role];
   const server = http.createServer((req, res) => {
+    if (healthy && req.url?.split('?')[0] === '/api/health') {
+      void healthy().then((ok) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', db: ok ? 'ok' : 'unreachable' }));
+      });
+      return;
+    }
     serveMetrics(req, res, settings.token, collect)
       .then((served) => {
         if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Only /metrics is served here.\n');

@@ -108,7 +108,7 @@ describe('metrics', () => {
 });
 
 describe('worker metrics', () => {
-  it('shows queue depth by state and dead letters', async () => {
+  it('shows queue depth by state and dead letters, and answers /api/health', async () => {
     const port = await freePort();
     const worker = spawnRole('worker', { DATABASE_URL: inject('databaseUrl'), DATA_DIR: dir, METRICS_PORT: String(port - 2), DNS_SERVERS: dns.address });
     try {
@@ -117,6 +117,10 @@ describe('worker metrics', () => {
       expect(text).toMatch(/^sealpost_queue_jobs\{queue="[a-z-]+",state="[a-z]+",role="worker"\} \d+$/m);
       expect(text).toMatch(/^sealpost_dead_letters\{role="worker"\} \d+$/m);
       expect(text).toContain('# TYPE sealpost_delivery_attempt_duration_seconds histogram');
+      // The probe Kubernetes and compose use for a role without an HTTP port of its own.
+      const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', db: 'ok' });
     } finally {
       expect(await worker.stop()).toBe(0);
     }
