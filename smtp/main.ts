@@ -10,6 +10,10 @@ import { createInboundServer, type InboundConfig } from './server';
 import { filterSettingsFrom } from '../server/env';
 import { pluginsFromSettings } from './plugins/setup';
 import { loadTlsCredentials } from '../server/tls';
+import { collectCluster, metricsSettingsFrom, startMetricsServer } from '../server/metrics/http';
+import { initProcessMetrics } from '../server/metrics/registry';
+import { instrumentSmtpServer } from '../server/metrics/smtp';
+import { databaseHealthy } from '../server/metrics/health';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
@@ -54,6 +58,9 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     resolver: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
     plugins: pluginsFromSettings(filterSettingsFrom(config), { db, mailDomain: config.MAIL_DOMAIN, logger }),
   });
+  instrumentSmtpServer(server.smtp);
+  // One process serves the role's metrics: this one, or the cluster primary, which merges its workers'.
+  if (!cluster.isWorker) await startMetricsServer('smtp', metricsSettingsFrom(config), logger, undefined, () => databaseHealthy(db));
   const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
   onListening(address.port, tls.source);
 
@@ -73,6 +80,7 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
 async function runPrimary(config: Env): Promise<void> {
   // Made once here, so the workers don't race to create the self-signed certificate.
   const tls = await loadTls(config);
+  await startMetricsServer('smtp', metricsSettingsFrom(config), logger, collectCluster(), () => databaseHealthy(getDb()));
   const workers = config.SMTP_WORKERS;
   const started = new Set<number>();
   let announced = false;
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
   const config = env();
   configureLogger({ level: config.LOG_LEVEL, role: 'smtp' });
   configureSecrets(config.SECRET_KEY);
+  initProcessMetrics('smtp');
   if (!config.DATABASE_URL) {
     throw new EnvError('DATABASE_URL is not set: start the smtp role with `npm start`, which provides it.');
   }

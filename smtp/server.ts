@@ -11,6 +11,7 @@ import {
 import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
+import { recordAccepted, timedSealer } from '../server/metrics/smtp';
 import type { DnsResolver } from '../server/mail/dns';
 import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
@@ -261,7 +262,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
               clock: deps.clock,
               resolver: deps.resolver,
               authservId: config.mailDomain,
-              seal: sealPool.seal,
+              seal: timedSealer(sealPool.seal),
               ...(plugins
                 ? {
                     screen: (input: ScreenInput) =>
@@ -297,6 +298,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             },
             'message stored',
           );
+          recordAccepted(collected.raw.length, (performance.now() - started) / 1000);
           reply(null, queuedReply(result.queueId));
         })
         .catch((err: unknown) => {

@@ -5,7 +5,13 @@ import { type KdfDescriptor, deriveFromPassword } from '../crypto/account';
  * credentials callback) and returns the Cookie header of the new session. Requests say they come
  * from `origin`, as a browser on the app's page would.
  */
-export async function signInOverHttp(baseUrl: string, origin: string, user: { username: string; password: string }): Promise<string> {
+export async function signInOverHttp(
+  baseUrl: string,
+  origin: string,
+  user: { username: string; password: string },
+  // Another fetch, such as undici's with a test CA or a local address (deploy/nginx.integration.test.ts).
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): Promise<string> {
   const pre = await fetch(`${baseUrl}/api/trpc/auth.preLogin`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin },

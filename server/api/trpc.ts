@@ -11,6 +11,7 @@ import { AppError, errorTable } from '../errors';
 import { logger } from '../logger';
 import { type Settings, settingsFrom } from '../settings';
 import { findInputProblem } from './input-guard';
+import { recordProcedure } from '../metrics/web';
 
 export interface Context {
   db: Db;
@@ -60,7 +61,9 @@ const t = initTRPC.context<Context>().create({
 
 /** Maps AppError to the tRPC code from the one table; anything else is an internal error, logged. */
 const errorMapping = t.middleware(async ({ next, path }) => {
+  const started = performance.now();
   const result = await next();
+  recordProcedure(path, result.ok, (performance.now() - started) / 1000);
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof AppError) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import {
   type AttemptConclusion,
@@ -17,6 +18,7 @@ import { type Bounce, prepareBounce, storeBounce } from './bounce';
 import { type TryResult, deliverToDomain } from './domain-delivery';
 import { headerBlock, statusFromReply } from './dsn';
 import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './queue';
+import { recordDeliveryAttempt } from '../metrics/worker';
 import { createOutcomeWriter } from './outcome-writer';
 import { nextAttemptAt } from './retry-schedule';
 import type { SmtpPools } from './smtp-client';
@@ -181,6 +183,13 @@ export function createDeliverer(deps: DelivererDeps) {
     return { outcome: 'attempted', status: conclusion.status, delivered: count('delivered'), deferred: count('deferred'), failed: bounces.length };
   }
 
+  async function timedAttempt(taken: ClaimedOutbound): Promise<DeliveryReport> {
+    const started = performance.now();
+    const report = await attempt(taken);
+    if (report.outcome === 'attempted') recordDeliveryAttempt((performance.now() - started) / 1000, report);
+    return report;
+  }
+
   /**
    * One attempt for each message that is due and that no other worker has: claimed together in
    * one statement, delivered side by side, each committed as soon as it is done (see
@@ -197,7 +206,7 @@ export function createDeliverer(deps: DelivererDeps) {
       const reports = new Map<string, Promise<DeliveryReport>>();
       for (const id of mine) {
         const taken = claimed.get(id);
-        reports.set(id, taken ? attempt(taken) : skipped!.then((r) => r.get(id)!));
+        reports.set(id, taken ? timedAttempt(taken) : skipped!.then((r) => r.get(id)!));
       }
       // The same id twice, or one this process is already delivering: the other call has it.
       const busy = Promise.resolve<DeliveryReport>({ outcome: 'busy' });

@@ -7,6 +7,7 @@ import { nextCheckDelayMs, runDomainCheck } from '../domains/verification';
 import type { Logger } from '../logger';
 import type { DnsResolver } from '../mail/dns';
 import { type DomainVerifyJob, QUEUES } from './boss';
+import { recordDomainCheck } from '../metrics/worker';
 
 /**
  * Checks one domain's records. While it is pending, the job schedules its own next run on the
@@ -18,6 +19,7 @@ export async function registerDomainJobs(boss: PgBoss, deps: { db: Db; resolve: 
     const { domainId, attempt, manual } = job.data;
     const outcome = await runDomainCheck(deps.db, deps.resolve, deps.clock, deps.settings, domainId);
     if (!outcome) return; // the domain was deleted
+    recordDomainCheck(outcome.status, outcome.checks);
     deps.log.info({ domainId, status: outcome.status, records: outcome.checks.map((c) => `${c.kind}:${c.status}`) }, 'domain checked');
     if (outcome.status === 'pending' && !manual) {
       const next: DomainVerifyJob = { domainId, attempt: attempt + 1, manual: false };

@@ -14,6 +14,11 @@ import { outboundQueue, startBoss } from './boss';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
+import { readQueueDepth } from '../../db/repositories/metrics.repository';
+import { metricsSettingsFrom, startMetricsServer } from '../metrics/http';
+import { initProcessMetrics } from '../metrics/registry';
+import { trackQueueDepth } from '../metrics/worker';
+import { databaseHealthy } from '../metrics/health';
 
 /**
  * The worker role: `node --import tsx server/jobs/main.ts` with DATABASE_URL set. Several workers may
@@ -82,6 +87,9 @@ async function main() {
   const config = env();
   configureLogger({ level: config.LOG_LEVEL, role: 'worker' });
   configureSecrets(config.SECRET_KEY);
+  initProcessMetrics('worker');
+  trackQueueDepth(() => readQueueDepth(getDb()));
+  await startMetricsServer('worker', metricsSettingsFrom(config), logger, undefined, () => databaseHealthy(getDb()));
   let stopping = false;
   let session: WorkerSession | undefined;
   let wake: () => void = () => undefined;

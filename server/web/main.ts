@@ -8,6 +8,9 @@ import { parseEnv } from '../env';
 import { configureLogger, logger } from '../logger';
 import { configureSecrets } from '../secrets';
 import { clientAddress, trustedProxies } from '../net/client-address';
+import { metricsSettingsFrom, serveMetrics, startMetricsServer } from '../metrics/http';
+import { initProcessMetrics } from '../metrics/registry';
+import { recordHttpResponse } from '../metrics/web';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
@@ -21,12 +24,21 @@ async function main() {
   const env = parseEnv();
   configureLogger({ level: env.LOG_LEVEL, role: 'web' });
   configureSecrets(env.SECRET_KEY);
+  initProcessMetrics('web');
+  const metrics = metricsSettingsFrom(env);
+  await startMetricsServer('web', metrics, logger);
   const proxies = trustedProxies(env.TRUSTED_PROXIES);
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
+    res.once('finish', () => recordHttpResponse(res.statusCode));
+    // On the public port only behind a token; without one, metrics stay on METRICS_PORT.
+    if (metrics.token && req.url?.split('?')[0] === '/metrics') {
+      serveMetrics(req, res, metrics.token).catch((err: Error) => logger.error({ err: err.message }, 'metrics collection failed'));
+      return;
+    }
     const raw = req.headersDistinct['x-forwarded-for'] ?? [];
     const ip = clientAddress(req.socket.remoteAddress, raw, proxies);
     delete req.headers[CLIENT_IP_HEADER];

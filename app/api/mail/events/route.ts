@@ -3,6 +3,7 @@ import { getCurrentSession } from '@/server/auth/current-session';
 import { AppError } from '@/server/errors';
 import { SSE_HEADERS, createMailEventStream } from '@/server/mail/mail-events';
 import { newMailListener } from '@/server/mail/new-mail-listener';
+import { trackSseClient } from '@/server/metrics/web';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -16,5 +17,6 @@ export async function GET(req: Request) {
     subscribe: (userId, handler) => newMailListener().subscribe(userId, handler),
     signal: req.signal,
   });
+  trackSseClient(req.signal);
   return new Response(stream, { headers: SSE_HEADERS });
 }
