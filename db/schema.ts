@@ -1,4 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type {
+  ApiKeysTable,
+  IdempotencyKeysTable,
+  PlatformEventsTable,
+  PlatformMessagesTable,
+  SuppressionsTable,
+  TemplateVersionsTable,
+  TemplatesTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './platform-schema';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -248,6 +259,16 @@ export interface Database {
   scheduled_internal_sends: ScheduledInternalSendsTable;
   scheduled_internal_copies: ScheduledInternalCopiesTable;
   internal_sends: InternalSendsTable;
+  // The sending platform (db/platform-schema.ts).
+  api_keys: ApiKeysTable;
+  platform_messages: PlatformMessagesTable;
+  platform_events: PlatformEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  suppressions: SuppressionsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -97,6 +97,10 @@ const envSchema = z.object({
   // On SIGTERM/SIGINT, how long a role lets work in flight finish: SMTP transactions still open
   // then get 421. `npm start` kills a role only 5 s after this.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  // The sending platform (docs/sending-api.md): SMTP submission for API keys (STARTTLS, then AUTH),
+  // and the request rate a new API key gets unless its maker picks another.
+  SUBMISSION_PORT: port(587),
+  API_KEY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

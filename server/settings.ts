@@ -18,6 +18,8 @@ export interface Settings {
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** API_KEY_RATE_PER_MINUTE: a new API key's rate unless its maker picks another. */
+  apiKeyRatePerMinute: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +33,6 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    apiKeyRatePerMinute: env.API_KEY_RATE_PER_MINUTE,
   };
 }

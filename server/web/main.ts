@@ -7,6 +7,8 @@ import { CLIENT_IP_HEADER } from '../auth/request-info';
 import { parseEnv } from '../env';
 import { configureLogger, logger } from '../logger';
 import { clientAddress, trustedProxies } from '../net/client-address';
+import { platformRequestHandler } from '../platform/web';
+import { getPlatformQueue } from '../jobs/sender';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
@@ -23,6 +25,7 @@ async function main() {
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const platform = platformRequestHandler(env, getPlatformQueue());
 
   const server = http.createServer((req, res) => {
     const raw = req.headersDistinct['x-forwarded-for'] ?? [];
@@ -34,7 +37,9 @@ async function main() {
       req.headers[CLIENT_IP_HEADER] = ip;
       req.headers['x-forwarded-for'] = ip;
     }
-    handle(req, res).catch((err: unknown) => {
+    platform(req, res)
+      .then((handled) => (handled ? undefined : handle(req, res)))
+      .catch((err: unknown) => {
       logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();
     });
