@@ -8,6 +8,9 @@ import { AppError } from '../server/errors';
 import { settingsFrom } from '../server/settings';
 import { configureLogger } from '../server/logger';
 import { instanceDkimRecord } from '../server/outbound/sending-identity';
+import { createApiKeyAsOperator } from '../server/platform/api-keys';
+import type { ApiScope } from '../db/platform-schema';
+import { systemClock } from '../server/clock';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 
@@ -18,7 +21,9 @@ import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning 
 const USAGE = `usage:
   npm run cli -- user create <username> [--admin]   (password on standard input)
   npm run cli -- db url
-  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)`;
+  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)
+  npm run cli -- apikey create <domain> [--scopes send,stats,templates,webhooks] [--name NAME] [--rate PER_MINUTE] [--owner ADMIN]
+                                                   (prints the key once; --owner for MAIL_DOMAIN)`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -99,12 +104,45 @@ async function dkimRecord() {
   }
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+/** A sending-platform API key for a domain, printed once on standard output (only its hash is kept). */
+async function apiKeyCreate(args: string[]) {
+  const env = parseEnv();
+  const domain = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  if (!domain) throw new AppError('BAD_INPUT', `Name the domain.\n${USAGE}`);
+  const rate = option(args, 'rate');
+  if (rate !== undefined && !/^[1-9]\d{0,6}$/.test(rate)) throw new AppError('BAD_INPUT', '--rate: a whole number of requests a minute.');
+  process.env.SECRET_KEY = loadOrCreateSecret(env);
+  const database = await openDatabase(env);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    await migrate(database.url);
+    const { key, secret } = await createApiKeyAsOperator(db, systemClock, settingsFrom(env), {
+      domain,
+      name: option(args, 'name') ?? 'CLI key',
+      scopes: (option(args, 'scopes') ?? 'send').split(',').map((s) => s.trim()) as ApiScope[],
+      ratePerMinute: rate ? Number(rate) : undefined,
+      owner: option(args, 'owner'),
+    });
+    process.stderr.write(`Created API key ${key.prefix}… for ${key.domain} (scopes: ${key.scopes.join(', ')}; ${key.ratePerMinute} requests a minute). It is shown once:\n`);
+    process.stdout.write(`${secret}\n`);
+  } finally {
+    await db.destroy();
+    await database.cluster?.stop();
+  }
+}
+
 async function main() {
   const [area, action, ...args] = process.argv.slice(2);
   configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();
+  if (area === 'apikey' && action === 'create') return apiKeyCreate(args);
   console.error(USAGE);
   process.exitCode = 2;
 }

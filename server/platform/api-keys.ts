@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { findLiveApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey, touchApiKey } from '../../db/repositories/api-key.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
+import { findUserByUsername } from '../../db/repositories/user.repository';
 import type { ApiKeyRow, ApiScope } from '../../db/platform-schema';
 import type { Account } from '../auth/account.service';
 import type { Clock } from '../clock';
@@ -81,9 +82,42 @@ export async function createApiKey(
   actor: Account,
   input: CreateApiKeyInput,
 ): Promise<{ key: ApiKey; secret: string }> {
-  const target = await domainForActor(db, settings, actor, input.domain);
+  return insertKey(db, clock, settings, await domainForActor(db, settings, actor, input.domain), input, actor.id);
+}
+
+/**
+ * The CLI's way (`npm run cli -- apikey create <domain>`): the operator may make a key for any
+ * domain on the instance. Sends are the domain owner's; for MAIL_DOMAIN, `owner` (a username, an
+ * administrator) names whose they are.
+ */
+export async function createApiKeyAsOperator(
+  db: Db,
+  clock: Clock,
+  settings: Settings,
+  input: CreateApiKeyInput & { owner?: string },
+): Promise<{ key: ApiKey; secret: string }> {
+  const name = input.domain.trim().toLowerCase();
+  if (name === settings.mailDomain) {
+    if (!input.owner) throw new AppError('BAD_INPUT', `A key for ${name} needs --owner <admin username>.`);
+    const user = await findUserByUsername(db, input.owner);
+    if (!user?.is_admin) throw new AppError('FORBIDDEN', `${input.owner} is not an administrator.`);
+    return insertKey(db, clock, settings, { domain: name, domainId: null, ownerId: user.id }, input, null);
+  }
+  const row = await findDomainByName(db, name);
+  if (!row) throw new AppError('NOT_FOUND', `${name} is not a domain on this instance.`);
+  return insertKey(db, clock, settings, { domain: row.name, domainId: row.id, ownerId: row.owner_id }, input, null);
+}
+
+async function insertKey(
+  db: Db,
+  clock: Clock,
+  settings: Settings,
+  target: { domain: string; domainId: string | null; ownerId: string },
+  input: CreateApiKeyInput,
+  actorId: string | null,
+): Promise<{ key: ApiKey; secret: string }> {
   const scopes = [...new Set(input.scopes)].filter((s) => (API_SCOPES as readonly string[]).includes(s));
-  if (scopes.length === 0) throw new AppError('BAD_INPUT', `Pick at least one scope: ${API_SCOPES.join(', ')}.`);
+  if (scopes.length === 0 || scopes.length !== new Set(input.scopes).size) throw new AppError('BAD_INPUT', `Scopes are any of: ${API_SCOPES.join(', ')}.`);
   const secret = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
   const row = await insertApiKey(db, {
     id: randomUUID(),
@@ -99,7 +133,7 @@ export async function createApiKey(
     last_used_at: null,
     revoked_at: null,
   });
-  await insertAuditEvent(db, { event: 'api_key.created', user_id: actor.id, details: { domain: row.domain, keyId: row.id, scopes } });
+  await insertAuditEvent(db, { event: 'api_key.created', user_id: actorId, details: { domain: row.domain, keyId: row.id, scopes, via: actorId ? 'web' : 'cli' } });
   return { key: rowToApiKey(row), secret };
 }
 

@@ -4,6 +4,10 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OutboundHarness, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
+import { createTestUser } from '../../testing/factories';
+import { env } from '../env';
+import { settingsFrom } from '../settings';
+import { listKeys, revokeKey } from './api-keys';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
 
 const run = promisify(execFile);
@@ -109,6 +113,32 @@ describe('the sending API', () => {
     const forbidden = await api(p.url, statsOnly.key, 'POST', '/messages', { from: statsOnly.from, to: 'x@example.com', subject: 's', text: 't' });
     expect(forbidden.status).toBe(403);
     expect((await api(p.url, statsOnly.key, 'GET', '/stats')).status).toBe(200);
+  });
+
+  it('makes a key from the CLI, printed once and stored only as a hash; it records last use, and a revoked key gets 401', async () => {
+    const c = await platformCustomer(isolated.db(), h);
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'apikey', 'create', c.domain, '--scopes', 'send,stats', '--name', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: isolated.url(), LOG_LEVEL: 'silent' },
+    });
+    const key = stdout.trim();
+    expect(key).toMatch(/^sp_[\w-]{32}$/);
+    expect(stderr).toContain(`for ${c.domain} (scopes: send, stats`);
+    const rows = await isolated.db().selectFrom('api_keys').selectAll().where('domain', '=', c.domain).where('name', '=', 'deploy').execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows[0])).not.toContain(key.slice(3));
+    expect(rows[0]!.last_used_at).toBeNull();
+
+    expect((await api(p.url, key, 'GET', '/messages')).status).toBe(200);
+    const used = await isolated.db().selectFrom('api_keys').select('last_used_at').where('id', '=', rows[0]!.id).executeTakeFirstOrThrow();
+    expect(used.last_used_at).toBeInstanceOf(Date);
+    // A key without the scope can't manage templates.
+    expect((await api(p.url, key, 'POST', '/templates', { name: 'x', subject: 's', text: 't' })).status).toBe(403);
+
+    await revokeKey(isolated.db(), h.clock, settingsFrom(env()), c.user.account, c.domain, rows[0]!.id);
+    expect((await api(p.url, key, 'GET', '/messages')).status).toBe(401);
+    // Another user can't list or revoke this domain's keys.
+    const stranger = await createTestUser(isolated.db());
+    await expect(listKeys(isolated.db(), settingsFrom(env()), stranger.account, c.domain)).rejects.toThrow(/isn't one of your domains/);
   });
 
   it('cancels a message while it waits for send_at, and then it never goes', async () => {
