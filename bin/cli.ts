@@ -9,6 +9,9 @@ import { settingsFrom } from '../server/settings';
 import { configureLogger } from '../server/logger';
 import { configureSecrets } from '../server/secrets';
 import { instanceDkimRecord } from '../server/send/sending-identity';
+import { createApiKeyAsOperator } from '../server/platform/api-keys';
+import type { ApiScope } from '../db/platform-schema';
+import { systemClock } from '../server/clock';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { backupCommand, restoreCommand } from './backup';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
@@ -22,7 +25,9 @@ const USAGE = `usage:
   npm run cli -- db url
   npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)
   npm run cli -- backup FILE [--encrypt] [--passphrase-file F]   (a consistent snapshot, while running)
-  npm run cli -- restore FILE [--passphrase-file F]              (into an empty DATA_DIR or DATABASE_URL)`;
+  npm run cli -- restore FILE [--passphrase-file F]              (into an empty DATA_DIR or DATABASE_URL)
+  npm run cli -- apikey create <domain> [--scopes send,stats,templates,webhooks] [--name NAME] [--rate PER_MINUTE] [--owner ADMIN]
+                                                   (prints the key once; --owner for MAIL_DOMAIN)`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -103,6 +108,38 @@ async function dkimRecord() {
   }
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+/** A sending-platform API key for a domain, printed once on standard output (only its hash is kept). */
+async function apiKeyCreate(args: string[]) {
+  const env = parseEnv();
+  const domain = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  if (!domain) throw new AppError('BAD_INPUT', `Name the domain.\n${USAGE}`);
+  const rate = option(args, 'rate');
+  if (rate !== undefined && !/^[1-9]\d{0,6}$/.test(rate)) throw new AppError('BAD_INPUT', '--rate: a whole number of requests a minute.');
+  configureSecrets(loadOrCreateSecret(env));
+  const database = await openDatabase(env);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    await migrate(database.url);
+    const { key, secret } = await createApiKeyAsOperator(db, systemClock, settingsFrom(env), {
+      domain,
+      name: option(args, 'name') ?? 'CLI key',
+      scopes: (option(args, 'scopes') ?? 'send').split(',').map((s) => s.trim()) as ApiScope[],
+      ratePerMinute: rate ? Number(rate) : undefined,
+      owner: option(args, 'owner'),
+    });
+    process.stderr.write(`Created API key ${key.prefix}… for ${key.domain} (scopes: ${key.scopes.join(', ')}; ${key.ratePerMinute} requests a minute). It is shown once:\n`);
+    process.stdout.write(`${secret}\n`);
+  } finally {
+    await db.destroy();
+    await database.cluster?.stop();
+  }
+}
+
 async function main() {
   const [area, action, ...args] = process.argv.slice(2);
   configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
@@ -111,6 +148,7 @@ async function main() {
   if (area === 'dkim' && action === 'record') return dkimRecord();
   if (area === 'backup') return backupCommand([action ?? '', ...args].filter(Boolean));
   if (area === 'restore') return restoreCommand([action ?? '', ...args].filter(Boolean));
+  if (area === 'apikey' && action === 'create') return apiKeyCreate(args);
   console.error(USAGE);
   process.exitCode = 2;
 }

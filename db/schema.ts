@@ -1,4 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type {
+  ApiKeysTable,
+  IdempotencyKeysTable,
+  PlatformEventsTable,
+  PlatformMessagesTable,
+  SuppressionsTable,
+  TemplateVersionsTable,
+  TemplatesTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './platform-schema';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -280,6 +291,16 @@ export interface Database {
   invites: InvitesTable;
   retired_usernames: RetiredUsernamesTable;
   mail_filters: MailFiltersTable;
+  // The sending platform (db/platform-schema.ts).
+  api_keys: ApiKeysTable;
+  platform_messages: PlatformMessagesTable;
+  platform_events: PlatformEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  suppressions: SuppressionsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */

@@ -113,6 +113,10 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65533).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),
+  // The sending platform (docs/sending-api.md): SMTP submission for API keys (STARTTLS, then AUTH),
+  // and the request rate a new API key gets unless its maker picks another.
+  SUBMISSION_PORT: port(587),
+  API_KEY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 }).superRefine(checkFilterEnv);
 
 export type Env = z.infer<typeof envSchema>;

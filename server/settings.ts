@@ -35,6 +35,8 @@ export interface Settings {
   dataDir: string;
   smtpPort: number;
   auditRetentionDays: number;
+  /** API_KEY_RATE_PER_MINUTE: a new API key's rate unless its maker picks another. */
+  apiKeyRatePerMinute: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -55,5 +57,6 @@ export function settingsFrom(env: Env): Settings {
     dataDir: env.DATA_DIR,
     smtpPort: env.SMTP_PORT,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    apiKeyRatePerMinute: env.API_KEY_RATE_PER_MINUTE,
   };
 }

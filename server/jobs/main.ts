@@ -19,6 +19,7 @@ import { metricsSettingsFrom, startMetricsServer } from '../metrics/http';
 import { initProcessMetrics } from '../metrics/registry';
 import { trackQueueDepth } from '../metrics/worker';
 import { databaseHealthy } from '../metrics/health';
+import { type WebhookDispatcher, startWebhookDispatcher } from '../platform/webhook-dispatcher';
 
 /**
  * The worker role: `node --import tsx server/jobs/main.ts` with DATABASE_URL set. Several workers may
@@ -42,7 +43,9 @@ async function startSession(config: Env): Promise<WorkerSession> {
   const boss = await startBoss(config.DATABASE_URL!, 'worker', { timeouts: dbTimeouts(config), log: logger });
   let presence: WorkerPresence | undefined;
   let pools: SmtpPools | undefined;
+  let webhooks: WebhookDispatcher | undefined;
   const stop = async (graceful: boolean) => {
+    await webhooks?.stop();
     await boss
       .stop(graceful ? { graceful: true, wait: true, timeout: config.SHUTDOWN_TIMEOUT_MS } : { graceful: false, wait: true })
       .catch((err: Error) => logger.warn({ err: err.message }, 'pg-boss did not stop cleanly'));
@@ -58,6 +61,8 @@ async function startSession(config: Env): Promise<WorkerSession> {
     pools = new SmtpPools({ heloName, relayUrl: config.SMTP_RELAY_URL });
     await registerOutbound(boss, config, presence.id, pools, heloName);
     await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
+    // The sending platform's webhooks go out on their own loop, so a slow endpoint never holds mail up.
+    webhooks = startWebhookDispatcher({ db, clock: systemClock, log: logger });
     return { lost, stop };
   } catch (err) {
     await stop(false);

@@ -8,6 +8,8 @@ import type { OutboundQueue } from '../delivery/queue';
 import type { ScheduledInternalQueue } from '../send/scheduled-send.service';
 import { outboundQueue, startBoss, verificationQueue } from './boss';
 import { scheduledInternalQueue } from './internal-scheduled.job';
+import type { PlatformQueue } from '../platform/send';
+import { platformQueue } from './platform-queue';
 
 let boss: Promise<PgBoss> | undefined;
 
@@ -58,4 +60,13 @@ export async function stopQueueClient(): Promise<void> {
   const started = boss;
   boss = undefined;
   if (started) await (await started).stop({ graceful: false, close: true, wait: true });
+}
+
+/** The web role's handle for queueing the sending platform's mail; pg-boss starts on first use. */
+export function getPlatformQueue(): PlatformQueue {
+  return {
+    async enqueueDeliveries(items, tx) {
+      await platformQueue(await client()).enqueueDeliveries(items, tx);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { type KeyObject, createPrivateKey } from 'node:crypto';
 import type { Db } from '../../db/client';
 import { findAddress } from '../../db/repositories/address.repository';
-import { findDomainById } from '../../db/repositories/domain.repository';
+import { findDomainById, findDomainByName } from '../../db/repositories/domain.repository';
 import { findInstanceDkimKey, insertInstanceDkimKey } from '../../db/repositories/instance-dkim.repository';
 import type { InstanceDkimKeyRow } from '../../db/schema';
 import type { Account } from '../auth/account.service';
@@ -104,4 +104,19 @@ export async function resolveSendingIdentity(db: Db, mailDomain: string, sender:
   }
   const key = await instanceKey(db, mailDomain);
   return { address, domain: mailDomain, selector: key.selector, privateKey: unsealedKey(key.private_key) };
+}
+
+/**
+ * The sending platform's identity: any address of `domain` (a verified domain, or MAIL_DOMAIN),
+ * signed with that domain's key. The caller has already checked that the API key belongs to it.
+ */
+export async function domainSendingIdentity(db: Db, mailDomain: string, domain: string, address: string): Promise<SendingIdentity> {
+  if (domain === mailDomain) {
+    const key = await instanceKey(db, mailDomain);
+    return { address, domain, selector: key.selector, privateKey: unsealedKey(key.private_key) };
+  }
+  const row = await findDomainByName(db, domain);
+  if (!row) throw new AppError('FORBIDDEN', `The domain ${domain} is no longer on this server.`);
+  if (row.status !== 'verified') throw new AppError('FORBIDDEN', `The domain ${domain} isn't verified, so mail can't be sent from it.`);
+  return { address, domain: row.name, selector: row.dkim_selector, privateKey: unsealedKey(row.dkim_private_key) };
 }

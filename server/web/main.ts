@@ -11,6 +11,8 @@ import { clientAddress, trustedProxies } from '../net/client-address';
 import { metricsSettingsFrom, serveMetrics, startMetricsServer } from '../metrics/http';
 import { initProcessMetrics } from '../metrics/registry';
 import { recordHttpResponse } from '../metrics/web';
+import { platformRequestHandler } from '../platform/web';
+import { getPlatformQueue } from '../jobs/queue-client';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
@@ -31,6 +33,7 @@ async function main() {
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const platform = platformRequestHandler(env, getPlatformQueue());
 
   const server = http.createServer((req, res) => {
     res.once('finish', () => recordHttpResponse(res.statusCode));
@@ -48,7 +51,9 @@ async function main() {
       req.headers[CLIENT_IP_HEADER] = ip;
       req.headers['x-forwarded-for'] = ip;
     }
-    handle(req, res).catch((err: unknown) => {
+    platform(req, res)
+      .then((handled) => (handled ? undefined : handle(req, res)))
+      .catch((err: unknown) => {
       logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();
     });
