@@ -64,6 +64,8 @@ export interface MessagesTable {
   summary_ciphertext: Uint8Array;
   /** Internal mail only: the server's attestation of the sender, encrypted to the recipient. */
   origin_ciphertext: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  /** HMAC of the thread's root Message-ID under the user's conversation key (browser-made); null until placed. */
+  conversation_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type DomainStatus = 'pending' | 'verified' | 'failed';
@@ -228,6 +230,23 @@ export interface InternalSendsTable {
   scheduled_id: string | null;
 }
 
+/** A secret the browser keeps for itself, encrypted to the user's own OpenPGP key. */
+export interface UserVaultKeysTable {
+  user_id: string;
+  purpose: string;
+  ciphertext: Uint8Array;
+  created_at: CreatedAt;
+}
+
+/** An encrypted search index segment: opaque id, ciphertext, a version for optimistic updates. */
+export interface SearchIndexSegmentsTable {
+  user_id: string;
+  segment_id: string;
+  ciphertext: Uint8Array;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -248,6 +267,8 @@ export interface Database {
   scheduled_internal_sends: ScheduledInternalSendsTable;
   scheduled_internal_copies: ScheduledInternalCopiesTable;
   internal_sends: InternalSendsTable;
+  user_vault_keys: UserVaultKeysTable;
+  search_index_segments: SearchIndexSegmentsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -2,6 +2,7 @@ import { accountRouter } from './routers/account';
 import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { composeRouter } from './routers/compose';
+import { conversationsRouter } from './routers/conversations';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
@@ -15,6 +16,7 @@ export const appRouter = router({
   addresses: addressesRouter,
   outbound: outboundRouter,
   compose: composeRouter,
+  conversations: conversationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
