@@ -27,11 +27,14 @@ export async function setConversationKeys(db: Executor, userId: string, items: {
  * A page costs about (page size × messages per conversation) probes at any folder size. Messages
  * without a key yet are conversations of their own.
  */
-export async function listConversationHeads(
-  db: Executor,
-  userId: string,
-  opts: { folder: string; limit: number; before?: { receivedAt: Date; id: string } },
-): Promise<ConversationListRow[]> {
+export async function listConversationHeads(db: Executor, userId: string, opts: HeadsOptions): Promise<ConversationListRow[]> {
+  return conversationHeadsQuery(db, userId, opts).execute();
+}
+
+export type HeadsOptions = { folder: string; limit: number; before?: { receivedAt: Date; id: string } };
+
+/** The query itself, so the benchmark can show its plan (EXPLAIN) without a second copy of it. */
+export function conversationHeadsQuery(db: Executor, userId: string, opts: HeadsOptions) {
   let query = db
     .selectFrom('messages as m')
     .select(listColumns.map((c) => `m.${c}` as const))
@@ -59,7 +62,7 @@ export async function listConversationHeads(
       eb.or([eb('m.received_at', '<', before.receivedAt), eb.and([eb('m.received_at', '=', before.receivedAt), eb('m.id', '<', before.id)])]),
     );
   }
-  return query.orderBy('m.received_at', 'desc').orderBy('m.id', 'desc').limit(opts.limit).execute();
+  return query.orderBy('m.received_at', 'desc').orderBy('m.id', 'desc').limit(opts.limit);
 }
 
 /**
