@@ -11,6 +11,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
 
+  // Messages no session has placed yet, newest first: what a signed-in browser places next.
+  await sql`CREATE INDEX messages_user_unplaced_idx ON messages (user_id, received_at DESC, id DESC) WHERE conversation_key IS NULL`.execute(db);
+
   // Secrets the browser keeps for itself, encrypted to the user's own OpenPGP key (the conversation
   // HMAC key, the search index key) and opaque search index segments, encrypted under the index key.
   await db.schema
@@ -39,5 +42,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('search_index_segments').execute();
   await db.schema.dropTable('user_vault_keys').execute();
   await sql`DROP INDEX IF EXISTS messages_user_conversation_idx`.execute(db);
+  await sql`DROP INDEX IF EXISTS messages_user_unplaced_idx`.execute(db);
   await db.schema.alterTable('messages').dropColumn('conversation_key').execute();
 }

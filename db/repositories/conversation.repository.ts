@@ -121,3 +121,17 @@ export async function listConversation(db: Executor, userId: string, key: string
     .execute()
     .then((rows) => rows.reverse());
 }
+
+/** Messages without a conversation key, newest first (drafts are never placed). */
+export async function listUnplaced(db: Executor, userId: string, limit: number): Promise<ConversationListRow[]> {
+  return db
+    .selectFrom('messages')
+    .select(listColumns)
+    .where('user_id', '=', userId)
+    .where('conversation_key', 'is', null)
+    .where('folder', '!=', 'drafts')
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

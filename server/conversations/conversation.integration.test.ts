@@ -36,6 +36,8 @@ describe('conversations', () => {
     expect(await caller.conversations.place({ items: [{ id: single, key: other }] })).toEqual({ updated: 0 });
     expect(await callerFor(mallory).conversations.place({ items: [{ id: loose, key }] })).toEqual({ updated: 0 });
 
+    expect((await caller.conversations.unplaced()).items.map((m) => m.id)).toContain(loose);
+    expect((await caller.conversations.unplaced()).items.map((m) => m.id)).not.toContain(single);
     const page = await caller.conversations.list({ folder: 'inbox' });
     const mine = page.items.filter((c) => [thread[3], single, loose].includes(c.latest.id));
     expect(mine.map((c) => [c.latest.id, c.key, c.count, c.unread])).toEqual([

@@ -6,6 +6,7 @@ import {
   conversationMessageIds,
   listConversation,
   listConversationHeads,
+  listUnplaced,
   setConversationKeys,
 } from '../../db/repositories/conversation.repository';
 import { moveMessages, setSeen } from '../../db/repositories/message.repository';
@@ -74,6 +75,13 @@ export async function openConversation(db: Db, userId: string, key: string): Pro
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'This conversation no longer exists.');
   return { items: rows.map(toItem) };
 }
+
+/** A batch of messages no session has placed yet: the browser decrypts their summaries and places them. */
+export async function unplacedMessages(db: Db, userId: string): Promise<{ items: ConversationItem[] }> {
+  return { items: (await listUnplaced(db, userId, PLACE_BATCH)).map(toItem) };
+}
+
+export const PLACE_BATCH = 100;
 
 export async function placeMessages(db: Db, userId: string, items: { id: string; key: string }[]): Promise<{ updated: number }> {
   return { updated: await setConversationKeys(db, userId, items) };

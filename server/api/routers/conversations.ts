@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAIL_FOLDERS, MOVE_TARGETS } from '../../../mime/folders';
-import { listConversations, moveConversations, openConversation, placeMessages, setConversationsSeen } from '../../conversations/conversation.service';
+import { listConversations, moveConversations, openConversation, placeMessages, setConversationsSeen, unplacedMessages } from '../../conversations/conversation.service';
 import { VAULT_MAX_BYTES, VAULT_PURPOSES, offerVaultKey, readVaultKey } from '../../conversations/vault.service';
 import { protectedProcedure, router } from '../trpc';
 
@@ -41,6 +41,11 @@ export const conversationsRouter = router({
     .input(z.object({ key: conversationKey }))
     .output(z.object({ items: z.array(item) }))
     .query(({ ctx, input }) => openConversation(ctx.db, ctx.session.account.id, input.key)),
+
+  /** Messages no session has placed in a conversation yet, newest first, a batch at a time. */
+  unplaced: protectedProcedure
+    .output(z.object({ items: z.array(item) }))
+    .query(({ ctx }) => unplacedMessages(ctx.db, ctx.session.account.id)),
 
   /** Places messages this session decrypted into their conversations. */
   place: protectedProcedure
