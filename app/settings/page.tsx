@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
+import { ConversationSetting } from '@/app/components/conversations/conversation-setting';
 import { getCurrentSession } from '@/server/auth/session';
 import { SessionList } from './session-list';
 
@@ -31,6 +32,7 @@ export default async function SettingsPage() {
             Manage domains
           </Link>
         </section>
+        <ConversationSetting />
         <section aria-labelledby="sessions-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="sessions-heading" className="font-medium">
             Sessions

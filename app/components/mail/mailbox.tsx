@@ -9,7 +9,7 @@ import { OutgoingToast } from '../compose/outgoing-toast';
 import { ScheduledList } from '../compose/scheduled-list';
 import { Alert, Button } from '../ui';
 import { FOLDER_NAMES, FolderNav } from './folder-nav';
-import { FolderPanel } from './folder-panel';
+import { MailPanel } from '../conversations/mail-panel';
 import { DraftIcon } from './icons';
 
 /**
@@ -58,7 +58,7 @@ export function Mailbox({ address }: { address: string }) {
           <ScheduledList />
         </section>
       ) : (
-        <FolderPanel
+        <MailPanel
           key={route.folder}
           route={{ ...route, folder: route.folder }}
           onOpenDraft={compose.openDraft}
