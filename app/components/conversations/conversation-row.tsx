@@ -38,8 +38,8 @@ export function ConversationRow({
     <button
       type="button"
       data-message-id={latest.id}
-      data-testid="conversation-row"
-      data-count={conversation.count}
+      data-testid="message-row"
+      data-conversation-count={conversation.count}
       data-unread={unread}
       aria-current={selected ? 'true' : undefined}
       onClick={() => onOpen(latest.id)}

@@ -12,9 +12,9 @@ import type { MailFolder } from '@/mime/folders';
 import { BackIcon, ReplyIcon } from '../mail/icons';
 import { MessageView } from '../mail/message-view';
 
-/** Which message opens expanded: the oldest unread one, else the newest. */
-export function initiallyExpanded(items: { id: string; seen: boolean }[]): string | null {
-  return items.find((m) => !m.seen)?.id ?? items[items.length - 1]?.id ?? null;
+/** Which message opens expanded: the oldest unread one you received, else the newest. */
+export function initiallyExpanded(items: { id: string; seen: boolean; folder: string }[]): string | null {
+  return items.find((m) => !m.seen && m.folder !== 'sent')?.id ?? items[items.length - 1]?.id ?? null;
 }
 
 /**
