@@ -6,6 +6,7 @@ import { conversationsRouter } from './routers/conversations';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
+import { searchIndexRouter } from './routers/search-index';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   outbound: outboundRouter,
   compose: composeRouter,
   conversations: conversationsRouter,
+  searchIndex: searchIndexRouter,
 });
 
 export type AppRouter = typeof appRouter;

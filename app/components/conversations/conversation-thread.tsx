@@ -102,7 +102,7 @@ export function ConversationThread({
           <>
             <h2 className="px-4 pt-4 text-xl font-semibold md:px-6">
               {firstSummary?.status === 'ok' ? subjectLabel(firstSummary.summary.subject) : 'Conversation'}
-              <span className="ml-2 text-sm font-normal text-slate-500">{items.length} messages</span>
+              <span className="ml-2 text-sm font-normal text-slate-500">· {items.length} messages</span>
             </h2>
             <ol aria-label="Messages in this conversation" className="space-y-2 p-2 md:p-4">
               {items.map((m) => (
