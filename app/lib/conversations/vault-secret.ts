@@ -37,7 +37,11 @@ async function openOrCreate(client: TrpcClient, purpose: VaultPurpose): Promise<
   return outcome.data;
 }
 
-/** Sign-out: this tab no longer holds any of them. */
+/** What else holds something opened with these secrets (the search index) and must drop it too. */
+export const onForget = new Set<() => void>();
+
+/** Sign-out: this tab no longer holds any of them, nor anything opened with them. */
 export function forgetVaultSecrets(): void {
   opened.clear();
+  for (const forget of onForget) forget();
 }
