@@ -84,6 +84,8 @@ export interface MessagesTable {
   summary_ciphertext: Uint8Array;
   /** Internal mail only: the server's attestation of the sender, encrypted to the recipient. */
   origin_ciphertext: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  /** HMAC of the thread's root Message-ID under the user's conversation key (browser-made); null until placed. */
+  conversation_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type DomainStatus = 'pending' | 'verified' | 'failed';
@@ -265,6 +267,23 @@ export interface InternalSendsTable {
   scheduled_id: string | null;
 }
 
+/** A secret the browser keeps for itself, encrypted to the user's own OpenPGP key. */
+export interface UserVaultKeysTable {
+  user_id: string;
+  purpose: string;
+  ciphertext: Uint8Array;
+  created_at: CreatedAt;
+}
+
+/** An encrypted search index segment: opaque id, ciphertext, a version for optimistic updates. */
+export interface SearchIndexSegmentsTable {
+  user_id: string;
+  segment_id: string;
+  ciphertext: Uint8Array;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -291,6 +310,8 @@ export interface Database {
   invites: InvitesTable;
   retired_usernames: RetiredUsernamesTable;
   mail_filters: MailFiltersTable;
+  user_vault_keys: UserVaultKeysTable;
+  search_index_segments: SearchIndexSegmentsTable;
   // The sending platform (db/platform-schema.ts).
   api_keys: ApiKeysTable;
   platform_messages: PlatformMessagesTable;

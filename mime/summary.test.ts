@@ -12,6 +12,7 @@ const summary: MessageSummary = {
   attachments: [{ filename: 'menu.txt', size: 4, contentType: 'text/plain' }],
   auth: { spf: 'pass', dkim: 'pass', dmarc: 'fail', arc: 'none' },
   messageId: '<hello@example.com>',
+  references: ['<root@example.com>'],
   parsed: true,
 };
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -23,6 +24,12 @@ describe('the message summary schema', () => {
     expect(read({ ...summary, subject: null, date: null, messageId: null, attachments: [{ ...summary.attachments[0], filename: null }] })).toMatchObject({
       ok: true,
     });
+  });
+
+  it('reads a summary written before references existed as answering nothing', () => {
+    const { references: _, ...older } = summary;
+    expect(read(older)).toEqual({ ok: true, summary: { ...summary, references: [] } });
+    expect(read({ ...summary, references: 'not a list' })).toEqual({ ok: true, summary: { ...summary, references: [] } });
   });
 
   it('refuses what is not a v1 summary: not UTF-8, not JSON, not an object, another version', () => {

@@ -103,6 +103,12 @@ export const messageSummary = z.object({
   auth: summaryAuth,
   messageId: z.nullable(clip(SUMMARY_LIMITS.text)),
   /**
+   * The thread this message answers: References, then In-Reply-To when References doesn't end with
+   * it, oldest first. The browser keys conversations by the first. Summaries written before this
+   * field existed read as [].
+   */
+  references: z.catch(boundedList(clip(SUMMARY_LIMITS.text)), []),
+  /**
    * false when the MIME parser failed or ran out of time: then `from` holds the envelope sender
    * and the other header fields are empty. The raw message is always stored whole either way.
    */

@@ -90,6 +90,7 @@ describe('a message for a local user', () => {
       attachments: [{ filename: 'report.pdf', size: 300, contentType: 'application/pdf' }],
       auth: { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' },
       messageId: '<quarterly-1@sender.example>',
+      references: [],
       parsed: true,
     });
     // The lookups really went to the DNS server on loopback.

@@ -18,6 +18,7 @@ export function testSummary(overrides: Partial<MessageSummary> = {}): MessageSum
     attachments: [],
     auth: { spf: 'pass', dkim: 'pass', dmarc: 'pass', arc: 'none' },
     messageId: '<hello@example.com>',
+    references: [],
     parsed: true,
     ...overrides,
   };

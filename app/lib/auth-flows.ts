@@ -4,6 +4,7 @@ import type { RegistrationPayload } from '@/crypto/account';
 import { callKeys, sessionBlob } from './keys/key-proxy';
 import { checkingLabel, solveChallenge } from './proof-of-work/solve';
 import type { TrpcClient } from './trpc';
+import { forgetVaultSecrets } from './conversations/vault-secret';
 
 /**
  * The multi-step browser flows of DESIGN.md "Keys and login", kept out of components so each step
@@ -107,6 +108,7 @@ export async function resumeSession(client: TrpcClient): Promise<'ok' | 'no-blob
 
 export async function signOutEverywhere() {
   sessionBlob.clear();
+  forgetVaultSecrets();
   await callKeys('lock', undefined).catch(() => undefined);
   await nextAuthSignOut({ redirect: false });
 }

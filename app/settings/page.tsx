@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { MailFilters } from './mail-filters';
+import { ConversationSetting } from '@/app/components/conversations/conversation-setting';
 import { SessionList } from './session-list';
 
 export const dynamic = 'force-dynamic';
@@ -38,6 +39,7 @@ export default async function SettingsPage() {
             Manage domains
           </Link>
         </section>
+        <ConversationSetting />
         <section aria-labelledby="sessions-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="sessions-heading" className="font-medium">
             Sessions

@@ -5,7 +5,7 @@ import type { MessageRow, NewMessageRow } from '../schema';
 // Db is Kysely<Database>; a Transaction<Database> is one too, so every function here runs in either.
 type Executor = Db;
 
-export type MessageListRow = Omit<MessageRow, 'raw_ciphertext'>;
+export type MessageListRow = Omit<MessageRow, 'raw_ciphertext' | 'conversation_key'>;
 
 const listColumns = ['id', 'user_id', 'folder', 'seen', 'received_at', 'size', 'summary_ciphertext', 'origin_ciphertext'] as const;
 

@@ -3,12 +3,14 @@ import { adminRouter } from './routers/admin';
 import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { composeRouter } from './routers/compose';
+import { conversationsRouter } from './routers/conversations';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
 import { securityRouter } from './routers/security';
 import { transferRouter } from './routers/transfer';
 import { filtersRouter } from './routers/filters';
+import { searchIndexRouter } from './routers/search-index';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -23,6 +25,8 @@ export const appRouter = router({
   admin: adminRouter,
   transfer: transferRouter,
   filters: filtersRouter,
+  conversations: conversationsRouter,
+  searchIndex: searchIndexRouter,
 });
 
 export type AppRouter = typeof appRouter;

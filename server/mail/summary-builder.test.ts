@@ -50,6 +50,14 @@ describe('buildSummary', () => {
     expect(summary.attachments).toEqual([{ filename: null, size: 9, contentType: 'application/octet-stream' }]);
   });
 
+  it('keeps the thread a reply answers: References, then In-Reply-To when it is not the last of them', async () => {
+    const reply = await summarise('From: a@example.org\nMessage-ID: <c@x>\nReferences: <a@x>\n <b@x>\nIn-Reply-To: <b@x>\n\nBody\n');
+    expect(reply.references).toEqual(['<a@x>', '<b@x>']);
+    const bare = await summarise('From: a@example.org\nIn-Reply-To: <p@x>\n\nBody\n');
+    expect(bare.references).toEqual(['<p@x>']);
+    expect((await summarise('From: a@example.org\n\nBody\n')).references).toEqual([]);
+  });
+
   it('takes the snippet from HTML when there is no text part, without styles or scripts', async () => {
     const summary = await summarise(
       'Content-Type: text/html\n\n<html><head><title>T</title><style>p{color:red}</style></head><body><script>evil()</script><p>Hi&nbsp;there &amp; &#233;l&#xE8;ve</p></body></html>\n',
@@ -92,6 +100,7 @@ describe('buildSummary', () => {
       attachments: [],
       auth,
       messageId: null,
+      references: [],
       parsed: false,
     });
   });

@@ -156,8 +156,20 @@ function toSummary(
     attachments,
     auth,
     messageId: typeof messageId === 'string' ? messageId : null,
+    references: threadReferences(headers?.get('references'), headers?.get('in-reply-to')),
     parsed: true,
   };
+}
+
+/** References, oldest first, then In-Reply-To when References doesn't already end with it. */
+function threadReferences(references: unknown, inReplyTo: unknown): string[] {
+  const ids = ([] as unknown[])
+    .concat(references ?? [])
+    .flatMap((value) => (typeof value === 'string' ? (value.match(/<[^<>\s]+>/g) ?? []) : []))
+    .slice(0, SUMMARY_LIMITS.list);
+  const parent = typeof inReplyTo === 'string' ? /<[^<>\s]+>/.exec(inReplyTo)?.[0] : undefined;
+  if (parent && ids[ids.length - 1] !== parent && ids.length < SUMMARY_LIMITS.list) ids.push(parent);
+  return ids;
 }
 
 /** Flattens address objects, groups included, into plain {name, address} pairs. */

@@ -9,7 +9,8 @@ import { OutgoingToast } from '../compose/outgoing-toast';
 import { ScheduledList } from '../compose/scheduled-list';
 import { Alert, Button } from '../ui';
 import { FOLDER_NAMES, FolderNav } from './folder-nav';
-import { FolderPanel } from './folder-panel';
+import { MailPanel } from '../conversations/mail-panel';
+import { SearchBox } from '../search/search-box';
 import { DraftIcon } from './icons';
 
 /**
@@ -47,6 +48,7 @@ export function Mailbox({ address }: { address: string }) {
           <DraftIcon />
           New message
         </Button>
+        <SearchBox />
         <FolderNav current={route.folder} unread={{ inbox: counts.data?.inbox.unread }} onSelect={route.openFolder} />
       </div>
 
@@ -58,7 +60,7 @@ export function Mailbox({ address }: { address: string }) {
           <ScheduledList />
         </section>
       ) : (
-        <FolderPanel
+        <MailPanel
           key={route.folder}
           route={{ ...route, folder: route.folder }}
           onOpenDraft={compose.openDraft}

@@ -76,8 +76,14 @@ export function summaryOf(mail: OutgoingMail): MessageSummary {
     attachments: mail.attachments.map((a) => ({ filename: a.filename, size: a.content.length, contentType: a.contentType })),
     auth: { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' },
     messageId: mail.messageId,
+    references: threadOf(mail.references ?? [], mail.inReplyTo ?? null),
     parsed: true,
   });
+}
+
+/** References, then In-Reply-To when References doesn't end with it (as the MX writes it). */
+function threadOf(references: string[], inReplyTo: string | null): string[] {
+  return inReplyTo && references[references.length - 1] !== inReplyTo ? [...references, inReplyTo] : references;
 }
 
 /** A draft is an ordinary message (Bcc included) with one more field: which editor it was in. */

@@ -1,0 +1,123 @@
+'use client';
+import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useRef } from 'react';
+import { Alert, Button, Spinner } from '@/app/components/ui';
+import type { ReplyMode } from '@/app/lib/compose/quote';
+import { useConversationList, useConversationPlacement } from '@/app/lib/conversations/use-conversations';
+import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation';
+import type { ParsedMessage } from '@/app/lib/mail/parse-message';
+import type { SummaryResult } from '@/app/lib/mail/summary-reader';
+import type { MailRoute } from '@/app/lib/mail/use-mail-route';
+import { errorMessage } from '@/app/lib/trpc';
+import type { MailFolder } from '@/mime/folders';
+import { FOLDER_NAMES } from '../mail/folder-nav';
+import { MessageRow } from '../mail/message-row';
+import { ReadingPane } from '../mail/reading-pane';
+import { ConversationRow } from './conversation-row';
+import { ConversationThread } from './conversation-thread';
+
+/** j/k and the arrow keys move the focus between rows, as in the plain list. */
+function onListKeyDown(event: ReactKeyboardEvent<HTMLUListElement>) {
+  if (!isNavigationTarget(event.nativeEvent)) return;
+  const rows = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button[data-message-id]')];
+  const next = nextRowIndex(event.key, rows.findIndex((row) => row === document.activeElement), rows.length);
+  if (next === null) return;
+  event.preventDefault();
+  rows[next]?.focus();
+}
+
+/** A folder as conversations: rows grouped by thread, and the open conversation beside them. */
+export function ConversationPanel({
+  route,
+  onReply,
+}: {
+  route: MailRoute & { folder: MailFolder };
+  onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+}) {
+  useConversationPlacement();
+  const { list, conversations, summaries } = useConversationList(route.folder);
+  const { messageId, closeMessage } = route;
+  const reading = messageId !== null;
+
+  const lastOpened = useRef<string | null>(null);
+  useEffect(() => {
+    if (messageId) {
+      lastOpened.current = messageId;
+      const onKeyDown = (event: KeyboardEvent) => {
+        if (event.key === 'Escape' && isNavigationTarget(event) && !document.querySelector('dialog[open]')) closeMessage();
+      };
+      document.addEventListener('keydown', onKeyDown);
+      return () => document.removeEventListener('keydown', onKeyDown);
+    }
+    if (lastOpened.current) document.querySelector<HTMLElement>(`[data-message-id="${lastOpened.current}"]`)?.focus();
+  }, [messageId, closeMessage]);
+
+  // The route names a message; its conversation is the row it heads or belongs to.
+  const open = messageId ? conversations.find((c) => c.latest.id === messageId || c.recent.some((m) => m.id === messageId)) : undefined;
+  const summaryOf = (id: string): SummaryResult | undefined => summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
+  const now = new Date();
+
+  return (
+    <>
+      <section
+        aria-labelledby="mailbox-heading"
+        className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
+      >
+        <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
+          {FOLDER_NAMES[route.folder]}
+        </h1>
+        {list.isPending ? (
+          <div className="p-4 text-sm text-slate-600">
+            <Spinner label="Loading conversations…" />
+          </div>
+        ) : list.isError && !list.data ? (
+          <div className="space-y-3 p-4">
+            <Alert>{errorMessage(list.error)}</Alert>
+            <Button variant="secondary" onClick={() => list.refetch()}>
+              Try again
+            </Button>
+          </div>
+        ) : conversations.length === 0 ? (
+          <p className="p-6 text-center text-sm text-slate-600">No conversations here.</p>
+        ) : (
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>
+              {conversations.map((c) => (
+                <li key={c.key ?? c.latest.id}>
+                  {c.key && c.count > 1 ? (
+                    <ConversationRow conversation={c} summaryOf={summaryOf} selected={c === open} now={now} onOpen={route.openMessage} />
+                  ) : (
+                    // A conversation of one reads as the message it is.
+                    <MessageRow
+                      item={c.latest}
+                      summary={summaryOf(c.latest.id)}
+                      selected={c === open}
+                      now={now}
+                      showRecipients={route.folder === 'sent'}
+                      onOpen={route.openMessage}
+                    />
+                  )}
+                </li>
+              ))}
+            </ul>
+            {list.hasNextPage ? (
+              <div className="p-4 text-center">
+                <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => list.fetchNextPage()}>
+                  Load older conversations
+                </Button>
+              </div>
+            ) : null}
+          </div>
+        )}
+      </section>
+      <section aria-label="Conversation" className={`${reading ? 'flex' : 'hidden md:flex'} min-h-0 flex-1 flex-col`}>
+        {messageId && open?.key && open.count > 1 ? (
+          <ConversationThread key={open.key} conversationKey={open.key} folder={route.folder} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
+        ) : messageId ? (
+          <ReadingPane key={messageId} id={messageId} item={open?.latest} summary={summaries.data?.[messageId]} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
+        ) : (
+          <p className="m-auto p-6 text-sm text-slate-500">Select a conversation to read it.</p>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,207 @@
+import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
+import type { SearchQuery } from './query';
+
+/**
+ * The full-text index, split into segments of at most SEGMENT_SIZE messages, each a MiniSearch
+ * index serialized on its own, so a new message or a deletion rewrites one segment, not the whole
+ * index, and a second browser downloads segments instead of re-reading mail. A manifest says which
+ * segment holds which message. Plain module: it runs in the search Worker and in Node tests.
+ *
+ * MiniSearch, because its whole index serializes to and from JSON in one call (what encrypted
+ * segments need), it adds and discards single documents, does prefix and per-field boosted search,
+ * and it is small (no dependencies) and well kept.
+ */
+export const SEGMENT_SIZE = 500;
+/** Characters of body text kept per message, for "quoted phrases" and the highlighted excerpt. */
+export const KEPT_TEXT = 2000;
+
+export interface SearchDoc {
+  id: string;
+  subject: string;
+  from: string;
+  /** To and Cc. */
+  to: string;
+  filenames: string;
+  /** The body without quoted lines. */
+  body: string;
+  /** Quoted lines ("> …"): found, but weighed less. */
+  quoted: string;
+  /** Epoch ms of the Date header, else of arrival. */
+  date: number;
+  hasAttachment: boolean;
+  /** Subject and body start, lowercased and collapsed: phrase checks and excerpts. */
+  text: string;
+}
+
+export interface SearchHit {
+  id: string;
+  score: number;
+  date: number;
+  subject: string;
+  from: string;
+  excerpt: string;
+  /** The index terms that matched, for highlighting. */
+  terms: string[];
+}
+
+const FIELDS = ['subject', 'from', 'to', 'filenames', 'body', 'quoted'] as const;
+const STORED = ['subject', 'from', 'date', 'hasAttachment', 'text'] as const;
+const BOOST = { subject: 2, from: 2, to: 1.5, filenames: 1.5, body: 1, quoted: 0.3 };
+
+const options = { fields: [...FIELDS], storeFields: [...STORED] };
+
+export interface Manifest {
+  v: 1;
+  /** Segment id → number of messages in it. */
+  segments: Record<string, number>;
+  /** Message id → segment id. */
+  docs: Record<string, string>;
+}
+
+type StoredFields = { subject: string; from: string; date: number; hasAttachment: boolean; text: string };
+
+export class SearchEngine {
+  private manifest: Manifest = { v: 1, segments: {}, docs: {} };
+  private readonly indexes = new Map<string, MiniSearch<SearchDoc>>();
+  private readonly dirty = new Set<string>();
+  private manifestDirty = false;
+
+  constructor(private readonly newSegmentId: () => string) {}
+
+  get size(): number {
+    return Object.keys(this.manifest.docs).length;
+  }
+
+  has(id: string): boolean {
+    return id in this.manifest.docs;
+  }
+
+  indexedIds(): string[] {
+    return Object.keys(this.manifest.docs);
+  }
+
+  loadManifest(json: string): void {
+    const parsed = JSON.parse(json) as Manifest;
+    if (parsed.v !== 1 || typeof parsed.segments !== 'object' || typeof parsed.docs !== 'object') throw new Error('not a search manifest');
+    this.manifest = parsed;
+  }
+
+  /** The segments the manifest names that are not loaded yet. */
+  missingSegments(): string[] {
+    return Object.keys(this.manifest.segments).filter((id) => !this.indexes.has(id));
+  }
+
+  loadSegment(id: string, json: string): void {
+    this.indexes.set(id, MiniSearch.loadJSON<SearchDoc>(json, options));
+  }
+
+  add(docs: SearchDoc[]): void {
+    for (const doc of docs) {
+      if (this.has(doc.id)) this.remove([doc.id]);
+      const segment = this.openSegment();
+      this.indexes.get(segment)!.add(doc);
+      this.manifest.docs[doc.id] = segment;
+      this.manifest.segments[segment] = (this.manifest.segments[segment] ?? 0) + 1;
+      this.dirty.add(segment);
+      this.manifestDirty = true;
+    }
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) {
+      const segment = this.manifest.docs[id];
+      if (!segment) continue;
+      const index = this.indexes.get(segment);
+      if (index?.has(id)) index.discard(id);
+      delete this.manifest.docs[id];
+      this.manifest.segments[segment] = Math.max(0, (this.manifest.segments[segment] ?? 1) - 1);
+      this.dirty.add(segment);
+      this.manifestDirty = true;
+    }
+  }
+
+  /** What changed since the last call: segments to write (null: now empty, delete it) and the manifest. */
+  takeChanges(): { segments: { id: string; json: string | null }[]; manifest: string | null } {
+    const segments = [...this.dirty].map((id) => {
+      const empty = (this.manifest.segments[id] ?? 0) === 0;
+      if (empty) {
+        delete this.manifest.segments[id];
+        this.indexes.delete(id);
+      }
+      return { id, json: empty ? null : JSON.stringify(this.indexes.get(id)) };
+    });
+    this.dirty.clear();
+    const manifest = this.manifestDirty || segments.length ? JSON.stringify(this.manifest) : null;
+    this.manifestDirty = false;
+    return { segments, manifest };
+  }
+
+  search(query: SearchQuery, limit = 200): SearchHit[] {
+    const tree = buildQuery(query);
+    const filter = (result: { [key: string]: unknown }) => {
+      const stored = result as unknown as StoredFields;
+      if (query.hasAttachment && !stored.hasAttachment) return false;
+      if (query.before !== null && !(stored.date < query.before)) return false;
+      if (query.after !== null && !(stored.date >= query.after)) return false;
+      return query.phrases.every((phrase) => stored.text.includes(phrase));
+    };
+    const hits: SearchHit[] = [];
+    for (const index of this.indexes.values()) {
+      for (const result of index.search(tree, { filter, boost: BOOST })) {
+        const stored = result as unknown as StoredFields;
+        hits.push({
+          id: String(result.id),
+          score: result.score,
+          date: stored.date,
+          subject: stored.subject,
+          from: stored.from,
+          excerpt: excerptAround(stored.text, [...result.terms, ...query.phrases]),
+          terms: result.terms,
+        });
+      }
+    }
+    return hits.sort((a, b) => b.score - a.score || b.date - a.date).slice(0, limit);
+  }
+
+  private openSegment(): string {
+    for (const [id, count] of Object.entries(this.manifest.segments)) if (count < SEGMENT_SIZE && this.indexes.has(id)) return id;
+    const id = this.newSegmentId();
+    this.indexes.set(id, new MiniSearch<SearchDoc>(options));
+    this.manifest.segments[id] = 0;
+    return id;
+  }
+}
+
+/** The query tree: every part must match (AND); the last free word matches as a prefix. */
+function buildQuery(query: SearchQuery): Query {
+  const parts: Query[] = [];
+  const words = [...query.words, ...query.phrases.flatMap((p) => p.split(' '))];
+  if (words.length) {
+    parts.push({ queries: [words.join(' ')], combineWith: 'AND', prefix: (_t: string, i: number, all: string[]) => i === all.length - 1 && query.words.length > 0 } as Query);
+  }
+  const field = (name: (typeof FIELDS)[number], values: string[]) => {
+    for (const value of values) parts.push({ queries: [value], fields: [name], combineWith: 'AND', prefix: true } as Query);
+  };
+  field('from', query.from);
+  field('to', query.to);
+  field('subject', query.subject);
+  field('filenames', query.filename);
+  if (parts.length === 0) return MiniSearch.wildcard;
+  return { queries: parts, combineWith: 'AND' } as Query & SearchOptions;
+}
+
+/** About 160 characters of the kept text around the first match. */
+function excerptAround(text: string, terms: string[]): string {
+  let at = -1;
+  for (const term of terms) {
+    const found = text.indexOf(term.toLowerCase());
+    if (found !== -1 && (at === -1 || found < at)) at = found;
+  }
+  const start = Math.max(0, at - 60);
+  return `${start > 0 ? '…' : ''}${text.slice(start, start + 160)}`;
+}
+
+/** Lowercased, whitespace collapsed, at most KEPT_TEXT characters. */
+export function keptText(subject: string, body: string): string {
+  return `${subject} ${body}`.toLowerCase().replace(/\s+/g, ' ').trim().slice(0, KEPT_TEXT);
+}
