@@ -18,7 +18,8 @@ export interface NewScheduledInternal {
 }
 
 /** A scheduled send and the addresses of the copies it still holds (none once it is finished). */
-export type ScheduledInternalWithAddresses = ScheduledInternalSendListed & { addresses: string[] };
+/** A pending send as its sender's list shows it; `sent_summary_ciphertext` is encrypted to the sender, who reads its subject. */
+export type ScheduledInternalWithAddresses = ScheduledInternalSendListed & { addresses: string[]; sent_summary_ciphertext: Uint8Array | null };
 
 /** A send as lists show it: without the Sent copy's ciphertext, which only filing reads. */
 export type ScheduledInternalSendListed = Omit<ScheduledInternalSendRow, 'sent_raw_ciphertext' | 'sent_summary_ciphertext' | 'sent_size' | 'draft_id'>;
@@ -52,6 +53,7 @@ export async function listPendingOfUser(db: Executor, userId: string, limit: num
   const rows = await db
     .selectFrom('scheduled_internal_sends as s')
     .select(LISTED_COLUMNS)
+    .select('s.sent_summary_ciphertext')
     .select(
       sql<string[]>`coalesce((SELECT array_agg(c.address ORDER BY c.address) FROM scheduled_internal_copies c WHERE c.send_id = s.id), '{}')`.as('addresses'),
     )

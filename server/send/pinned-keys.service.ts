@@ -26,8 +26,15 @@ export async function listPinned(db: Db, user: Account): Promise<PinnedKey[]> {
 export async function pinKey(db: Db, user: Account, input: { address: string; publicKey: string }): Promise<PinnedKey> {
   const address = externalAddress(input.address).address.toLowerCase();
   const check = await checkRecipientKey(input.publicKey, address);
-  if (check.status !== 'ok') throw new AppError('BAD_INPUT', `That key can't be used: ${check.reason}.`);
+  if (check.status !== 'ok') throw new AppError('BAD_INPUT', pinRefusal(check.reason));
   return rowToPinnedKey(await upsertPinnedKey(db, { user_id: user.id, address, public_key: input.publicKey.trim(), fingerprint: check.fingerprint }));
+}
+
+const NOT_A_KEY =
+  'That is not an OpenPGP public key. Paste the whole block, from the line -----BEGIN PGP PUBLIC KEY BLOCK----- to the line -----END PGP PUBLIC KEY BLOCK-----.';
+
+function pinRefusal(reason: string): string {
+  return reason === 'not one OpenPGP public key' ? NOT_A_KEY : `That key can't be used: ${reason}.`;
 }
 
 export async function unpinKey(db: Db, user: Account, id: string): Promise<void> {

@@ -58,9 +58,13 @@ export interface ScheduledInternal {
   /** The outbound messages of the same send, cancelled with it. */
   outboundIds: string[];
   cancellable: boolean;
+  /** Base64 of the Sent copy's summary, encrypted to the sender: the list shows its subject. Null once filed or cancelled. */
+  summary: string | null;
 }
 
-export function rowToScheduledInternal(row: ScheduledInternalSendListed, recipients: string[]): ScheduledInternal {
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+export function rowToScheduledInternal(row: ScheduledInternalSendListed, recipients: string[], summary: Uint8Array | null = null): ScheduledInternal {
   return {
     id: row.id,
     from: row.from_address,
@@ -71,6 +75,7 @@ export function rowToScheduledInternal(row: ScheduledInternalSendListed, recipie
     recipients,
     outboundIds: row.outbound_ids,
     cancellable: row.status === 'scheduled',
+    summary: summary ? base64(summary) : null,
   };
 }
 
@@ -138,7 +143,7 @@ export async function scheduleInternal(
 /** The sender's sends still waiting, soonest first. */
 export async function listScheduledInternal(db: Db, sender: Account): Promise<ScheduledInternal[]> {
   const rows = await listPendingOfUser(db, sender.id, LIST_LIMIT);
-  return rows.map(({ addresses, ...row }) => rowToScheduledInternal(row, addresses));
+  return rows.map(({ addresses, sent_summary_ciphertext, ...row }) => rowToScheduledInternal(row, addresses, sent_summary_ciphertext));
 }
 
 /**

@@ -80,7 +80,8 @@ function RichEditor({ initialHtml, onChange, labelId }: { initialHtml: string; o
           •≡
         </ToolButton>
         <ToolButton label="Numbered list" pressed={marks?.ordered} onClick={() => chain().toggleOrderedList().run()}>
-          1≡
+          {/* A drawn icon: the digit of a "1≡" glyph was visible text missing from the name "Numbered list". */}
+          <NumberedListIcon />
         </ToolButton>
         <ToolButton label="Quote" pressed={marks?.quote} onClick={() => chain().toggleBlockquote().run()}>
           ❝
@@ -99,6 +100,14 @@ function RichEditor({ initialHtml, onChange, labelId }: { initialHtml: string; o
       </div>
       <EditorContent editor={editor} className="flex-1" />
     </div>
+  );
+}
+
+function NumberedListIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" className="inline h-4 w-4" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round">
+      <path d="M10 6h11M10 12h11M10 18h11M4 4v4M3 8h2M3 14h2l-2 4h2" />
+    </svg>
   );
 }
 

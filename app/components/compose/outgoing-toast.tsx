@@ -1,8 +1,11 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/app/components/ui';
 import type { OutgoingToast as Toast } from '@/app/lib/compose/use-outgoing';
 import { formatFullDate } from '@/app/lib/mail/format';
+
+/** How long a toast that needs nothing from you stays. */
+const TOAST_MS = 6000;
 
 /** "Sending… Undo" for the undo window, then what became of the message. A polite live region. */
 export function OutgoingToast({ toast, onUndo, onRetry, onDismiss }: { toast: Toast | null; onUndo: () => void; onRetry: () => void; onDismiss: () => void }) {
@@ -12,11 +15,15 @@ export function OutgoingToast({ toast, onUndo, onRetry, onDismiss }: { toast: To
     const tick = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(tick);
   }, [toast]);
+  // The timer runs from when this toast appeared: a parent re-rendering with a new onDismiss (the
+  // mailbox does, often) must not start it again, or "Scheduled for …" never went away.
+  const dismiss = useRef(onDismiss);
+  dismiss.current = onDismiss;
   useEffect(() => {
     if (!toast || toast.kind === 'sending' || toast.kind === 'failed') return;
-    const hide = setTimeout(onDismiss, 6000);
+    const hide = setTimeout(() => dismiss.current(), TOAST_MS);
     return () => clearTimeout(hide);
-  }, [toast, onDismiss]);
+  }, [toast]);
 
   return (
     <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex justify-center px-4">

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import { type ScheduledEntry, scheduledEntries } from '@/app/lib/compose/scheduled-entries';
 import { formatFullDate } from '@/app/lib/mail/format';
+import { subjectOf, useScheduledSubjects } from '@/app/lib/compose/use-scheduled-subjects';
 import { errorMessage, useTRPC, useTRPCClient } from '@/app/lib/trpc';
 
 /**
@@ -17,6 +18,7 @@ export function ScheduledList() {
   const queryClient = useQueryClient();
   const outbound = useQuery(trpc.outbound.list.queryOptions({ limit: 100 }, { refetchInterval: 30_000 }));
   const internal = useQuery(trpc.compose.listScheduled.queryOptions(undefined, { refetchInterval: 30_000 }));
+  const summaries = useScheduledSubjects(internal.data);
   const cancel = useMutation({
     mutationFn: async (entry: ScheduledEntry): Promise<void> => {
       if (entry.kind === 'internal') await client.compose.cancelScheduled.mutate({ id: entry.id });
@@ -40,6 +42,7 @@ export function ScheduledList() {
   const loadError = outbound.error ?? internal.error;
   if (outbound.isError && internal.isError) return <div className="p-4"><Alert>{errorMessage(loadError)}</Alert></div>;
   const scheduled = scheduledEntries(outbound.data ?? [], internal.data ?? []);
+  const subjects = summaries.data ?? {};
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       {loadError ? (
@@ -59,7 +62,10 @@ export function ScheduledList() {
           {scheduled.map((m) => (
             <li key={m.key} data-testid="scheduled-row" data-kind={m.kind} className="flex items-center gap-3 px-4 py-3">
               <div className="min-w-0 flex-1">
-                <p className="truncate text-sm font-medium">To {m.to}</p>
+                <p className="truncate text-sm font-medium" data-testid="scheduled-subject">
+                  {subjectOf(m.summary ? subjects[`scheduled:${m.id}`] : null)}
+                </p>
+                <p className="truncate text-sm text-slate-700">To {m.to}</p>
                 <p className="text-xs text-slate-500">
                   Sends <time dateTime={m.sendAt}>{formatFullDate(m.sendAt)}</time> · from {m.from}
                 </p>

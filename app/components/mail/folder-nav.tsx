@@ -17,7 +17,8 @@ export function FolderNav({
 }) {
   return (
     <nav aria-label="Folders">
-      <ul className="flex gap-1 overflow-x-auto md:flex-col">
+      {/* On a phone the folders wrap onto a second line rather than scroll out of sight ("Schedu…"). */}
+      <ul className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
         {VIEWS.map((folder) => {
           const Icon = FOLDER_ICONS[folder];
           const count = unread[folder] ?? 0;
@@ -28,7 +29,7 @@ export function FolderNav({
                 type="button"
                 aria-current={active ? 'page' : undefined}
                 onClick={() => onSelect(folder)}
-                className={`flex w-full items-center gap-2 whitespace-nowrap rounded-lg px-3 py-2 text-sm ${
+                className={`flex w-full items-center gap-1.5 whitespace-nowrap rounded-lg px-2 py-2 text-sm md:gap-2 md:px-3 ${
                   active ? 'bg-brand-50 font-semibold text-brand-700' : 'text-slate-700 hover:bg-slate-100'
                 }`}
               >

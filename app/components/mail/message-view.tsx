@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { Alert, Button } from '@/app/components/ui';
-import { authFromHeader } from '@/app/lib/mail/auth-results';
+import { checkedAuth } from '@/app/lib/mail/auth-results';
 import { formatFullDate } from '@/app/lib/mail/format';
 import type { MailAddress, ParsedMessage } from '@/app/lib/mail/parse-message';
 import { subjectLabel } from '@/app/lib/mail/summary-reader';
@@ -10,6 +10,7 @@ import type { MessageSummary } from '@/mime/summary';
 import { AttachmentList } from './attachment-list';
 import { AuthBadges } from './auth-badges';
 import { HtmlBody } from './html-body';
+import { PlainTextBody } from './plain-text-body';
 
 export function MessageView({
   message,
@@ -24,8 +25,7 @@ export function MessageView({
   senderEncrypted?: 'opened' | 'unreadable';
 }) {
   const [view, setView] = useState<'html' | 'text'>(message.html ? 'html' : 'text');
-  // Mail written on this instance has no MX results: any it shows came from its sender.
-  const auth = origin ? null : (summary?.auth ?? authFromHeader(message.authenticationResults));
+  const auth = checkedAuth({ summaryAuth: summary?.auth, header: message.authenticationResults, internalOrigin: origin !== null });
   const spoofed = spoofedFrom(message.from, origin);
   const date = formatFullDate(message.date);
   return (
@@ -83,9 +83,7 @@ export function MessageView({
       {view === 'html' && message.html ? (
         <HtmlBody html={message.html} attachments={message.attachments} />
       ) : message.text ? (
-        <pre data-testid="message-text" className="whitespace-pre-wrap break-words font-sans text-sm leading-relaxed text-slate-900">
-          {message.text}
-        </pre>
+        <PlainTextBody text={message.text} />
       ) : (
         <p className="text-sm text-slate-500">This message has no text.</p>
       )}

@@ -28,6 +28,7 @@ const internal = (
   sendAt,
   createdAt: '2026-11-21T10:00:00.000Z',
   finishedAt: null,
+  summary: null,
   recipients,
   outboundIds,
   cancellable: status === 'scheduled',
@@ -46,8 +47,8 @@ describe('scheduledEntries', () => {
       ],
     );
     expect(entries).toEqual([
-      { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost' },
-      { key: 'outbound:o1', kind: 'outbound', id: 'o1', from: 'me@localhost', sendAt: '2026-12-02T09:00:00.000Z', to: 'a@example.org, b@example.org' },
+      { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost', summary: null },
+      { key: 'outbound:o1', kind: 'outbound', id: 'o1', from: 'me@localhost', sendAt: '2026-12-02T09:00:00.000Z', to: 'a@example.org, b@example.org', summary: null },
     ]);
   });
 
@@ -64,8 +65,16 @@ describe('scheduledEntries', () => {
       [internal('s1', 'scheduled', at, ['bob@localhost'], ['o1', 'o2']), internal('s2', 'scheduled', at, [], ['o3'])],
     );
     expect(entries).toEqual([
-      { key: 'internal:s1', kind: 'internal', id: 's1', from: 'me@localhost', sendAt: at, to: 'bob@localhost, x@example.org, kim@example.net' },
-      { key: 'internal:s2', kind: 'internal', id: 's2', from: 'me@localhost', sendAt: at, to: '' },
+      { key: 'internal:s1', kind: 'internal', id: 's1', from: 'me@localhost', sendAt: at, to: 'bob@localhost, x@example.org, kim@example.net', summary: null },
+      { key: 'internal:s2', kind: 'internal', id: 's2', from: 'me@localhost', sendAt: at, to: '', summary: null },
     ]);
+  });
+});
+
+describe('scheduledEntries subjects', () => {
+  it("passes on a send's encrypted Sent summary, so its row can show the subject", () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    const [entry] = scheduledEntries([], [{ ...internal('s1', 'scheduled', at, ['bob@localhost']), summary: 'c2VhbGVk' }]);
+    expect(entry?.summary).toBe('c2VhbGVk');
   });
 });

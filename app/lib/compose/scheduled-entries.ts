@@ -15,6 +15,8 @@ export interface ScheduledEntry {
   from: string;
   sendAt: string;
   to: string;
+  /** Base64 of the Sent copy's summary, encrypted to you: the subject to show. Null if there is none. */
+  summary: string | null;
 }
 
 /**
@@ -36,12 +38,13 @@ export function scheduledEntries(outbound: OutboundEntry[], internal: ScheduledI
         from: m.from,
         sendAt: m.sendAt,
         to: m.recipients.map((r) => r.address).join(', '),
+        summary: null,
       })),
     ...internal
       .filter((m) => m.cancellable)
       .map((m) => {
         const elsewhere = m.outboundIds.flatMap((id) => byId.get(id)?.recipients.map((r) => r.address) ?? []);
-        return { key: `internal:${m.id}`, kind: 'internal' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: [...m.recipients, ...elsewhere].join(', ') };
+        return { key: `internal:${m.id}`, kind: 'internal' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: [...m.recipients, ...elsewhere].join(', '), summary: m.summary };
       }),
   ];
   return entries.sort((a, b) => a.sendAt.localeCompare(b.sendAt) || a.key.localeCompare(b.key));

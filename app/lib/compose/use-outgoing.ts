@@ -110,5 +110,7 @@ export function useOutgoing(undoSeconds: number) {
     return refresh();
   }, [refresh]);
 
-  return { toast, dismiss: () => setToast(null), send, undo, retry };
+  // Stable, so the toast's hide timer isn't restarted each time the mailbox renders.
+  const dismiss = useCallback(() => setToast(null), []);
+  return { toast, dismiss, send, undo, retry };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authFromHeader, describeAuth } from './auth-results';
+import { authFromHeader, checkedAuth, describeAuth } from './auth-results';
 
 describe('authFromHeader', () => {
   it('reads each method, preferring a passing DKIM signature among several', () => {
@@ -23,5 +23,22 @@ describe('describeAuth', () => {
   it('warns when neither SPF nor DKIM vouches for the sender, and stays quiet when all pass', () => {
     expect(describeAuth({ spf: 'fail', dkim: 'none', dmarc: 'none', arc: 'none' }).warning).toMatch(/could not be verified/);
     expect(describeAuth({ spf: 'pass', dkim: 'pass', dmarc: 'pass', arc: 'none' }).warning).toBeNull();
+  });
+});
+
+describe('checkedAuth', () => {
+  const none = { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' };
+  it('shows nothing for your own Sent copy: no MX header, a summary of all "none"', () => {
+    expect(checkedAuth({ summaryAuth: none, header: null, internalOrigin: false })).toBeNull();
+  });
+
+  it('shows nothing for mail from a user here, whose origin proves the sender', () => {
+    expect(checkedAuth({ summaryAuth: none, header: 'mx.localhost; spf=none', internalOrigin: true })).toBeNull();
+  });
+
+  it('shows what the MX found for mail from outside, from the summary or else the header', () => {
+    const found = { spf: 'pass', dkim: 'none', dmarc: 'fail', arc: 'none' };
+    expect(checkedAuth({ summaryAuth: found, header: 'mx.localhost; spf=pass', internalOrigin: false })).toEqual(found);
+    expect(checkedAuth({ summaryAuth: undefined, header: 'mx.localhost; spf=pass', internalOrigin: false })).toEqual({ ...none, spf: 'pass' });
   });
 });

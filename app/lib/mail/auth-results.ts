@@ -49,3 +49,15 @@ export function describeAuth(auth: SummaryAuth): { verdicts: AuthVerdict[]; warn
   }
   return { verdicts, warning };
 }
+
+/**
+ * The checks to show for an opened message, or null for mail no MX of ours checked. The MX
+ * prepends an Authentication-Results header to every message it takes in, so a message without
+ * one was written here: your Sent copies and drafts (whose summaries read `none` for every method,
+ * which would show four "none" badges about yourself), and mail from users of this server, whose
+ * `origin` proves the sender instead.
+ */
+export function checkedAuth(input: { summaryAuth: SummaryAuth | undefined; header: string | null; internalOrigin: boolean }): SummaryAuth | null {
+  if (input.internalOrigin || !input.header) return null;
+  return input.summaryAuth ?? authFromHeader(input.header);
+}

@@ -133,6 +133,8 @@ export function useNewMailEvents() {
       source.addEventListener('error', () => {
         if (source?.readyState !== EventSource.CLOSED) return;
         retry = setTimeout(connect, 30_000);
+        // Refused: if the session was revoked, the refetch gets the 401 that wipes this tab.
+        refresh();
       });
     };
     connect();

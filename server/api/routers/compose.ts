@@ -41,6 +41,7 @@ const scheduledInternal = z.object({
   recipients: z.array(z.string()),
   outboundIds: z.array(z.string()),
   cancellable: z.boolean(),
+  summary: base64.nullable(),
 });
 
 const withinRequestLimit = (copies: { raw: string }[]) => copies.reduce((sum, copy) => sum + copy.raw.length, 0) <= MAX_REQUEST_CIPHERTEXT;
@@ -110,10 +111,8 @@ export const composeRouter = router({
     .input(
       z.object({
         address,
-        publicKey: z
-          .string()
-          .min(100)
-          .max(256 * 1024),
+        // No minimum length here: a too-short key gets the service's sentence, not a schema's.
+        publicKey: z.string().max(256 * 1024),
       }),
     )
     .output(pinnedKey)
