@@ -120,10 +120,10 @@ export async function setSessionChallenge(db: Db, sessionId: string, challenge: 
 }
 
 /** The second factor passed: the session becomes a full one. */
-export async function completeSecondFactor(db: Db, sessionId: string): Promise<void> {
+export async function completeSecondFactor(db: Db, sessionId: string, expiresAt: Date): Promise<void> {
   await db
     .updateTable('sessions')
-    .set({ second_factor_pending: false, webauthn_challenge: null, second_factor_failures: 0 })
+    .set({ second_factor_pending: false, webauthn_challenge: null, second_factor_failures: 0, expires_at: expiresAt })
     .where('id', '=', sessionId)
     .execute();
 }

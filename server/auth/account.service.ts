@@ -26,7 +26,8 @@ import { consumeInvite } from './invite.service';
 import { admitRegistration, assertUsernameNotRetired } from './registration-gate';
 import { hashSecret, verifySecret } from './secret-hash';
 import { type Challenge, checkProof, issueChallenge } from './proof-of-work';
-import { stageAfterPassword } from './two-factor.service';
+import { SESSION_LIFETIME_MS } from './session-lifetime';
+import { SECOND_FACTOR_WAIT_MS, stageAfterPassword } from './two-factor.service';
 import { challengeRequired, checkSignInLimits, consumeRateLimit, noteFailure, noteSuccess, refundAttempt } from './throttle.service';
 
 export interface Account {
@@ -48,7 +49,7 @@ export function rowToAccount(row: UserRow, mailDomain: string): Account {
   };
 }
 
-export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+export { SESSION_LIFETIME_MS };
 const INVALID = 'Wrong username or password.';
 
 /** Names RFC 2142 and mail software expect to reach the operator; only the CLI may create them. */
@@ -202,7 +203,8 @@ export async function signIn(
     client_key: randomBytes(32),
     user_agent: input.userAgent?.slice(0, 300) ?? null,
     ip: input.ip,
-    expires_at: new Date(clock.now().getTime() + SESSION_LIFETIME_MS),
+    // A session waiting for its second factor lives minutes; passing it gives the full lifetime.
+    expires_at: new Date(clock.now().getTime() + (stage === 'none' ? SESSION_LIFETIME_MS : SECOND_FACTOR_WAIT_MS)),
     second_factor_pending: stage !== 'none',
   });
   await insertAuditEvent(db, { event: stage === 'none' ? 'login.succeeded' : 'login.password-accepted', user_id: row.id, ip: input.ip, ...(stage !== 'none' && { details: { next: stage } }) });

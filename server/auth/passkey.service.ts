@@ -24,7 +24,8 @@ import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { deleteRecoveryCodes } from '../../db/repositories/account-security.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { issueRecoveryCodes, rejectSecondFactor, twoFactorRequired } from './two-factor.service';
+import { SESSION_LIFETIME_MS } from './session-lifetime';
+import { assertSecondFactorAllowed, issueRecoveryCodes, rejectSecondFactor, twoFactorRequired } from './two-factor.service';
 
 /**
  * WebAuthn passkeys as a second factor (@simplewebauthn/server). The relying party is the app's own
@@ -133,6 +134,7 @@ export async function verifyPasskeyLogin(
   ip: string | null,
 ): Promise<void> {
   if (!pending.webauthnChallenge) throw new AppError('INVALID_STATE', 'Ask for the passkey again.');
+  await assertSecondFactorAllowed(db, clock, pending.userId);
   await setSessionChallenge(db, pending.sessionId, null);
   const row = await findPasskey(db, pending.userId, response.id);
   if (!row) return rejectSecondFactor(db, clock, pending, ip, 'That passkey is not registered to this account.');
@@ -146,6 +148,6 @@ export async function verifyPasskeyLogin(
   }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
   if (!verification.verified) return rejectSecondFactor(db, clock, pending, ip, 'The passkey did not verify.');
   await notePasskeyUse(db, row.id, verification.authenticationInfo.newCounter, clock.now());
-  await completeSecondFactor(db, pending.sessionId);
+  await completeSecondFactor(db, pending.sessionId, new Date(clock.now().getTime() + SESSION_LIFETIME_MS));
   await insertAuditEvent(db, { event: 'login.succeeded', user_id: pending.userId, ip, details: { secondFactor: 'passkey' } });
 }

@@ -12,7 +12,16 @@ import type { CurrentSession } from './current-session';
 import { changePassword, replaceRecoveryPhrase } from './account-security.service';
 import { preLogin, recoveryParams, recoveryUnlock, rowToAccount, signIn } from './account.service';
 import { findUserById } from '../../db/repositories/user.repository';
-import { beginTotp, confirmTotp, disableTotp, MAX_SECOND_FACTOR_FAILURES, stageAfterPassword, verifySecondFactorCode } from './two-factor.service';
+import {
+  MAX_SECOND_FACTOR_FAILURES,
+  SECOND_FACTOR_LIMIT,
+  SECOND_FACTOR_WAIT_MS,
+  beginTotp,
+  confirmTotp,
+  disableTotp,
+  stageAfterPassword,
+  verifySecondFactorCode,
+} from './two-factor.service';
 import { deriveFromPhrase } from '../../crypto/account';
 
 const db = useTestDb();
@@ -79,6 +88,36 @@ describe('TOTP', () => {
     for (let i = 1; i < MAX_SECOND_FACTOR_FAILURES; i++) expect((await appError(verifySecondFactorCode(db, realClock, pending, '000000', ip))).code).toBe('INVALID_CREDENTIALS');
     expect((await appError(verifySecondFactorCode(db, realClock, pending, '000000', ip))).code).toBe('UNAUTHORIZED');
     expect(await findActiveSession(db, sessionId, new Date())).toBeUndefined();
+  });
+
+  it(`stops second factors for the account after ${SECOND_FACTOR_LIMIT.perUser} wrong ones, across sessions, even the right code`, async () => {
+    const { user, secret } = await withTotp();
+    let wrong = 0;
+    while (wrong < SECOND_FACTOR_LIMIT.perUser) {
+      const { sessionId } = await signInAs(user);
+      for (let i = 0; i < MAX_SECOND_FACTOR_FAILURES - 1 && wrong < SECOND_FACTOR_LIMIT.perUser; i++, wrong++) {
+        await appError(verifySecondFactorCode(db, realClock, { sessionId, userId: user.account.id }, '000000', ip));
+      }
+    }
+    const { sessionId } = await signInAs(user);
+    const later = new Date(Date.now() + 30_000);
+    const refused = await appError(verifySecondFactorCode(db, { now: () => later }, { sessionId, userId: user.account.id }, codeAt(secret, later), ip));
+    expect(refused.code).toBe('THROTTLED');
+    expect(refused.message).toMatch(/^Too many wrong codes for this account\. Try again in \d+ minutes?\.$/);
+    // After the window, the right code gets in again.
+    const afterWindow = new Date(Date.now() + SECOND_FACTOR_LIMIT.windowMs + 60_000);
+    await verifySecondFactorCode(db, { now: () => afterWindow }, { sessionId, userId: user.account.id }, codeAt(secret, afterWindow), ip);
+  });
+
+  it('gives a session waiting for its second factor minutes, and the full lifetime once it passes', async () => {
+    const { user, secret } = await withTotp();
+    const { sessionId } = await signInAs(user);
+    const waiting = (await findActiveSession(db, sessionId, new Date()))!;
+    expect(waiting.expires_at.getTime() - Date.now()).toBeLessThanOrEqual(SECOND_FACTOR_WAIT_MS);
+    expect(await findActiveSession(db, sessionId, new Date(Date.now() + SECOND_FACTOR_WAIT_MS + 1000))).toBeUndefined();
+    const later = new Date(Date.now() + 30_000);
+    await verifySecondFactorCode(db, { now: () => later }, { sessionId, userId: user.account.id }, codeAt(secret, later), ip);
+    expect((await findActiveSession(db, sessionId, new Date()))!.expires_at.getTime() - Date.now()).toBeGreaterThan(29 * 24 * 3600 * 1000);
   });
 
   it('refuses a wrong first code at enrolment, and turning off restores password-only sign-in', async () => {

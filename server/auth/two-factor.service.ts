@@ -20,20 +20,43 @@ import {
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { readInstanceSetting } from '../../db/repositories/instance-settings.repository';
 import { revokeSession } from '../../db/repositories/session.repository';
+import { incrementCounter, readCounters } from '../../db/repositories/throttle.repository';
 import type { Clock } from '../clock';
 import { openAtRest, sealAtRest } from '../secrets';
 import { AppError } from '../errors';
 import { keyedHash } from '../secrets';
+import { SESSION_LIFETIME_MS } from './session-lifetime';
+import { retryMessage } from './throttle.service';
 
 /**
  * The second factor: TOTP (RFC 6238, 30-second steps, 6 digits), single-use recovery codes, and the
  * gate a password-only session waits at. Passkeys live in passkey.service.ts and share the gate.
  */
 const TOTP_PURPOSE = 'totp-secret';
+
 const PERIOD = 30;
 export const RECOVERY_CODE_COUNT = 10;
 /** Wrong codes one password-only session may try before it must start over with the password. */
 export const MAX_SECOND_FACTOR_FAILURES = 5;
+/**
+ * Wrong second factors one account may take, from all its sessions, per window. Whoever knows the
+ * password can open session after session; this caps their guesses at a code (3 in a million each)
+ * to about a thousand a day. The owner, locked out meanwhile, still has the window's end.
+ */
+export const SECOND_FACTOR_LIMIT = { perUser: 10, windowMs: 15 * 60 * 1000 };
+/** How long a password-only session may wait for its second factor. */
+export const SECOND_FACTOR_WAIT_MS = 10 * 60 * 1000;
+
+const failureKey = (userId: string) => `2fa:user:${userId}`;
+
+/** THROTTLED while the account is over its second-factor failures; before any code is looked at. */
+export async function assertSecondFactorAllowed(db: Db, clock: Clock, userId: string): Promise<void> {
+  const now = clock.now();
+  const counter = (await readCounters(db, [failureKey(userId)], now, SECOND_FACTOR_LIMIT.windowMs)).get(failureKey(userId));
+  if (counter && counter.count >= SECOND_FACTOR_LIMIT.perUser) {
+    throw new AppError('THROTTLED', retryMessage(counter.windowEndsAt, now, 'Too many wrong codes for this account.'), { retryAt: counter.windowEndsAt.toISOString() });
+  }
+}
 
 function totpFor(secretBase32: string, label: string) {
   return new TOTP({ issuer: 'Sealpost', label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
@@ -147,12 +170,13 @@ export async function verifySecondFactorCode(
   code: string,
   ip: string | null,
 ): Promise<void> {
+  await assertSecondFactorAllowed(db, clock, pending.userId);
   const method = await checkCode(db, clock, pending.userId, code.trim());
   if (!method) {
     await rejectSecondFactor(db, clock, pending, ip, 'That code is not right.');
     return;
   }
-  await completeSecondFactor(db, pending.sessionId);
+  await completeSecondFactor(db, pending.sessionId, new Date(clock.now().getTime() + SESSION_LIFETIME_MS));
   await insertAuditEvent(db, { event: 'login.succeeded', user_id: pending.userId, ip, details: { secondFactor: method } });
 }
 
@@ -171,6 +195,7 @@ async function checkCode(db: Db, clock: Clock, userId: string, code: string): Pr
 /** Counts a failed second factor; past the limit the session ends and the password is needed again. */
 export async function rejectSecondFactor(db: Db, clock: Clock, pending: { sessionId: string; userId: string }, ip: string | null, message: string): Promise<never> {
   const failures = await noteSecondFactorFailure(db, pending.sessionId);
+  await incrementCounter(db, failureKey(pending.userId), clock.now(), SECOND_FACTOR_LIMIT.windowMs);
   await insertAuditEvent(db, { event: 'login.failed', user_id: pending.userId, ip, details: { reason: 'wrong-second-factor' } });
   if (failures >= MAX_SECOND_FACTOR_FAILURES) {
     await revokeSession(db, pending.sessionId, pending.userId, clock.now());

@@ -33,6 +33,7 @@ import {
   verifyPasskeyLogin,
 } from '../../auth/passkey.service';
 import { getAnySession } from '../../auth/current-session';
+import { SESSION_LIFETIME_MS } from '../../auth/session-lifetime';
 import {
   beginTotp,
   confirmTotp,
@@ -42,6 +43,7 @@ import {
   twoFactorOverview,
   verifySecondFactorCode,
 } from '../../auth/two-factor.service';
+import type { Clock } from '../../clock';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 
 const ended = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
@@ -67,9 +69,9 @@ const enrolProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /** After enrolment during a required-2FA sign-in, the new factor completes that sign-in. */
-async function finishEnrolSignIn(ctx: { db: Parameters<typeof completeSecondFactor>[0]; ip: string | null; enrol: { pending: boolean; sessionId: string; userId: string } }, method: string) {
+async function finishEnrolSignIn(ctx: { db: Parameters<typeof completeSecondFactor>[0]; clock: Clock; ip: string | null; enrol: { pending: boolean; sessionId: string; userId: string } }, method: string) {
   if (!ctx.enrol.pending) return;
-  await completeSecondFactor(ctx.db, ctx.enrol.sessionId);
+  await completeSecondFactor(ctx.db, ctx.enrol.sessionId, new Date(ctx.clock.now().getTime() + SESSION_LIFETIME_MS));
   await insertAuditEvent(ctx.db, { event: 'login.succeeded', user_id: ctx.enrol.userId, ip: ctx.ip, details: { secondFactor: method, enrolled: true } });
 }
 
