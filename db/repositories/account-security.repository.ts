@@ -115,6 +115,19 @@ export async function hasSecondFactor(db: Db, userId: string): Promise<{ totp: b
   return { totp: totp !== undefined, passkeys: Number(passkeys.n) };
 }
 
+/** For many users in one query: who has a confirmed authenticator app or a passkey. */
+export async function usersWithSecondFactor(db: Db, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('user_totp')
+    .select('user_id')
+    .where('user_id', 'in', userIds)
+    .where('enabled_at', 'is not', null)
+    .union(db.selectFrom('user_passkeys').select('user_id').where('user_id', 'in', userIds))
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
 export async function setSessionChallenge(db: Db, sessionId: string, challenge: string | null): Promise<void> {
   await db.updateTable('sessions').set({ webauthn_challenge: challenge }).where('id', '=', sessionId).execute();
 }

@@ -1,11 +1,9 @@
 import 'server-only';
 import type { Db } from '../../db/client';
+import { usersWithSecondFactor } from '../../db/repositories/account-security.repository';
 
-/**
- * Hook for each user's 2FA state in the admin console. Account security (TOTP and passkeys) lands
- * separately; until it does there is no table to read, and every user shows "—". When it lands,
- * this function reads its tables (one query for all of `userIds`) and answers 'on' or 'off'.
- */
-export async function twoFactorStates(_db: Db, _userIds: string[]): Promise<Map<string, 'on' | 'off'>> {
-  return new Map();
+/** Each user's 2FA state in the admin console: 'on' with a confirmed authenticator app or a passkey. */
+export async function twoFactorStates(db: Db, userIds: string[]): Promise<Map<string, 'on' | 'off'>> {
+  const on = await usersWithSecondFactor(db, userIds);
+  return new Map(userIds.map((id) => [id, on.has(id) ? 'on' : 'off']));
 }

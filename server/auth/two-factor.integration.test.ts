@@ -5,6 +5,7 @@ import { deriveFromPassword, prepareRecovery, rewrapForPassword } from '../../cr
 import { findActiveSession } from '../../db/repositories/session.repository';
 import { writeInstanceSetting } from '../../db/repositories/instance-settings.repository';
 import { useTestDb } from '../../testing/db';
+import { twoFactorStates } from '../admin/two-factor-hook';
 import { appError } from '../../testing/errors';
 import { createTestUser } from '../../testing/factories';
 import type { Clock } from '../clock';
@@ -127,6 +128,8 @@ describe('TOTP', () => {
     expect(await stageAfterPassword(db, user.account.id)).toBe('none');
     const { user: other } = await withTotp();
     expect(await stageAfterPassword(db, other.account.id)).toBe('verify');
+    // What the admin console's user list shows.
+    expect(await twoFactorStates(db, [user.account.id, other.account.id])).toEqual(new Map([[user.account.id, 'off'], [other.account.id, 'on']]));
     await disableTotp(db, other.account.id, ip);
     expect(await stageAfterPassword(db, other.account.id)).toBe('none');
   });

@@ -18,13 +18,13 @@ import {
   useRecoveryCode,
 } from '../../db/repositories/account-security.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
-import { readInstanceSetting } from '../../db/repositories/instance-settings.repository';
 import { revokeSession } from '../../db/repositories/session.repository';
 import { incrementCounter, readCounters } from '../../db/repositories/throttle.repository';
 import type { Clock } from '../clock';
 import { openAtRest, sealAtRest } from '../secrets';
 import { AppError } from '../errors';
 import { keyedHash } from '../secrets';
+import { requireTwoFactor } from './instance-policy.service';
 import { SESSION_LIFETIME_MS } from './session-lifetime';
 import { retryMessage } from './throttle.service';
 
@@ -68,10 +68,8 @@ function matchStep(secretBase32: string, code: string, now: Date): number | null
   return delta === null ? null : Math.floor(now.getTime() / 1000 / PERIOD) + delta;
 }
 
-/** `require_two_factor` in instance_settings: an admin's switch; anything but `true` means off. */
-export async function twoFactorRequired(db: Db): Promise<boolean> {
-  return (await readInstanceSetting(db, 'require_two_factor')) === true;
-}
+/** `require_two_factor` in instance_settings, the admin console's switch (instance-policy.service.ts). */
+export const twoFactorRequired = requireTwoFactor;
 
 export type SignInStage = 'none' | 'verify' | 'enrol';
 

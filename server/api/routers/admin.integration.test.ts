@@ -62,7 +62,7 @@ describe('users', () => {
       disabled: false,
       messageCount: 0,
       storageBytes: 0,
-      twoFactor: null,
+      twoFactor: 'off',
     });
     expect(Object.keys(row)).not.toContain('public_key');
     const found = await as(admin).admin.users({ search: user.username.slice(2, 9).toUpperCase() });
