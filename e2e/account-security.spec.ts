@@ -106,8 +106,11 @@ test('a new recovery phrase replaces the old one; the display name is saved', as
   await nameForm.getByLabel('Display name').fill('Ada Lovelace');
   await nameForm.getByRole('button', { name: 'Save' }).click();
   await expect(nameForm.getByTestId('alert-success')).toBeVisible();
+  // On a phone-sized screen the page fits its width: nothing to scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await expect(page.getByRole('form', { name: 'Display name' }).getByLabel('Display name')).toHaveValue('Ada Lovelace');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   const phraseForm = page.getByRole('form', { name: 'New recovery phrase' });
   await phraseForm.getByLabel('Password').fill(password);
