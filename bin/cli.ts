@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline';
 import { prepareRegistration } from '../crypto/account';
 import { createDb } from '../db/client';
 import { register } from '../server/auth/account.service';
+import { resetTwoFactor } from '../server/auth/two-factor.service';
+import { findUserByUsername } from '../db/repositories/user.repository';
 import { usernameSchema } from '../server/auth/auth.schemas';
 import { EnvError, parseEnv } from '../server/env';
 import { AppError } from '../server/errors';
@@ -22,6 +24,7 @@ import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning 
  */
 const USAGE = `usage:
   npm run cli -- user create <username> [--admin]   (password on standard input)
+  npm run cli -- user reset-2fa <username>          (removes the authenticator app, passkeys and recovery codes)
   npm run cli -- db url
   npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)
   npm run cli -- backup FILE [--encrypt] [--passphrase-file F]   (a consistent snapshot, while running)
@@ -72,6 +75,26 @@ async function userCreate(args: string[]) {
     process.stderr.write(`Created ${account.address}${account.isAdmin ? ' (admin)' : ''}.\n`);
     process.stderr.write('Recovery phrase (shown once; the only way back in without the password):\n');
     process.stdout.write(`${prepared.phrase}\n`);
+  } finally {
+    await db.destroy();
+    await database.cluster?.stop();
+  }
+}
+
+/** For a user who lost every second factor: sign-in needs the password alone again. */
+async function userResetTwoFactor(args: string[]) {
+  const env = parseEnv();
+  const parsed = usernameSchema.safeParse(args.find((a) => !a.startsWith('--')));
+  if (!parsed.success) throw new AppError('BAD_INPUT', `Invalid username: ${parsed.error.issues[0]?.message ?? 'missing'}\n${USAGE}`);
+  configureSecrets(loadOrCreateSecret(env));
+  const database = await openDatabase(env);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    await migrate(database.url);
+    const user = await findUserByUsername(db, parsed.data);
+    if (!user) throw new AppError('NOT_FOUND', `There is no user ${parsed.data}.`);
+    await resetTwoFactor(db, user.id, 'cli');
+    process.stderr.write(`Two-factor authentication is off for ${parsed.data}; they sign in with their password and can set it up again.\n`);
   } finally {
     await db.destroy();
     await database.cluster?.stop();
@@ -144,6 +167,7 @@ async function main() {
   const [area, action, ...args] = process.argv.slice(2);
   configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
+  if (area === 'user' && action === 'reset-2fa') return userResetTwoFactor(args);
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();
   if (area === 'backup') return backupCommand([action ?? '', ...args].filter(Boolean));

@@ -20,7 +20,9 @@ import {
   beginTotp,
   confirmTotp,
   disableTotp,
+  resetTwoFactor,
   stageAfterPassword,
+  twoFactorOverview,
   verifySecondFactorCode,
 } from './two-factor.service';
 import { deriveFromPhrase } from '../../crypto/account';
@@ -132,6 +134,12 @@ describe('TOTP', () => {
     expect(await twoFactorStates(db, [user.account.id, other.account.id])).toEqual(new Map([[user.account.id, 'off'], [other.account.id, 'on']]));
     await disableTotp(db, other.account.id, ip);
     expect(await stageAfterPassword(db, other.account.id)).toBe('none');
+    // The operator's reset (`cli user reset-2fa`) takes every factor and code away.
+    const { user: third, recoveryCodes } = await withTotp();
+    await resetTwoFactor(db, third.account.id, 'cli');
+    expect(await stageAfterPassword(db, third.account.id)).toBe('none');
+    expect(await twoFactorOverview(db, third.account.id)).toMatchObject({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+    expect(recoveryCodes).toHaveLength(10);
   });
 
   it('sends a user without 2FA to enrol when the instance requires it (in a rolled-back transaction: the setting is global)', async () => {

@@ -7,6 +7,7 @@ import {
   claimTotpStep,
   completeSecondFactor,
   countUnusedRecoveryCodes,
+  deleteAllPasskeys,
   deleteRecoveryCodes,
   deleteTotp,
   enableTotp,
@@ -149,6 +150,19 @@ export async function disableTotp(db: Db, userId: string, ip: string | null): Pr
   await deleteTotp(db, userId);
   if (factors.passkeys === 0) await deleteRecoveryCodes(db, userId);
   await insertAuditEvent(db, { event: '2fa.disabled', user_id: userId, ip, details: { method: 'totp' } });
+}
+
+/**
+ * The operator's way back in for a user who lost every factor and every recovery code (or after a
+ * new SECRET_KEY): every second factor goes, and sign-in needs the password alone again.
+ */
+export async function resetTwoFactor(db: Db, userId: string, by: 'cli' | string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await deleteTotp(trx, userId);
+    await deleteAllPasskeys(trx, userId);
+    await deleteRecoveryCodes(trx, userId);
+  });
+  await insertAuditEvent(db, { event: '2fa.reset', user_id: userId, details: { by } });
 }
 
 /** What the settings page shows: never the secret, never a code. */
