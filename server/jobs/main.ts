@@ -10,6 +10,7 @@ import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
 import { outboundQueue, startBoss } from './boss';
+import { registerAuditRetentionJob } from './audit-retention.job';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
@@ -52,6 +53,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     pools = new SmtpPools({ heloName, relayUrl: config.SMTP_RELAY_URL });
     await registerOutbound(boss, config, presence.id, pools, heloName);
     await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
+    await registerAuditRetentionJob(boss, { db, clock: systemClock, log: logger, retentionDays: config.AUDIT_RETENTION_DAYS });
     return { lost, stop };
   } catch (err) {
     await stop(false);
