@@ -2,7 +2,9 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/session';
+import { DeleteAccount } from './delete-account';
 import { SessionList } from './session-list';
+import { StorageUsage } from './storage-usage';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,12 +33,36 @@ export default async function SettingsPage() {
             Manage domains
           </Link>
         </section>
+        {session.account.isAdmin ? (
+          <section aria-labelledby="administration-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+            <h2 id="administration-heading" className="font-medium">
+              Administration
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">Users, invitations, registration, the outbound queue, the audit log and the instance’s status.</p>
+            <Link href="/settings/admin" className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+              Open the admin console
+            </Link>
+          </section>
+        ) : null}
+        <section aria-labelledby="storage-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+          <h2 id="storage-heading" className="font-medium">
+            Storage
+          </h2>
+          <StorageUsage />
+        </section>
         <section aria-labelledby="sessions-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="sessions-heading" className="font-medium">
             Sessions
           </h2>
           <p className="mt-1 text-sm text-slate-600">Everywhere you are signed in. Revoking one signs it out at its next request.</p>
           <SessionList />
+        </section>
+        <section aria-labelledby="delete-heading" className="rounded-2xl border border-red-200 bg-white p-4">
+          <h2 id="delete-heading" className="font-medium text-red-800">
+            Delete account
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">Deletes your messages, keys, addresses, aliases, domains and sessions. This can’t be undone.</p>
+          <DeleteAccount />
         </section>
       </main>
     </div>
