@@ -67,7 +67,8 @@ test('an admin finds users, disables, enables, promotes, demotes and sets limits
   await expect(page.getByTestId('storage-usage')).toHaveText('0 B used of 5.0 MB');
   await expect(page.getByRole('link', { name: 'Open the admin console' })).toHaveCount(0);
   await page.goto('/settings/admin');
-  await expect(page.getByRole('alert')).toHaveText('Only administrators can see this page.');
+  await expect(page.getByText('Only administrators can see this page.')).toBeVisible();
+  await expect(page.getByRole('tab')).toHaveCount(0);
 });
 
 test('instance status and the outbound queue', async ({ page }) => {
@@ -83,7 +84,7 @@ test('instance status and the outbound queue', async ({ page }) => {
 
 test('invitation-only registration: the link registers one account, once', async ({ page, browser }) => {
   await openConsole(page, 'Registration');
-  await page.getByRole('radio', { name: /Invitation only/ }).check();
+  await page.getByRole('radio', { name: /Invitation only/ }).click();
   await expect(page.getByRole('radio', { name: /Invitation only/ })).toBeChecked();
   try {
     const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -108,7 +109,7 @@ test('invitation-only registration: the link registers one account, once', async
     await page.getByRole('tab', { name: 'Registration' }).click();
     await expect(page.getByRole('list', { name: 'Recent invitations' })).toContainText(`used by ${username}`);
   } finally {
-    await page.getByRole('radio', { name: /Open/ }).check();
+    await page.getByRole('radio', { name: /Open/ }).click();
     await expect(page.getByRole('radio', { name: /Open/ })).toBeChecked();
   }
 });

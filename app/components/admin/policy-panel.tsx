@@ -49,7 +49,7 @@ export function PolicyPanel() {
                 type="radio"
                 name="registration-policy"
                 value={p.value}
-                checked={policies.data.registration === p.value}
+                checked={(setPolicy.isPending ? setPolicy.variables.policy : policies.data.registration) === p.value}
                 disabled={setPolicy.isPending}
                 onChange={() => setPolicy.mutate({ policy: p.value })}
                 className="mt-1"
@@ -67,7 +67,7 @@ export function PolicyPanel() {
         <label className="mt-1 flex items-center gap-2 text-sm">
           <input
             type="checkbox"
-            checked={policies.data.requireTwoFactor}
+            checked={setTwoFactor.isPending ? setTwoFactor.variables.required : policies.data.requireTwoFactor}
             disabled={setTwoFactor.isPending}
             onChange={(e) => setTwoFactor.mutate({ required: e.target.checked })}
           />
