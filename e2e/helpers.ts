@@ -63,3 +63,9 @@ export async function fillRegistration(page: Page, username: string, password: s
     await prompts.nth(i).fill(words[n - 1]!);
   }
 }
+
+/** `npm run cli -- <args>` against the running e2e instance (the admin commands: user promote, invite create, …). */
+export async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], { env: cliEnv() });
+  return stdout.trim();
+}

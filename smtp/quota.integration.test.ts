@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUserDisabled, setUserQuota } from '../db/repositories/admin-user.repository';
+import { checkInternalCopies } from '../server/send/internal-copies.service';
+import { env } from '../server/env';
+import { settingsFrom } from '../server/settings';
 import { trpcCallers } from '../testing/api';
+import { appError } from '../testing/errors';
+import { copyFor } from '../testing/mail';
 import { useTestDb } from '../testing/db';
 import { createTestUser, type TestUser } from '../testing/factories';
 import { type Sidecar, startSidecar } from '../testing/smtp-harness';
@@ -76,6 +81,27 @@ describe('storage quota', () => {
     expect(await as(bob).account.storage({})).toEqual({ usedBytes: 0, quotaBytes: 5 * 1024 * 1024 });
     await setUserQuota(db, bob.account.id, 0);
     expect(await as(bob).account.storage({})).toEqual({ usedBytes: 0, quotaBytes: null });
+  });
+});
+
+describe('mail from people on this server', () => {
+  it('is refused for a full or disabled mailbox too, with a reason the sender can read', async () => {
+    const carol = await createTestUser(db);
+    const settings = { ...settingsFrom(env()), quotaBytes: 0 };
+    const send = async () =>
+      checkInternalCopies(db, settings, alice.account, { from: alice.account.address, recipients: [await copyFor(carol, 'Subject: hi\r\n\r\nhi')] });
+    await setUserQuota(db, carol.account.id, 1);
+    await db
+      .insertInto('messages')
+      .values({ user_id: carol.account.id, size: 10, raw_ciphertext: new Uint8Array([1]), summary_ciphertext: new Uint8Array([2]) })
+      .execute();
+    const full = await appError(send());
+    expect([full.code, full.message]).toEqual(['INVALID_STATE', `The mailbox of ${carol.account.address} is full. Try again later.`]);
+    await setUserQuota(db, carol.account.id, null);
+    await setUserDisabled(db, carol.account.id, new Date());
+    expect((await appError(send())).message).toBe(`${carol.account.address} is disabled and doesn't accept mail.`);
+    await setUserDisabled(db, carol.account.id, null);
+    expect((await send()).recipients).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,9 @@ import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { MailFilters } from './mail-filters';
 import { ConversationSetting } from '@/app/components/conversations/conversation-setting';
+import { DeleteAccount } from './delete-account';
 import { SessionList } from './session-list';
+import { StorageUsage } from './storage-usage';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,6 +42,23 @@ export default async function SettingsPage() {
           </Link>
         </section>
         <ConversationSetting />
+        {session.account.isAdmin ? (
+          <section aria-labelledby="administration-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+            <h2 id="administration-heading" className="font-medium">
+              Administration
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">Users, invitations, registration, the outbound queue, the audit log and the instance’s status.</p>
+            <Link href="/settings/admin" className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+              Open the admin console
+            </Link>
+          </section>
+        ) : null}
+        <section aria-labelledby="storage-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
+          <h2 id="storage-heading" className="font-medium">
+            Storage
+          </h2>
+          <StorageUsage />
+        </section>
         <section aria-labelledby="sessions-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
           <h2 id="sessions-heading" className="font-medium">
             Sessions
@@ -55,6 +74,13 @@ export default async function SettingsPage() {
             Rules the server applies as mail arrives, before encrypting it. The server can read these rules (the text you filter on), but not your mail.
           </p>
           <MailFilters />
+        </section>
+        <section aria-labelledby="delete-heading" className="rounded-2xl border border-red-200 bg-white p-4">
+          <h2 id="delete-heading" className="font-medium text-red-800">
+            Delete account
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">Deletes your messages, keys, addresses, aliases, domains and sessions. This can’t be undone.</p>
+          <DeleteAccount />
         </section>
       </main>
     </div>

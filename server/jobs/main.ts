@@ -11,6 +11,7 @@ import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../delivery/smtp-client';
 import { outboundQueue, startBoss } from './boss';
+import { registerAuditRetentionJob } from './audit-retention.job';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
@@ -63,6 +64,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
     // The sending platform's webhooks go out on their own loop, so a slow endpoint never holds mail up.
     webhooks = startWebhookDispatcher({ db, clock: systemClock, log: logger });
+    await registerAuditRetentionJob(boss, { db, clock: systemClock, log: logger, retentionDays: config.AUDIT_RETENTION_DAYS });
     return { lost, stop };
   } catch (err) {
     await stop(false);

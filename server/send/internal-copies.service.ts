@@ -1,6 +1,7 @@
 import 'server-only';
 import { type EncryptedToResult, checkEncryptedTo, encryptBytes, fromBase64, utf8 } from '../../crypto';
 import type { Db } from '../../db/client';
+import { findMailboxState } from '../../db/repositories/admin-user.repository';
 import { deleteDraft as deleteDraftRow, insertDraft, updateDraft } from '../../db/repositories/draft.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
 import type { Account } from '../auth/account.service';
@@ -66,6 +67,10 @@ export async function checkInternalCopies(
   for (const copy of input.recipients) {
     const route = await resolveRecipient(db, copy.address, { mailDomain: settings.mailDomain });
     if (route.status !== 'local') throw new AppError('BAD_INPUT', `${copy.address} is not a mailbox on this server.`, { address: copy.address });
+    // The same doors as mail from outside: a disabled account takes none, a full mailbox none for now.
+    const mailbox = await findMailboxState(db, route.userId, settings.quotaBytes);
+    if (mailbox?.disabled) throw new AppError('BAD_INPUT', `${copy.address} is disabled and doesn't accept mail.`, { address: copy.address });
+    if (mailbox?.full) throw new AppError('INVALID_STATE', `The mailbox of ${copy.address} is full. Try again later.`, { address: copy.address });
     if (!byUser.has(route.userId)) byUser.set(route.userId, copy);
   }
 

@@ -6,6 +6,8 @@ import { trpcCallers, trpcCode, trpcError } from '../../../testing/api';
 import { appError } from '../../../testing/errors';
 import { createTestUser, type TestUser } from '../../../testing/factories';
 import { useIsolatedDb } from '../../../testing/outbound/isolated-db';
+import { solvedProof } from '../../../testing/proof-of-work';
+import { purgeOldAuditEvents } from '../../admin/audit-log.service';
 import { register, signIn } from '../../auth/account.service';
 import { env } from '../../env';
 import { settingsFrom } from '../../settings';
@@ -142,12 +144,16 @@ describe('self-service deletion', () => {
 });
 
 describe('registration policy and invitations', () => {
-  it('is open by default, refuses when closed or invite-only, and admits an invitation once', async () => {
-    const registerWeb = async (username: string, invite?: string) => {
-      const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'invited-password-1' });
-      // The proof of work is checked after the policy: a refused registration never gets that far.
-      return register(db(), prepared.payload, { settings, ip: `192.0.2.${Math.floor(Math.random() * 250)}`, invite, proof: 'none' });
-    };
+  it('is open by default, refuses when closed or invite-only, and admits an invitation exactly once', async () => {
+    // One prepared account; refused registrations are refused by the policy, before the key is looked at.
+    const invitedName = `inv${Date.now().toString(36)}`;
+    const prepared = await prepareRegistration({ username: invitedName, email: `${invitedName}@localhost`, password: 'invited-password-1' });
+    const registerWeb = async (username: string, invite?: string) =>
+      register(
+        db(),
+        { ...prepared.payload, username },
+        { settings, ip: `192.0.2.${Math.floor(Math.random() * 250)}`, invite, proof: await solvedProof('register') },
+      );
     expect((await as(admin).admin.policies({})).registration).toBe(settings.registration);
     await as(admin).admin.setRegistrationPolicy({ policy: 'invite' });
     expect((await as(null).auth.config()).registrationPolicy).toBe('invite');
@@ -156,8 +162,12 @@ describe('registration policy and invitations', () => {
 
     const invite = await as(admin).admin.createInvite({});
     const token = new URL(invite.path, 'http://x').searchParams.get('invite')!;
-    // Past the policy, the registration reaches the proof-of-work check: the invitation let it through.
-    expect((await appError(registerWeb(`inv${Date.now().toString(36)}a`, token))).code).toBe('CHALLENGE_REQUIRED');
+    const invited = await registerWeb(invitedName, token);
+    expect(invited.username).toBe(invitedName);
+    // Single use: the same link can't make a second account.
+    const reused = await appError(registerWeb(`inv${Date.now().toString(36)}b`, token));
+    expect([reused.code, reused.message]).toEqual(['REGISTRATION_CLOSED', expect.stringMatching(/already been used/)]);
+    expect((await as(admin).admin.invites({})).find((i) => i.id === invite.id)).toMatchObject({ state: 'used', usedBy: invited.username });
     const stored = await db().selectFrom('invites').selectAll().where('id', '=', invite.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
 
@@ -167,6 +177,22 @@ describe('registration policy and invitations', () => {
     await as(admin).admin.setRequireTwoFactor({ required: true });
     expect((await as(admin).admin.policies({})).requireTwoFactor).toBe(true);
     await as(admin).admin.setRequireTwoFactor({ required: false });
+  });
+});
+
+describe('audit retention', () => {
+  it('purges events older than the retention, keeps newer ones, and keeps everything at 0', async () => {
+    const old = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    await db()
+      .insertInto('audit_log')
+      .values({ event: 'test.old', at: old } as never)
+      .execute();
+    await db().insertInto('audit_log').values({ event: 'test.recent' }).execute();
+    const clock = { now: () => new Date() };
+    expect(await purgeOldAuditEvents(db(), clock, 0)).toBe(0);
+    expect(await purgeOldAuditEvents(db(), clock, 30)).toBe(1);
+    const left = (await as(admin).admin.audit({ event: 'test.' })).map((e) => e.event);
+    expect(left).toEqual(['test.recent']);
   });
 });
 
