@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import pg from 'pg';
 import { createKeyState } from '../app/lib/keys/key-state';
@@ -8,7 +11,7 @@ import { toBase64 } from '../crypto';
 import { sealMessage } from '../server/mail/seal';
 import { dumpAllTables } from '../testing/dump';
 import { type TransferMessage, sameAsSent, transferMessage } from '../testing/transfer-mail';
-import { databaseUrl } from './helpers';
+import { databaseUrl, fillRegistration, uniqueName } from './helpers';
 import { type E2eUser, newUser, openMailbox } from './session';
 
 /**
@@ -181,5 +184,34 @@ test.describe('your key and your mail', () => {
     const dump = await dumpAllTables(await databaseUrl());
     expect(dump.text).toContain(bob.username);
     expect(dump.text).not.toContain(canary);
+  });
+
+  test('registers with an OpenPGP key made by GnuPG', async ({ page }) => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-gnupg-'));
+    try {
+      const gpg = (args: string[]) => spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', ...args]);
+      expect(gpg(['--quick-gen-key', 'Old Me <me@elsewhere.example>', 'ed25519', 'default', 'never']).status).toBe(0);
+      const fingerprint = /^fpr:::::::::([0-9A-F]{40}):/m.exec(gpg(['--list-secret-keys', '--with-colons']).stdout.toString())![1]!;
+      expect(gpg(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']).status).toBe(0);
+      const armoredKey = gpg(['--armor', '--export-secret-keys', fingerprint]).stdout.toString();
+
+      const username = uniqueName('byok');
+      await page.goto('/register');
+      await fillRegistration(page, username, 'e2e-password-0123', async () => {
+        await page.getByLabel('Use an OpenPGP key I already have').check();
+        await page.getByLabel('Your private key (armored)').fill(armoredKey);
+        await page.getByLabel("The key's passphrase").fill('gpg passphrase');
+      });
+      await page.getByRole('button', { name: 'Confirm and create account' }).click();
+      await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible({ timeout: 60_000 });
+
+      const stored = await withDb(async (client) => (await client.query('SELECT public_key FROM users WHERE username = $1', [username])).rows[0]);
+      const { readKey } = await import('openpgp');
+      const key = await readKey({ armoredKey: stored.public_key });
+      expect(key.getFingerprint().toUpperCase()).toBe(fingerprint);
+      expect(key.users.map((u) => u.userID?.email)).toEqual([`${username}@localhost`]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
