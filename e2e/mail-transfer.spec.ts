@@ -91,6 +91,11 @@ test.describe('your key and your mail', () => {
     await withoutFilePicker(page);
     await openMailbox(page, alice, '/settings/data');
     await expect(page.getByRole('heading', { name: 'Your key', exact: true })).toBeVisible();
+    // A phone's width: every section fits, nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeAttached();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     const publicDownload = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download public key' }).click();
