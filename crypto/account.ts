@@ -1,6 +1,7 @@
 import { DEFAULT_KDF, type KdfParams, SALT_BYTES, deriveKeys } from './kdf';
 import { fromBase64, fromUtf8, randomBytes, toBase64, utf8 } from './encoding';
-import { generateUserKey } from './pgp';
+import { adoptKey } from './key-export';
+import { type PrivateKeyHandle, generateUserKey } from './pgp';
 import { newRecoveryPhrase, phraseToEntropy } from './recovery';
 import { purposes, unwrap, wrap } from './wrap';
 
@@ -44,10 +45,14 @@ export async function prepareRegistration(input: {
   username: string;
   email: string;
   password: string;
+  /** A key the user brought (crypto/key-export.ts readBroughtKey), instead of a new one. */
+  existingKey?: PrivateKeyHandle;
   onProgress?: (step: 'keys' | 'password' | 'recovery') => void;
 }): Promise<PreparedRegistration> {
   input.onProgress?.('keys');
-  const { privateKeyArmored, publicKeyArmored } = await generateUserKey(input.username, input.email);
+  const { privateKeyArmored, publicKeyArmored } = input.existingKey
+    ? await adoptKey(input.existingKey, input.username, input.email)
+    : await generateUserKey(input.username, input.email);
   input.onProgress?.('password');
   const main = await wrapUnderSecret(input.password, privateKeyArmored, purposes.privateKey(input.username));
   input.onProgress?.('recovery');

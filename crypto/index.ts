@@ -10,5 +10,5 @@ export { encryptBytesSharingKey } from './shared-session';
 export { toBase64, fromBase64, utf8, fromUtf8, randomBytes } from './encoding';
 export { normalizePhrase, phraseToEntropy } from './recovery';
 export { checkEncryptedTo, checkRecipientKey, armorBinaryKey, type EncryptedToResult } from './pkesk';
-export { exportProtectedKey, readBroughtKey, MIN_EXPORT_PASSPHRASE, type ExportedKey, type BroughtKey } from './key-export';
+export { adoptKey, exportProtectedKey, readBroughtKey, MIN_EXPORT_PASSPHRASE, type ExportedKey, type BroughtKey } from './key-export';
 export { armorMessage, dearmorMessage, publicKeyOf } from './armor';

@@ -1,5 +1,5 @@
 import * as openpgp from 'openpgp';
-import type { PrivateKeyHandle } from './pgp';
+import { type PrivateKeyHandle, withUserIds } from './pgp';
 import { MIN_EXPORT_PASSPHRASE } from './key-export-policy';
 import { readSingleKey } from './single-key';
 
@@ -52,4 +52,14 @@ export async function readBroughtKey(armored: string, passphrase: string, now: D
   }
   if (await privateKey.isRevoked(undefined, undefined, now)) return { status: 'unusable', reason: 'the key is revoked' };
   return { status: 'ok', privateKey, fingerprint: privateKey.getFingerprint() };
+}
+
+/**
+ * A brought key made this account's key: the same key material and fingerprint, re-certified for
+ * exactly one user ID, the account's address (what the server demands of every account key, and
+ * what WKD publishes). The key's old user IDs stay with the user's other copies of it.
+ */
+export async function adoptKey(privateKey: PrivateKeyHandle, name: string, email: string) {
+  const adopted = await withUserIds(privateKey, [{ name, email }]);
+  return { privateKeyArmored: adopted.privateKey.armor(), publicKeyArmored: adopted.publicKeyArmored };
 }

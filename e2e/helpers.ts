@@ -45,10 +45,11 @@ export async function signOut(page: Page) {
  * leaving the last click ("Confirm and create account") to the test. For tests about something
  * else than registration itself (accounts.spec.ts walks the flow step by step).
  */
-export async function fillRegistration(page: Page, username: string, password: string) {
+export async function fillRegistration(page: Page, username: string, password: string, beforeSubmit?: () => Promise<void>) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Confirm password').fill(password);
+  await beforeSubmit?.();
   await page.getByRole('button', { name: 'Create account' }).click();
   const phraseList = page.getByTestId('recovery-phrase');
   await expect(phraseList).toBeVisible({ timeout: 60_000 });

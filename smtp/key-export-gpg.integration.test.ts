@@ -10,6 +10,10 @@ import { useTestDb } from '@/testing/db';
 import { createTestUser, type TestUser } from '@/testing/factories';
 import * as openpgp from 'openpgp';
 import { unlockedKeyState } from '@/testing/key-state';
+import { createKeyState } from '@/app/lib/keys/key-state';
+import { register } from '@/server/auth/account.service';
+import { env } from '@/server/env';
+import { settingsFrom } from '@/server/settings';
 
 /**
  * "Your key" leaves Sealpost in a form GnuPG takes: the key Worker's own code (key-state.ts, run
@@ -82,5 +86,46 @@ describe('private key export for GnuPG', () => {
     expect(shown.status).toBe(0);
     expect(shown.stdout.toString()).toContain(`${user.username}@localhost`);
     expect(shown.stdout.toString()).not.toContain('sec:');
+  });
+});
+
+describe('bringing an existing key', () => {
+  it('registers with a key made by GnuPG, and mail sent here decrypts with GnuPG\'s own copy', async () => {
+    const gpgHome = mkdtempSync(path.join(os.tmpdir(), 'sealpost-gnupg-own-'));
+    try {
+      const own = (args: string[], input?: string) =>
+        spawnSync('gpg', ['--homedir', gpgHome, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', ...args], { input });
+      expect(own(['--quick-gen-key', 'Old Me <me@elsewhere.example>', 'ed25519', 'default', 'never']).status).toBe(0);
+      const fingerprint = /^fpr:::::::::([0-9A-F]{40}):/m.exec(own(['--list-secret-keys', '--with-colons']).stdout.toString())![1]!;
+      expect(own(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']).status).toBe(0);
+      const armoredKey = own(['--armor', '--export-secret-keys', fingerprint]).stdout.toString();
+      const publicOnly = own(['--armor', '--export', fingerprint]).stdout.toString();
+      const username = `byok${Date.now().toString(36)}`;
+      const input = { username, email: `${username}@localhost`, password: 'a long account password' };
+
+      const state = createKeyState();
+      expect(await state.prepareRegistrationWithKey({ ...input, armoredKey, passphrase: 'wrong' })).toEqual({ status: 'wrong-passphrase' });
+      expect(await state.prepareRegistrationWithKey({ ...input, armoredKey: publicOnly, passphrase: 'gpg passphrase' })).toEqual({ status: 'not-a-private-key' });
+      const prepared = await state.prepareRegistrationWithKey({ ...input, armoredKey, passphrase: 'gpg passphrase' });
+      if (prepared.status !== 'ok') throw new Error(`refused: ${prepared.status}`);
+
+      // The server checks it as it checks every account key, and keeps the same key.
+      const account = await register(db, prepared.payload, { settings: settingsFrom(env()), viaCli: true });
+      const stored = await db.selectFrom('users').select('public_key').where('id', '=', account.id).executeTakeFirstOrThrow();
+      expect((await openpgp.readKey({ armoredKey: stored.public_key })).getFingerprint().toUpperCase()).toBe(fingerprint);
+
+      const message = Buffer.from(['From: <bob@origin.example>', `To: <${input.email}>`, 'Subject: to my old key', '', 'Still mine.', ''].join('\r\n'));
+      const client = await sidecar.connectEhlo();
+      const tx = await sendTransaction(client, { from: 'bob@origin.example', to: [input.email] }, message);
+      client.close();
+      const row = await getMessage(db, account.id, queuedId(tx.final));
+      const result = spawnSync('gpg', ['--homedir', gpgHome, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', '--decrypt'], {
+        input: row!.raw_ciphertext,
+      });
+      expect(result.status, result.stderr.toString()).toBe(0);
+      expect(result.stdout.subarray(result.stdout.length - message.length).equals(message)).toBe(true);
+    } finally {
+      rmSync(gpgHome, { recursive: true, force: true });
+    }
   });
 });

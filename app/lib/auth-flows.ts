@@ -58,14 +58,23 @@ export async function finishSignIn(client: TrpcClient, onStep: Step) {
   sessionBlob.save(blob);
 }
 
-export async function prepareAccount(username: string, email: string, password: string, onStep: Step) {
+export async function prepareAccount(username: string, email: string, password: string, onStep: Step, existingKey?: { armoredKey: string; passphrase: string }) {
   const labels: Record<string, string> = {
-    keys: 'Generating your encryption keys…',
+    keys: existingKey ? 'Checking your key…' : 'Generating your encryption keys…',
     password: 'Protecting them with your password…',
     recovery: 'Creating your recovery phrase…',
   };
-  return callKeys('prepareRegistration', { username, email, password }, (step) => onStep(labels[step] ?? step));
+  if (!existingKey) return callKeys('prepareRegistration', { username, email, password }, (step) => onStep(labels[step] ?? step));
+  const result = await callKeys('prepareRegistrationWithKey', { username, email, password, ...existingKey }, (step) => onStep(labels[step] ?? step));
+  if (result.status === 'ok') return result;
+  throw new Error(BROUGHT_KEY_ERRORS[result.status] + ('reason' in result ? ` (${result.reason})` : ''));
 }
+
+const BROUGHT_KEY_ERRORS = {
+  'not-a-private-key': 'That is not one OpenPGP private key. Paste the whole armored private key, and only one.',
+  'wrong-passphrase': 'That passphrase does not unlock the key.',
+  unusable: 'That key cannot be used to receive mail: it is expired, revoked, or has no encryption subkey.',
+} as const;
 
 export async function createAccount(client: TrpcClient, payload: RegistrationPayload, invite: string | undefined, onStep: Step) {
   const challenge = await client.auth.registrationChallenge.mutate({});

@@ -23,12 +23,12 @@ export function RegisterFlow({ mailDomain, invite }: { mailDomain: string; invit
   const router = useRouter();
   const [stage, setStage] = useState<Stage>({ name: 'form', error: null });
 
-  async function onCredentials({ username, password }: Credentials): Promise<string | null> {
+  async function onCredentials({ username, password, existingKey }: Credentials): Promise<string | null> {
     try {
       const { available } = await client.auth.usernameAvailable.query({ username });
       if (!available) return 'That username is taken. Choose another.';
       setStage({ name: 'preparing', step: PREPARE_STEPS[0] });
-      const prepared = await prepareAccount(username, `${username}@${mailDomain}`, password, (step) => setStage({ name: 'preparing', step }));
+      const prepared = await prepareAccount(username, `${username}@${mailDomain}`, password, (step) => setStage({ name: 'preparing', step }), existingKey);
       setStage({ name: 'phrase', payload: prepared.payload, phrase: prepared.phrase });
     } catch (err) {
       setStage({ name: 'form', error: errorMessage(err) });
@@ -55,7 +55,7 @@ export function RegisterFlow({ mailDomain, invite }: { mailDomain: string; invit
     case 'preparing':
       return (
         <AuthCard title="Creating your keys">
-          <StepProgress label={stage.step} step={PREPARE_STEPS.indexOf(stage.step) + 1} total={PREPARE_STEPS.length + 1} />
+          <StepProgress label={stage.step} step={Math.max(1, PREPARE_STEPS.indexOf(stage.step) + 1)} total={PREPARE_STEPS.length + 1} />
         </AuthCard>
       );
     case 'phrase':

@@ -4,10 +4,12 @@ import { type FormEvent, useState } from 'react';
 import { Alert, Button, TextField } from '@/app/components/ui';
 import { MIN_PASSWORD_LENGTH, passwordStrength } from '@/app/lib/password-strength';
 import { useHydrated } from '@/app/lib/use-hydrated';
+import { type ExistingKey, ExistingKeyFields, existingKeyError } from './existing-key';
 
 export interface Credentials {
   username: string;
   password: string;
+  existingKey?: ExistingKey;
 }
 
 const USERNAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -36,6 +38,8 @@ export function RegisterForm({
 }) {
   const [form, setForm] = useState({ username: '', password: '', confirm: '' });
   const [errors, setErrors] = useState<ReturnType<typeof validateCredentials>>({});
+  const [existingKey, setExistingKey] = useState<ExistingKey | null>(null);
+  const [keyError, setKeyError] = useState<string | null>(null);
   const hydrated = useHydrated();
   const strength = passwordStrength(form.password, form.username);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
@@ -44,8 +48,10 @@ export function RegisterForm({
     event.preventDefault();
     const found = validateCredentials(form);
     setErrors(found);
-    if (Object.keys(found).length) return;
-    const usernameError = await onSubmit({ username: form.username.trim().toLowerCase(), password: form.password });
+    const foundKeyError = existingKey ? existingKeyError(existingKey) : null;
+    setKeyError(foundKeyError);
+    if (Object.keys(found).length || foundKeyError) return;
+    const usernameError = await onSubmit({ username: form.username.trim().toLowerCase(), password: form.password, ...(existingKey ? { existingKey } : {}) });
     if (usernameError) setErrors({ username: usernameError });
   }
 
@@ -76,6 +82,7 @@ export function RegisterForm({
         }
       />
       <TextField label="Confirm password" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
+      <ExistingKeyFields value={existingKey} onChange={setExistingKey} error={keyError} />
       <Alert tone="warning">
         Your mail is encrypted with a key only your password or your recovery phrase can unlock. If you lose both, nobody
         can read your mail, not even the server&apos;s administrator.

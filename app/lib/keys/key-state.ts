@@ -13,6 +13,7 @@ import {
   prepareRegistration,
   publicKeyOf,
   purposes,
+  readBroughtKey,
   readPrivateKey,
   rewrapForPassword,
   toBase64,
@@ -62,6 +63,13 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       const prepared = await prepareRegistration({ ...input, onProgress });
       pending = { username: input.username, wrapKey: prepared.wrapKey, privateKeyArmored: prepared.privateKeyArmored };
       return { payload: prepared.payload, phrase: prepared.phrase };
+    },
+    async prepareRegistrationWithKey(input) {
+      const brought = await readBroughtKey(input.armoredKey, input.passphrase);
+      if (brought.status !== 'ok') return brought;
+      const prepared = await prepareRegistration({ ...input, existingKey: brought.privateKey, onProgress });
+      pending = { username: input.username, wrapKey: prepared.wrapKey, privateKeyArmored: prepared.privateKeyArmored };
+      return { status: 'ok' as const, payload: prepared.payload, phrase: prepared.phrase };
     },
     async activatePending() {
       // After registration or recovery the key is already in hand: no second Argon2id run.
