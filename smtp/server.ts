@@ -12,6 +12,7 @@ import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import type { DnsResolver } from '../server/mail/dns';
+import { createGroupCommit } from '../server/mail/group-commit.service';
 import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
 import { resolveInboundRecipient } from '../server/mail/routing';
@@ -83,6 +84,8 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     threads: config.sealThreads ?? 2,
     inlineMaxBytes: config.sealInlineMaxBytes ?? DEFAULT_SEAL_INLINE_MAX_BYTES,
   });
+  // Concurrent sessions' messages share commits (one fsync for many) instead of one each.
+  const groupCommit = createGroupCommit(deps.db);
   if (!linearHeaderParser.installed) {
     logger.warn('mailauth was loaded before its header parser could be replaced: header parsing stays quadratic in folded lines');
   }
@@ -256,6 +259,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
               resolver: deps.resolver,
               authservId: config.mailDomain,
               seal: sealPool.seal,
+              store: groupCommit,
               ...(plugins
                 ? {
                     screen: (input: ScreenInput) =>
