@@ -27,7 +27,9 @@ export interface GroupCommitOptions {
 }
 
 export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): InboundStore {
-  const concurrency = options.concurrency ?? 1;
+  // A few statements at once (the pool has 10 connections; RCPT lookups need some): with one, a
+  // slow fsync on a busy disk holds every session up to its reply deadline.
+  const concurrency = options.concurrency ?? 4;
   const maxMessages = options.maxMessages ?? 64;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   const queue: Pending[] = [];
