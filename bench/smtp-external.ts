@@ -110,10 +110,16 @@ export async function runExternal(options: ExternalOptions): Promise<void> {
       const user = await createTestUser(db);
       const to = `${user.username}@localhost`;
       const count = async () => (await countMessages(db, user.account.id, 'inbox')).total;
-      if (options.warmup > 0) await smtpSource(smtpPort, { ...options, messages: options.warmup, to });
+      // smtp-source gives up at the first refusal; say why from the instance's own log.
+      const explain = (err: unknown) => {
+        const errors = sealpost!.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+        console.error(errors.slice(-10).join('\n'));
+        throw err;
+      };
+      if (options.warmup > 0) await smtpSource(smtpPort, { ...options, messages: options.warmup, to }).catch(explain);
       const before = await count();
       const loadBefore = load();
-      const seconds = await smtpSource(smtpPort, { ...options, to });
+      const seconds = await smtpSource(smtpPort, { ...options, to }).catch(explain);
       const stored = (await count()) - before;
       console.log(`load     before ${loadBefore}   after ${load()}   (uptime's 1, 5, 15 min averages)`);
       console.log(

@@ -88,4 +88,13 @@ describe('the message summary schema', () => {
     const { auth: _, ...withoutAuth } = summary;
     expect(messageSummary.parse(withoutAuth).auth).toEqual({ spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' });
   });
+
+  it('keeps a filter verdict, and reads a malformed one as none rather than spoiling the summary', () => {
+    const filter = { score: 7.5, symbols: ['GTUBE'], virus: null, spamBy: ['rspamd'] };
+    expect(messageSummary.parse({ ...summary, filter }).filter).toEqual(filter);
+    expect(messageSummary.parse(summary).filter).toBeUndefined();
+    const bad = messageSummary.parse({ ...summary, filter: { score: 'high', symbols: 'x' } });
+    expect(bad.filter).toBeUndefined();
+    expect(bad.subject).toBe('Hello');
+  });
 });

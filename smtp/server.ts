@@ -13,6 +13,7 @@ import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import { recordAccepted, timedSealer } from '../server/metrics/smtp';
 import type { DnsResolver } from '../server/mail/dns';
+import { createGroupCommit } from '../server/mail/group-commit.service';
 import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
 import { resolveInboundRecipient } from '../server/mail/routing';
@@ -86,6 +87,8 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     threads: config.sealThreads ?? 2,
     inlineMaxBytes: config.sealInlineMaxBytes ?? DEFAULT_SEAL_INLINE_MAX_BYTES,
   });
+  // Concurrent sessions' messages share commits (one fsync for many) instead of one each.
+  const groupCommit = createGroupCommit(deps.db);
   if (!linearHeaderParser.installed) {
     logger.warn('mailauth was loaded before its header parser could be replaced: header parsing stays quadratic in folded lines');
   }
@@ -263,6 +266,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
               resolver: deps.resolver,
               authservId: config.mailDomain,
               seal: timedSealer(sealPool.seal),
+              store: groupCommit,
               ...(plugins
                 ? {
                     screen: (input: ScreenInput) =>

@@ -84,6 +84,9 @@ export async function startRspamd(options: { timeoutMs?: number } = {}): Promise
     'override.d/worker-proxy.inc': 'count = 0;\n',
     'override.d/worker-fuzzy.inc': 'count = 0;\n',
     'override.d/logging.inc': 'type = "console";\nlevel = "error";\n',
+    // Hyperscan would compile every regexp rule into a fresh database at each start (tens of
+    // seconds of CPU); rspamd's plain regexp engine answers the same.
+    'local.d/options.inc': 'disable_hyperscan = true;\n',
     // No greylisting (it needs redis); Spam from 6 points, as a small site might set it.
     'local.d/actions.conf': 'reject = 15;\nadd_header = 6;\ngreylist = null;\n',
   };

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../client';
 
@@ -49,6 +50,46 @@ export async function storeInboundMessages(
     )
     SELECT id, user_id, pg_notify('new_mail', user_id::text) AS notified FROM inserted`.execute(db);
   return inserted.map(({ id, user_id }) => ({ id, user_id }));
+}
+
+/** One message of a group commit: its copies and its own deadline. */
+export interface InboundBatchEntry {
+  rows: InboundCopy[];
+  notAfter?: Date;
+}
+
+/**
+ * Group commit: the copies of several messages, from concurrent SMTP sessions, in ONE statement
+ * and so one transaction and one WAL flush (fsync) instead of one per message. Each message keeps
+ * its own deadline: the gate is read once (clock_timestamp(), MATERIALIZED), and a message whose
+ * `notAfter` has passed stores none of its copies while the others commit. Ids are made here, so
+ * every message learns which of its copies were stored. Returns, per entry, the stored copies.
+ */
+export async function storeInboundBatch(db: Db, entries: InboundBatchEntry[]): Promise<{ id: string; user_id: string }[][]> {
+  const copies = entries.flatMap((entry, m) => entry.rows.map((row) => ({ m, id: randomUUID(), row, notAfter: entry.notAfter ?? null })));
+  if (copies.length === 0) return entries.map(() => []);
+  const values = sql.join(
+    copies.map(
+      ({ id, row, notAfter }) =>
+        sql`(${id}::uuid, ${row.user_id}::uuid, ${row.folder ?? 'inbox'}::text, ${row.seen ?? false}::boolean, ${row.received_at}::timestamptz, ${row.size}::integer, ${row.raw_ciphertext}::bytea, ${row.summary_ciphertext}::bytea, ${notAfter}::timestamptz)`,
+    ),
+  );
+  const { rows: inserted } = await sql<{ id: string; user_id: string }>`
+    WITH gate AS MATERIALIZED (SELECT clock_timestamp() AS now),
+    inserted AS (
+      INSERT INTO messages (id, user_id, folder, seen, received_at, size, raw_ciphertext, summary_ciphertext)
+      SELECT copy.id, copy.user_id, copy.folder, copy.seen, copy.received_at, copy.size, copy.raw, copy.summary
+      FROM (VALUES ${values}) AS copy (id, user_id, folder, seen, received_at, size, raw, summary, not_after), gate
+      WHERE copy.not_after IS NULL OR gate.now < copy.not_after
+      RETURNING id, user_id
+    )
+    SELECT id, user_id, pg_notify('new_mail', user_id::text) AS notified FROM inserted`.execute(db);
+  const stored = new Set(inserted.map((row) => row.id));
+  const result: { id: string; user_id: string }[][] = entries.map(() => []);
+  for (const copy of copies) {
+    if (stored.has(copy.id)) result[copy.m]!.push({ id: copy.id, user_id: copy.row.user_id });
+  }
+  return result;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
 import { type AuthenticationAlignment, authenticateMessage } from './authentication';
+import type { InboundStore } from './group-commit.service';
 import type { DnsResolver } from './dns';
 import { type Sealer, sealMessage } from './seal';
 
@@ -29,6 +30,8 @@ export interface InboundDeps {
    * before encryption, and say refuse, or store (in which folder, with what verdict).
    */
   screen?: Screen;
+  /** How copies are committed: alone by default, or grouped with concurrent messages (group-commit.service.ts). */
+  store?: InboundStore;
 }
 
 export interface ScreenInput {
@@ -177,7 +180,7 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
   if (deadline?.signal.aborted) throw unavailable('deadline');
   let inserted: { id: string; user_id: string }[];
   try {
-    inserted = await storeInboundMessages(deps.db, rows, { notAfter });
+    inserted = deps.store ? await deps.store(rows, notAfter ? { notAfter } : {}) : await storeInboundMessages(deps.db, rows, { notAfter });
   } catch (err) {
     throw unavailable('database', err);
   }

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countMessages } from '../../db/repositories/message.repository';
 import { env, filterSettingsFrom, parseEnv } from '../../server/env';
 import { createTestUser, type TestUser } from '../../testing/factories';
-import { useTestDb } from '../../testing/db';
+import { createDb, timeoutsFor } from '../../db/client';
 import { type Clamd, EICAR, EICAR_SIGNATURE, GTUBE, type Rspamd, startClamd, startRspamd } from '../../testing/filter-daemons';
 import type { LoopbackZone } from '../../testing/loopback-dns';
 import { decryptStored, queuedId, type Sidecar, startSidecar } from '../../testing/smtp-harness';
@@ -14,7 +14,10 @@ import { pluginsFromSettings } from './setup';
  * loopback with their own configuration), over real SMTP, configured the way start-up does it:
  * from environment variables through the validated schema.
  */
-const db = useTestDb();
+// Longer database timeouts than the default: rspamd's start takes the CPU for a while, and new
+// connections made meanwhile on a busy machine would time out. What is tested here is the plugins.
+const db = createDb(inject('databaseUrl'), { max: 5, timeouts: timeoutsFor(20_000, 30_000) });
+process.env.DATABASE_URL = inject('databaseUrl');
 const mailDomain = env().MAIL_DOMAIN;
 let rspamd: Rspamd;
 let clamd: Clamd;
@@ -50,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sidecar?.close();
   await Promise.all([rspamd?.stop(), clamd?.stop()]);
+  await db.destroy();
 });
 
 let counter = 0;
