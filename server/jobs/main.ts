@@ -9,6 +9,7 @@ import { configureLogger, logger } from '../logger';
 import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../outbound/smtp-client';
+import { createMtaStsLookup } from '../outbound/mta-sts';
 import { outboundQueue, startBoss } from './boss';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
@@ -74,6 +75,7 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
       resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
       log: logger,
       pools,
+      mtaSts: createMtaStsLookup({ resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }) }),
       workerId,
       queue: outboundQueue(boss),
       config: { port: config.OUTBOUND_SMTP_PORT, reportingMta: heloName, mailDomain: config.MAIL_DOMAIN, retentionHours: config.DEAD_LETTER_RETENTION_HOURS },

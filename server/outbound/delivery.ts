@@ -17,6 +17,7 @@ import type { DnsResolver } from '../mail/dns';
 import { type Bounce, prepareBounce, storeBounce } from './bounce';
 import { headerBlock } from './dkim-sign';
 import { type TryResult, deliverToDomain } from './domain-delivery';
+import type { MtaStsLookup } from './mta-sts';
 import { statusFromReply } from './dsn';
 import { recordDeliveryAttempt } from '../metrics/worker';
 import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './outbound.service';
@@ -32,6 +33,8 @@ export interface DelivererDeps {
   pools: SmtpPools;
   /** This process's WorkerPresence id: what claimed_by says while it delivers a message. */
   workerId: string;
+  /** Receiving domains' MTA-STS policies (mta-sts.ts). */
+  mtaSts?: MtaStsLookup;
   queue: OutboundQueue;
   config: {
     /** OUTBOUND_SMTP_PORT */
@@ -154,7 +157,7 @@ export function createDeliverer(deps: DelivererDeps) {
       else unrecorded.push(...judged.outcomes);
     };
     if (mime) {
-      const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port };
+      const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port, mtaSts: deps.mtaSts };
       await mapLimited(groups, DOMAINS_IN_PARALLEL, async ([domain, group]) => record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)));
     } else {
       // Only possible if the copy was purged while a recipient was still due; nothing left to send.
