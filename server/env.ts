@@ -103,6 +103,9 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65533).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional(),
+  // The MTA-STS policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt for hosted domains:
+  // start with testing, switch to enforce once TLS reports show every sender gets through.
+  MTA_STS_MODE: z.enum(['testing', 'enforce', 'none']).default('testing'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,6 +18,10 @@ export interface Settings {
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** MTA_STS_MODE (server/domains/mta-sts.ts); unset means testing. */
+  mtaStsMode?: 'testing' | 'enforce' | 'none';
+  /** The web app's host name (PUBLIC_URL), which mta-sts.<domain> must point at. */
+  webHostname?: string;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +35,7 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    mtaStsMode: env.MTA_STS_MODE,
+    webHostname: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : undefined,
   };
 }
