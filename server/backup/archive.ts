@@ -13,6 +13,8 @@ import { sodium } from '../../crypto/sodium';
  *   SEALPOST-BACKUP 1 {"encryption":null | {"kdf":"argon2id13","salt":…,"opslimit":…,"memlimit":…,"header":…}}\n
  *   frames: 1 byte kind, 4 bytes big-endian length, payload
  *
+ * gzip runs at level 1: the bulk is ciphertext, which doesn't compress, and level 6 only made it slower.
+ *
  * secretstream authenticates every chunk and marks the last one, so a file that was altered, cut
  * short or decrypted with the wrong passphrase fails loudly instead of restoring part of the data.
  */
@@ -116,7 +118,7 @@ export async function createArchive(file: string, passphrase?: string): Promise<
   const encrypted = passphrase ? await encryptor(passphrase) : undefined;
   output.write(`${MAGIC}${JSON.stringify({ encryption: encrypted?.encryption ?? null })}\n`);
   const input = new PassThrough();
-  const done = pipeline([input, createGzip({ level: 6 }), ...(encrypted ? [encrypted.transform] : []), output]);
+  const done = pipeline([input, createGzip({ level: 1 }), ...(encrypted ? [encrypted.transform] : []), output]);
   let failed: unknown;
   done.catch((err: unknown) => (failed = err));
   return {

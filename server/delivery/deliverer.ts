@@ -18,6 +18,7 @@ import { type Bounce, prepareBounce, storeBounce } from './bounce';
 import { type TryResult, deliverToDomain } from './domain-delivery';
 import { headerBlock, statusFromReply } from './dsn';
 import { OUTBOUND_SEAL_PURPOSE, type OutboundQueue } from './queue';
+import type { MtaStsLookup } from './mta-sts';
 import { recordDeliveryAttempt } from '../metrics/worker';
 import { createOutcomeWriter } from './outcome-writer';
 import { nextAttemptAt } from './retry-schedule';
@@ -31,6 +32,8 @@ export interface DelivererDeps {
   pools: SmtpPools;
   /** This process's WorkerPresence id: what claimed_by says while it delivers a message. */
   workerId: string;
+  /** Receiving domains' MTA-STS policies (mta-sts.ts). */
+  mtaSts?: MtaStsLookup;
   queue: OutboundQueue;
   config: {
     /** OUTBOUND_SMTP_PORT */
@@ -153,7 +156,7 @@ export function createDeliverer(deps: DelivererDeps) {
       else unrecorded.push(...judged.outcomes);
     };
     if (mime) {
-      const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port };
+      const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port, mtaSts: deps.mtaSts };
       await mapLimited(groups, DOMAINS_IN_PARALLEL, async ([domain, group]) => record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)));
     } else {
       // Only possible if the copy was purged while a recipient was still due; nothing left to send.

@@ -2,6 +2,7 @@ import type { OutboundRecipientRow } from '../../db/schema';
 import type { DnsResolver } from '../mail/dns';
 import { resolveDestination } from './mx';
 import type { SmtpPools } from './smtp-client';
+import { type MtaStsLookup, mxMatches } from './mta-sts';
 
 /** What one try did for one recipient, before the retry schedule decides what comes next. */
 export interface TryResult {
@@ -20,6 +21,8 @@ export interface DomainDeliveryDeps {
   pools: SmtpPools;
   /** OUTBOUND_SMTP_PORT */
   port: number;
+  /** The receiving domain's MTA-STS policy; without it every MX host gets opportunistic TLS. */
+  mtaSts?: MtaStsLookup;
 }
 
 /** At most this many MX addresses are tried in one attempt (RFC 5321 5.1 asks for a limit). */
@@ -55,10 +58,18 @@ export async function deliverToDomain(deps: DomainDeliveryDeps, envelopeFrom: st
     }));
   }
 
-  const targets = destination.hosts.flatMap((h) => h.addresses.map((address) => ({ name: h.name, address }))).slice(0, MAX_ADDRESSES_PER_ATTEMPT);
+  // MTA-STS enforce: only the MX hosts the policy names, and only over verified TLS.
+  const policy = await deps.mtaSts?.(domain);
+  const enforce = policy?.mode === 'enforce';
+  const hosts = enforce ? destination.hosts.filter((h) => mxMatches(policy!, h.name)) : destination.hosts;
+  if (!hosts.length) {
+    const reason = 'MTA-STS policy lists none of the MX hosts';
+    return recipients.map((recipient) => ({ recipient, outcome: 'deferred', reply: `4.7.5 ${reason}`, status: '4.7.5', reason, remoteMta: null }));
+  }
+  const targets = hosts.flatMap((h) => h.addresses.map((address) => ({ name: h.name, address }))).slice(0, MAX_ADDRESSES_PER_ATTEMPT);
   let last: TryResult[] = [];
   for (const target of targets) {
-    const result = await deps.pools.send({ host: target.address, port: deps.port, servername: target.name }, envelope, mime);
+    const result = await deps.pools.send({ host: target.address, port: deps.port, servername: target.name, requireValidTls: enforce }, envelope, mime);
     last = toResults(result.replies, target.name);
     if (!result.tryNextHost) break;
   }

@@ -13,6 +13,11 @@ export interface SmtpTarget {
   port: number;
   /** TLS SNI name: the MX host name. */
   servername?: string;
+  /**
+   * STARTTLS required, with a certificate valid for `servername` (an MTA-STS `enforce` policy):
+   * without it the message is not sent, and the failure is one to retry.
+   */
+  requireValidTls?: boolean;
 }
 
 export interface RecipientReply {
@@ -38,6 +43,8 @@ export interface SmtpPoolsOptions {
   maxConnectionsPerHost?: number;
   /** Close pools unused for this long. */
   idlePoolMs?: number;
+  /** Extra CA certificates for verified TLS (tests); the system's are always trusted. */
+  tlsCa?: string | Buffer;
 }
 
 interface SmtpError extends Error {
@@ -82,7 +89,7 @@ export class SmtpPools {
   }
 
   private transportFor(target: SmtpTarget | 'relay') {
-    const key = target === 'relay' ? 'relay' : `${target.host}|${target.port}|${target.servername ?? ''}`;
+    const key = target === 'relay' ? 'relay' : `${target.host}|${target.port}|${target.servername ?? ''}|${target.requireValidTls ? 'verified' : ''}`;
     let entry = this.pools.get(key);
     if (!entry) {
       const common: SMTPPoolOptions = {
@@ -103,7 +110,18 @@ export class SmtpPools {
       const transport =
         target === 'relay'
           ? nodemailer.createTransport({ ...common, url: this.options.relayUrl, pool: true })
-          : nodemailer.createTransport({ ...common, host: target.host, port: target.port, secure: false, servername: target.servername, pool: true });
+          : target.requireValidTls
+            ? nodemailer.createTransport({
+                ...common,
+                host: target.host,
+                port: target.port,
+                secure: false,
+                opportunisticTLS: false,
+                requireTLS: true,
+                tls: { rejectUnauthorized: true, servername: target.servername, ...(this.options.tlsCa ? { ca: this.options.tlsCa } : {}) },
+                pool: true,
+              })
+            : nodemailer.createTransport({ ...common, host: target.host, port: target.port, secure: false, servername: target.servername, pool: true });
       entry = { transport, lastUsed: Date.now() };
       this.pools.set(key, entry);
     }

@@ -21,6 +21,7 @@ import { generateDkimKey } from './dkim';
 import { sealAtRest } from '../secrets';
 import { normalizeDomainName } from './domain-name';
 import { RECORD_KINDS, type RecordConfig, expectedRecords, zoneFile } from './records';
+import { type AnnouncementRecord, mtaStsRecords, mtaStsZoneLines } from './mta-sts';
 
 export interface DomainRecord {
   kind: RecordKind;
@@ -47,6 +48,8 @@ export interface Domain {
   /** A verified domain whose records no longer all match. */
   drift: boolean;
   records: DomainRecord[];
+  /** MTA-STS and TLS-RPT: recommended, not part of verification. */
+  mtaStsRecords: AnnouncementRecord[];
 }
 
 /** Starts verification checks; the worker's pg-boss queue in production. */
@@ -57,7 +60,7 @@ export interface VerificationQueue {
 export const DKIM_PURPOSE = 'dkim-private-key';
 
 /** What the domain rules need: the instance's own domain and what its records point at. */
-export type DomainSettings = Pick<Settings, 'mailDomain' | 'mailHostname' | 'spfInclude'>;
+export type DomainSettings = Pick<Settings, 'mailDomain' | 'mailHostname' | 'spfInclude' | 'mtaStsMode' | 'webHostname'>;
 
 export function recordConfig(settings: DomainSettings): RecordConfig {
   return { mailHostname: settings.mailHostname, spfInclude: settings.spfInclude };
@@ -92,6 +95,7 @@ export function rowToDomain(settings: DomainSettings, row: DomainRow, records: D
     createdAt: row.created_at.toISOString(),
     drift: row.status === 'verified' && mapped.some((r) => r.status !== 'ok' && r.checkedAt !== null),
     records: mapped,
+    mtaStsRecords: mtaStsRecords(row.name, settings),
   };
 }
 
@@ -146,7 +150,8 @@ export async function getDomain(db: Db, settings: DomainSettings, actor: Account
 
 export async function domainZoneFile(db: Db, settings: DomainSettings, actor: Account, id: string): Promise<{ name: string; zone: string }> {
   const row = await loadOwnedDomain(db, actor, id);
-  return { name: row.name, zone: zoneFile(row.name, expectedRecords(row, recordConfig(settings))) };
+  const zone = zoneFile(row.name, expectedRecords(row, recordConfig(settings)));
+  return { name: row.name, zone: `${zone}; MTA-STS and TLS reporting\n${mtaStsZoneLines(mtaStsRecords(row.name, settings)).join('\n')}\n` };
 }
 
 export async function requestCheck(db: Db, queue: VerificationQueue, actor: Account, id: string): Promise<void> {

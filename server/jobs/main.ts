@@ -10,6 +10,7 @@ import { configureSecrets } from '../secrets';
 import { settingsFrom } from '../settings';
 import { createDnsResolver } from '../mail/dns';
 import { SmtpPools } from '../delivery/smtp-client';
+import { createMtaStsLookup } from '../delivery/mta-sts';
 import { outboundQueue, startBoss } from './boss';
 import { registerAuditRetentionJob } from './audit-retention.job';
 import { registerDomainJobs } from './domain-verify.job';
@@ -82,6 +83,7 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
       resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
       log: logger,
       pools,
+      mtaSts: createMtaStsLookup({ resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }) }),
       workerId,
       queue: outboundQueue(boss),
       config: { port: config.OUTBOUND_SMTP_PORT, reportingMta: heloName, mailDomain: config.MAIL_DOMAIN, retentionHours: config.DEAD_LETTER_RETENTION_HOURS },

@@ -54,11 +54,12 @@ const replyError = (reply: SinkReply) => Object.assign(new Error(reply.message),
 
 export async function startSmtpSink(
   script: SinkScript = {},
-  options: { tls?: boolean; record?: boolean; auth?: { user: string; pass: string }; port?: number } = {},
+  // `credentials`: the STARTTLS certificate to present instead of the shared self-signed one.
+  options: { tls?: boolean; record?: boolean; auth?: { user: string; pass: string }; port?: number; credentials?: { key: Buffer; cert: Buffer } } = {},
 ): Promise<SmtpSink> {
   const useTls = options.tls !== false;
   tls ??= loadTlsCredentials({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'sealpost-sink-tls-')), hostname: 'mx.sink.test' });
-  const credentials = useTls ? await tls : undefined;
+  const credentials = useTls ? (options.credentials ?? (await tls)) : undefined;
   const messages: SinkMessage[] = [];
   const waiters = new Set<() => void>();
   const sink: SmtpSink = {

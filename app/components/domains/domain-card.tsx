@@ -5,6 +5,7 @@ import { DOMAIN_STATUS, RECORD_KIND_LABEL, domainTitle, driftedRecords, zoneFile
 import { errorMessage } from '@/app/lib/trpc';
 import { CatchAllSwitch } from './catch-all-switch';
 import { DeleteDomain } from './delete-domain';
+import { MtaStsRecords } from './mta-sts-records';
 import { RecordTable } from './record-table';
 import { StatusBadge } from './status-badge';
 import { type Domain, useDomainCheck } from './use-domain-check';
@@ -89,6 +90,7 @@ export function DomainCard({ initial, onDeleted }: { initial: Domain; onDeleted:
         <div className="mt-2">
           <RecordTable domainName={domain.name} records={domain.records} />
         </div>
+        <MtaStsRecords domain={domain} />
       </details>
 
       <div className="mt-4 border-t border-slate-100 pt-4">

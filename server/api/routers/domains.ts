@@ -34,6 +34,7 @@ const domainOutput = z.object({
   createdAt: z.string(),
   drift: z.boolean(),
   records: z.array(recordOutput),
+  mtaStsRecords: z.array(z.object({ type: z.enum(['TXT', 'CNAME']), host: z.string(), fqdn: z.string(), value: z.string(), purpose: z.string() })),
 });
 
 const byId = z.object({ id: z.string().uuid() });
