@@ -7,6 +7,9 @@ import { configureLogger, logger } from '../server/logger';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
 import { loadTlsCredentials } from '../server/tls';
+import { settingsFrom } from '../server/settings';
+import { getPlatformQueue } from '../server/jobs/sender';
+import { startSubmission } from './submission';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
@@ -50,6 +53,15 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     resolver: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }),
   });
   const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
+  const submission = await startSubmission(config, {
+    db,
+    clock: systemClock,
+    settings: settingsFrom(config),
+    queue: getPlatformQueue(),
+    logger,
+    tls,
+    hostname: os.hostname(),
+  });
   onListening(address.port, tls.source);
 
   let stopping = false;
@@ -58,6 +70,7 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     stopping = true;
     logger.info({ port: address.port }, 'smtp stopping');
     await server.close();
+    await submission?.close();
     await db.destroy();
     process.exit(0);
   };
