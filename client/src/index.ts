@@ -124,6 +124,7 @@ export interface WebhookDelivery {
 }
 
 export interface Stats {
+  totals: ({ day: string } & Record<'accepted' | 'delivered' | 'deferred' | 'bounced' | 'failed' | 'suppressed', number>)[];
   days: ({ day: string; tag: string | null } & Record<'accepted' | 'delivered' | 'deferred' | 'bounced' | 'failed' | 'suppressed', number>)[];
   latency: { day: string; p50_ms: number; p95_ms: number; p99_ms: number }[];
 }

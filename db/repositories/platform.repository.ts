@@ -154,6 +154,15 @@ export async function eventCounts(db: Executor, domain: string, from: Date, to: 
   return rows;
 }
 
+/** Event counts per day (UTC) over all messages, tagged or not. */
+export async function eventTotals(db: Executor, domain: string, from: Date, to: Date): Promise<Omit<DailyStatsRow, 'tag'>[]> {
+  const { rows } = await sql<Omit<DailyStatsRow, 'tag'>>`
+    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, type, count(*) AS count
+      FROM platform_events WHERE domain = ${domain} AND created_at >= ${from} AND created_at < ${to}
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return rows;
+}
+
 /** Delivery latency (acceptance to delivered event) percentiles per day, in milliseconds. */
 export async function latencyPercentiles(db: Executor, domain: string, from: Date, to: Date): Promise<{ day: string; p50: number; p95: number; p99: number }[]> {
   const { rows } = await sql<{ day: string; p50: number; p95: number; p99: number }>`

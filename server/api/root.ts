@@ -5,6 +5,7 @@ import { composeRouter } from './routers/compose';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
 import { outboundRouter } from './routers/outbound';
+import { platformRouter } from './routers/platform';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   addresses: addressesRouter,
   outbound: outboundRouter,
   compose: composeRouter,
+  platform: platformRouter,
 });
 
 export type AppRouter = typeof appRouter;
