@@ -175,3 +175,15 @@ export async function latencyPercentiles(db: Executor, domain: string, from: Dat
      GROUP BY 1 ORDER BY 1`.execute(db);
   return rows.map((r) => ({ day: r.day, p50: Number(r.p50), p95: Number(r.p95), p99: Number(r.p99) }));
 }
+
+/**
+ * Forgets platform history past its retention: events and messages (recipient addresses) after
+ * `historyBefore`, Idempotency-Keys after `idempotencyBefore`, finished webhook deliveries with their events.
+ */
+export async function prunePlatformHistory(db: Executor, historyBefore: Date, idempotencyBefore: Date): Promise<{ events: number; keys: number }> {
+  const events = await db.deleteFrom('platform_events').where('created_at', '<', historyBefore).executeTakeFirst();
+  await db.deleteFrom('platform_messages').where('created_at', '<', historyBefore).execute();
+  await db.deleteFrom('webhook_deliveries').where('created_at', '<', historyBefore).where('status', '<>', 'pending').execute();
+  const keys = await db.deleteFrom('idempotency_keys').where('created_at', '<', idempotencyBefore).executeTakeFirst();
+  return { events: Number(events.numDeletedRows), keys: Number(keys.numDeletedRows) };
+}

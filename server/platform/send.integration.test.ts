@@ -8,6 +8,8 @@ import { createTestUser } from '../../testing/factories';
 import { env } from '../env';
 import { settingsFrom } from '../settings';
 import { listKeys, revokeKey } from './api-keys';
+import { prunePlatformHistory } from '../../db/repositories/platform.repository';
+import { HISTORY_RETENTION_MS } from './webhook-dispatcher';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
 
 const run = promisify(execFile);
@@ -139,6 +141,29 @@ describe('the sending API', () => {
     // Another user can't list or revoke this domain's keys.
     const stranger = await createTestUser(isolated.db());
     await expect(listKeys(isolated.db(), settingsFrom(env()), stranger.account, c.domain)).rejects.toThrow(/isn't one of your domains/);
+  });
+
+  it('forgets a deleted domain’s keys, templates, webhooks and suppressions, and prunes history past its retention', async () => {
+    const db = isolated.db();
+    const c = await platformCustomer(db, h);
+    await api(p.url, c.key, 'POST', '/templates', { name: 't', subject: 's', text: 't' });
+    await api(p.url, c.key, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/x' });
+    await api(p.url, c.key, 'POST', '/suppressions', { address: 'x@example.com' });
+    const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: `old@${sinkDomain(h)}`, subject: 's', text: 't' }, { 'idempotency-key': 'old' });
+    expect(sent.status).toBe(202);
+
+    const long = new Date(Date.now() + HISTORY_RETENTION_MS + 86_400_000);
+    expect(await prunePlatformHistory(db, long, long)).toMatchObject({ keys: expect.any(Number) });
+    expect(await db.selectFrom('platform_messages').select('id').where('id', '=', sent.body.id).executeTakeFirst()).toBeUndefined();
+    expect(await db.selectFrom('idempotency_keys').select('key_id').where('key_id', '=', c.keyId).executeTakeFirst()).toBeUndefined();
+
+    const domainRow = await db.selectFrom('domains').select('id').where('name', '=', c.domain).executeTakeFirstOrThrow();
+    await db.deleteFrom('addresses').where('domain_id', '=', domainRow.id).execute();
+    await db.deleteFrom('domains').where('id', '=', domainRow.id).execute();
+    for (const table of ['templates', 'webhooks', 'suppressions', 'api_keys'] as const) {
+      expect(await db.selectFrom(table).select('domain').where('domain', '=', c.domain).execute()).toEqual([]);
+    }
+    expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(401);
   });
 
   it('cancels a message while it waits for send_at, and then it never goes', async () => {
