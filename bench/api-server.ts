@@ -10,8 +10,7 @@ import { createApiHandler } from '../server/platform/http';
 import { settingsFrom } from '../server/settings';
 
 /**
- * The REST API alone, for bench:api: the handler the web role mounts in front of Next, on a free
- * port, in its own process (so its memory can be watched), with the web role's database pool
+ * The REST API alone, for bench:api: the handler the web role mounts in front of Next, on PORT, in its own process (so its memory can be watched), with the web role's database pool
  * and pg-boss sender. Prints "api listening <port>".
  */
 async function main() {
@@ -24,7 +23,7 @@ async function main() {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => console.log(`api listening ${(server.address() as AddressInfo).port}`));
+  server.listen(config.PORT, '127.0.0.1', () => console.log(`api listening ${(server.address() as AddressInfo).port}`));
   process.on('SIGTERM', () => {
     server.close();
     server.closeAllConnections();

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import http from 'node:http';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { createDb } from '../db/client';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { freePort, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/clock';
 import { createDnsResolver } from '../server/mail/dns';
@@ -71,16 +71,9 @@ async function main() {
     const { domain } = await senderDomain(db, user, zone, 'shop.bench', { local: 'orders' });
     const { secret } = await createApiKey(db, systemClock, settingsFrom(parseEnv()), user.account, { domain, name: 'bench', scopes: ['send', 'templates'], ratePerMinute: 1_000_000 });
     const childEnv = { DATABASE_URL: cluster.url, DATA_DIR: dir, MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY!, LOG_LEVEL: 'warn' };
-    const api = await startChild(['bench/api-server.ts'], childEnv, 'api listening');
+    const port = await freePort();
+    const api = await startChild(['bench/api-server.ts'], { ...childEnv, PORT: String(port) }, 'api listening');
     children.push(api);
-    const port = await new Promise<number>((resolve) => {
-      let out = '';
-      api.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /api listening (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-    });
     const worker = await startChild(
       ['server/jobs/main.ts'],
       { ...childEnv, LOG_LEVEL: 'info', DNS_SERVERS: dns.address, OUTBOUND_SMTP_PORT: String(sink.port), OUTBOUND_CONCURRENCY: '64' },
