@@ -21,6 +21,7 @@ import { SINK_HOST, routeToSink } from '../testing/outbound/harness';
 import { startSmtpSink } from '../testing/outbound/smtp-sink';
 import { runBenchmark, startChild, stopChild } from './children';
 import { percentile } from './load';
+import { treeCpuMs } from './cpu';
 
 /**
  * The sending API, end to end on this machine, in its own embedded PostgreSQL:
@@ -104,6 +105,7 @@ async function main() {
     // 1. Accept rate and latency.
     const latencies: number[] = [];
     let next = 0;
+    const cpuBefore = { api: treeCpuMs(api.pid!), worker: treeCpuMs(worker.pid!), postgres: treeCpuMs(process.pid, 'postgres') };
     const start = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
@@ -119,6 +121,15 @@ async function main() {
     latencies.sort((a, b) => a - b);
     console.log(
       `accept   ${(messages / acceptSeconds).toFixed(0).padStart(6)} msg/s   send p50 ${percentile(latencies, 50).toFixed(1)} ms   p95 ${percentile(latencies, 95).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${messages} in ${acceptSeconds.toFixed(2)} s, load ${load()})`,
+    );
+
+    const per = (ms: number) => ms / messages;
+    const apiCpu = per(treeCpuMs(api.pid!) - cpuBefore.api);
+    const pgCpu = per(treeCpuMs(process.pid, 'postgres') - cpuBefore.postgres);
+    const workerCpu = per(treeCpuMs(worker.pid!) - cpuBefore.worker);
+    console.log(
+      `         CPU per message while accepting: API ${apiCpu.toFixed(2)} ms, postgres ${pgCpu.toFixed(2)} ms (with the worker's queries), worker ${workerCpu.toFixed(2)} ms; ` +
+        `accept ceiling on ${os.cpus().length} idle cores (API + postgres only): ${((os.cpus().length * 1000) / (apiCpu + pgCpu)).toFixed(0)} msg/s`,
     );
 
     // 2. Delivery of those messages (the worker started delivering while they were accepted).
