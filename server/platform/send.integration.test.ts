@@ -7,7 +7,8 @@ import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { createTestUser } from '../../testing/factories';
 import { env } from '../env';
 import { settingsFrom } from '../settings';
-import { listKeys, revokeKey } from './api-keys';
+import { createApiKey, listKeys, revokeKey } from './api-keys';
+import { publishInstanceDkim } from '../../testing/outbound/fixtures';
 import { prunePlatformHistory } from '../../db/repositories/platform.repository';
 import { HISTORY_RETENTION_MS } from './webhook-dispatcher';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
@@ -164,6 +165,35 @@ describe('the sending API', () => {
       expect(await db.selectFrom(table).select('domain').where('domain', '=', c.domain).execute()).toEqual([]);
     }
     expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(401);
+  });
+
+  it('lets an administrator make a key for the instance’s MAIL_DOMAIN (signed with its own key), and no one else; attachments and custom headers go through', async () => {
+    const db = isolated.db();
+    const settings = settingsFrom(env());
+    const admin = await createTestUser(db, { isAdmin: true });
+    const plain = await createTestUser(db);
+    await expect(createApiKey(db, h.clock, settings, plain.account, { domain: settings.mailDomain, name: 'x', scopes: ['send'] })).rejects.toThrow(/Only an administrator/);
+    const { secret } = await createApiKey(db, h.clock, settings, admin.account, { domain: settings.mailDomain, name: 'system', scopes: ['send'] });
+    await publishInstanceDkim(db, h.zone);
+    const to = `ops@${sinkDomain(h)}`;
+    const sent = await api(p.url, secret, 'POST', '/messages', {
+      from: `Alerts <alerts@${settings.mailDomain}>`,
+      to,
+      subject: 'Disk space',
+      html: '<p>Low on <b>disk</b></p>',
+      attachments: [{ filename: 'report.csv', content: Buffer.from('host,free\na,1%\n').toString('base64'), content_type: 'text/csv' }],
+      headers: { 'List-Unsubscribe': '<mailto:unsubscribe@localhost>', 'X-Alert': 'disk' },
+    });
+    expect(sent.status).toBe(202);
+    await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(to)));
+    const raw = h.sink.to(to)[0]!.raw;
+    expect(await dkimpy(raw)).toBe('pass');
+    const parsed = await PostalMime.parse(raw);
+    expect(parsed.from?.address).toBe(`alerts@${settings.mailDomain}`);
+    expect(parsed.text).toContain('Low on disk');
+    expect(parsed.attachments.map((a) => [a.filename, a.mimeType, Buffer.from(a.content as ArrayBuffer).toString()])).toEqual([['report.csv', 'text/csv', 'host,free\na,1%\n']]);
+    expect(parsed.headers.find((x) => x.key === 'x-alert')?.value).toBe('disk');
+    expect(parsed.headers.find((x) => x.key === 'list-unsubscribe')?.value).toBe('<mailto:unsubscribe@localhost>');
   });
 
   it('cancels a message while it waits for send_at, and then it never goes', async () => {

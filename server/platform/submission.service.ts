@@ -67,7 +67,7 @@ export async function submitMessage(
   principal: ApiPrincipal,
   input: { envelopeFrom: string; recipients: string[]; raw: Buffer },
 ): Promise<{ id: string; status: string }> {
-  const from = externalAddress(input.envelopeFrom).address.toLowerCase();
+  const from = input.envelopeFrom.toLowerCase();
   if (from.slice(from.lastIndexOf('@') + 1) !== principal.domain) throw new AppError('FORBIDDEN', `MAIL FROM must be an address of ${principal.domain}.`);
   const raw = withoutBcc(toCrlf(input.raw));
   checkHeaderFrom(raw, principal.domain);
