@@ -14,6 +14,9 @@ import { collectCluster, metricsSettingsFrom, startMetricsServer } from '../serv
 import { initProcessMetrics } from '../server/metrics/registry';
 import { instrumentSmtpServer } from '../server/metrics/smtp';
 import { databaseHealthy } from '../server/metrics/health';
+import { settingsFrom } from '../server/settings';
+import { getPlatformQueue } from '../server/jobs/queue-client';
+import { startSubmission } from './submission';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
@@ -62,6 +65,15 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
   // One process serves the role's metrics: this one, or the cluster primary, which merges its workers'.
   if (!cluster.isWorker) await startMetricsServer('smtp', metricsSettingsFrom(config), logger, undefined, () => databaseHealthy(db));
   const address = await server.listen(config.SMTP_PORT, config.SMTP_HOST);
+  const submission = await startSubmission(config, {
+    db,
+    clock: systemClock,
+    settings: settingsFrom(config),
+    queue: getPlatformQueue(),
+    logger,
+    tls,
+    hostname: os.hostname(),
+  });
   onListening(address.port, tls.source);
 
   let stopping = false;
@@ -70,6 +82,7 @@ async function runServer(config: Env, onListening: (port: number, tls: string) =
     stopping = true;
     logger.info({ port: address.port }, 'smtp stopping');
     await server.close();
+    await submission?.close();
     await db.destroy();
     process.exit(0);
   };

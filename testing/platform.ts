@@ -61,13 +61,21 @@ export interface PlatformCustomer {
   keyId: string;
 }
 
+const owners = new WeakMap<Db, Promise<TestUser>>();
+
 /** A user with a verified domain (its DKIM key published in the loopback zone) and an API key for it. */
 export async function platformCustomer(
   db: Db,
   outbound: OutboundHarness,
   options: { scopes?: ApiScope[]; ratePerMinute?: number } = {},
 ): Promise<PlatformCustomer> {
-  const user = await createTestUser(db);
+  // Making a user costs an Argon2id derivation (seconds on a busy machine): one owner per database, a new domain each time.
+  let owner = owners.get(db);
+  if (!owner) {
+    owner = createTestUser(db);
+    owners.set(db, owner);
+  }
+  const user = await owner;
   const name = `shop${randomBytes(4).toString('hex')}.test`;
   const { domain } = await senderDomain(db, user, outbound.zone, name, { local: 'orders' });
   const { key, secret } = await createApiKey(db, systemClock, settingsFrom(env()), user.account, {

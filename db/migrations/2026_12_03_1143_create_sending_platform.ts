@@ -173,9 +173,25 @@ export async function up(db: Kysely<any>): Promise<void> {
       RETURN NULL;
     END $$`.execute(db);
   await sql`CREATE TRIGGER platform_events_webhooks AFTER INSERT ON platform_events FOR EACH ROW EXECUTE FUNCTION platform_event_webhooks()`.execute(db);
+
+  // Rows keyed by name must not outlive their domain: whoever adds the name next starts clean.
+  // (api_keys go by their domain_id foreign key.)
+  await sql`
+    CREATE FUNCTION platform_domain_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      DELETE FROM templates WHERE domain = OLD.name;
+      DELETE FROM webhooks WHERE domain = OLD.name;
+      DELETE FROM suppressions WHERE domain = OLD.name;
+      DELETE FROM platform_events WHERE domain = OLD.name;
+      DELETE FROM platform_messages WHERE domain = OLD.name;
+      RETURN NULL;
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER domains_platform_cleanup AFTER DELETE ON domains FOR EACH ROW EXECUTE FUNCTION platform_domain_deleted()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP TRIGGER domains_platform_cleanup ON domains`.execute(db);
+  await sql`DROP FUNCTION platform_domain_deleted()`.execute(db);
   await sql`DROP TRIGGER platform_events_webhooks ON platform_events`.execute(db);
   await sql`DROP FUNCTION platform_event_webhooks()`.execute(db);
   await sql`DROP TRIGGER outbound_recipients_platform_event ON outbound_recipients`.execute(db);

@@ -154,6 +154,15 @@ export async function eventCounts(db: Executor, domain: string, from: Date, to: 
   return rows;
 }
 
+/** Event counts per day (UTC) over all messages, tagged or not. */
+export async function eventTotals(db: Executor, domain: string, from: Date, to: Date): Promise<Omit<DailyStatsRow, 'tag'>[]> {
+  const { rows } = await sql<Omit<DailyStatsRow, 'tag'>>`
+    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, type, count(*) AS count
+      FROM platform_events WHERE domain = ${domain} AND created_at >= ${from} AND created_at < ${to}
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return rows;
+}
+
 /** Delivery latency (acceptance to delivered event) percentiles per day, in milliseconds. */
 export async function latencyPercentiles(db: Executor, domain: string, from: Date, to: Date): Promise<{ day: string; p50: number; p95: number; p99: number }[]> {
   const { rows } = await sql<{ day: string; p50: number; p95: number; p99: number }>`
@@ -165,4 +174,16 @@ export async function latencyPercentiles(db: Executor, domain: string, from: Dat
      WHERE e.domain = ${domain} AND e.type = 'delivered' AND e.created_at >= ${from} AND e.created_at < ${to}
      GROUP BY 1 ORDER BY 1`.execute(db);
   return rows.map((r) => ({ day: r.day, p50: Number(r.p50), p95: Number(r.p95), p99: Number(r.p99) }));
+}
+
+/**
+ * Forgets platform history past its retention: events and messages (recipient addresses) after
+ * `historyBefore`, Idempotency-Keys after `idempotencyBefore`, finished webhook deliveries with their events.
+ */
+export async function prunePlatformHistory(db: Executor, historyBefore: Date, idempotencyBefore: Date): Promise<{ events: number; keys: number }> {
+  const events = await db.deleteFrom('platform_events').where('created_at', '<', historyBefore).executeTakeFirst();
+  await db.deleteFrom('platform_messages').where('created_at', '<', historyBefore).execute();
+  await db.deleteFrom('webhook_deliveries').where('created_at', '<', historyBefore).where('status', '<>', 'pending').execute();
+  const keys = await db.deleteFrom('idempotency_keys').where('created_at', '<', idempotencyBefore).executeTakeFirst();
+  return { events: Number(events.numDeletedRows), keys: Number(keys.numDeletedRows) };
 }

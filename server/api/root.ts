@@ -11,6 +11,7 @@ import { securityRouter } from './routers/security';
 import { transferRouter } from './routers/transfer';
 import { filtersRouter } from './routers/filters';
 import { searchIndexRouter } from './routers/search-index';
+import { platformRouter } from './routers/platform';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   filters: filtersRouter,
   conversations: conversationsRouter,
   searchIndex: searchIndexRouter,
+  platform: platformRouter,
 });
 
 export type AppRouter = typeof appRouter;

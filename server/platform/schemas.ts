@@ -126,8 +126,10 @@ export const webhookDeliveriesSchema = z
   .meta({ id: 'WebhookDeliveries' });
 
 export const statsQuerySchema = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+const dayCounts = { accepted: z.number(), delivered: z.number(), deferred: z.number(), bounced: z.number(), failed: z.number(), suppressed: z.number() };
 export const statsSchema = z
   .object({
+    totals: z.array(z.object({ day: z.string(), ...dayCounts })).meta({ description: 'Per day, all messages' }),
     days: z.array(
       z.object({
         day: z.string(),

@@ -7,7 +7,10 @@ import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { createTestUser } from '../../testing/factories';
 import { env } from '../env';
 import { settingsFrom } from '../settings';
-import { listKeys, revokeKey } from './api-keys';
+import { createApiKey, listKeys, revokeKey } from './api-keys';
+import { publishInstanceDkim } from '../../testing/outbound/fixtures';
+import { prunePlatformHistory } from '../../db/repositories/platform.repository';
+import { HISTORY_RETENTION_MS } from './webhook-dispatcher';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
 
 const run = promisify(execFile);
@@ -139,6 +142,58 @@ describe('the sending API', () => {
     // Another user can't list or revoke this domain's keys.
     const stranger = await createTestUser(isolated.db());
     await expect(listKeys(isolated.db(), settingsFrom(env()), stranger.account, c.domain)).rejects.toThrow(/isn't one of your domains/);
+  });
+
+  it('forgets a deleted domain’s keys, templates, webhooks and suppressions, and prunes history past its retention', async () => {
+    const db = isolated.db();
+    const c = await platformCustomer(db, h);
+    await api(p.url, c.key, 'POST', '/templates', { name: 't', subject: 's', text: 't' });
+    await api(p.url, c.key, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/x' });
+    await api(p.url, c.key, 'POST', '/suppressions', { address: 'x@example.com' });
+    const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: `old@${sinkDomain(h)}`, subject: 's', text: 't' }, { 'idempotency-key': 'old' });
+    expect(sent.status).toBe(202);
+
+    const long = new Date(Date.now() + HISTORY_RETENTION_MS + 86_400_000);
+    expect(await prunePlatformHistory(db, long, long)).toMatchObject({ keys: expect.any(Number) });
+    expect(await db.selectFrom('platform_messages').select('id').where('id', '=', sent.body.id).executeTakeFirst()).toBeUndefined();
+    expect(await db.selectFrom('idempotency_keys').select('key_id').where('key_id', '=', c.keyId).executeTakeFirst()).toBeUndefined();
+
+    const domainRow = await db.selectFrom('domains').select('id').where('name', '=', c.domain).executeTakeFirstOrThrow();
+    await db.deleteFrom('addresses').where('domain_id', '=', domainRow.id).execute();
+    await db.deleteFrom('domains').where('id', '=', domainRow.id).execute();
+    for (const table of ['templates', 'webhooks', 'suppressions', 'api_keys'] as const) {
+      expect(await db.selectFrom(table).select('domain').where('domain', '=', c.domain).execute()).toEqual([]);
+    }
+    expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(401);
+  });
+
+  it('lets an administrator make a key for the instance’s MAIL_DOMAIN (signed with its own key), and no one else; attachments and custom headers go through', async () => {
+    const db = isolated.db();
+    const settings = settingsFrom(env());
+    const admin = await createTestUser(db, { isAdmin: true });
+    const plain = await createTestUser(db);
+    await expect(createApiKey(db, h.clock, settings, plain.account, { domain: settings.mailDomain, name: 'x', scopes: ['send'] })).rejects.toThrow(/Only an administrator/);
+    const { secret } = await createApiKey(db, h.clock, settings, admin.account, { domain: settings.mailDomain, name: 'system', scopes: ['send'] });
+    await publishInstanceDkim(db, h.zone);
+    const to = `ops@${sinkDomain(h)}`;
+    const sent = await api(p.url, secret, 'POST', '/messages', {
+      from: `Alerts <alerts@${settings.mailDomain}>`,
+      to,
+      subject: 'Disk space',
+      html: '<p>Low on <b>disk</b></p>',
+      attachments: [{ filename: 'report.csv', content: Buffer.from('host,free\na,1%\n').toString('base64'), content_type: 'text/csv' }],
+      headers: { 'List-Unsubscribe': '<mailto:unsubscribe@localhost>', 'X-Alert': 'disk' },
+    });
+    expect(sent.status).toBe(202);
+    await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(to)));
+    const raw = h.sink.to(to)[0]!.raw;
+    expect(await dkimpy(raw)).toBe('pass');
+    const parsed = await PostalMime.parse(raw);
+    expect(parsed.from?.address).toBe(`alerts@${settings.mailDomain}`);
+    expect(parsed.text).toContain('Low on disk');
+    expect(parsed.attachments.map((a) => [a.filename, a.mimeType, Buffer.from(a.content as ArrayBuffer).toString()])).toEqual([['report.csv', 'text/csv', 'host,free\na,1%\n']]);
+    expect(parsed.headers.find((x) => x.key === 'x-alert')?.value).toBe('disk');
+    expect(parsed.headers.find((x) => x.key === 'list-unsubscribe')?.value).toBe('<mailto:unsubscribe@localhost>');
   });
 
   it('cancels a message while it waits for send_at, and then it never goes', async () => {

@@ -5,7 +5,7 @@ import type { PlatformEventType } from '../../db/platform-schema';
 import { type NewPlatformSend, claimIdempotent, findIdempotent, findSuppressed, insertPlatformSends, lockIdempotencyKey } from '../../db/repositories/platform.repository';
 import { type SqlExecutor, sqlExecutor } from '../../db/pg-boss-executor';
 import { findTemplate } from '../../db/repositories/template.repository';
-import { splitMailboxEntry } from '../../mime/address';
+import { parseAddress, splitMailboxEntry } from '../../mime/address';
 import type { Clock } from '../clock';
 import { sealBytesAtRest } from '../secrets';
 import { AppError } from '../errors';
@@ -83,20 +83,14 @@ export interface SendOptions {
   source?: 'api' | 'smtp';
 }
 
-/** The domain and address of a From entry, which must be on the key's domain. */
+/** The address of a From entry, which must be on the key's domain (MAIL_DOMAIN may be undotted, as localhost). */
 function senderOf(principal: ApiPrincipal, from: string): { display: string; address: string } {
-  const { address } = splitMailboxEntry(from);
-  const parsed = (() => {
-    try {
-      return externalAddress(address);
-    } catch {
-      throw new AppError('BAD_INPUT', 'from: not an email address.', { field: 'from' });
-    }
-  })();
-  if (parsed.domain !== principal.domain) {
+  const parts = parseAddress(splitMailboxEntry(from).address);
+  if (!parts || /[\s<>]/.test(parts.local)) throw new AppError('BAD_INPUT', 'from: not an email address.', { field: 'from' });
+  if (parts.domain.toLowerCase() !== principal.domain) {
     throw new AppError('FORBIDDEN', `from: this key can only send from addresses of ${principal.domain}.`, { field: 'from' });
   }
-  return { display: from, address: parsed.address };
+  return { display: from, address: `${parts.local}@${principal.domain}` };
 }
 
 function sendTime(now: Date, sendAt: string | undefined): Date {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '../../db/client';
-import { eventCounts, latencyPercentiles } from '../../db/repositories/platform.repository';
+import { eventCounts, eventTotals, latencyPercentiles } from '../../db/repositories/platform.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 
@@ -9,6 +9,7 @@ type Counted = (typeof COUNTED)[number];
 const DAY_MS = 86_400_000;
 
 export interface DomainStats {
+  totals: ({ day: string } & Record<Counted, number>)[];
   days: ({ day: string; tag: string | null } & Record<Counted, number>)[];
   latency: { day: string; p50_ms: number; p95_ms: number; p99_ms: number }[];
 }
@@ -29,6 +30,13 @@ export async function domainStats(db: Db, clock: Clock, domain: string, range: {
     entry[row.type as Counted] += Number(row.count);
     days.set(key, entry);
   }
+  const totals = new Map<string, DomainStats['totals'][number]>();
+  for (const row of await eventTotals(db, domain, from, end)) {
+    if (!(COUNTED as readonly string[]).includes(row.type)) continue;
+    const entry = totals.get(row.day) ?? { day: row.day, accepted: 0, delivered: 0, deferred: 0, bounced: 0, failed: 0, suppressed: 0 };
+    entry[row.type as Counted] += Number(row.count);
+    totals.set(row.day, entry);
+  }
   const latency = (await latencyPercentiles(db, domain, from, end)).map((l) => ({ day: l.day, p50_ms: Math.round(l.p50), p95_ms: Math.round(l.p95), p99_ms: Math.round(l.p99) }));
-  return { days: [...days.values()], latency };
+  return { totals: [...totals.values()], days: [...days.values()], latency };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '../../db/client';
 import { type DueDelivery, claimDueDeliveries, recordDeliveryAttempt } from '../../db/repositories/webhook.repository';
+import { prunePlatformHistory } from '../../db/repositories/platform.repository';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature';
@@ -20,6 +21,11 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   batchSize?: number;
 }
+
+/** Events, the send log and webhook history are kept 90 days (stats reach that far back); Idempotency-Keys a day. */
+export const HISTORY_RETENTION_MS = 90 * 86_400_000;
+export const IDEMPOTENCY_RETENTION_MS = 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface WebhookDispatcher {
   stop(): Promise<void>;
@@ -85,8 +91,16 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
     });
   }
 
+  let prunedAt = 0;
   const loop = (async () => {
     while (running) {
+      if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        const now = options.clock.now().getTime();
+        await prunePlatformHistory(options.db, new Date(now - HISTORY_RETENTION_MS), new Date(now - IDEMPOTENCY_RETENTION_MS)).catch((err: Error) =>
+          options.log.warn({ err: err.message }, 'platform history could not be pruned; retrying within the hour'),
+        );
+      }
       let claimed: DueDelivery[] = [];
       try {
         claimed = await claimDueDeliveries(options.db, options.clock.now(), timeoutMs + 30_000, batchSize);

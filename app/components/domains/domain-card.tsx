@@ -50,6 +50,11 @@ export function DomainCard({ initial, onDeleted }: { initial: Domain; onDeleted:
         <a href={zoneFileHref(domain.id)} download className="rounded-lg px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
           Download zone file
         </a>
+        {domain.status === 'verified' ? (
+          <a href={`/settings/sending/${encodeURIComponent(domain.name)}`} className="rounded-lg px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
+            Sending API
+          </a>
+        ) : null}
         <span id={`${headingId}-checked`} role="status" className="inline-flex items-center gap-2 text-sm text-slate-600">
           {phase === 'checking' ? (
             <>
