@@ -3,6 +3,7 @@ import { type Page, type Request, expect, test } from '@playwright/test';
 import { dumpAllTables } from '../testing/dump';
 import { databaseUrl, signIn } from './helpers';
 import { newUser } from './session';
+import { E2E } from '../playwright.config';
 import { sendBatch } from './smtp-batch';
 
 /**
@@ -77,7 +78,7 @@ test('1,000 messages over SMTP: indexed in the browser, found by word, attachmen
   seeds[300] = message(alice.address, 300, { body: 'At dawn the amber falcon rises over the hills.' });
   seeds[301] = message(alice.address, 301, { body: 'The falcon is not amber at all.' });
   const seeding = performance.now();
-  await sendBatch(seeds);
+  await sendBatch(E2E.smtpPort, seeds);
   test.info().annotations.push({ type: 'seed', description: `${TOTAL} messages over SMTP in ${Math.round(performance.now() - seeding)} ms` });
 
   // Every request the browsers send, to check no word (or hash of one) goes out in any of them.
