@@ -160,12 +160,15 @@ async function update(trpc: TrpcClient, mine: number) {
       if (!live()) return;
     }
     const { items } = await trpc.searchIndex.raw.query({ ids: todo.slice(i, i + RAW_BATCH) });
+    // All of a batch at once: the key Worker decrypts one while the MIME Worker parses another.
     const docs: SearchDoc[] = [];
-    for (const item of items) {
-      const opened = await openMessage(item.raw, openDeps);
-      set({ decryptedHere: status.decryptedHere + 1 });
-      if (opened.status === 'ok') docs.push(toSearchDoc(item.id, item.receivedAt, opened.message, htmlToTextInPage));
-    }
+    await Promise.all(
+      items.map(async (item) => {
+        const opened = await openMessage(item.raw, openDeps);
+        set({ decryptedHere: status.decryptedHere + 1 });
+        if (opened.status === 'ok') docs.push(toSearchDoc(item.id, item.receivedAt, opened.message, htmlToTextInPage));
+      }),
+    );
     if (docs.length) await callSearch('add', { docs });
     done += items.length;
     sinceFlush += items.length;
