@@ -18,7 +18,8 @@ import { callSearch, stopSearchWorker } from './search-proxy';
  */
 const RAW_BATCH = 25;
 const FLUSH_EVERY = 200;
-const REMOTE_BATCH = 10;
+// Segments run to several MB each: two per request keeps responses bounded.
+const REMOTE_BATCH = 2;
 
 export interface IndexerStatus {
   phase: 'idle' | 'opening' | 'syncing' | 'indexing' | 'paused' | 'ready' | 'error';
