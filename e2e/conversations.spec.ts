@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Page, expect, test } from '@playwright/test';
 import { newUser, openMailbox } from './session';
+import { E2E } from '../playwright.config';
 import { sendBatch } from './smtp-batch';
 
 /**
@@ -31,7 +32,7 @@ test('a thread from outside plus a reply sent from Sealpost is one conversation 
       body,
     ].join('\n'),
   });
-  await sendBatch([
+  await sendBatch(E2E.smtpPort, [
     mail(1, [], 'First message of the thread.'),
     mail(2, [`In-Reply-To: ${id(1)}`, `References: ${id(1)}`], 'Second message.'),
     mail(3, [`In-Reply-To: ${id(2)}`, `References: ${id(1)} ${id(2)}`], 'Third message.'),

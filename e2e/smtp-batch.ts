@@ -1,13 +1,12 @@
 import net from 'node:net';
-import { E2E } from '../playwright.config';
 
 /**
  * A raw SMTP client for seeding many messages fast: one connection, PIPELINING (MAIL, RCPT and DATA
  * go out together), each message checked for its own 250. Messages are RFC 5322 text with LF or CRLF
  * line ends; dot-stuffing is done here.
  */
-export async function sendBatch(messages: { from: string; to: string; data: string }[]): Promise<void> {
-  const socket = net.connect(E2E.smtpPort, '127.0.0.1');
+export async function sendBatch(port: number, messages: { from: string; to: string; data: string }[]): Promise<void> {
+  const socket = net.connect(port, '127.0.0.1');
   socket.setEncoding('utf8');
   let buffer = '';
   const waiting: ((reply: string) => void)[] = [];

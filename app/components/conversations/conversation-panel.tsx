@@ -82,7 +82,7 @@ export function ConversationPanel({
           <div className="min-h-0 flex-1 overflow-y-auto">
             <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>
               {conversations.map((c) => (
-                <li key={c.key ?? c.latest.id}>
+                <li key={c.latest.id}>
                   {c.key && c.count > 1 ? (
                     <ConversationRow conversation={c} summaryOf={summaryOf} selected={c === open} now={now} onOpen={route.openMessage} />
                   ) : (

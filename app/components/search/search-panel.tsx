@@ -65,7 +65,7 @@ export function SearchPanel({ route, onReply }: { route: MailRoute; onReply: (me
             <p className="sr-only" aria-live="polite">
               {results.length} results
             </p>
-            <ul aria-label="Search results" className="divide-y divide-slate-100">
+            <ul aria-label="Search results" data-search-ms={search.data?.ms.toFixed(1)} className="divide-y divide-slate-100">
               {results.map((hit) => (
                 <li key={hit.id}>
                   <button

@@ -18,7 +18,8 @@ import { callSearch, stopSearchWorker } from './search-proxy';
  */
 const RAW_BATCH = 25;
 const FLUSH_EVERY = 200;
-const REMOTE_BATCH = 10;
+// Segments run to several MB each: two per request keeps responses bounded.
+const REMOTE_BATCH = 2;
 
 export interface IndexerStatus {
   phase: 'idle' | 'opening' | 'syncing' | 'indexing' | 'paused' | 'ready' | 'error';
@@ -160,12 +161,15 @@ async function update(trpc: TrpcClient, mine: number) {
       if (!live()) return;
     }
     const { items } = await trpc.searchIndex.raw.query({ ids: todo.slice(i, i + RAW_BATCH) });
+    // All of a batch at once: the key Worker decrypts one while the MIME Worker parses another.
     const docs: SearchDoc[] = [];
-    for (const item of items) {
-      const opened = await openMessage(item.raw, openDeps);
-      set({ decryptedHere: status.decryptedHere + 1 });
-      if (opened.status === 'ok') docs.push(toSearchDoc(item.id, item.receivedAt, opened.message, htmlToTextInPage));
-    }
+    await Promise.all(
+      items.map(async (item) => {
+        const opened = await openMessage(item.raw, openDeps);
+        set({ decryptedHere: status.decryptedHere + 1 });
+        if (opened.status === 'ok') docs.push(toSearchDoc(item.id, item.receivedAt, opened.message, htmlToTextInPage));
+      }),
+    );
     if (docs.length) await callSearch('add', { docs });
     done += items.length;
     sinceFlush += items.length;

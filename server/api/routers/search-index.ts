@@ -40,7 +40,7 @@ export const searchIndexRouter = router({
     .query(({ ctx }) => segmentList(ctx.db, ctx.session.account.id)),
 
   getSegments: protectedProcedure
-    .input(z.object({ ids: z.array(segmentId).min(1).max(20) }))
+    .input(z.object({ ids: z.array(segmentId).min(1).max(4) }))
     .output(z.object({ items: z.array(z.object({ id: z.string(), version: z.number().int(), ciphertext: base64 })) }))
     .query(({ ctx, input }) => segmentData(ctx.db, ctx.session.account.id, input.ids)),
 
