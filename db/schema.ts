@@ -64,6 +64,24 @@ export interface MessagesTable {
   summary_ciphertext: Uint8Array;
   /** Internal mail only: the server's attestation of the sender, encrypted to the recipient. */
   origin_ciphertext: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  starred: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When it reached its folder: Trash and Spam are purged MAILBOX_PURGE_DAYS after. */
+  moved_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** A label, or a folder of the user's own (`kind`); the name is ciphertext to the owner's key. */
+export interface MailLabelsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'label' | 'folder';
+  name_ciphertext: Uint8Array;
+  color: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface MessageLabelsTable {
+  message_id: string;
+  label_id: string;
 }
 
 export type DomainStatus = 'pending' | 'verified' | 'failed';
@@ -248,6 +266,8 @@ export interface Database {
   scheduled_internal_sends: ScheduledInternalSendsTable;
   scheduled_internal_copies: ScheduledInternalCopiesTable;
   internal_sends: InternalSendsTable;
+  mail_labels: MailLabelsTable;
+  message_labels: MessageLabelsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -266,3 +286,4 @@ export type InstanceDkimKeyRow = Selectable<InstanceDkimKeysTable>;
 export type PinnedKeyRow = Selectable<PinnedKeysTable>;
 export type ScheduledInternalSendRow = Selectable<ScheduledInternalSendsTable>;
 export type NewScheduledInternalCopyRow = Insertable<ScheduledInternalCopiesTable>;
+export type MailLabelRow = Selectable<MailLabelsTable>;

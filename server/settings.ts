@@ -18,6 +18,8 @@ export interface Settings {
   maxMessageBytes: number;
   sendLimitPerHour: number;
   sendLimitPerDay: number;
+  /** Days before Trash and Spam are purged (MAILBOX_PURGE_DAYS). */
+  mailboxPurgeDays: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -31,5 +33,6 @@ export function settingsFrom(env: Env): Settings {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     sendLimitPerHour: env.SEND_LIMIT_PER_HOUR,
     sendLimitPerDay: env.SEND_LIMIT_PER_DAY,
+    mailboxPurgeDays: env.MAILBOX_PURGE_DAYS,
   };
 }

@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { composeRouter } from './routers/compose';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
+import { organizeRouter } from './routers/organize';
 import { outboundRouter } from './routers/outbound';
 import { router } from './trpc';
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   mail: mailRouter,
+  organize: organizeRouter,
   domains: domainsRouter,
   addresses: addressesRouter,
   outbound: outboundRouter,

@@ -12,6 +12,7 @@ import { SmtpPools } from '../outbound/smtp-client';
 import { outboundQueue, startBoss } from './boss';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
+import { registerMailboxPurgeJob } from './mailbox-purge.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
 
 /**
@@ -52,6 +53,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     pools = new SmtpPools({ heloName, relayUrl: config.SMTP_RELAY_URL });
     await registerOutbound(boss, config, presence.id, pools, heloName);
     await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
+    await registerMailboxPurgeJob(boss, { db, clock: systemClock, log: logger, purgeDays: config.MAILBOX_PURGE_DAYS });
     return { lost, stop };
   } catch (err) {
     await stop(false);

@@ -1,10 +1,26 @@
 'use client';
 import type { MailView } from '@/app/lib/mail/use-mail-route';
-import { ClockIcon, DraftIcon, InboxIcon, SendIcon, TrashIcon } from './icons';
+import { ArchiveIcon, ClockIcon, DraftIcon, InboxIcon, SendIcon, SpamIcon, TrashIcon } from './icons';
 
-export const FOLDER_NAMES: Record<MailView, string> = { inbox: 'Inbox', drafts: 'Drafts', sent: 'Sent', trash: 'Trash', scheduled: 'Scheduled' };
-const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'trash'];
-const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = { inbox: InboxIcon, drafts: DraftIcon, sent: SendIcon, scheduled: ClockIcon, trash: TrashIcon };
+export const FOLDER_NAMES: Record<MailView, string> = {
+  inbox: 'Inbox',
+  drafts: 'Drafts',
+  sent: 'Sent',
+  trash: 'Trash',
+  scheduled: 'Scheduled',
+  archive: 'Archive',
+  spam: 'Spam',
+};
+const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'archive', 'spam', 'trash'];
+const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = {
+  inbox: InboxIcon,
+  drafts: DraftIcon,
+  sent: SendIcon,
+  scheduled: ClockIcon,
+  archive: ArchiveIcon,
+  spam: SpamIcon,
+  trash: TrashIcon,
+};
 
 export function FolderNav({
   current,

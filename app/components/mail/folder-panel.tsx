@@ -15,6 +15,8 @@ const EMPTY: Record<MailFolder, string> = {
   drafts: 'No drafts.',
   sent: 'Nothing sent yet.',
   trash: 'Trash is empty.',
+  archive: 'Nothing archived.',
+  spam: 'No spam.',
 };
 
 /** One folder: its message list and the reading pane. In Drafts, opening a row resumes the draft. */
