@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 /** Copies one stored message `n` times, as a mailbox with many messages (the list is by time). */
-async function fill(user: TestUser, n: number, folder = 'inbox') {
+async function fill(user: TestUser, n: number, folder: 'inbox' | 'archive' = 'inbox') {
   const template = await insertTestMessage(db, user.account.id, user.publicKeyArmored, { folder });
   await sql`INSERT INTO messages (user_id, folder, seen, received_at, size, raw_ciphertext, summary_ciphertext)
     SELECT user_id, folder, seen, received_at - (g * interval '1 second'), size, raw_ciphertext, summary_ciphertext
