@@ -55,6 +55,7 @@ function useRefreshMailbox() {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.mail.list.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.mail.counts.queryKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.organize.counts.queryKey() }),
       ]),
     [queryClient, trpc],
   );
