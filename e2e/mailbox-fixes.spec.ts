@@ -53,7 +53,11 @@ test('plain-text URLs are links; the selected row keeps 4.5:1; a revoked session
 
   const selected = row(page, subject);
   await expect(selected).toHaveAttribute('aria-current', 'true');
-  const colours = await selected.evaluate((el) => ({ fg: getComputedStyle(el.querySelector('time')!).color, bg: getComputedStyle(el).backgroundColor }));
+  // The row's colour is on its wrapper (checkbox, star and the row's button share it).
+  const colours = await selected.evaluate((el) => ({
+    fg: getComputedStyle(el.querySelector('time')!).color,
+    bg: getComputedStyle(el.closest('[data-testid="message-row-wrap"]')!).backgroundColor,
+  }));
   expect(contrast(colours.fg, colours.bg)).toBeGreaterThanOrEqual(4.5);
 
   // Revoked elsewhere (as Settings → Sessions does from another device): the next call gets a 401.
@@ -153,4 +157,18 @@ test.describe('on a 390×844 phone', () => {
     await value.scrollIntoViewIfNeeded();
     await expect(value).toBeInViewport({ ratio: 1 });
   });
+});
+
+test('the tab title counts unread mail; a favicon; a styled 404', async ({ page }) => {
+  const user = await newUser('fix');
+  await sendWithSwaks({ to: user.address, subject: uniqueName('Title '), body: 'Unread.' });
+  await openMailbox(page, user);
+  await expect(page).toHaveTitle('(1) Inbox – Sealpost', DELIVERY);
+  const icon = await page.request.get('/icon.svg');
+  expect(icon.ok()).toBe(true);
+  expect(await page.locator('link[rel="icon"]').count()).toBeGreaterThan(0);
+  const missing = await page.goto('/no-such-page');
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'This page does not exist' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Go to your inbox' })).toBeVisible();
 });

@@ -51,7 +51,7 @@ export function FolderNav({
               >
                 <Icon />
                 {FOLDER_NAMES[folder]}
-                {folder !== 'sent' && folder !== 'drafts' && count > 0 ? (
+                {(folder === 'inbox' || folder === 'spam') && count > 0 ? (
                   <>
                     <span className="ml-auto rounded-full bg-brand-600 px-2 text-xs font-semibold text-white" aria-hidden="true">
                       {count}

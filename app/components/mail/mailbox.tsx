@@ -46,6 +46,11 @@ export function Mailbox({ address }: { address: string }) {
   }, [composing, openNew]);
 
   const reading = route.messageId !== null;
+  const inboxUnread = counts.data?.inbox.unread ?? 0;
+  // The tab says how much is unread, as Gmail's does.
+  useEffect(() => {
+    document.title = inboxUnread > 0 ? `(${inboxUnread}) Inbox – Sealpost` : 'Inbox – Sealpost';
+  }, [inboxUnread]);
 
   return (
     <main className="flex min-h-0 flex-1 flex-col md:flex-row">
