@@ -86,6 +86,24 @@ export interface MessagesTable {
   origin_ciphertext: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
   /** HMAC of the thread's root Message-ID under the user's conversation key (browser-made); null until placed. */
   conversation_key: ColumnType<string | null, string | null | undefined, string | null>;
+  starred: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When it reached its folder: Trash and Spam are purged MAILBOX_PURGE_DAYS after. */
+  moved_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** A label, or a folder of the user's own (`kind`); the name is ciphertext to the owner's key. */
+export interface MailLabelsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'label' | 'folder';
+  name_ciphertext: Uint8Array;
+  color: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface MessageLabelsTable {
+  message_id: string;
+  label_id: string;
 }
 
 export type DomainStatus = 'pending' | 'verified' | 'failed';
@@ -312,6 +330,8 @@ export interface Database {
   mail_filters: MailFiltersTable;
   user_vault_keys: UserVaultKeysTable;
   search_index_segments: SearchIndexSegmentsTable;
+  mail_labels: MailLabelsTable;
+  message_labels: MessageLabelsTable;
   // The sending platform (db/platform-schema.ts).
   api_keys: ApiKeysTable;
   platform_messages: PlatformMessagesTable;
@@ -383,3 +403,4 @@ export interface UserPasskeysTable {
 
 export type UserTotpRow = Selectable<UserTotpTable>;
 export type UserPasskeyRow = Selectable<UserPasskeysTable>;
+export type MailLabelRow = Selectable<MailLabelsTable>;

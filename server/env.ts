@@ -71,6 +71,8 @@ const envSchema = z.object({
   // Recipients a user may send to per hour and per day; an admin can override them per user.
   SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(100),
   SEND_LIMIT_PER_DAY: z.coerce.number().int().min(0).default(500),
+  // Days a message stays in Trash or Spam before the worker deletes it for good.
+  MAILBOX_PURGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // Messages one worker process delivers at the same time.
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   // How long the sealed copy of a bounced message is kept so an admin can retry its dead letters.

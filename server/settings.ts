@@ -41,6 +41,8 @@ export interface Settings {
   mtaStsMode?: 'testing' | 'enforce' | 'none';
   /** The web app's host name (PUBLIC_URL), which mta-sts.<domain> must point at. */
   webHostname?: string;
+  /** Days before Trash and Spam are purged (MAILBOX_PURGE_DAYS). */
+  mailboxPurgeDays: number;
 }
 
 export function settingsFrom(env: Env): Settings {
@@ -64,5 +66,6 @@ export function settingsFrom(env: Env): Settings {
     apiKeyRatePerMinute: env.API_KEY_RATE_PER_MINUTE,
     mtaStsMode: env.MTA_STS_MODE,
     webHostname: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : undefined,
+    mailboxPurgeDays: env.MAILBOX_PURGE_DAYS,
   };
 }

@@ -7,7 +7,7 @@ type Executor = Db;
 
 export type MessageListRow = Omit<MessageRow, 'raw_ciphertext' | 'conversation_key'>;
 
-const listColumns = ['id', 'user_id', 'folder', 'seen', 'received_at', 'size', 'summary_ciphertext', 'origin_ciphertext'] as const;
+const listColumns = ['id', 'user_id', 'folder', 'seen', 'received_at', 'size', 'summary_ciphertext', 'origin_ciphertext', 'starred', 'moved_at'] as const;
 
 export async function insertMessages(db: Executor, rows: NewMessageRow[]): Promise<{ id: string; user_id: string }[]> {
   if (rows.length === 0) return [];
@@ -72,7 +72,7 @@ export async function moveMessages(db: Executor, userId: string, ids: string[], 
   if (ids.length === 0) return 0;
   const result = await db
     .updateTable('messages')
-    .set({ folder })
+    .set({ folder, moved_at: new Date() })
     .where('user_id', '=', userId)
     .where('id', 'in', ids)
     .executeTakeFirst();

@@ -6,6 +6,7 @@ import { composeRouter } from './routers/compose';
 import { conversationsRouter } from './routers/conversations';
 import { domainsRouter } from './routers/domains';
 import { mailRouter } from './routers/mail';
+import { organizeRouter } from './routers/organize';
 import { outboundRouter } from './routers/outbound';
 import { securityRouter } from './routers/security';
 import { transferRouter } from './routers/transfer';
@@ -18,6 +19,7 @@ export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   mail: mailRouter,
+  organize: organizeRouter,
   domains: domainsRouter,
   addresses: addressesRouter,
   outbound: outboundRouter,

@@ -9,6 +9,7 @@ import {
   listUnplaced,
   setConversationKeys,
 } from '../../db/repositories/conversation.repository';
+import { labelIdsOf } from '../../db/repositories/mailbox-organize.repository';
 import { moveMessages, setSeen } from '../../db/repositories/message.repository';
 import type { MailFolder } from '../../mime/folders';
 import { AppError } from '../errors';
@@ -38,10 +39,16 @@ export const THREAD_LIMIT = 200;
 
 const toItem = (row: ConversationListRow): ConversationItem => ({ ...rowToMailListItem(row), conversationKey: row.conversation_key });
 
+/** Fills in each item's labels (one query for the page). */
+async function withLabels(db: Db, items: ConversationItem[]): Promise<void> {
+  const labels = await labelIdsOf(db, [...new Set(items.map((item) => item.id))]);
+  for (const item of items) item.labelIds = labels.get(item.id) ?? [];
+}
+
 export async function listConversations(
   db: Db,
   userId: string,
-  folder: MailFolder,
+  folder: string,
   cursor?: string | null,
 ): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
   const heads = await listConversationHeads(db, userId, { folder, limit: PAGE_SIZE + 1, before: cursor ? decodeCursor(cursor) : undefined });
@@ -66,6 +73,7 @@ export async function listConversations(
       recent: (key && recentByKey.get(key)) || [latest],
     };
   });
+  await withLabels(db, items.flatMap((item) => [item.latest, ...item.recent]));
   const last = page[page.length - 1];
   return { items, nextCursor: heads.length > PAGE_SIZE && last ? encodeCursor(toItem(last)) : null };
 }
@@ -73,7 +81,9 @@ export async function listConversations(
 export async function openConversation(db: Db, userId: string, key: string): Promise<{ items: ConversationItem[] }> {
   const rows = await listConversation(db, userId, key, THREAD_LIMIT);
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'This conversation no longer exists.');
-  return { items: rows.map(toItem) };
+  const items = rows.map(toItem);
+  await withLabels(db, items);
+  return { items };
 }
 
 /** A batch of messages no session has placed yet: the browser decrypts their summaries and places them. */
@@ -88,7 +98,7 @@ export async function placeMessages(db: Db, userId: string, items: { id: string;
 }
 
 /** Moves every message of the conversations (all folders but drafts; from the trash, only what is in it). */
-export async function moveConversations(db: Db, userId: string, keys: string[], from: MailFolder, to: MailFolder): Promise<{ updated: number }> {
+export async function moveConversations(db: Db, userId: string, keys: string[], from: string, to: MailFolder): Promise<{ updated: number }> {
   return db.transaction().execute(async (trx) => {
     const ids = await conversationMessageIds(trx, userId, keys, { inTrash: from === 'trash' });
     return { updated: await moveMessages(trx, userId, ids, to) };

@@ -14,6 +14,7 @@ export const QUEUES = {
   outboundPurge: 'outbound-purge',
   internalScheduledFile: 'internal-scheduled-file',
   internalScheduledSweep: 'internal-scheduled-sweep',
+  mailboxPurge: 'mailbox-purge',
 } as const;
 
 export interface OutboundDeliverJob {
@@ -90,6 +91,7 @@ async function createQueues(boss: PgBoss): Promise<void> {
   // filing twice files once (see server/send/scheduled-send.service.ts).
   await boss.createQueue(QUEUES.internalScheduledFile, { name: QUEUES.internalScheduledFile, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.internalScheduledSweep, { name: QUEUES.internalScheduledSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
+  await boss.createQueue(QUEUES.mailboxPurge, { name: QUEUES.mailboxPurge, retryLimit: 1, expireInSeconds: 10 * 60 });
 }
 
 export function verificationQueue(boss: PgBoss): VerificationQueue {

@@ -15,6 +15,7 @@ import { outboundQueue, startBoss } from './boss';
 import { registerAuditRetentionJob } from './audit-retention.job';
 import { registerDomainJobs } from './domain-verify.job';
 import { registerInternalScheduledJobs, scheduledInternalQueue } from './internal-scheduled.job';
+import { registerMailboxPurgeJob } from './mailbox-purge.job';
 import { registerOutboundJobs } from './outbound-deliver.job';
 import { readQueueDepth } from '../../db/repositories/metrics.repository';
 import { metricsSettingsFrom, startMetricsServer } from '../metrics/http';
@@ -66,6 +67,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     // The sending platform's webhooks go out on their own loop, so a slow endpoint never holds mail up.
     webhooks = startWebhookDispatcher({ db, clock: systemClock, log: logger });
     await registerAuditRetentionJob(boss, { db, clock: systemClock, log: logger, retentionDays: config.AUDIT_RETENTION_DAYS });
+    await registerMailboxPurgeJob(boss, { db, clock: systemClock, log: logger, purgeDays: config.MAILBOX_PURGE_DAYS });
     return { lost, stop };
   } catch (err) {
     await stop(false);

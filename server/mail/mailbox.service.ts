@@ -11,7 +11,8 @@ import {
 import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
-import { MAIL_FOLDERS, type MailFolder, isMailFolder } from '../../mime/folders';
+import { MAIL_FOLDERS, type MailFolder, OWN_FOLDER, isMailFolder } from '../../mime/folders';
+import { labelIdsOf } from '../../db/repositories/mailbox-organize.repository';
 
 /**
  * The mailbox as the web client sees it. The server only ever handles ciphertext here: summaries
@@ -21,8 +22,11 @@ export const PAGE_SIZE = 50;
 
 export interface MailListItem {
   id: string;
-  folder: MailFolder;
+  /** A built-in folder's name, or the id of a folder of the user's own. */
+  folder: string;
   seen: boolean;
+  starred: boolean;
+  labelIds: string[];
   receivedAt: string;
   size: number;
   /** Base64 of the OpenPGP message that holds the summary JSON. */
@@ -57,12 +61,15 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 
 // A row in a folder this client doesn't know (one added later) is shown in the inbox rather than lost.
 const folderOf = (folder: string): MailFolder => (isMailFolder(folder) ? folder : 'inbox');
+const listFolderOf = (folder: string): string => (isMailFolder(folder) || OWN_FOLDER.test(folder) ? folder : 'inbox');
 
-export function rowToMailListItem(row: MessageListRow): MailListItem {
+export function rowToMailListItem(row: MessageListRow, labelIds: string[] = []): MailListItem {
   return {
     id: row.id,
-    folder: folderOf(row.folder),
+    folder: listFolderOf(row.folder),
     seen: row.seen,
+    starred: row.starred,
+    labelIds,
     receivedAt: row.received_at.toISOString(),
     size: row.size,
     summary: base64(row.summary_ciphertext),
@@ -93,14 +100,16 @@ export function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
   return { receivedAt: new Date(Number(match[1])), id: match[2]!.toLowerCase() };
 }
 
-export async function listFolder(db: Db, userId: string, folder: MailFolder, cursor?: string | null): Promise<MailPage> {
+export async function listFolder(db: Db, userId: string, folder: string, cursor?: string | null): Promise<MailPage> {
   const rows = await listMessages(db, userId, {
     folder,
     // One extra row tells whether an older page exists without a second query.
     limit: PAGE_SIZE + 1,
     before: cursor ? decodeCursor(cursor) : undefined,
   });
-  const items = rows.slice(0, PAGE_SIZE).map(rowToMailListItem);
+  const page = rows.slice(0, PAGE_SIZE);
+  const labels = await labelIdsOf(db, page.map((row) => row.id));
+  const items = page.map((row) => rowToMailListItem(row, labels.get(row.id) ?? []));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };
 }

@@ -6,6 +6,7 @@ import type { MailRoute } from '@/app/lib/mail/use-mail-route';
 import type { MailFolder } from '@/mime/folders';
 import { useSearchText } from '@/app/lib/search/use-search';
 import { FolderPanel } from '../mail/folder-panel';
+import type { useBulk } from '@/app/lib/mail/use-organize';
 import { SearchPanel } from '../search/search-panel';
 import { ConversationPanel } from './conversation-panel';
 
@@ -14,6 +15,7 @@ export function MailPanel(props: {
   route: MailRoute & { folder: MailFolder };
   onOpenDraft: (id: string) => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+  bulk: ReturnType<typeof useBulk>;
 }) {
   const [conversations] = useConversationSetting();
   const [searching] = useSearchText();

@@ -1,10 +1,26 @@
 'use client';
 import type { MailView } from '@/app/lib/mail/use-mail-route';
-import { ClockIcon, DraftIcon, InboxIcon, SendIcon, TrashIcon, WarningIcon } from './icons';
+import { ArchiveIcon, ClockIcon, DraftIcon, InboxIcon, SendIcon, SpamIcon, TrashIcon } from './icons';
 
-export const FOLDER_NAMES: Record<MailView, string> = { inbox: 'Inbox', drafts: 'Drafts', sent: 'Sent', trash: 'Trash', scheduled: 'Scheduled', spam: 'Spam' };
-const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'spam', 'trash'];
-const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = { inbox: InboxIcon, drafts: DraftIcon, sent: SendIcon, scheduled: ClockIcon, trash: TrashIcon, spam: WarningIcon };
+export const FOLDER_NAMES: Record<MailView, string> = {
+  inbox: 'Inbox',
+  drafts: 'Drafts',
+  sent: 'Sent',
+  trash: 'Trash',
+  scheduled: 'Scheduled',
+  archive: 'Archive',
+  spam: 'Spam',
+};
+const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'archive', 'spam', 'trash'];
+const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = {
+  inbox: InboxIcon,
+  drafts: DraftIcon,
+  sent: SendIcon,
+  scheduled: ClockIcon,
+  archive: ArchiveIcon,
+  spam: SpamIcon,
+  trash: TrashIcon,
+};
 
 export function FolderNav({
   current,
@@ -35,7 +51,7 @@ export function FolderNav({
               >
                 <Icon />
                 {FOLDER_NAMES[folder]}
-                {folder === 'inbox' && count > 0 ? (
+                {(folder === 'inbox' || folder === 'spam') && count > 0 ? (
                   <>
                     <span className="ml-auto rounded-full bg-brand-600 px-2 text-xs font-semibold text-white" aria-hidden="true">
                       {count}

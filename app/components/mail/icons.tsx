@@ -95,3 +95,22 @@ export const ReplyIcon = (props: { label?: string; className?: string }) => (
     <path d="M9 17 4 12l5-5M4 12h11a5 5 0 0 1 5 5v2" />
   </Icon>
 );
+
+export const ArchiveIcon = (props: { label?: string; className?: string }) => (
+  <Icon {...props}>
+    <path d="M21 8v13H3V8M1 3h22v5H1zM10 12h4" />
+  </Icon>
+);
+
+export const SpamIcon = (props: { label?: string; className?: string }) => (
+  <Icon {...props}>
+    <path d="M7.86 2h8.28L22 7.86v8.28L16.14 22H7.86L2 16.14V7.86z" />
+    <path d="M12 8v4M12 16h.01" />
+  </Icon>
+);
+
+export const StarIcon = ({ filled, ...props }: { label?: string; className?: string; filled?: boolean }) => (
+  <Icon {...props}>
+    <path d="m12 2 3.09 6.26L22 9.27l-5 4.87 1.18 6.88L12 17.77l-6.18 3.25L7 14.14 2 9.27l6.91-1.01z" fill={filled ? 'currentColor' : 'none'} />
+  </Icon>
+);

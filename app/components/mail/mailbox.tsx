@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import { useComposeController } from '@/app/lib/compose/use-compose-controller';
 import { isNavigationTarget } from '@/app/lib/mail/list-navigation';
+import { shortcutSetting } from '@/app/lib/mail/shortcuts';
+import { useBulk, useOrganizeCounts } from '@/app/lib/mail/use-organize';
 import { useMailRoute } from '@/app/lib/mail/use-mail-route';
 import { useForgetDecryptedOnUnmount, useMailCounts, useNewMailEvents } from '@/app/lib/mail/use-mail';
 import { ComposeWindow } from '../compose/compose-window';
@@ -12,6 +14,9 @@ import { FOLDER_NAMES, FolderNav } from './folder-nav';
 import { MailPanel } from '../conversations/mail-panel';
 import { SearchBox } from '../search/search-box';
 import { DraftIcon } from './icons';
+import { LabelNav } from './label-nav';
+import { UndoToast } from './undo-toast';
+import type { MailView } from '@/app/lib/mail/use-mail-route';
 
 /**
  * The mail client: folders, the message list and the reading pane side by side on wide screens;
@@ -22,6 +27,8 @@ export function Mailbox({ address }: { address: string }) {
   const route = useMailRoute();
   const counts = useMailCounts();
   const compose = useComposeController(address);
+  const organizeCounts = useOrganizeCounts();
+  const bulk = useBulk();
   useNewMailEvents();
   useForgetDecryptedOnUnmount();
 
@@ -30,7 +37,7 @@ export function Mailbox({ address }: { address: string }) {
   useEffect(() => {
     if (composing) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey) {
+      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load()) {
         event.preventDefault();
         openNew();
       }
@@ -40,6 +47,11 @@ export function Mailbox({ address }: { address: string }) {
   }, [composing, openNew]);
 
   const reading = route.messageId !== null;
+  const inboxUnread = counts.data?.inbox.unread ?? 0;
+  // The tab says how much is unread, as Gmail's does.
+  useEffect(() => {
+    document.title = inboxUnread > 0 ? `(${inboxUnread}) Inbox – Sealpost` : 'Inbox – Sealpost';
+  }, [inboxUnread]);
 
   return (
     <main className="flex min-h-0 flex-1 flex-col md:flex-row">
@@ -49,7 +61,8 @@ export function Mailbox({ address }: { address: string }) {
           New message
         </Button>
         <SearchBox />
-        <FolderNav current={route.folder} unread={{ inbox: counts.data?.inbox.unread }} onSelect={route.openFolder} />
+        <FolderNav current={route.folder} unread={unreadByFolder(counts.data, organizeCounts.data?.folders)} onSelect={route.openFolder} />
+        <LabelNav counts={organizeCounts.data?.labels} />
       </div>
 
       {route.folder === 'scheduled' ? (
@@ -65,6 +78,7 @@ export function Mailbox({ address }: { address: string }) {
           route={{ ...route, folder: route.folder }}
           onOpenDraft={compose.openDraft}
           onReply={compose.openReply}
+          bulk={bulk}
         />
       )}
 
@@ -87,7 +101,17 @@ export function Mailbox({ address }: { address: string }) {
           onClose={compose.close}
         />
       ) : null}
+      <UndoToast entry={bulk.undoable} onUndo={() => void bulk.undo()} onDismiss={bulk.dismiss} />
       <OutgoingToast toast={compose.outgoing.toast} onUndo={() => void compose.undo()} onRetry={() => void compose.outgoing.retry()} onDismiss={compose.outgoing.dismiss} />
     </main>
   );
+}
+
+/** Unread per folder: the organize counts know every folder; the older counts stand in until they load. */
+function unreadByFolder(
+  counts: Record<string, { unread: number }> | undefined,
+  all: Record<string, { unread: number }> | undefined,
+): Partial<Record<MailView, number>> {
+  const source = all ?? counts ?? {};
+  return Object.fromEntries(Object.entries(source).map(([folder, c]) => [folder, c.unread]));
 }

@@ -5,7 +5,7 @@ import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation
 import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { MailListItem, useMailList } from '@/app/lib/mail/use-mail';
 import { errorMessage } from '@/app/lib/trpc';
-import { MessageRow } from './message-row';
+import { MessageRow, type RowSelection } from './message-row';
 
 type ListQuery = ReturnType<typeof useMailList>['list'];
 type SummariesQuery = ReturnType<typeof useMailList>['summaries'];
@@ -18,6 +18,7 @@ export function MessageList({
   emptyText,
   showRecipients = false,
   onOpen,
+  rowSelection,
 }: {
   list: ListQuery;
   items: MailListItem[];
@@ -27,6 +28,8 @@ export function MessageList({
   /** Sent and Drafts: a row names whom it is to, not who it is from. */
   showRecipients?: boolean;
   onOpen: (id: string) => void;
+  /** Checkbox, star and labels per row; none in Drafts. */
+  rowSelection?: (item: MailListItem) => RowSelection;
 }) {
   if (list.isPending) {
     return (
@@ -75,7 +78,7 @@ export function MessageList({
       <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onKeyDown}>
         {items.map((item) => (
           <li key={item.id}>
-            <MessageRow item={item} summary={summaryOf(item.id)} selected={item.id === selectedId} now={now} showRecipients={showRecipients} onOpen={onOpen} />
+            <MessageRow item={item} summary={summaryOf(item.id)} selected={item.id === selectedId} now={now} showRecipients={showRecipients} onOpen={onOpen} selection={rowSelection?.(item)} />
           </li>
         ))}
       </ul>

@@ -2,9 +2,17 @@
 import { formatListDate } from '@/app/lib/mail/format';
 import { recipientsLabel, senderLabel, subjectLabel, type SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { MailListItem } from '@/app/lib/mail/use-mail';
-import { PaperclipIcon, WarningIcon } from './icons';
+import { PaperclipIcon, StarIcon, WarningIcon } from './icons';
 
-/** One row of the list: a focusable button that opens the message. */
+/** Row-level choices: the checkbox (with Shift for a range) and the star. */
+export interface RowSelection {
+  checked: boolean;
+  onCheck: (id: string, range: boolean) => void;
+  onStar: (id: string, starred: boolean) => void;
+  labels: { id: string; name: string; chip: string }[];
+}
+
+/** One row of the list: a checkbox, a star, and a focusable button that opens the message. */
 export function MessageRow({
   item,
   summary,
@@ -12,6 +20,7 @@ export function MessageRow({
   now,
   showRecipients = false,
   onOpen,
+  selection,
 }: {
   item: MailListItem;
   /** undefined while it is being decrypted. */
@@ -20,29 +29,66 @@ export function MessageRow({
   now: Date;
   showRecipients?: boolean;
   onOpen: (id: string) => void;
+  selection?: RowSelection;
 }) {
   const unread = !item.seen;
+  const name = summary?.status === 'ok' ? subjectLabel(summary.summary.subject) : 'this message';
   return (
-    <button
-      type="button"
-      data-message-id={item.id}
-      data-testid="message-row"
-      data-unread={unread}
-      aria-current={selected ? 'true' : undefined}
-      onClick={() => onOpen(item.id)}
-      className={`block w-full px-4 py-3 text-left outline-offset-[-2px] ${selected ? 'bg-brand-50' : unread ? 'bg-white hover:bg-slate-50' : 'bg-slate-50/60 hover:bg-slate-100'}`}
-    >
-      <div className="flex items-center gap-2">
-        <span className={`h-2 w-2 shrink-0 rounded-full ${unread ? 'bg-brand-600' : ''}`} aria-hidden="true" />
-        {unread ? <span className="sr-only">Unread: </span> : null}
-        <RowHeadline summary={summary} unread={unread} showRecipients={showRecipients} />
-        {/* slate-600 on the selected row's brand-50: slate-500 there was 4.31:1, under WCAG's 4.5:1. */}
-        <time dateTime={item.receivedAt} className={`ml-auto shrink-0 text-xs ${selected ? 'text-slate-600' : 'text-slate-500'}`}>
-          {formatListDate(item.receivedAt, now)}
-        </time>
-      </div>
-      <RowBody summary={summary} unread={unread} />
-    </button>
+    <div className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`} data-testid="message-row-wrap">
+      {selection ? (
+        <div className="flex shrink-0 flex-col items-center gap-1 pl-2 pt-3">
+          <input
+            type="checkbox"
+            data-testid="row-checkbox"
+            aria-label={`Select ${name}`}
+            checked={selection.checked}
+            onChange={() => undefined}
+            onClick={(event) => selection.onCheck(item.id, event.shiftKey)}
+            className="h-4 w-4 accent-brand-600"
+          />
+          <button
+            type="button"
+            aria-label={item.starred ? `Unstar ${name}` : `Star ${name}`}
+            aria-pressed={item.starred}
+            data-testid="row-star"
+            onClick={() => selection.onStar(item.id, !item.starred)}
+            className={`rounded p-0.5 ${item.starred ? 'text-amber-600' : 'text-slate-500 hover:text-slate-700'}`}
+          >
+            <StarIcon filled={item.starred} />
+          </button>
+        </div>
+      ) : null}
+      <button
+        type="button"
+        data-message-id={item.id}
+        data-testid="message-row"
+        data-unread={unread}
+        data-starred={item.starred}
+        aria-current={selected ? 'true' : undefined}
+        onClick={() => onOpen(item.id)}
+        className={`block min-w-0 flex-1 px-4 py-3 text-left outline-offset-[-2px] ${selected ? '' : 'hover:bg-slate-100/60'}`}
+      >
+        <div className="flex items-center gap-2">
+          <span className={`h-2 w-2 shrink-0 rounded-full ${unread ? 'bg-brand-600' : ''}`} aria-hidden="true" />
+          {unread ? <span className="sr-only">Unread: </span> : null}
+          <RowHeadline summary={summary} unread={unread} showRecipients={showRecipients} />
+          {/* slate-600 on the selected row's brand-50: slate-500 there was 4.31:1, under WCAG's 4.5:1. */}
+          <time dateTime={item.receivedAt} className={`ml-auto shrink-0 text-xs ${selected ? 'text-slate-600' : 'text-slate-500'}`}>
+            {formatListDate(item.receivedAt, now)}
+          </time>
+        </div>
+        <RowBody summary={summary} unread={unread} />
+        {selection?.labels.length ? (
+          <span className="mt-1 flex flex-wrap gap-1 pl-4">
+            {selection.labels.map((label) => (
+              <span key={label.id} data-testid="row-label" className={`rounded px-1.5 text-xs ${label.chip}`}>
+                {label.name}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </button>
+    </div>
   );
 }
 

@@ -56,14 +56,14 @@ export function ReadingPane({
         </Button>
         {parsed ? (
           <>
-            <Button variant="secondary" onClick={() => onReply(parsed, 'reply')}>
+            <Button variant="secondary" data-shortcut="reply" aria-keyshortcuts="r" onClick={() => onReply(parsed, 'reply')}>
               <ReplyIcon />
               Reply
             </Button>
-            <Button variant="secondary" onClick={() => onReply(parsed, 'reply-all')}>
+            <Button variant="secondary" data-shortcut="reply-all" aria-keyshortcuts="a" onClick={() => onReply(parsed, 'reply-all')}>
               Reply all
             </Button>
-            <Button variant="secondary" onClick={() => onReply(parsed, 'forward')}>
+            <Button variant="secondary" data-shortcut="forward" aria-keyshortcuts="f" onClick={() => onReply(parsed, 'forward')}>
               Forward
             </Button>
           </>

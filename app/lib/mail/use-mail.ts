@@ -56,6 +56,7 @@ function useRefreshMailbox() {
         queryClient.invalidateQueries({ queryKey: trpc.mail.list.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.mail.counts.queryKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.organize.counts.queryKey() }),
       ]),
     [queryClient, trpc],
   );

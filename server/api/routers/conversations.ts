@@ -1,25 +1,16 @@
 import { z } from 'zod';
-import { MAIL_FOLDERS, MOVE_TARGETS } from '../../../mime/folders';
+import { MOVE_TARGETS } from '../../../mime/folders';
 import { listConversations, moveConversations, openConversation, placeMessages, setConversationsSeen, unplacedMessages } from '../../conversations/conversation.service';
 import { VAULT_MAX_BYTES, VAULT_PURPOSES, offerVaultKey, readVaultKey } from '../../conversations/vault.service';
 import { protectedProcedure, router } from '../trpc';
+import { anyFolder, listItem } from './mail';
 
-const folder = z.enum(MAIL_FOLDERS);
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 /** HMAC-SHA-256, base64url without padding. */
 export const conversationKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a conversation key is 43 base64url characters');
 const keys = z.array(conversationKey).min(1).max(100);
 
-const item = z.object({
-  id: z.string(),
-  folder,
-  seen: z.boolean(),
-  receivedAt: z.string(),
-  size: z.number().int(),
-  summary: base64,
-  origin: base64.nullable(),
-  conversationKey: conversationKey.nullable(),
-});
+const item = listItem.extend({ conversationKey: conversationKey.nullable() });
 
 const conversation = z.object({
   key: conversationKey.nullable(),
@@ -32,7 +23,7 @@ const conversation = z.object({
 export const conversationsRouter = router({
   /** One page of a folder as conversations, newest first; `cursor` is the previous page's `nextCursor`. */
   list: protectedProcedure
-    .input(z.object({ folder, cursor: z.string().max(100).nullish() }))
+    .input(z.object({ folder: anyFolder, cursor: z.string().max(100).nullish() }))
     .output(z.object({ items: z.array(conversation), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listConversations(ctx.db, ctx.session.account.id, input.folder, input.cursor)),
 
@@ -61,7 +52,7 @@ export const conversationsRouter = router({
     .mutation(({ ctx, input }) => placeMessages(ctx.db, ctx.session.account.id, input.items)),
 
   move: protectedProcedure
-    .input(z.object({ keys, from: folder, to: z.enum(MOVE_TARGETS) }))
+    .input(z.object({ keys, from: anyFolder, to: z.enum(MOVE_TARGETS) }))
     .output(z.object({ updated: z.number().int() }))
     .mutation(({ ctx, input }) => moveConversations(ctx.db, ctx.session.account.id, input.keys, input.from, input.to)),
 

@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import { MAIL_FOLDERS, MOVE_TARGETS } from '../../../mime/folders';
+import { MAIL_FOLDERS, MOVE_TARGETS, OWN_FOLDER } from '../../../mime/folders';
 import { deleteForever, folderCounts, getRawMail, listFolder, markSeen, moveToFolder } from '../../mail/mailbox.service';
 import { protectedProcedure, router } from '../trpc';
 
 const folder = z.enum(MAIL_FOLDERS);
+/** A built-in folder, or the id of one of the user's own. */
+/** A built-in folder, or one of the user's own (named by its id). */
+export const anyFolder = z.union([folder, z.string().regex(OWN_FOLDER)]);
 const messageIds = z.array(z.string().uuid()).min(1).max(100);
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
-const listItem = z.object({
+export const listItem = z.object({
   id: z.string(),
-  folder,
+  folder: anyFolder,
   seen: z.boolean(),
+  starred: z.boolean(),
+  labelIds: z.array(z.string()),
   receivedAt: z.string(),
   size: z.number().int(),
   summary: base64,
@@ -21,13 +26,13 @@ const counts = z.object({ total: z.number().int(), unread: z.number().int() });
 export const mailRouter = router({
   /** One page of a folder, newest first; `cursor` is the previous page's `nextCursor`. */
   list: protectedProcedure
-    .input(z.object({ folder, cursor: z.string().max(100).nullish() }))
+    .input(z.object({ folder: anyFolder, cursor: z.string().max(100).nullish() }))
     .output(z.object({ items: z.array(listItem), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listFolder(ctx.db, ctx.session.account.id, input.folder, input.cursor)),
 
   get: protectedProcedure
     .input(z.object({ id: z.string().uuid() }))
-    .output(listItem.omit({ summary: true }).extend({ raw: base64 }))
+    .output(listItem.omit({ summary: true, starred: true, labelIds: true }).extend({ folder, raw: base64 }))
     .query(({ ctx, input }) => getRawMail(ctx.db, ctx.session.account.id, input.id)),
 
   counts: protectedProcedure
