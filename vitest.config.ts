@@ -25,6 +25,8 @@ export default defineConfig({
       MAIL_DOMAIN: 'localhost',
       LOG_LEVEL: 'silent',
       REGISTRATION: 'open',
+      // Roles that tests start listen for submission on a free port, not 587, so files can run in parallel.
+      SUBMISSION_PORT: '0',
     },
   },
 });
