@@ -31,7 +31,8 @@ describe('npm run cli', () => {
 
   it('lists, disables, enables, promotes, demotes and deletes users', async () => {
     const db = isolated.db();
-    const [user] = await Promise.all([createTestUser(db), createTestUser(db, { isAdmin: true })]);
+    const user = await createTestUser(db);
+    await createTestUser(db, { isAdmin: true });
     const listed = await cli('user', 'list', user.username);
     expect(listed.code).toBe(0);
     expect(listed.stdout.trim().split('\t').slice(0, 1)).toEqual([`${user.username}@localhost`]);

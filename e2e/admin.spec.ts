@@ -29,7 +29,7 @@ test('an admin finds users, disables, enables, promotes, demotes and sets limits
   await page.getByLabel('Search users').fill(target.username.slice(0, 10));
   const row = page.getByTestId(`user-row-${target.username}`);
   await expect(row).toContainText(target.address);
-  await expect(row.getByRole('cell').nth(5)).toHaveText('—'); // 2FA: not known yet
+  await expect(row.getByRole('cell').nth(5)).toHaveText('Off'); // no second factor yet
   const actions = row.getByRole('group', { name: `Actions for ${target.username}` });
 
   await actions.getByRole('button', { name: 'Disable' }).click();

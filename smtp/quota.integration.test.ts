@@ -47,7 +47,9 @@ async function send(to: string, n: number) {
 beforeAll(async () => {
   // A large default, so only the per-user quota set below applies.
   sidecar = await startSidecar(db, { config: { quotaBytes: 1024 * 1024 * 1024 } });
-  [alice, bob] = await Promise.all([createTestUser(db), createTestUser(db)]);
+  // One after the other: Argon2id blocks this thread, and a connection opened meanwhile times out on a busy machine.
+  alice = await createTestUser(db);
+  bob = await createTestUser(db);
 }, 60_000);
 afterAll(() => sidecar?.close());
 

@@ -26,7 +26,9 @@ let admin: TestUser;
 let user: TestUser;
 
 beforeAll(async () => {
-  [admin, user] = await Promise.all([createTestUser(db(), { isAdmin: true }), createTestUser(db())]);
+  // One after the other: Argon2id blocks this thread, and a connection opened meanwhile times out on a busy machine.
+  admin = await createTestUser(db(), { isAdmin: true });
+  user = await createTestUser(db());
 }, 60_000);
 
 /** Every procedure under `admin.`, read from the router itself: a new one is covered without editing this test. */
