@@ -1,5 +1,4 @@
 import 'server-only';
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { trustedProxies } from './net/client-address';
 import { checkFilterEnv, filterEnvFields } from './filter-env';
@@ -49,7 +48,8 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(50),
   SMTP_SESSION_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60 * 1000),
   // Processes that share the SMTP port (node:cluster): encryption is CPU-bound, so one per core.
-  SMTP_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(4, availableParallelism())),
+  // Measured on a shared 2-core machine, 1 (plus group commit) beat 2: PostgreSQL needs the other core.
+  SMTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   // Resolvers for SPF/DKIM/DMARC/ARC and domain checks; empty means the system's resolvers.
   DNS_SERVERS: z
     .string()

@@ -10,11 +10,12 @@ import { rspamdPlugin } from './rspamd';
 
 /** The configured plugins, in PLUGINS order, each with its timeout and failure policy. */
 export function pluginsFromSettings(settings: FilterSettings, deps: { db: Db; mailDomain: string; logger: Logger }): PluginRunner {
+  const hosted = cachedFor(HOSTED_CACHE_MS, (domain: string) => isHostedDomain(deps.db, domain, deps.mailDomain));
   const configured = settings.plugins.map((name): ConfiguredPlugin => {
     switch (name) {
       case 'dmarc':
         return {
-          plugin: dmarcPlugin({ isHostedDomain: (domain) => isHostedDomain(deps.db, domain, deps.mailDomain) }),
+          plugin: dmarcPlugin({ isHostedDomain: hosted }),
           ...settings.dmarc,
         };
       case 'rspamd': {
@@ -36,3 +37,25 @@ export function pluginsFromSettings(settings: FilterSettings, deps: { db: Db; ma
   return createPluginRunner(configured, deps.logger);
 }
 
+
+/**
+ * Whether a From domain is hosted here is asked for nearly every message, mostly about the same few
+ * domains: remembered for a short while (a newly verified domain is protected within that time).
+ */
+const HOSTED_CACHE_MS = 30_000;
+const HOSTED_CACHE_ENTRIES = 10_000;
+
+function cachedFor(ms: number, lookup: (domain: string) => Promise<boolean>): (domain: string) => Promise<boolean> {
+  const cache = new Map<string, { at: number; value: Promise<boolean> }>();
+  return (domain) => {
+    const now = Date.now();
+    const hit = cache.get(domain);
+    if (hit && now - hit.at < ms) return hit.value;
+    if (cache.size >= HOSTED_CACHE_ENTRIES) cache.clear();
+    const value = lookup(domain);
+    cache.set(domain, { at: now, value });
+    // A failed lookup is not remembered: the next message asks again.
+    value.catch(() => cache.delete(domain));
+    return value;
+  };
+}
