@@ -120,6 +120,9 @@ const envSchema = z.object({
   // and the request rate a new API key gets unless its maker picks another.
   SUBMISSION_PORT: port(587),
   API_KEY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // Webhooks to loopback or private addresses are refused (a domain owner must not reach the
+  // operator's internal services); `true` allows them, for receivers on the operator's own network.
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   // The MTA-STS policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt for hosted domains:
   // start with testing, switch to enforce once TLS reports show every sender gets through.
   MTA_STS_MODE: z.enum(['testing', 'enforce', 'none']).default('testing'),

@@ -65,7 +65,7 @@ async function startSession(config: Env): Promise<WorkerSession> {
     await registerOutbound(boss, config, presence.id, pools, heloName);
     await registerInternalScheduledJobs(boss, { db, clock: systemClock, log: logger, queue: scheduledInternalQueue(boss) });
     // The sending platform's webhooks go out on their own loop, so a slow endpoint never holds mail up.
-    webhooks = startWebhookDispatcher({ db, clock: systemClock, log: logger });
+    webhooks = startWebhookDispatcher({ db, clock: systemClock, log: logger, allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE });
     await registerAuditRetentionJob(boss, { db, clock: systemClock, log: logger, retentionDays: config.AUDIT_RETENTION_DAYS });
     await registerMailboxPurgeJob(boss, { db, clock: systemClock, log: logger, purgeDays: config.MAILBOX_PURGE_DAYS });
     return { lost, stop };

@@ -1,9 +1,13 @@
 import 'server-only';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import type { Db } from '../../db/client';
 import { type DueDelivery, claimDueDeliveries, recordDeliveryAttempt } from '../../db/repositories/webhook.repository';
 import { prunePlatformHistory } from '../../db/repositories/platform.repository';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { isPublicAddress, publicOnlyLookup } from '../net/public-address';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import { webhookSecret } from './webhooks';
 
@@ -20,6 +24,42 @@ export interface DispatcherOptions {
   /** Time-out of one HTTP request. */
   timeoutMs?: number;
   batchSize?: number;
+  /**
+   * WEBHOOK_ALLOW_PRIVATE: let webhooks reach loopback and private addresses (tests, or receivers on
+   * the operator's own network). Off by default: a domain owner's URL must not reach services
+   * inside the operator's network.
+   */
+  allowPrivateTargets?: boolean;
+}
+
+/** One POST; resolves with the status, whatever it is. Redirects are not followed. */
+function post(url: string, headers: Record<string, string>, body: string, options: { timeoutMs: number; allowPrivate: boolean }): Promise<number> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? https.request : http.request;
+  // An address in the URL is never looked up, so the lookup's check can't see it: check it here.
+  const literal = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!options.allowPrivate && net.isIP(literal) && !isPublicAddress(literal)) {
+    return Promise.reject(Object.assign(new Error(`${literal} is not a public address`), { code: 'EADDRNOTPUBLIC' }));
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: options.allowPrivate ? undefined : publicOnlyLookup(undefined),
+        timeout: options.timeoutMs,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Events, the send log and webhook history are kept 90 days (stats reach that far back); Idempotency-Keys a day. */
@@ -61,22 +101,25 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(webhook.url, {
-        method: 'POST',
-        headers: {
+      status = await post(
+        webhook.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Sealpost-Webhooks/1',
           [SIGNATURE_HEADER]: signWebhook(webhookSecret(webhook), body, timestamp),
           [EVENT_ID_HEADER]: `evt_${event.id}`,
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = res.status;
-      await res.body?.cancel();
+        { timeoutMs, allowPrivate: options.allowPrivateTargets ?? false },
+      );
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? 'timed out' : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message).slice(0, 200);
+      const code = (err as NodeJS.ErrnoException).code;
+      error =
+        (err as Error).name === 'TimeoutError'
+          ? 'timed out'
+          : code === 'EADDRNOTPUBLIC'
+            ? 'refused: the URL resolves to a private or loopback address'
+            : (code ?? (err as Error).message).slice(0, 200);
     }
     const now = options.clock.now();
     const ok = status !== null && status >= 200 && status < 300;

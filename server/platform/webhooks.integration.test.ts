@@ -1,9 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock';
 import { type OutboundHarness, startOutboundHarness } from '../../testing/outbound/harness';
 import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
+import { startWebhookDispatcher } from './webhook-dispatcher';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhook } from './webhook-signature';
 
 const isolated = useIsolatedDb();
@@ -108,4 +111,24 @@ describe('webhooks, bounces and suppressions', () => {
     expect(today).toMatchObject({ accepted: 3, delivered: 1, bounced: 1, suppressed: 1 });
     expect(stats.body.latency[0].p95_ms).toBeGreaterThanOrEqual(0);
   }, 90_000);
+
+  it('never calls a loopback or private address unless WEBHOOK_ALLOW_PRIVATE says so (SSRF)', async () => {
+    // Only a dispatcher as production starts it (private targets refused) claims deliveries now.
+    await p.dispatcher.stop();
+    const production = startWebhookDispatcher({ db: isolated.db(), clock: systemClock, log: pino({ level: 'silent' }), pollMs: 50, timeoutMs: 2000 });
+    try {
+      const c = await platformCustomer(isolated.db(), h);
+      const before = received.length;
+      const hook = await api(p.url, c.key, 'POST', '/webhooks', { url: receiverUrl, events: ['delivered'] });
+      expect(hook.status).toBe(201);
+      const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: `ann@${sinkDomain(h)}`, subject: 'Hi', text: 'hello' });
+      expect(sent.status).toBe(202);
+      const attempt = async () => (await api(p.url, c.key, 'GET', `/webhooks/${hook.body.id}/deliveries`)).body.deliveries[0];
+      await expect.poll(async () => (await attempt())?.last_error ?? null, { timeout: 30_000 }).toMatch(/private or loopback/);
+      expect(await attempt()).toMatchObject({ status: 'pending', last_status: null });
+      expect(received.length).toBe(before);
+    } finally {
+      await production.stop();
+    }
+  }, 60_000);
 });

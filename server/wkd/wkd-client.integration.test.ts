@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../../testing/db';
 import { type WebServer, startWebServer } from '../../testing/web-server';
 import { createTestUser } from '../../testing/factories';
-import { createCachedWkd, isPublicAddress, lookupWkd, wkdUrls } from './wkd-client';
+import { isPublicAddress } from '../net/public-address';
+import { createCachedWkd, lookupWkd, wkdUrls } from './wkd-client';
 
 /** The WKD client against Sealpost's own WKD (next start, over http) and against misbehaving servers. */
 const db = useTestDb();
