@@ -63,7 +63,7 @@ test('a thread from outside plus a reply sent from Sealpost is one conversation 
   // The Sent copy joins: 4 in the inbox's row, and the same conversation heads the Sent folder.
   await expect(async () => {
     await page.getByRole('button', { name: 'Sent', exact: true }).click();
-    await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+    await page.getByRole('button', { name: /^Inbox\b/ }).click();
     await expect(conversationRow(page, subject)).toHaveAttribute('data-conversation-count', '4', { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
 

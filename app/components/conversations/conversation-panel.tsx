@@ -15,6 +15,14 @@ import { ReadingPane } from '../mail/reading-pane';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
+// The same words as the plain list: turning conversations on or off changes no empty state.
+const EMPTY: Record<MailFolder, string> = {
+  inbox: 'No messages yet.',
+  drafts: 'No drafts.',
+  sent: 'Nothing sent yet.',
+  trash: 'Trash is empty.',
+};
+
 /** j/k and the arrow keys move the focus between rows, as in the plain list. */
 function onListKeyDown(event: ReactKeyboardEvent<HTMLUListElement>) {
   if (!isNavigationTarget(event.nativeEvent)) return;
@@ -77,7 +85,7 @@ export function ConversationPanel({
             </Button>
           </div>
         ) : conversations.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">No conversations here.</p>
+          <p className="p-6 text-center text-sm text-slate-600">{EMPTY[route.folder]}</p>
         ) : (
           <div className="min-h-0 flex-1 overflow-y-auto">
             <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>
@@ -115,7 +123,7 @@ export function ConversationPanel({
         ) : messageId ? (
           <ReadingPane key={messageId} id={messageId} item={open?.latest} summary={summaries.data?.[messageId]} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
         ) : (
-          <p className="m-auto p-6 text-sm text-slate-500">Select a conversation to read it.</p>
+          <p className="m-auto p-6 text-sm text-slate-500">Select a message to read it.</p>
         )}
       </section>
     </>
