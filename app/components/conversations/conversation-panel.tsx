@@ -12,16 +12,10 @@ import type { MailFolder } from '@/mime/folders';
 import { FOLDER_NAMES } from '../mail/folder-nav';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
+import { EMPTY_FOLDER_TEXT } from '../mail/folder-panel';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
-// The same words as the plain list: turning conversations on or off changes no empty state.
-const EMPTY: Record<MailFolder, string> = {
-  inbox: 'No messages yet.',
-  drafts: 'No drafts.',
-  sent: 'Nothing sent yet.',
-  trash: 'Trash is empty.',
-};
 
 /** j/k and the arrow keys move the focus between rows, as in the plain list. */
 function onListKeyDown(event: ReactKeyboardEvent<HTMLUListElement>) {
@@ -85,7 +79,7 @@ export function ConversationPanel({
             </Button>
           </div>
         ) : conversations.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">{EMPTY[route.folder]}</p>
+          <p className="p-6 text-center text-sm text-slate-600">{EMPTY_FOLDER_TEXT[route.folder]}</p>
         ) : (
           <div className="min-h-0 flex-1 overflow-y-auto">
             <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>

@@ -18,7 +18,8 @@ import { ShortcutsDialog } from './shortcuts-dialog';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';
 
-const EMPTY: Record<MailFolder, string> = {
+/** What an empty folder says, in the plain list and in conversation view alike. */
+export const EMPTY_FOLDER_TEXT: Record<MailFolder, string> = {
   inbox: 'No messages yet.',
   drafts: 'No drafts.',
   sent: 'Nothing sent yet.',
@@ -86,7 +87,7 @@ export function FolderPanel({
           items={items}
           summaries={summaries}
           selectedId={messageId}
-          emptyText={EMPTY[route.folder]}
+          emptyText={EMPTY_FOLDER_TEXT[route.folder]}
           showRecipients={route.folder === 'sent' || isDrafts}
           onOpen={isDrafts ? onOpenDraft : route.openMessage}
           rowSelection={isDrafts ? undefined : organize.rowSelection}
