@@ -14,7 +14,9 @@ let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([createTestUser(db), createTestUser(db)]);
+  // One after the other: two key generations at once starve the event loop on a busy machine.
+  alice = await createTestUser(db);
+  bob = await createTestUser(db);
 });
 
 describe('compose.listScheduled', () => {

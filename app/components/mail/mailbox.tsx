@@ -50,7 +50,11 @@ export function Mailbox({ address }: { address: string }) {
   const inboxUnread = counts.data?.inbox.unread ?? 0;
   // The tab says how much is unread, as Gmail's does.
   useEffect(() => {
-    document.title = inboxUnread > 0 ? `(${inboxUnread}) Inbox – Sealpost` : 'Inbox – Sealpost';
+    // With nothing unread the title stays the app's own, as the layout sets it.
+    document.title = inboxUnread > 0 ? `(${inboxUnread}) Inbox – Sealpost` : 'Sealpost';
+    return () => {
+      document.title = 'Sealpost';
+    };
   }, [inboxUnread]);
 
   return (
