@@ -5,6 +5,12 @@ import { databaseUrl, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 import { forgetSession, newUser, openMailbox } from './session';
 
+// These tests are about the plain message list (checkboxes, bulk actions, row shortcuts), which
+// conversation view (on by default; e2e/conversations.spec.ts) doesn't offer yet.
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('sealpost.conversation-view', 'off'));
+});
+
 /**
  * The bugs of issue #12's trial, each shown fixed in the browser: plain-text links, no auth badges
  * on your own mail, the Scheduled view (subjects, nothing in Sent until it goes, a toast that goes

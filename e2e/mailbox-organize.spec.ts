@@ -5,6 +5,12 @@ import { databaseUrl, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 import { type E2eUser, newUser, openMailbox } from './session';
 
+// These tests are about the plain message list (checkboxes, bulk actions, row shortcuts), which
+// conversation view (on by default; e2e/conversations.spec.ts) doesn't offer yet.
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('sealpost.conversation-view', 'off'));
+});
+
 /**
  * Folders, labels, stars, bulk actions, Undo and shortcuts in Chromium against the whole system,
  * plus axe-core on the main screens and phone-sized screenshots (written to the temp folder).

@@ -95,6 +95,8 @@ describe('scheduled send to mailboxes here', () => {
       recipients: [bob.account.address, carol.account.address].sort(),
       outboundIds: [],
       cancellable: true,
+      // The Sent copy's summary, for the Scheduled list's subject; this send was scheduled without one.
+      summary: null,
     });
     // Its job committed with it, due in an hour of real time.
     const [job] = await jobsOf(scheduled.id);
@@ -244,7 +246,8 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
       draftId: draft.id,
       sendAt,
     });
-    expect(scheduled).toMatchObject({ status: 'scheduled', sendAt, recipients: [bob.account.address] });
+    // The Sent copy's summary (ciphertext to the sender) names it in the Scheduled list.
+    expect(scheduled).toMatchObject({ status: 'scheduled', sendAt, recipients: [bob.account.address], summary });
     expect(await jobsOf(scheduled.id)).toHaveLength(1);
     // The Sent copy waits with the send, and the draft stays until it goes.
     expect((await sendRow(scheduled.id))!.sent_raw_ciphertext).not.toBeNull();
@@ -254,7 +257,7 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
 
     const listed = await caller.compose.listScheduled();
     expect(listed.find((s) => s.id === scheduled.id)).toEqual(scheduled);
-    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'outboundIds', 'recipients', 'sendAt', 'status']);
+    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'outboundIds', 'recipients', 'sendAt', 'status', 'summary']);
     expect(await callerFor(bob).compose.listScheduled()).toEqual([]);
 
     expect(await trpcCode(callerFor(bob).compose.cancelScheduled({ id: scheduled.id }))).toBe('NOT_FOUND');

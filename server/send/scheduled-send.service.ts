@@ -137,7 +137,7 @@ export async function scheduleInternal(
     await queue.enqueueFiling(inserted.id, (sendAt.getTime() - now.getTime()) / 1000, sqlExecutor(trx));
     return inserted;
   });
-  return rowToScheduledInternal(row, checked.recipients.map((c) => c.address).sort());
+  return rowToScheduledInternal(row, checked.recipients.map((c) => c.address).sort(), sent?.summary_ciphertext ?? null);
 }
 
 /** The sender's sends still waiting, soonest first. */
