@@ -5,17 +5,15 @@ import { isSessionEnded, onSignedInError } from './lib/session-ended';
 import { TRPCProvider, makeTrpcClient } from './lib/trpc';
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(
-    () => {
-      const client: QueryClient = new QueryClient({
-        defaultOptions: { queries: { staleTime: 10_000, retry: (failures, error) => failures < 1 && !isSessionEnded(error), refetchOnWindowFocus: false } },
-        // A 401 means the session is over: the tab wipes what it decrypted and goes to /login.
-        queryCache: new QueryCache({ onError: (error) => onSignedInError(error, client) }),
-        mutationCache: new MutationCache({ onError: (error) => onSignedInError(error, client) }),
-      });
-      return client;
-    },
-  );
+  const [queryClient] = useState(() => {
+    const client: QueryClient = new QueryClient({
+      defaultOptions: { queries: { staleTime: 10_000, retry: (failures, error) => failures < 1 && !isSessionEnded(error), refetchOnWindowFocus: false } },
+      // A 401 means the session is over: the tab wipes what it decrypted and goes to /login.
+      queryCache: new QueryCache({ onError: (error) => onSignedInError(error, client) }),
+      mutationCache: new MutationCache({ onError: (error) => onSignedInError(error, client) }),
+    });
+    return client;
+  });
   const [trpcClient] = useState(makeTrpcClient);
   return (
     <QueryClientProvider client={queryClient}>

@@ -48,7 +48,9 @@ const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function main() {
-  console.log(`bench:api  ${messages} sends from ${clients} concurrent clients, then a ${batchTotal}-recipient batch; ${os.cpus().length} cores; load average ${load()}`);
+  console.log(
+    `bench:api  ${messages} sends from ${clients} concurrent clients, then a ${batchTotal}-recipient batch; ${os.cpus().length} cores; load average ${load()}`,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-api-'));
   chmodSync(dir, 0o755);
   const cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
@@ -70,7 +72,12 @@ async function main() {
     await migrateToLatest(db);
     const user = await createTestUser(db);
     const { domain } = await senderDomain(db, user, zone, 'shop.bench', { local: 'orders' });
-    const { secret } = await createApiKey(db, systemClock, settingsFrom(parseEnv()), user.account, { domain, name: 'bench', scopes: ['send', 'templates'], ratePerMinute: 1_000_000 });
+    const { secret } = await createApiKey(db, systemClock, settingsFrom(parseEnv()), user.account, {
+      domain,
+      name: 'bench',
+      scopes: ['send', 'templates'],
+      ratePerMinute: 1_000_000,
+    });
     const childEnv = { DATABASE_URL: cluster.url, DATA_DIR: dir, MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY!, LOG_LEVEL: 'warn' };
     const port = await freePort();
     const api = await startChild(['bench/api-server.ts'], { ...childEnv, PORT: String(port) }, 'api listening');
@@ -86,7 +93,14 @@ async function main() {
       new Promise<void>((resolve, reject) => {
         const payload = JSON.stringify(body);
         const req = http.request(
-          { host: '127.0.0.1', port, path: `/api/v1${p}`, method: 'POST', agent, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: `/api/v1${p}`,
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          },
           (res) => {
             let text = '';
             res.on('data', (c: Buffer) => (text += c.toString()));
@@ -137,11 +151,15 @@ async function main() {
     const deadline = Date.now() + 300_000;
     while (delivered < wanted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const deliverySeconds = (lastDelivery - start) / 1000;
-    console.log(`deliver  ${(messages / deliverySeconds).toFixed(0).padStart(6)} msg/s   ${delivered}/${wanted} reached the loopback MX, ${deliverySeconds.toFixed(2)} s from the first accept`);
+    console.log(
+      `deliver  ${(messages / deliverySeconds).toFixed(0).padStart(6)} msg/s   ${delivered}/${wanted} reached the loopback MX, ${deliverySeconds.toFixed(2)} s from the first accept`,
+    );
     // A sample of what arrived, checked against the customer's DKIM key in the loopback DNS.
     const resolver = createDnsResolver([dns.address]);
     const sample = sink.messages.slice(0, 20);
-    const passed = (await Promise.all(sample.map((m) => dkimVerify(m.raw, { resolver })))).filter((v) => v.results.some((r) => r.status.result === 'pass' && r.signingDomain === domain)).length;
+    const passed = (await Promise.all(sample.map((m) => dkimVerify(m.raw, { resolver })))).filter((v) =>
+      v.results.some((r) => r.status.result === 'pass' && r.signingDomain === domain),
+    ).length;
     console.log(`         DKIM: ${passed}/${sample.length} sampled deliveries pass for d=${domain}`);
     sink.messages.length = 0;
 

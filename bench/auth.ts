@@ -14,7 +14,6 @@ import { freePort } from '../db/embedded';
 const RUNS = Number(process.env.RUNS ?? 5);
 const root = path.resolve(import.meta.dirname, '..');
 
-
 async function startSealpost(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sealpost.ts', 'start', 'web'], {
     cwd: root,

@@ -55,12 +55,16 @@ async function main() {
       const written = await writeBackup({ url: source.url, secretKey: 'x'.repeat(43), file, passphrase });
       const backupS = (performance.now() - started) / 1000;
       const fileMb = statSync(file).size / 1024 / 1024;
-      console.log(`backup ${passphrase ? 'encrypted' : 'plain    '}: ${backupS.toFixed(1)} s, ${(dbMb / backupS).toFixed(0)} MB/s of database, ${(written.rows / backupS).toFixed(0)} rows/s, file ${fileMb.toFixed(0)} MB`);
+      console.log(
+        `backup ${passphrase ? 'encrypted' : 'plain    '}: ${backupS.toFixed(1)} s, ${(dbMb / backupS).toFixed(0)} MB/s of database, ${(written.rows / backupS).toFixed(0)} rows/s, file ${fileMb.toFixed(0)} MB`,
+      );
       if (passphrase) {
         started = performance.now();
         const restored = await restoreBackup({ url: target.url, file, passphrase });
         const restoreS = (performance.now() - started) / 1000;
-        console.log(`restore encrypted: ${restoreS.toFixed(1)} s, ${(dbMb / restoreS).toFixed(0)} MB/s of database, ${(restored.rows / restoreS).toFixed(0)} rows/s`);
+        console.log(
+          `restore encrypted: ${restoreS.toFixed(1)} s, ${(dbMb / restoreS).toFixed(0)} MB/s of database, ${(restored.rows / restoreS).toFixed(0)} rows/s`,
+        );
       }
     }
   } finally {

@@ -44,17 +44,27 @@ async function main() {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const small = median(timings[1_000]!);
     const large = median(timings[100_000]!);
-    console.log(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`conversation list, first two pages, median of ${RUNS}: 1,000 msgs ${small.toFixed(2)} ms · 100,000 msgs ${large.toFixed(2)} ms · ratio ${(large / small).toFixed(2)}`);
+    console.log(
+      `load average (1/5/15 min): ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `conversation list, first two pages, median of ${RUNS}: 1,000 msgs ${small.toFixed(2)} ms · 100,000 msgs ${large.toFixed(2)} ms · ratio ${(large / small).toFixed(2)}`,
+    );
 
     const compiled = conversationHeadsQuery(db, users[100_000]!, { folder: 'inbox', limit: 51 }).compile();
-    const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(db);
+    const plan = await sql<{
+      'QUERY PLAN': string;
+    }>`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(db);
     console.log('\nplan of the conversation heads query at 100,000 messages:');
     for (const row of plan.rows) console.log(`  ${row['QUERY PLAN']}`);
     const first = await listConversations(db, users[100_000]!, 'inbox');
     const keys = first.items.flatMap((c) => (c.key ? [c.key] : []));
     const members = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-      SELECT conversation_key, count(*) FROM messages WHERE user_id = ${users[100_000]} AND conversation_key = ANY(${keys}::text[]) AND folder NOT IN ('trash', 'drafts') GROUP BY conversation_key`.execute(db);
+      SELECT conversation_key, count(*) FROM messages WHERE user_id = ${users[100_000]} AND conversation_key = ANY(${keys}::text[]) AND folder NOT IN ('trash', 'drafts') GROUP BY conversation_key`.execute(
+      db,
+    );
     console.log('\nplan of the members lookup for one page:');
     for (const row of members.rows) console.log(`  ${clipLine(row['QUERY PLAN'])}`);
   } finally {

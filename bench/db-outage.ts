@@ -86,7 +86,9 @@ function postgresPids(dataDir: string): number[] {
 }
 
 async function main() {
-  const mode = values.embedded ? 'embedded PostgreSQL killed (SIGINT), restarted by the supervisor' : `${values.freeze ? 'SIGSTOP' : 'SIGINT'} PostgreSQL for ${outageMs / 1000} s`;
+  const mode = values.embedded
+    ? 'embedded PostgreSQL killed (SIGINT), restarted by the supervisor'
+    : `${values.freeze ? 'SIGSTOP' : 'SIGINT'} PostgreSQL for ${outageMs / 1000} s`;
   console.log(`bench:db-outage  ${mode}, under ${senders} senders`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-outage-'));
   chmodSync(dir, 0o755); // embedded PostgreSQL runs as the postgres user when we are root
@@ -154,10 +156,7 @@ async function main() {
     );
     const polling = (async () => {
       while (!stop) {
-        const status = await Promise.race([
-          health().then((r) => r.status),
-          new Promise<number>((resolve) => setTimeout(() => resolve(0), 10_000)),
-        ]);
+        const status = await Promise.race([health().then((r) => r.status), new Promise<number>((resolve) => setTimeout(() => resolve(0), 10_000))]);
         if (healthChanges.at(-1)?.status !== status) healthChanges.push({ at: now(), status });
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -201,7 +200,12 @@ async function main() {
     };
     const accepted = new Set(attempts.filter((a) => a.queueId).map((a) => a.queueId!));
     const after = createDb(url, { max: 1, onPoolError: () => undefined });
-    const rows = await after.selectFrom('messages').select('id').where('user_id', '=', user.account.id).execute().catch(() => undefined);
+    const rows = await after
+      .selectFrom('messages')
+      .select('id')
+      .where('user_id', '=', user.account.id)
+      .execute()
+      .catch(() => undefined);
     await after.destroy();
     const stored = new Set((rows ?? []).map((r) => r.id));
     const firstAfter = attempts.filter((a) => a.endedAt > upAt && a.outcome === '250').sort((a, b) => a.endedAt - b.endedAt)[0];
@@ -210,17 +214,30 @@ async function main() {
 
     console.log(`before outage   ${JSON.stringify(tally(0, downAt))}`);
     console.log(`during outage   ${JSON.stringify(tally(downAt, upAt))}   (replies that ended while the database was away)`);
-    const outageMs_ = attempts.filter((a) => a.endedAt >= downAt && a.endedAt < upAt).map((a) => a.endedAt - a.startedAt).sort((a, b) => a - b);
-    if (outageMs_.length) console.log(`                transaction time during the outage: median ${s(outageMs_[Math.floor(outageMs_.length / 2)]!)}, slowest ${s(outageMs_.at(-1)!)}; database away for ${s(upAt - downAt)}`);
+    const outageMs_ = attempts
+      .filter((a) => a.endedAt >= downAt && a.endedAt < upAt)
+      .map((a) => a.endedAt - a.startedAt)
+      .sort((a, b) => a - b);
+    if (outageMs_.length)
+      console.log(
+        `                transaction time during the outage: median ${s(outageMs_[Math.floor(outageMs_.length / 2)]!)}, slowest ${s(outageMs_.at(-1)!)}; database away for ${s(upAt - downAt)}`,
+      );
     console.log(`after outage    ${JSON.stringify(tally(upAt, endAt + 1))}`);
     if (!rows) console.log('stored          unknown: the database is still unreachable');
-    else console.log(`250s            ${accepted.size}; stored ${stored.size}; 250 but not stored ${[...accepted].filter((id) => !stored.has(id)).length}; stored without a 250 ${[...stored].filter((id) => !accepted.has(id)).length}`);
+    else
+      console.log(
+        `250s            ${accepted.size}; stored ${stored.size}; 250 but not stored ${[...accepted].filter((id) => !stored.has(id)).length}; stored without a 250 ${[...stored].filter((id) => !accepted.has(id)).length}`,
+      );
     console.log(`first 250 after the database returned: ${firstAfter ? s(firstAfter.endedAt - upAt) : 'none within 60 s'}`);
     console.log(`health          ${healthChanges.map((h) => `${h.status || 'hang'} at ${s(h.at - downAt)}`).join(' → ')}   (times from the outage start)`);
     const exits = roleLog.filter((l) => l.includes('role exited unexpectedly')).map((l) => JSON.parse(l).child as string);
-    console.log(`role exits      ${exits.length ? exits.join(', ') : 'none'}${roleLog.some((l) => l.includes('"shutting down"')) ? '; the supervisor shut everything down' : ''}`);
+    console.log(
+      `role exits      ${exits.length ? exits.join(', ') : 'none'}${roleLog.some((l) => l.includes('"shutting down"')) ? '; the supervisor shut everything down' : ''}`,
+    );
     const workerMs = workerReadyAfter(upAtEpoch);
-    console.log(`worker          ${roleLog.some((l) => l.includes('"worker presence session lost')) ? `lost its session; ready again ${workerMs === undefined ? 'never (within the run)' : `${s(workerMs)} after the database returned`}` : 'kept its session'}`);
+    console.log(
+      `worker          ${roleLog.some((l) => l.includes('"worker presence session lost')) ? `lost its session; ready again ${workerMs === undefined ? 'never (within the run)' : `${s(workerMs)} after the database returned`}` : 'kept its session'}`,
+    );
     console.log(`supervisor      ${supervisor.exitCode === null ? 'running' : await supervisorExit}`);
   } finally {
     if (supervisor) await stopChild(supervisor);

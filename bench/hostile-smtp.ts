@@ -47,7 +47,10 @@ interface Timed {
 async function readWithin(client: RawSmtpClient, ms: number, started = performance.now()): Promise<Timed> {
   let timer: NodeJS.Timeout | undefined;
   const reply = await Promise.race([
-    client.read().then((r) => r.text, () => 'connection closed'),
+    client.read().then(
+      (r) => r.text,
+      () => 'connection closed',
+    ),
     new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve('no reply'), Math.max(0, ms - (performance.now() - started)));
     }),
@@ -140,7 +143,8 @@ async function main() {
     process.env.MAIL_DOMAIN = 'localhost';
     const user = await createTestUser(cluster.db);
     const to = `${user.username}@localhost`;
-    const stored = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM messages WHERE user_id = ${user.account.id}`.execute(cluster.db)).rows[0]!.n);
+    const stored = async () =>
+      Number((await sql<{ n: string }>`SELECT count(*) AS n FROM messages WHERE user_id = ${user.account.id}`.execute(cluster.db)).rows[0]!.n);
 
     console.log('1. header folded over many lines');
     for (const lines of [Number(values.lines), Number(values['huge-lines'])].filter((n) => n > 0)) {

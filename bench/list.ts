@@ -58,7 +58,10 @@ async function main() {
     const username = `bench${Date.now().toString(36)}`;
     const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'bench-Password-2026!' });
     const account = await register(db, prepared.payload, { settings: settingsFrom(env()), viaCli: true });
-    const [raw, summary] = await Promise.all([encryptBytes(utf8('Subject: Bench\r\n\r\nHello\r\n'), [prepared.payload.publicKey]), encryptBytes(utf8('{"v":1,"subject":"Bench"}'), [prepared.payload.publicKey])]);
+    const [raw, summary] = await Promise.all([
+      encryptBytes(utf8('Subject: Bench\r\n\r\nHello\r\n'), [prepared.payload.publicKey]),
+      encryptBytes(utf8('{"v":1,"subject":"Bench"}'), [prepared.payload.publicKey]),
+    ]);
     await sql`INSERT INTO messages (user_id, folder, seen, received_at, size, raw_ciphertext, summary_ciphertext)
       SELECT ${account.id}, 'inbox', g % 3 = 0, now() - g * interval '1 minute', 30, ${raw}, ${summary} FROM generate_series(1, ${MESSAGES}) AS g`.execute(db);
     await sql`ANALYZE messages`.execute(db);
@@ -95,7 +98,13 @@ async function main() {
     console.log(`  p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1)!)}`);
 
     const t = performance.now();
-    const moved = await trpcCall(base, 'mutation', 'organize.bulk', { selection: { folder: 'inbox' }, action: { kind: 'move', folder: 'archive' } }, { cookie: cookies[0]! });
+    const moved = await trpcCall(
+      base,
+      'mutation',
+      'organize.bulk',
+      { selection: { folder: 'inbox' }, action: { kind: 'move', folder: 'archive' } },
+      { cookie: cookies[0]! },
+    );
     const moveMs = performance.now() - t;
     if (moved.status !== 200) throw new Error(`bulk move answered ${moved.status}`);
     console.log(`bulk move: ${moved.body.result.data.updated} messages inbox → archive in ${f(moveMs)} (one request, resolved on the server)`);

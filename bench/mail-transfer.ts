@@ -66,7 +66,14 @@ async function main() {
         const keys = createKeyState();
         await keys.deriveLogin({ username, password, kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit } });
         if ((await keys.unlock({ wrappedKey: toBase64(row.wrapped_key) })).status !== 'ok') throw new Error('unlock failed');
-        const api = appRouter.createCaller({ db, clock: systemClock, settings, session: { sessionId: crypto.randomUUID(), account, clientKey: new Uint8Array(32) }, ip: null, userAgent: null });
+        const api = appRouter.createCaller({
+          db,
+          clock: systemClock,
+          settings,
+          session: { sessionId: crypto.randomUUID(), account, clientKey: new Uint8Array(32) },
+          ip: null,
+          userAgent: null,
+        });
         return { account, keys, api, publicKey: prepared.payload.publicKey };
       }),
     );
@@ -81,7 +88,13 @@ async function main() {
         const { raw, sent } = transferMessage(i, from.account.address, 'bench');
         const sealed = await sealMessage({ raw, authHeader, auth, envelopeFrom: 'sender@origin.example', publicKeys: [from.publicKey] });
         if (sealed.status !== 'sealed') throw new Error('seal failed');
-        rows.push({ user_id: from.account.id, received_at: sent.date, size: raw.length, raw_ciphertext: sealed.copies[0]!.raw, summary_ciphertext: sealed.copies[0]!.summary });
+        rows.push({
+          user_id: from.account.id,
+          received_at: sent.date,
+          size: raw.length,
+          raw_ciphertext: sealed.copies[0]!.raw,
+          summary_ciphertext: sealed.copies[0]!.summary,
+        });
       }
       await storeInboundMessages(db, rows);
     }
@@ -121,7 +134,11 @@ async function main() {
     const imported = await importMail(
       fileMessages(picked, start.position, settings.maxMessageBytes),
       {
-        knownMessageIds: () => collectMessageIds((after) => to.api.transfer.summaries({ after }), async (items) => (await to.keys.decryptBatch({ items })).results),
+        knownMessageIds: () =>
+          collectMessageIds(
+            (after) => to.api.transfer.summaries({ after }),
+            async (items) => (await to.keys.decryptBatch({ items })).results,
+          ),
         parse: (raw) => parseMessage(raw),
         encryptToSelf: async (parts) => (await to.keys.encryptToSelf({ parts })).parts,
         upload: (items) => to.api.transfer.importBatch({ items }),
@@ -137,7 +154,10 @@ async function main() {
     );
 
     t = performance.now();
-    const again = await collectMessageIds((after) => to.api.transfer.summaries({ after }), async (items) => (await to.keys.decryptBatch({ items })).results);
+    const again = await collectMessageIds(
+      (after) => to.api.transfer.summaries({ after }),
+      async (items) => (await to.keys.decryptBatch({ items })).results,
+    );
     console.log(`duplicate check: ${again.size} Message-IDs read from summaries in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     await db.destroy();

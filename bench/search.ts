@@ -91,7 +91,11 @@ async function waitReady(page: Page, onTick: () => void = () => undefined): Prom
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-search-'));
@@ -158,7 +162,9 @@ async function main() {
     clearInterval(sampler);
     const buildSeconds = (performance.now() - t) / 1000;
     const decryptedFirst = await first.getByTestId('search-status').getAttribute('data-decrypted');
-    console.log(`first build: ${MESSAGES} messages in ${buildSeconds.toFixed(1)} s = ${(MESSAGES / buildSeconds).toFixed(1)} msgs/s; decrypted ${decryptedFirst}`);
+    console.log(
+      `first build: ${MESSAGES} messages in ${buildSeconds.toFixed(1)} s = ${(MESSAGES / buildSeconds).toFixed(1)} msgs/s; decrypted ${decryptedFirst}`,
+    );
     console.log(`peak memory, all Chromium processes (RSS): ${(peak / 1048576).toFixed(0)} MiB`);
     console.log(`load average at the end of the build: ${load()}`);
 
@@ -173,7 +179,10 @@ async function main() {
       const list = first.getByRole('list', { name: 'Search results' }).or(first.getByText('No messages match.'));
       await list.first().waitFor({ timeout: 30_000 });
       shown.push(performance.now() - started);
-      const ms = await first.getByRole('list', { name: 'Search results' }).getAttribute('data-search-ms', { timeout: 1000 }).catch(() => null);
+      const ms = await first
+        .getByRole('list', { name: 'Search results' })
+        .getAttribute('data-search-ms', { timeout: 1000 })
+        .catch(() => null);
       if (ms) inWorker.push(Number(ms));
     }
     console.log(
@@ -183,9 +192,13 @@ async function main() {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'db', 'url'], { cwd: root, env });
     const client = new pg.Client({ connectionString: stdout.trim() });
     await client.connect();
-    const size = await client.query<{ n: string; bytes: string }>('SELECT count(*) AS n, coalesce(sum(octet_length(ciphertext)), 0) AS bytes FROM search_index_segments');
+    const size = await client.query<{ n: string; bytes: string }>(
+      'SELECT count(*) AS n, coalesce(sum(octet_length(ciphertext)), 0) AS bytes FROM search_index_segments',
+    );
     await client.end();
-    console.log(`index size: ${size.rows[0]!.n} encrypted segments, ${(Number(size.rows[0]!.bytes) / 1048576).toFixed(1)} MiB on the server (the same in IndexedDB)`);
+    console.log(
+      `index size: ${size.rows[0]!.n} encrypted segments, ${(Number(size.rows[0]!.bytes) / 1048576).toFixed(1)} MiB on the server (the same in IndexedDB)`,
+    );
 
     const second = await (await browser.newContext({ baseURL: `http://localhost:${port}` })).newPage();
     t = performance.now();

@@ -66,13 +66,29 @@ async function smtpSource(port: number, options: { messages: number; concurrency
   const started = performance.now();
   await run(
     '/usr/sbin/smtp-source',
-    ['-s', String(options.concurrency), '-m', String(options.messages), '-l', String(options.bytes), '-f', 'bench@sender.example', '-t', options.to, `127.0.0.1:${port}`],
+    [
+      '-s',
+      String(options.concurrency),
+      '-m',
+      String(options.messages),
+      '-l',
+      String(options.bytes),
+      '-f',
+      'bench@sender.example',
+      '-t',
+      options.to,
+      `127.0.0.1:${port}`,
+    ],
     { timeout: 30 * 60_000, maxBuffer: 64 * 1024 * 1024 },
   );
   return (performance.now() - started) / 1000;
 }
 
-const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 export async function runExternal(options: ExternalOptions): Promise<void> {
   const plugins = options.plugins.split(',').filter(Boolean);
@@ -112,7 +128,10 @@ export async function runExternal(options: ExternalOptions): Promise<void> {
       const count = async () => (await countMessages(db, user.account.id, 'inbox')).total;
       // smtp-source gives up at the first refusal; say why from the instance's own log.
       const explain = (err: unknown) => {
-        const errors = sealpost!.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+        const errors = sealpost!
+          .output()
+          .split('\n')
+          .filter((line) => /"level":(40|50|60)/.test(line));
         console.error(errors.slice(-10).join('\n'));
         throw err;
       };

@@ -49,7 +49,6 @@ const bytes = Number(values.bytes);
 const workers = Number(values.workers);
 const warmup = Number(values.warmup);
 
-
 interface CpuShare {
   server: number;
   postgres: number;
@@ -86,7 +85,9 @@ const format = (r: LoadResult) =>
   (Object.keys(r.refused).length ? `   refused ${JSON.stringify(r.refused)}` : '');
 
 async function main() {
-  console.log(`bench:smtp  ${messages} messages of ${bytes} bytes over ${concurrency} connections, ${workers} worker(s), ${values.durable ? 'durable' : 'fsync off'}, ${os.cpus().length} cores`);
+  console.log(
+    `bench:smtp  ${messages} messages of ${bytes} bytes over ${concurrency} connections, ${workers} worker(s), ${values.durable ? 'durable' : 'fsync off'}, ${os.cpus().length} cores`,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-'));
   chmodSync(dir, 0o755); // embedded PostgreSQL runs as the postgres user when we are root
   const cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: !values.durable });
@@ -148,6 +149,4 @@ async function main() {
   }
 }
 
-runBenchmark(() =>
-  values.external ? runExternal({ messages, concurrency, bytes, warmup, plugins: values.plugins ?? '' }) : main(),
-);
+runBenchmark(() => (values.external ? runExternal({ messages, concurrency, bytes, warmup, plugins: values.plugins ?? '' }) : main()));

@@ -64,7 +64,14 @@ interface Accepted {
 describe('backup and restore', () => {
   it('a backup taken under SMTP load restores every message answered 250 before it started, into an instance that takes and sends mail', async () => {
     const dataDir = tempDir('sealpost-backup-src-');
-    const smtp = spawnRole('smtp', { DATABASE_URL: source.url, DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', DNS_SERVERS: dns.address, MAIL_DOMAIN: 'localhost' });
+    const smtp = spawnRole('smtp', {
+      DATABASE_URL: source.url,
+      DATA_DIR: dataDir,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '0',
+      DNS_SERVERS: dns.address,
+      MAIL_DOMAIN: 'localhost',
+    });
     const port = listeningPort(await smtp.waitFor('"smtp listening"'));
 
     // Four senders keep mail coming until the backup is done.
@@ -132,8 +139,21 @@ describe('backup and restore', () => {
         expect(acceptedDuringBackup).toBeGreaterThan(0);
 
         // The restored instance takes mail...
-        const smtp2 = spawnRole('smtp', { DATABASE_URL: restored.url, DATA_DIR: target, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', DNS_SERVERS: dns.address, MAIL_DOMAIN: 'localhost' });
-        const worker = spawnRole('worker', { DATABASE_URL: restored.url, DATA_DIR: target, SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`, DNS_SERVERS: dns.address, MAIL_DOMAIN: 'localhost' });
+        const smtp2 = spawnRole('smtp', {
+          DATABASE_URL: restored.url,
+          DATA_DIR: target,
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: '0',
+          DNS_SERVERS: dns.address,
+          MAIL_DOMAIN: 'localhost',
+        });
+        const worker = spawnRole('worker', {
+          DATABASE_URL: restored.url,
+          DATA_DIR: target,
+          SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
+          DNS_SERVERS: dns.address,
+          MAIL_DOMAIN: 'localhost',
+        });
         try {
           const port2 = listeningPort(await smtp2.waitFor('"smtp listening"'));
           const info = await nodemailer

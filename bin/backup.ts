@@ -40,7 +40,8 @@ export async function backupCommand(args: string[]): Promise<void> {
   const file = fileArgument(args, 'usage: npm run cli -- backup FILE [--encrypt] [--passphrase-file F]');
   let passphrase = passphraseFileArgument(args);
   if (args.includes('--encrypt') && passphrase === undefined) passphrase = await readSecret('Backup passphrase', { confirm: true });
-  if (passphrase !== undefined && passphrase.length < MIN_PASSPHRASE) throw new AppError('BAD_INPUT', `The passphrase must have at least ${MIN_PASSPHRASE} characters.`);
+  if (passphrase !== undefined && passphrase.length < MIN_PASSPHRASE)
+    throw new AppError('BAD_INPUT', `The passphrase must have at least ${MIN_PASSPHRASE} characters.`);
 
   const secretFile = path.join(path.resolve(env.DATA_DIR), 'secret.key');
   const secretKey = env.SECRET_KEY ?? (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
@@ -48,7 +49,9 @@ export async function backupCommand(args: string[]): Promise<void> {
 
   const database = await openDatabase(env);
   try {
-    process.stderr.write(`Backing up the ${database.source === 'DATABASE_URL' ? 'database at DATABASE_URL' : 'embedded database'} to ${file}${passphrase ? ' (encrypted)' : ''}…\n`);
+    process.stderr.write(
+      `Backing up the ${database.source === 'DATABASE_URL' ? 'database at DATABASE_URL' : 'embedded database'} to ${file}${passphrase ? ' (encrypted)' : ''}…\n`,
+    );
     const started = Date.now();
     const result = await writeBackup({ url: database.url, secretKey, file, passphrase, onProgress: progressPrinter('table') });
     process.stderr.write(
@@ -80,9 +83,13 @@ export async function restoreCommand(args: string[]): Promise<void> {
     process.stderr.write(`Restoring ${file} into ${cluster ? `a new embedded database in ${dataDir}` : 'the database at DATABASE_URL'}…\n`);
     const result = await restoreBackup({ url, file, passphrase, onProgress: progressPrinter('table') });
     writeFileSync(secretFile, `${result.secretKey}\n`, { mode: 0o600, flag: 'wx' });
-    process.stderr.write(`Restored the backup of ${result.createdAt}: ${result.tables} tables, ${result.rows} rows; the instance secret is in ${secretFile}.\n`);
+    process.stderr.write(
+      `Restored the backup of ${result.createdAt}: ${result.tables} tables, ${result.rows} rows; the instance secret is in ${secretFile}.\n`,
+    );
     if (env.SECRET_KEY && env.SECRET_KEY !== result.secretKey) {
-      process.stderr.write('Warning: SECRET_KEY in the environment differs from the backup\'s secret. Unset it, or set it to the content of secret.key, or DKIM keys and queued mail stay unreadable.\n');
+      process.stderr.write(
+        "Warning: SECRET_KEY in the environment differs from the backup's secret. Unset it, or set it to the content of secret.key, or DKIM keys and queued mail stay unreadable.\n",
+      );
     }
   } finally {
     await cluster?.stop();

@@ -157,7 +157,9 @@ async function apiKeyCreate(args: string[]) {
       ratePerMinute: rate ? Number(rate) : undefined,
       owner: option(args, 'owner'),
     });
-    process.stderr.write(`Created API key ${key.prefix}… for ${key.domain} (scopes: ${key.scopes.join(', ')}; ${key.ratePerMinute} requests a minute). It is shown once:\n`);
+    process.stderr.write(
+      `Created API key ${key.prefix}… for ${key.domain} (scopes: ${key.scopes.join(', ')}; ${key.ratePerMinute} requests a minute). It is shown once:\n`,
+    );
     process.stdout.write(`${secret}\n`);
   } finally {
     await db.destroy();

@@ -2,7 +2,6 @@ import type { EmbeddedCluster } from '../db/embedded';
 import { backoffDelay } from '../server/backoff';
 import type { Logger } from '../server/logger';
 
-
 /**
  * The embedded PostgreSQL is one more child of `npm start`: when its postmaster exits (a crash, an
  * operator's or the OOM killer's signal), start it again on the same port, with the same capped

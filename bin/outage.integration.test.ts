@@ -74,15 +74,16 @@ async function startSealpost(env: Record<string, string>, options: { waitReady?:
 }
 
 function untilReady(sealpost: Started) {
-  return until(() => sealpost.logged('smtp listening').length > 0 && sealpost.logged('worker ready').length > 0, 90_000, () => sealpost.child.exitCode !== null);
+  return until(
+    () => sealpost.logged('smtp listening').length > 0 && sealpost.logged('worker ready').length > 0,
+    90_000,
+    () => sealpost.child.exitCode !== null,
+  );
 }
-
 
 /** Polls until the condition holds; a process that exited meanwhile shows as the poll's last value. */
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, failed: () => boolean = () => false) {
-  await expect
-    .poll(async () => (failed() ? 'process exited' : (await condition()) ? 'done' : 'waiting'), { timeout: timeoutMs, interval: 100 })
-    .toBe('done');
+  await expect.poll(async () => (failed() ? 'process exited' : (await condition()) ? 'done' : 'waiting'), { timeout: timeoutMs, interval: 100 }).toBe('done');
 }
 
 /** One delivery attempt: the code that ended it (a refusal at any step, or the final reply). */
@@ -152,7 +153,11 @@ describe('a database outage', () => {
 
     const postmaster = Number(readFileSync(path.join(sealpost.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(postmaster, 'SIGINT');
-    await until(() => sealpost.logged('embedded PostgreSQL restarted').length > 0, 30_000, () => sealpost.child.exitCode !== null);
+    await until(
+      () => sealpost.logged('embedded PostgreSQL restarted').length > 0,
+      30_000,
+      () => sealpost.child.exitCode !== null,
+    );
     expect(sealpost.logged('embedded PostgreSQL exited; restarting it')).toHaveLength(1);
     expect(await secondsToFirst250(sealpost.port, to)).toBeLessThan(5);
     await until(() => sealpost.logged('worker ready').length >= 2, 40_000);
@@ -164,7 +169,11 @@ describe('a database outage', () => {
     cleanups.push(() => cluster.destroy());
     await cluster.stopFast();
     const sealpost = await startSealpost({ DATABASE_URL: cluster.url }, { waitReady: false });
-    await until(() => sealpost.logged('database not reachable; waiting for it').length > 0, 30_000, () => sealpost.child.exitCode !== null);
+    await until(
+      () => sealpost.logged('database not reachable; waiting for it').length > 0,
+      30_000,
+      () => sealpost.child.exitCode !== null,
+    );
     await cluster.start();
     await untilReady(sealpost);
     expect(sealpost.logged('role exited unexpectedly; restarting it')).toEqual([]);

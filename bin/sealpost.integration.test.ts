@@ -25,12 +25,13 @@ function tempDataDir() {
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('sealpost start', () => {
   it('refuses a bad setting and names it', async () => {
-    const result = await run(...node('bin/sealpost.ts', 'start'), { cwd: root, env: { ...process.env, PORT: 'eighty', DATA_DIR: tempDataDir() } }).catch((e) => e);
+    const result = await run(...node('bin/sealpost.ts', 'start'), { cwd: root, env: { ...process.env, PORT: 'eighty', DATA_DIR: tempDataDir() } }).catch(
+      (e) => e,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT="eighty"');
   });

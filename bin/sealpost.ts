@@ -25,7 +25,12 @@ function roleSpec(role: Role, env: NodeJS.ProcessEnv, port: number): RoleSpec {
   switch (role) {
     case 'web':
       // Our own server in front of Next: it resolves the client address (server/web/main.ts).
-      return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'server', 'web', 'main.ts')], env: { ...childEnv, PORT: String(port) } };
+      return {
+        name: role,
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(root, 'server', 'web', 'main.ts')],
+        env: { ...childEnv, PORT: String(port) },
+      };
     case 'smtp':
       return { name: role, command: process.execPath, args: ['--import', 'tsx', path.join(root, 'smtp', 'main.ts')], env: childEnv };
     case 'worker':
@@ -125,7 +130,8 @@ async function migrateWhenReachable(url: string): Promise<string[]> {
     } catch (err) {
       const code = (err as { code?: string }).code;
       // Refused, unreachable, starting up or shutting down (57P03), or no answer in time.
-      const unreachable = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03'].includes(code ?? '') ||
+      const unreachable =
+        ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03'].includes(code ?? '') ||
         /timeout|Connection terminated/i.test((err as Error).message);
       if (!unreachable) throw err;
       const retryInMs = backoffDelay(failures, 500, 30_000);

@@ -43,7 +43,11 @@ describe('Supervisor', () => {
       // The old supervisor stopped everything at the sixth exit within a minute.
       await until(() => exits().length >= 10);
       expect(exits().every((e) => e.child === 'crashing' && e.code === 3)).toBe(true);
-      expect(exits().slice(0, 4).map((e) => e.restartInMs)).toEqual([20, 40, 80, 80]);
+      expect(
+        exits()
+          .slice(0, 4)
+          .map((e) => e.restartInMs),
+      ).toEqual([20, 40, 80, 80]);
       expect(entries.filter((e) => e.msg === 'role started' && e.child === 'steady')).toHaveLength(1);
     } finally {
       await supervisor.stopAll();
@@ -51,7 +55,7 @@ describe('Supervisor', () => {
     expect(entries.find((e) => e.msg === 'role stopped' && e.child === 'steady')).toMatchObject({ signal: 'SIGTERM' });
   });
 
-  it("stops the smtp role within its own deadline: a transaction left open gets 421, and nothing is killed", async () => {
+  it('stops the smtp role within its own deadline: a transaction left open gets 421, and nothing is killed', async () => {
     const { log, entries } = capturedLogger();
     const shutdownTimeoutMs = 1_000;
     const supervisor = new Supervisor(log, { stopTimeoutMs: killAfterMs(shutdownTimeoutMs) });
@@ -73,11 +77,18 @@ describe('Supervisor', () => {
     });
     let connected: RawSmtpClient | undefined;
     await expect
-      .poll(async () => (connected = await RawSmtpClient.connect(port).then(({ client }) => client, () => undefined)) !== undefined, {
-        message: 'the smtp role listens',
-        timeout: 60_000,
-        interval: 100,
-      })
+      .poll(
+        async () =>
+          (connected = await RawSmtpClient.connect(port).then(
+            ({ client }) => client,
+            () => undefined,
+          )) !== undefined,
+        {
+          message: 'the smtp role listens',
+          timeout: 60_000,
+          interval: 100,
+        },
+      )
       .toBe(true);
     const client = connected!;
     await client.command('EHLO slow.example');

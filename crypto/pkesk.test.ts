@@ -36,10 +36,18 @@ describe('checkEncryptedTo', () => {
     expect(await checkEncryptedTo(literal, alice.publicKeyArmored)).toEqual({ status: 'not-encrypted' });
 
     const signingKey = await openpgp.readPrivateKey({ armoredKey: alice.privateKeyArmored });
-    const signed = (await openpgp.sign({ message: await openpgp.createMessage({ binary: utf8('x') }), signingKeys: signingKey, format: 'binary' })) as Uint8Array;
+    const signed = (await openpgp.sign({
+      message: await openpgp.createMessage({ binary: utf8('x') }),
+      signingKeys: signingKey,
+      format: 'binary',
+    })) as Uint8Array;
     expect(await checkEncryptedTo(signed, alice.publicKeyArmored)).toEqual({ status: 'not-encrypted' });
 
-    const withPassword = (await openpgp.encrypt({ message: await openpgp.createMessage({ binary: utf8('x') }), passwords: ['pw'], format: 'binary' })) as Uint8Array;
+    const withPassword = (await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: utf8('x') }),
+      passwords: ['pw'],
+      format: 'binary',
+    })) as Uint8Array;
     expect(await checkEncryptedTo(withPassword, alice.publicKeyArmored)).toEqual({ status: 'not-encrypted' });
 
     const hidden = (await openpgp.encrypt({

@@ -53,7 +53,10 @@ export async function checkEncryptedTo(data: Uint8Array, publicKeyArmored: strin
 }
 
 /** The key carries `address` as a user ID and has a usable encryption key: what WKD and pinning need. */
-export async function checkRecipientKey(armored: string, address: string): Promise<{ status: 'ok'; fingerprint: string } | { status: 'invalid'; reason: string }> {
+export async function checkRecipientKey(
+  armored: string,
+  address: string,
+): Promise<{ status: 'ok'; fingerprint: string } | { status: 'invalid'; reason: string }> {
   const key = await readSingleKey(armored);
   if (!key) return { status: 'invalid', reason: 'not one OpenPGP public key' };
   if (key.isPrivate()) return { status: 'invalid', reason: 'a private key, not a public key' };

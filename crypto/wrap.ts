@@ -20,13 +20,7 @@ export async function unwrap(blob: Uint8Array, key: Uint8Array, purpose: string)
   const s = await sodium();
   if (blob.length <= NONCE_BYTES) return { status: 'decrypt-failed' };
   try {
-    const plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      blob.subarray(NONCE_BYTES),
-      utf8(purpose),
-      blob.subarray(0, NONCE_BYTES),
-      key,
-    );
+    const plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, blob.subarray(NONCE_BYTES), utf8(purpose), blob.subarray(0, NONCE_BYTES), key);
     return { status: 'ok', plaintext };
   } catch {
     // libsodium throws on a failed tag check: that is the expected wrong-key outcome, not a bug.

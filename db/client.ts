@@ -56,7 +56,8 @@ export interface CreateDbOptions {
 
 export function createDb(connectionString: string, options: CreateDbOptions = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DB_TIMEOUTS) });
-  const onPoolError = options.onPoolError ?? ((err: Error) => logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'database connection lost'));
+  const onPoolError =
+    options.onPoolError ?? ((err: Error) => logger.warn({ err: err.message, errorCode: (err as { code?: string }).code }, 'database connection lost'));
   pool.on('error', onPoolError);
   trackPool(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, onPoolError) }) });

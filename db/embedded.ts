@@ -123,9 +123,12 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog,
@@ -137,8 +140,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     await cluster.start();
   } catch (err) {
     throw new Error(
-      `Embedded PostgreSQL in ${clusterDir} did not start` +
-        (err instanceof Error ? `: ${err.message}` : ' (is another Sealpost using this DATA_DIR?)'),
+      `Embedded PostgreSQL in ${clusterDir} did not start` + (err instanceof Error ? `: ${err.message}` : ' (is another Sealpost using this DATA_DIR?)'),
     );
   }
 

@@ -138,7 +138,11 @@ export async function nonEmptyTables(url: string): Promise<string[]> {
  * Loads a snapshot into a database whose schema the same migrations made, in one transaction: a
  * restore that fails half-way leaves the database as empty as it was.
  */
-export async function loadSnapshot(url: string, source: SnapshotSource, onTable?: (table: TableInfo, rows: number) => void): Promise<{ tables: number; rows: number }> {
+export async function loadSnapshot(
+  url: string,
+  source: SnapshotSource,
+  onTable?: (table: TableInfo, rows: number) => void,
+): Promise<{ tables: number; rows: number }> {
   const client = await connect(url);
   let tables = 0;
   let rows = 0;

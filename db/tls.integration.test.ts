@@ -52,7 +52,14 @@ describe('PostgreSQL over TLS', () => {
   it('runs the smtp and worker roles against it: mail is stored over TLS', async () => {
     const db = createDb(pg.url, { max: 2 });
     const user = await createTestUser(db);
-    const smtp = spawnRole('smtp', { DATABASE_URL: pg.url, DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', DNS_SERVERS: dns.address, MAIL_DOMAIN: 'localhost' });
+    const smtp = spawnRole('smtp', {
+      DATABASE_URL: pg.url,
+      DATA_DIR: dataDir,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '0',
+      DNS_SERVERS: dns.address,
+      MAIL_DOMAIN: 'localhost',
+    });
     const worker = spawnRole('worker', { DATABASE_URL: pg.url, DATA_DIR: dataDir, DNS_SERVERS: dns.address });
     try {
       const port = listeningPort(await smtp.waitFor('"smtp listening"'));

@@ -33,7 +33,9 @@ function kubernetesDocs(): Doc[] {
 
 describe('deployment files', () => {
   it('compose.yaml parses, has every part, and sets only variables Sealpost reads', () => {
-    const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, { image?: string; environment?: Record<string, string>; command?: string[] }> };
+    const compose = parse(read('compose.yaml'), { merge: true }) as {
+      services: Record<string, { image?: string; environment?: Record<string, string>; command?: string[] }>;
+    };
     const services = compose.services;
     for (const part of ['postgres', 'web1', 'web2', 'smtp', 'worker', 'nginx', 'prometheus', 'grafana']) expect(services[part], part).toBeDefined();
     const sealpost = Object.entries(services).filter(([, s]) => s.image === 'sealpost:latest');
@@ -42,7 +44,13 @@ describe('deployment files', () => {
       expect(unknownNames(Object.keys(service.environment ?? {})), name).toEqual([]);
       expect(service.environment?.DATABASE_URL, name).toMatch(/^postgres:\/\//);
     }
-    expect(unknownNames(read('deploy/env.example').match(/^[A-Z_]+(?==)/gm)!.filter((n) => n !== 'POSTGRES_PASSWORD'))).toEqual([]);
+    expect(
+      unknownNames(
+        read('deploy/env.example')
+          .match(/^[A-Z_]+(?==)/gm)!
+          .filter((n) => n !== 'POSTGRES_PASSWORD'),
+      ),
+    ).toEqual([]);
   });
 
   it('the Kubernetes manifests parse: a Deployment per role probed on /api/health, Services, an Ingress, PDBs, Secrets', () => {
@@ -61,7 +69,12 @@ describe('deployment files', () => {
       }
     }
     expect(docs.some((d) => d.kind === 'Ingress')).toBe(true);
-    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata?.name).sort()).toEqual(['sealpost-smtp', 'sealpost-web']);
+    expect(
+      docs
+        .filter((d) => d.kind === 'Service')
+        .map((d) => d.metadata?.name)
+        .sort(),
+    ).toEqual(['sealpost-smtp', 'sealpost-web']);
     const secret = docs.find((d) => d.kind === 'Secret' && d.metadata?.name === 'sealpost')!;
     expect(Object.keys(secret.stringData!)).toEqual(expect.arrayContaining(['SECRET_KEY', 'DATABASE_URL']));
     expect(unknownNames(Object.keys(secret.stringData!))).toEqual([]);
@@ -82,7 +95,12 @@ describe('deployment files', () => {
   });
 
   it('the Prometheus and Grafana YAML parses', () => {
-    for (const file of ['deploy/prometheus/prometheus.yml', 'deploy/prometheus/alerts.yml', 'deploy/grafana/provisioning/datasources/prometheus.yaml', 'deploy/grafana/provisioning/dashboards/sealpost.yaml']) {
+    for (const file of [
+      'deploy/prometheus/prometheus.yml',
+      'deploy/prometheus/alerts.yml',
+      'deploy/grafana/provisioning/datasources/prometheus.yaml',
+      'deploy/grafana/provisioning/dashboards/sealpost.yaml',
+    ]) {
       expect(() => parse(read(file)), file).not.toThrow();
     }
   });

@@ -78,8 +78,29 @@ beforeAll(async () => {
   dns = await startLoopbackDns();
   sink = await startSmtpSink();
 
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'privkey.pem'), '-out', path.join(dir, 'fullchain.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'privkey.pem'),
+      '-out',
+      path.join(dir, 'fullchain.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   agent = new Agent({ localAddress: '127.0.0.2', connect: { ca: readFileSync(path.join(dir, 'fullchain.pem')) } });
 
   const httpsPort = await freePort();
@@ -87,7 +108,10 @@ beforeAll(async () => {
   const shared = { DATABASE_URL: pg.url, DATA_DIR: dir, MAIL_DOMAIN: 'localhost', DNS_SERVERS: dns.address, LOG_LEVEL: 'info' };
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    web.push({ role: spawnRole('web', { ...shared, PORT: String(port), PUBLIC_URL: base, NEXTAUTH_URL: base, TRUSTED_PROXIES: '127.0.0.1', METRICS_TOKEN }), port });
+    web.push({
+      role: spawnRole('web', { ...shared, PORT: String(port), PUBLIC_URL: base, NEXTAUTH_URL: base, TRUSTED_PROXIES: '127.0.0.1', METRICS_TOKEN }),
+      port,
+    });
     const s = spawnRole('smtp', { ...shared, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0' });
     smtp.push({ role: s, port: listeningPort(await s.waitFor('"smtp listening"')) });
     workers.push(spawnRole('worker', { ...shared, SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`, OUTBOUND_CONCURRENCY: '4' }));
@@ -96,12 +120,22 @@ beforeAll(async () => {
   for (const w of workers) await w.waitFor('"worker ready"');
 
   mkdirSync(path.join(dir, 'acme'));
-  writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig(httpsPort, await freePort(), web.map((w) => w.port)));
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    nginxConfig(
+      httpsPort,
+      await freePort(),
+      web.map((w) => w.port),
+    ),
+  );
   execFileSync('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'pipe' });
   nginx = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
   // nginx is up once it answers; the health check then comes from one of the nodes.
   for (const until = Date.now() + 20_000; ; ) {
-    const status = await request(`${base}/api/health`).then((r) => r.status, () => 0);
+    const status = await request(`${base}/api/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > until) throw new Error(`nginx did not answer /api/health with 200 (last: ${status})`);
     await new Promise((r) => setTimeout(r, 100));
@@ -156,7 +190,11 @@ describe('nginx in front of two web nodes, two smtp and two workers', () => {
     // nginx saw 127.0.0.2 and said so; the address the client wrote was dropped.
     expect(current?.ip).toBe('127.0.0.2');
     expect((await request(`${base}/metrics`)).status).toBe(404);
-    const big = await request(`${base}/api/trpc/compose.send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(41 * 1024 * 1024) });
+    const big = await request(`${base}/api/trpc/compose.send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(41 * 1024 * 1024),
+    });
     expect(big.status).toBe(413);
   });
 
@@ -189,14 +227,24 @@ describe('nginx in front of two web nodes, two smtp and two workers', () => {
     try {
       for (const subject of subjects) {
         await queueTestMail(db, outboundQueue(boss), systemClock, user.account, {
-          from: user.account.address, to: ['friend@example.net'], cc: [], bcc: [], subject, text: subject, sendAt: new Date(Date.now() - 1000),
+          from: user.account.address,
+          to: ['friend@example.net'],
+          cc: [],
+          bcc: [],
+          subject,
+          text: subject,
+          sendAt: new Date(Date.now() - 1000),
         });
       }
     } finally {
       await boss.stop({ graceful: false, wait: true });
     }
     await expect
-      .poll(async () => (await db.selectFrom('outbound_messages').select('id').where('user_id', '=', user.account.id).where('status', '=', 'delivered').execute()).length, { timeout: 60_000 })
+      .poll(
+        async () =>
+          (await db.selectFrom('outbound_messages').select('id').where('user_id', '=', user.account.id).where('status', '=', 'delivered').execute()).length,
+        { timeout: 60_000 },
+      )
       .toBe(subjects.length);
     const received = sink.to('friend@example.net').map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())?.[1]?.trim());
     expect(received.sort()).toEqual([...subjects].sort());

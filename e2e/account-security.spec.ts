@@ -145,7 +145,9 @@ test('a new recovery phrase replaces the old one; the display name is saved', as
   }
 });
 
-test('TOTP: enrol with a code computed by the test; sign-in asks for a code, withholds the key until then, and takes a recovery code once', async ({ page }) => {
+test('TOTP: enrol with a code computed by the test; sign-in asks for a code, withholds the key until then, and takes a recovery code once', async ({
+  page,
+}) => {
   test.slow(); // four sign-ins
   const user = await newUser('totp');
   await openMailbox(page, user, '/settings/account');

@@ -48,7 +48,10 @@ test('a new address is signed into the key in the browser and served by WKD; an 
   await aliases.getByLabel('Domain').selectOption(domain);
   await aliases.getByLabel('Note').fill('online shops');
   await aliases.getByRole('button', { name: 'Create alias' }).click();
-  const aliasRow = page.getByRole('list', { name: 'Your aliases' }).getByRole('listitem').filter({ hasText: `shop@${domain}` });
+  const aliasRow = page
+    .getByRole('list', { name: 'Your aliases' })
+    .getByRole('listitem')
+    .filter({ hasText: `shop@${domain}` });
   await expect(aliasRow).toContainText('online shops');
   expect((await page.request.get(`/.well-known/openpgpkey/${domain}/hu/${zbase32(createHash('sha1').update('shop').digest())}?l=shop`)).status()).toBe(404);
 

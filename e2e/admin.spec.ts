@@ -58,7 +58,14 @@ test('an admin finds users, disables, enables, promotes, demotes and sets limits
   await page.getByLabel('Event').fill('admin.');
   await page.getByRole('button', { name: 'Filter' }).click();
   const audit = page.getByRole('table', { name: 'Audit events' });
-  for (const event of ['admin.user.disabled', 'admin.user.enabled', 'admin.user.promoted', 'admin.user.demoted', 'admin.user.quota-set', 'admin.user.send-limits-set']) {
+  for (const event of [
+    'admin.user.disabled',
+    'admin.user.enabled',
+    'admin.user.promoted',
+    'admin.user.demoted',
+    'admin.user.quota-set',
+    'admin.user.send-limits-set',
+  ]) {
     await expect(audit.getByRole('cell', { name: event, exact: true })).toBeVisible();
   }
 

@@ -50,11 +50,17 @@ test('a backup taken under SMTP load restores into a new instance whose mail ope
     const startedAt = Date.now();
     const before = accepted.filter((a) => a.at < startedAt);
     // The running instance's DATA_DIR: the CLI finds its embedded database through sealpost.pid.
-    const backup = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'backup', file, '--passphrase-file', path.join(dir, 'pass')], { cwd: root, env: { ...cliEnv, DATA_DIR: E2E.dataDir } });
+    const backup = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'backup', file, '--passphrase-file', path.join(dir, 'pass')], {
+      cwd: root,
+      env: { ...cliEnv, DATA_DIR: E2E.dataDir },
+    });
     expect(backup.stderr).toMatch(/Backup written: .*encrypted\./);
     loading = false;
     await load;
-    await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'restore', file, '--passphrase-file', path.join(dir, 'pass')], { cwd: root, env: { ...cliEnv, DATA_DIR: target } });
+    await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'restore', file, '--passphrase-file', path.join(dir, 'pass')], {
+      cwd: root,
+      env: { ...cliEnv, DATA_DIR: target },
+    });
 
     const port = await freePort();
     const url = `http://localhost:${port}`;
@@ -63,7 +69,16 @@ test('a backup taken under SMTP load restores into a new instance whose mail ope
       env: { ...cliEnv, DATA_DIR: target, PORT: String(port), PUBLIC_URL: url, MAIL_DOMAIN: 'localhost' },
       stdio: 'ignore',
     });
-    await expect.poll(() => fetch(`${url}/api/health`).then((r) => r.status, () => 0), { timeout: 120_000 }).toBe(200);
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 120_000 },
+      )
+      .toBe(200);
 
     await page.goto(`${url}/login`);
     await page.getByLabel('Username').fill(user.username);

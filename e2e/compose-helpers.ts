@@ -32,7 +32,9 @@ export async function composeMessage(page: Page, message: { to: string[]; subjec
   await compose.getByTestId('rich-editor').click();
   await page.keyboard.type(message.body);
   if (message.attach) {
-    await compose.getByLabel('Files to attach').setInputFiles({ name: message.attach.name, mimeType: 'text/plain', buffer: Buffer.from(message.attach.content) });
+    await compose
+      .getByLabel('Files to attach')
+      .setInputFiles({ name: message.attach.name, mimeType: 'text/plain', buffer: Buffer.from(message.attach.content) });
     await expect(compose.getByTestId('compose-attachment').filter({ hasText: message.attach.name })).toBeVisible();
   }
   return compose;

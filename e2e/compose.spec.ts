@@ -205,7 +205,10 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   // Scheduled lists both, with recipients and time only; the one to Carol too is cancelled.
   await page.getByRole('button', { name: 'Scheduled', exact: true }).click();
   const toBoth = page.getByTestId('scheduled-row').filter({ hasText: carol.address });
-  const toBob = page.getByTestId('scheduled-row').filter({ hasText: `To ${bob.address}` }).filter({ hasNotText: carol.address });
+  const toBob = page
+    .getByTestId('scheduled-row')
+    .filter({ hasText: `To ${bob.address}` })
+    .filter({ hasNotText: carol.address });
   await expect(toBob).toHaveAttribute('data-kind', 'internal');
   await expect(toBob).toContainText(`from ${alice.address}`);
   await expect(toBoth).toBeVisible();
@@ -227,17 +230,23 @@ test('a scheduled message to someone here arrives at its time, and a cancelled o
   await expect(page.getByTestId('internal-origin')).toHaveText(`Sent by ${alice.address} on this server`);
 
   // The cancelled one's job ran too and filed nothing; neither send left a copy behind.
-  const sends = await query<{ id: string; status: string }>('SELECT id, status FROM scheduled_internal_sends WHERE from_address = $1 ORDER BY status', [alice.address]);
+  const sends = await query<{ id: string; status: string }>('SELECT id, status FROM scheduled_internal_sends WHERE from_address = $1 ORDER BY status', [
+    alice.address,
+  ]);
   expect(sends.map((s) => s.status)).toEqual(['cancelled', 'delivered']);
   await expect
-    .poll(async () => (await query<{ state: string }>(`SELECT state FROM pgboss.job WHERE data->>'scheduledId' = $1`, [sends[0]!.id])).map((j) => j.state), { timeout: 30_000 })
+    .poll(async () => (await query<{ state: string }>(`SELECT state FROM pgboss.job WHERE data->>'scheduledId' = $1`, [sends[0]!.id])).map((j) => j.state), {
+      timeout: 30_000,
+    })
     .toContain('completed');
   expect(await query('SELECT 1 FROM scheduled_internal_copies WHERE send_id = ANY($1::uuid[])', [sends.map((s) => s.id)])).toEqual([]);
   await page.reload();
   await expect(row(page, later)).toBeVisible();
   await expect(row(page, never)).toHaveCount(0);
   // Alice's Sent copy of the one that went was filed with it; the cancelled one left none.
-  const sent = await query<{ n: string }>(`SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND m.folder = 'sent'`, [alice.username]);
+  const sent = await query<{ n: string }>(`SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND m.folder = 'sent'`, [
+    alice.username,
+  ]);
   expect(sent).toEqual([{ n: '1' }]);
 });
 
@@ -252,7 +261,7 @@ test('a kept draft is in Drafts, encrypted, and opening it resumes it', async ({
   await to.fill(`${bob.address}, not-an-address`);
   await to.press('Enter');
   await expect(compose.getByTestId('recipient-chip')).toHaveCount(2);
-  await expect(compose.getByText('“not-an-address” isn\'t an email address.')).toBeVisible();
+  await expect(compose.getByText("“not-an-address” isn't an email address.")).toBeVisible();
   await compose.getByRole('button', { name: 'Remove not-an-address' }).click();
   await compose.getByLabel('Subject').fill(subject);
   await compose.getByRole('button', { name: 'Plain text' }).click();

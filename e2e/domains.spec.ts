@@ -157,9 +157,7 @@ test('domain wizard: publish the records one at a time until Verified, mismatch,
     await checkNow(card);
     await expect(recordStatus(card, step.kind)).toHaveText('OK');
     timings.push(`${step.kind} ${Date.now() - publishedAt} ms`);
-    const expected = Object.fromEntries(
-      KINDS.map((kind, i) => [kind, i <= index ? 'OK' : kind === 'dkim' ? 'Mismatch' : 'Missing']),
-    ) as Record<Kind, string>;
+    const expected = Object.fromEntries(KINDS.map((kind, i) => [kind, i <= index ? 'OK' : kind === 'dkim' ? 'Mismatch' : 'Missing'])) as Record<Kind, string>;
     await expectStatuses(card, expected);
     if (last) {
       await expect(card.getByTestId('domain-status')).toContainText('Verified');

@@ -72,7 +72,11 @@ test('builds a document with the policy first, no script, safe links and inline 
         srcdoc: doc.srcdoc,
         policy: first?.getAttribute('http-equiv') === 'Content-Security-Policy' ? first.getAttribute('content') : null,
         metaCount: parsed.querySelectorAll('meta[http-equiv="refresh"], base, link, script, iframe, object, video, audio, input').length,
-        out: { target: parsed.getElementById('out')?.getAttribute('target'), rel: parsed.getElementById('out')?.getAttribute('rel'), ping: parsed.getElementById('out')?.hasAttribute('ping') },
+        out: {
+          target: parsed.getElementById('out')?.getAttribute('target'),
+          rel: parsed.getElementById('out')?.getAttribute('rel'),
+          ping: parsed.getElementById('out')?.hasAttribute('ping'),
+        },
         jsHref: parsed.getElementById('js')?.getAttribute('href') ?? null,
         inline: parsed.getElementById('inline')?.getAttribute('src'),
         remoteImg: parsed.querySelector('img[alt="remote"]')?.getAttribute('src') ?? null,
@@ -131,11 +135,14 @@ test('the control: the same mail in an unsandboxed frame without the sanitizer d
   const server = await startRecordingServer();
   try {
     await page.goto(server.url('/__blank'));
-    await page.evaluate((html) => {
-      const frame = document.createElement('iframe');
-      frame.srcdoc = html;
-      document.body.append(frame);
-    }, hostileHtml((p) => server.url(`/raw${p}`)));
+    await page.evaluate(
+      (html) => {
+        const frame = document.createElement('iframe');
+        frame.srcdoc = html;
+        document.body.append(frame);
+      },
+      hostileHtml((p) => server.url(`/raw${p}`)),
+    );
     await expect.poll(() => server.requests).toEqual(expect.arrayContaining(['/raw/script', '/raw/img.gif', '/raw/link.css']));
   } finally {
     await server.close();

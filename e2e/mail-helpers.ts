@@ -14,14 +14,21 @@ export function sendWithSwaks(options: {
   attach?: { path: string; name: string; type: string };
 }): Promise<string> {
   const args = [
-    '--server', '127.0.0.1',
-    '--port', String(E2E.smtpPort),
-    '--ehlo', 'e2e.example',
-    '--from', options.from ?? 'sender@e2e.example',
-    '--to', options.to,
-    '--header', `Subject: ${options.subject}`,
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(E2E.smtpPort),
+    '--ehlo',
+    'e2e.example',
+    '--from',
+    options.from ?? 'sender@e2e.example',
+    '--to',
+    options.to,
+    '--header',
+    `Subject: ${options.subject}`,
     ...(options.headers ?? []).flatMap((h) => ['--add-header', h]),
-    '--body', options.body,
+    '--body',
+    options.body,
     ...(options.attach ? ['--attach-type', options.attach.type, '--attach-name', options.attach.name, '--attach', `@${options.attach.path}`] : []),
   ];
   return new Promise((resolve, reject) => {

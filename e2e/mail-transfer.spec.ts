@@ -62,9 +62,15 @@ async function seed(user: E2eUser) {
 
 /** The key Worker's own code, unlocked with the user's password as the browser does it. */
 async function keysOf(user: E2eUser) {
-  const row = await withDb(async (client) => (await client.query('SELECT kdf_salt, kdf_opslimit, kdf_memlimit, wrapped_key FROM users WHERE username = $1', [user.username])).rows[0]);
+  const row = await withDb(
+    async (client) => (await client.query('SELECT kdf_salt, kdf_opslimit, kdf_memlimit, wrapped_key FROM users WHERE username = $1', [user.username])).rows[0],
+  );
   const state = createKeyState();
-  await state.deriveLogin({ username: user.username, password: user.password, kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit } });
+  await state.deriveLogin({
+    username: user.username,
+    password: user.password,
+    kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit },
+  });
   expect((await state.unlock({ wrappedKey: toBase64(row.wrapped_key) })).status).toBe('ok');
   return state;
 }
@@ -160,8 +166,12 @@ test.describe('your key and your mail', () => {
     // The database: each message once, as sent, with its own date, readable with bob's key.
     const rows = await withDb(
       async (client) =>
-        (await client.query<{ raw_ciphertext: Buffer; received_at: Date }>('SELECT raw_ciphertext, received_at FROM messages WHERE user_id = (SELECT id FROM users WHERE username = $1)', [bob.username]))
-          .rows,
+        (
+          await client.query<{ raw_ciphertext: Buffer; received_at: Date }>(
+            'SELECT raw_ciphertext, received_at FROM messages WHERE user_id = (SELECT id FROM users WHERE username = $1)',
+            [bob.username],
+          )
+        ).rows,
     );
     expect(rows).toHaveLength(COUNT);
     const keys = await keysOf(bob);
@@ -180,7 +190,10 @@ test.describe('your key and your mail', () => {
 
     // The reader opens an imported message like any other.
     await page.goto('/inbox');
-    await page.getByText(`Report ${COUNT - 1} ${canary}`).first().click();
+    await page
+      .getByText(`Report ${COUNT - 1} ${canary}`)
+      .first()
+      .click();
     await expect(page.getByTestId('message-text')).toContainText(`Hello ${COUNT - 1} ${canary}`);
     await expect(page.getByRole('article').getByText(`${canary}-${COUNT - 1}.bin`)).toBeVisible();
 
@@ -194,7 +207,8 @@ test.describe('your key and your mail', () => {
   test('registers with an OpenPGP key made by GnuPG', async ({ page }) => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-gnupg-'));
     try {
-      const gpg = (args: string[]) => spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', ...args]);
+      const gpg = (args: string[]) =>
+        spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', ...args]);
       expect(gpg(['--quick-gen-key', 'Old Me <me@elsewhere.example>', 'ed25519', 'default', 'never']).status).toBe(0);
       const fingerprint = /^fpr:::::::::([0-9A-F]{40}):/m.exec(gpg(['--list-secret-keys', '--with-colons']).stdout.toString())![1]!;
       expect(gpg(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']).status).toBe(0);

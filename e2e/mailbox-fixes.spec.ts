@@ -67,7 +67,7 @@ test('plain-text URLs are links; the selected row keeps 4.5:1; a revoked session
   expect(contrast(colours.fg, colours.bg)).toBeGreaterThanOrEqual(4.5);
 
   // Revoked elsewhere (as Settings → Sessions does from another device): the next call gets a 401.
-  await query("UPDATE sessions SET revoked_at = now() WHERE user_id = (SELECT id FROM users WHERE username = $1) AND revoked_at IS NULL", [user.username]);
+  await query('UPDATE sessions SET revoked_at = now() WHERE user_id = (SELECT id FROM users WHERE username = $1) AND revoked_at IS NULL', [user.username]);
   forgetSession(user);
   await page.getByRole('button', { name: 'Sent', exact: true }).click();
   await expect(page).toHaveURL(/\/login\?reason=ended/);
@@ -125,9 +125,9 @@ test('compose toolbar: every button whose text has letters or digits says them i
   await page.keyboard.press('c');
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
   await expect(toolbar.getByRole('button', { name: 'Numbered list' })).toBeVisible();
-  const buttons = await toolbar.getByRole('button').evaluateAll((els) =>
-    els.map((el) => ({ name: el.getAttribute('aria-label') ?? '', text: (el as HTMLElement).innerText })),
-  );
+  const buttons = await toolbar
+    .getByRole('button')
+    .evaluateAll((els) => els.map((el) => ({ name: el.getAttribute('aria-label') ?? '', text: (el as HTMLElement).innerText })));
   expect(buttons.length).toBeGreaterThanOrEqual(6);
   for (const { name, text } of buttons) {
     const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];

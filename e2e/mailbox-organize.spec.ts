@@ -49,7 +49,14 @@ async function mailboxWith(page: Page, copies: number): Promise<E2eUser> {
 }
 
 const folderCount = async (user: E2eUser, folder: string) =>
-  Number((await query<{ n: string }>('SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND m.folder = $2', [user.username, folder]))[0]!.n);
+  Number(
+    (
+      await query<{ n: string }>('SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND m.folder = $2', [
+        user.username,
+        folder,
+      ])
+    )[0]!.n,
+  );
 
 test('300+ messages archived in one action (pages not loaded included), then Undo; star; Empty Trash', async ({ page }) => {
   const user = await mailboxWith(page, 320);
@@ -70,12 +77,17 @@ test('300+ messages archived in one action (pages not loaded included), then Und
   const first = page.getByTestId('message-row-wrap').first();
   await first.getByTestId('row-star').click();
   await expect(first.getByTestId('message-row')).toHaveAttribute('data-starred', 'true');
-  const starred = await query<{ n: string }>('SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND starred', [user.username]);
+  const starred = await query<{ n: string }>('SELECT count(*) AS n FROM messages m JOIN users u ON u.id = m.user_id WHERE u.username = $1 AND starred', [
+    user.username,
+  ]);
   expect(Number(starred[0]!.n)).toBe(1);
 
   // Two rows to Trash with a Shift-click range, then Empty Trash behind its dialog.
   await page.getByTestId('row-checkbox').nth(0).click();
-  await page.getByTestId('row-checkbox').nth(1).click({ modifiers: ['Shift'] });
+  await page
+    .getByTestId('row-checkbox')
+    .nth(1)
+    .click({ modifiers: ['Shift'] });
   await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
   await page.getByRole('toolbar', { name: 'Selected messages' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('undo-toast')).toContainText('2 message(s) moved to Trash.');

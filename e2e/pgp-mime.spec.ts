@@ -41,7 +41,12 @@ test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key op
   setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
   setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
   await openMailbox(page, { username, password: PASSWORD });
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Bob', email: bob }], format: 'armored' });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name: 'Bob', email: bob }],
+    format: 'armored',
+  });
 
   await page.goto('/settings/keys');
   const pin = page.getByRole('form', { name: 'Pin a key' });
@@ -86,7 +91,9 @@ test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key op
   expect(entry?.status).toBe('delivered');
 });
 
-test('closing the tab 2 s after Send still delivers to someone here, a key holder and a plaintext recipient elsewhere, all under one Message-ID', async ({ browser }) => {
+test('closing the tab 2 s after Send still delivers to someone here, a key holder and a plaintext recipient elsewhere, all under one Message-ID', async ({
+  browser,
+}) => {
   const alice = uniqueName('close');
   const bob = uniqueName('closeb');
   await Promise.all([createUserWithCli(alice, PASSWORD), createUserWithCli(bob, PASSWORD)]);
@@ -196,7 +203,20 @@ test('PGP/MIME from another server opens in the browser, both layers peeled', as
   });
   const file = path.join(E2E.dataDir, `${canary}.eml`);
   writeFileSync(file, buildPgpMimeMessage(inner, ciphertext as string));
-  await run('swaks', ['--server', '127.0.0.1', '--port', String(E2E.smtpPort), '--ehlo', 'other.example', '--from', 'ann@other.example', '--to', address, '--data', `@${file}`]);
+  await run('swaks', [
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(E2E.smtpPort),
+    '--ehlo',
+    'other.example',
+    '--from',
+    'ann@other.example',
+    '--to',
+    address,
+    '--data',
+    `@${file}`,
+  ]);
 
   await openMailbox(page, { username, password: PASSWORD });
   // The list shows what the server could read: the sender, and the placeholder subject.

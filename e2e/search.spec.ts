@@ -69,7 +69,10 @@ test('1,000 messages over SMTP: indexed in the browser, found by word, attachmen
   const bodyWord = word('zq');
   const fileWord = word('zf');
   const seeds = Array.from({ length: TOTAL }, (_, n) => message(alice.address, n));
-  seeds[500] = message(alice.address, 500, { from: 'Quinn <quinn@far.example>', body: `The code word is ${bodyWord}, keep it safe. Quarterly report attached later.` });
+  seeds[500] = message(alice.address, 500, {
+    from: 'Quinn <quinn@far.example>',
+    body: `The code word is ${bodyWord}, keep it safe. Quarterly report attached later.`,
+  });
   seeds[501] = message(alice.address, 501, { body: 'Quarterly report from the bulk sender.' });
   seeds[700] = message(alice.address, 700, { subject: 'Invoice', body: 'Invoice enclosed.', attachment: `${fileWord}.pdf` });
   seeds[701] = message(alice.address, 701, { subject: 'Invoice reminder', body: 'Invoice to follow, nothing attached.' });
@@ -98,7 +101,9 @@ test('1,000 messages over SMTP: indexed in the browser, found by word, attachmen
   await page.reload();
   await expect(status).toHaveAttribute('data-phase', 'ready', { timeout: 420_000 });
   await expect(status).toHaveAttribute('data-done', String(TOTAL));
-  test.info().annotations.push({ type: 'index', description: `first build of ${TOTAL} in ${Math.round(performance.now() - indexing)} ms (paused and reloaded once)` });
+  test
+    .info()
+    .annotations.push({ type: 'index', description: `first build of ${TOTAL} in ${Math.round(performance.now() - indexing)} ms (paused and reloaded once)` });
   const afterReload = Number(await status.getAttribute('data-decrypted'));
   // Resumed, not restarted: after the reload only what was not indexed yet was decrypted.
   expect(beforeReload).toBeGreaterThan(0);
@@ -118,7 +123,9 @@ test('1,000 messages over SMTP: indexed in the browser, found by word, attachmen
     const results = await search(page, query);
     await expect(results).toHaveCount(1);
     await expect(results.first()).toContainText(subject);
-    test.info().annotations.push({ type: 'query', description: `"${query.length > 8 ? 'word' : query}" shown in ${Math.round(performance.now() - started)} ms` });
+    test
+      .info()
+      .annotations.push({ type: 'query', description: `"${query.length > 8 ? 'word' : query}" shown in ${Math.round(performance.now() - started)} ms` });
   }
   await expect((await search(page, bodyWord)).first().locator('mark')).toHaveText(bodyWord);
 

@@ -91,11 +91,14 @@ test('with the scripts held back, an early submit sends nothing, and sign-in onc
     const released = new Promise<void>((r) => (release = r));
     // Every script of the page, held until the form has been tried (style sheets pass: held, they
     // would block the parser, and no field would show).
-    await page.route((url) => url.pathname.startsWith('/_next/static/') && url.pathname.endsWith('.js'), async (route) => {
-      await released;
-      // The page may have moved on by then; the request is simply gone.
-      await route.continue().catch(() => undefined);
-    });
+    await page.route(
+      (url) => url.pathname.startsWith('/_next/static/') && url.pathname.endsWith('.js'),
+      async (route) => {
+        await released;
+        // The page may have moved on by then; the request is simply gone.
+        await route.continue().catch(() => undefined);
+      },
+    );
     await page.goto(path, { waitUntil: 'domcontentloaded' });
     disabled.push(await typeSecretsAndSubmit(page, path, button));
     await page.goto('/api/health');

@@ -28,7 +28,9 @@ async function seedSends(domain: string): Promise<void> {
   }
 }
 
-test('a domain owner makes an API key (shown once) that works with curl, edits and previews a template, adds a webhook and reads stats and recent sends', async ({ page }) => {
+test('a domain owner makes an API key (shown once) that works with curl, edits and previews a template, adds a webhook and reads stats and recent sends', async ({
+  page,
+}) => {
   const user = await newUser('sender');
   const domain = `${uniqueName('shop')}.example`;
   await insertVerifiedDomain({ username: user.username, domain });

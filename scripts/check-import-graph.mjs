@@ -94,7 +94,8 @@ for (const dir of sourceDirs) {
       const to = moduleOf(target);
       const where = `${path.relative(root, file)} imports '${specifier}'`;
       if (from.split('/')[0] === 'server' && to.split('/')[0] === 'smtp') problems.push(`server/ must not import smtp/: ${where}`);
-      if (isProduction(path.relative(root, file)) && isHelper(path.relative(root, target))) problems.push(`production code must not import test helpers: ${where}`);
+      if (isProduction(path.relative(root, file)) && isHelper(path.relative(root, target)))
+        problems.push(`production code must not import test helpers: ${where}`);
       if (!isTypeOnly(match)) addEdge(fileEdges, path.relative(root, file), path.relative(root, target), where);
       if (from !== to && !isTest) addEdge(edges, from, to, where);
     }

@@ -81,7 +81,11 @@ describe('check-import-graph', () => {
       'smtp/testing/harness.ts': "import { user } from '../../testing/factories';\nexport const h = user;\n",
     });
     expect(allowed).toMatchObject({ status: 0 });
-    const result = check({ ...layered, ...helper, 'server/compose/send.ts': "import type { user } from '@/testing/factories';\nexport const send = 1 as unknown as typeof user;\n" });
+    const result = check({
+      ...layered,
+      ...helper,
+      'server/compose/send.ts': "import type { user } from '@/testing/factories';\nexport const send = 1 as unknown as typeof user;\n",
+    });
     expect(result.status).toBe(1);
     expect(result.output).toContain("production code must not import test helpers: server/compose/send.ts imports '@/testing/factories'");
   });

@@ -5,7 +5,13 @@ describe('filter plugin settings', () => {
   it('no plugins by default; PLUGINS keeps its order, with each plugin’s own settings and policies', () => {
     expect(parseEnv({}).PLUGINS).toEqual([]);
     const settings = filterSettingsFrom(
-      parseEnv({ PLUGINS: 'clamav, DMARC,rspamd', RSPAMD_URL: 'http://127.0.0.1:11333', CLAMD_HOST: '127.0.0.1', RSPAMD_REJECT_SCORE: '20', CLAMD_FAILURE: 'pass' }),
+      parseEnv({
+        PLUGINS: 'clamav, DMARC,rspamd',
+        RSPAMD_URL: 'http://127.0.0.1:11333',
+        CLAMD_HOST: '127.0.0.1',
+        RSPAMD_REJECT_SCORE: '20',
+        CLAMD_FAILURE: 'pass',
+      }),
     );
     expect(settings.plugins).toEqual(['clamav', 'dmarc', 'rspamd']);
     expect(settings.rspamd).toEqual({ url: 'http://127.0.0.1:11333', timeoutMs: 3000, onFailure: 'pass', rejectScore: 20 });

@@ -16,13 +16,23 @@ export const filterEnvFields = {
   PLUGINS: z
     .string()
     .optional()
-    .transform((list) => (list ? list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : []))
-    .refine((list) => list.every((name) => (FILTER_PLUGINS as readonly string[]).includes(name)), `expected a comma-separated list of ${FILTER_PLUGINS.join(', ')}`)
+    .transform((list) =>
+      list
+        ? list
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean)
+        : [],
+    )
+    .refine(
+      (list) => list.every((name) => (FILTER_PLUGINS as readonly string[]).includes(name)),
+      `expected a comma-separated list of ${FILTER_PLUGINS.join(', ')}`,
+    )
     .refine((list) => new Set(list).size === list.length, 'expected each plugin at most once')
     .transform((list) => list as FilterPluginName[]),
   DMARC_TIMEOUT_MS: timeout(2_000),
   DMARC_FAILURE: policy('tempfail'),
-  RSPAMD_URL: z.string().url('expected the URL of rspamd\'s normal worker, such as http://127.0.0.1:11333').optional(),
+  RSPAMD_URL: z.string().url("expected the URL of rspamd's normal worker, such as http://127.0.0.1:11333").optional(),
   RSPAMD_TIMEOUT_MS: timeout(3_000),
   RSPAMD_FAILURE: policy('pass'),
   // rspamd's reject only rejects at or over this score; under it the message goes to Spam.

@@ -16,12 +16,7 @@ export interface TlsCredentials {
   source: 'configured' | 'self-signed';
 }
 
-export async function loadTlsCredentials(options: {
-  certPath?: string;
-  keyPath?: string;
-  dataDir: string;
-  hostname: string;
-}): Promise<TlsCredentials> {
+export async function loadTlsCredentials(options: { certPath?: string; keyPath?: string; dataDir: string; hostname: string }): Promise<TlsCredentials> {
   if (options.certPath || options.keyPath) {
     if (!options.certPath || !options.keyPath) {
       throw new EnvError('TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither for a self-signed certificate.');

@@ -36,7 +36,8 @@ afterAll(async () => {
 });
 
 const message = (n: number) => dataPayload(Buffer.from(`From: a@example.org\r\nSubject: parked ${n}\r\n\r\nbody ${n}\r\n`));
-const stored = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM messages WHERE user_id = ${user.account.id}`.execute(cluster.db)).rows[0]!.n);
+const stored = async () =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM messages WHERE user_id = ${user.account.id}`.execute(cluster.db)).rows[0]!.n);
 
 /** Everything up to the final dot, which is held back. */
 async function park(n: number): Promise<{ client: RawSmtpClient; rest: Buffer }> {

@@ -114,9 +114,7 @@ describe('a message for a local user', () => {
     expect((await decryptStored(db, alice, forAlice!.id)).summary.subject).toBe('for two');
     expect((await decryptStored(db, bob, forBob!.id)).summary.subject).toBe('for two');
     // Alice's key can't open Bob's copy.
-    await expect(decryptStored(db, { ...bob, privateKeyArmored: alice.privateKeyArmored }, forBob!.id)).rejects.toThrow(
-      'does not decrypt',
-    );
+    await expect(decryptStored(db, { ...bob, privateKeyArmored: alice.privateKeyArmored }, forBob!.id)).rejects.toThrow('does not decrypt');
   });
 
   it('records SPF results from the DNS server on loopback', async () => {

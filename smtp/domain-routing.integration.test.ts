@@ -14,13 +14,26 @@ let domain: string;
 let unverified: string;
 
 async function addDomain(name: string, verified: boolean) {
-  const row = await insertDomain(db, { name, owner_id: owner.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) }, []);
+  const row = await insertDomain(
+    db,
+    { name, owner_id: owner.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) },
+    [],
+  );
   if (verified) await db.updateTable('domains').set({ status: 'verified', verified_at: new Date() }).where('id', '=', row.id).execute();
   return row;
 }
 
 async function address(local: string, kind: 'address' | 'alias', enabled = true) {
-  const row = await insertAddress(db, { user_id: owner.account.id, domain_id: null, local_part: local, domain, address: `${local}@${domain}`, kind, alias_style: kind === 'alias' ? 'custom' : null, note: null });
+  const row = await insertAddress(db, {
+    user_id: owner.account.id,
+    domain_id: null,
+    local_part: local,
+    domain,
+    address: `${local}@${domain}`,
+    kind,
+    alias_style: kind === 'alias' ? 'custom' : null,
+    note: null,
+  });
   if (!enabled) await db.updateTable('addresses').set({ enabled: false }).where('id', '=', row.id).execute();
 }
 
@@ -54,7 +67,11 @@ describe('routing on a hosted domain', () => {
     const row = (await db.selectFrom('domains').select('id').where('name', '=', domain).executeTakeFirst())!;
     expect((await send(`anything@${domain}`, 'before catch-all')).rcpt[0]!.text).toMatch(/^550 5\.1\.1/);
     await setCatchAll(db, row.id, true);
-    for (const [to, subject] of [[`hello@${domain}`, 'to the address'], [`Shop@${domain.toUpperCase()}`, 'to the alias'], [`anything@${domain}`, 'to the catch-all']] as const) {
+    for (const [to, subject] of [
+      [`hello@${domain}`, 'to the address'],
+      [`Shop@${domain.toUpperCase()}`, 'to the alias'],
+      [`anything@${domain}`, 'to the catch-all'],
+    ] as const) {
       const tx = await send(to, subject);
       expect(tx.rcpt[0]!.code).toBe(250);
       const stored = await decryptStored(db, owner, queuedId(tx.final));

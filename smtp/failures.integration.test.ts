@@ -55,7 +55,11 @@ describe('a recipient without a usable key', () => {
     ['a key that can only sign', 'SIGN-ONLY'],
   ])('%s: 451 4.3.0, nothing stored, nothing leaked', async (_name, key) => {
     const user = await createTestUser(db);
-    await db.updateTable('users').set({ public_key: await unusableKey(key) }).where('id', '=', user.account.id).execute();
+    await db
+      .updateTable('users')
+      .set({ public_key: await unusableKey(key) })
+      .where('id', '=', user.account.id)
+      .execute();
 
     const client = await sidecar.connectEhlo();
     const tx = await sendTransaction(client, { from: 'someone@example.org', to: [`${user.username}@localhost`] }, message);
@@ -76,11 +80,7 @@ describe('a recipient without a usable key', () => {
     const [good, broken] = await Promise.all([createTestUser(db), createTestUser(db)]);
     await db.updateTable('users').set({ public_key: '' }).where('id', '=', broken.account.id).execute();
     const client = await sidecar.connectEhlo();
-    const tx = await sendTransaction(
-      client,
-      { from: 'someone@example.org', to: [`${good.username}@localhost`, `${broken.username}@localhost`] },
-      message,
-    );
+    const tx = await sendTransaction(client, { from: 'someone@example.org', to: [`${good.username}@localhost`, `${broken.username}@localhost`] }, message);
     client.close();
     expect(tx.final?.text).toBe(TEMPORARY);
     expect((await countMessages(db, good.account.id, 'inbox')).total).toBe(0);

@@ -45,7 +45,15 @@ const unlockedState = () => unlockedKeyState(db, user);
 describe('private key export for GnuPG', () => {
   it('gpg imports the exported key with its passphrase and decrypts stored mail into the bytes sent over SMTP', async () => {
     const message = Buffer.from(
-      ['From: <alice@origin.example>', `To: <${user.username}@localhost>`, 'Subject: for gpg', 'Message-ID: <gpg-1@origin.example>', '', 'Decrypt me with GnuPG.', ''].join('\r\n'),
+      [
+        'From: <alice@origin.example>',
+        `To: <${user.username}@localhost>`,
+        'Subject: for gpg',
+        'Message-ID: <gpg-1@origin.example>',
+        '',
+        'Decrypt me with GnuPG.',
+        '',
+      ].join('\r\n'),
     );
     const client = await sidecar.connectEhlo();
     const tx = await sendTransaction(client, { from: 'alice@origin.example', to: [`${user.username}@localhost`] }, message);
@@ -90,7 +98,7 @@ describe('private key export for GnuPG', () => {
 });
 
 describe('bringing an existing key', () => {
-  it('registers with a key made by GnuPG, and mail sent here decrypts with GnuPG\'s own copy', async () => {
+  it("registers with a key made by GnuPG, and mail sent here decrypts with GnuPG's own copy", async () => {
     const gpgHome = mkdtempSync(path.join(os.tmpdir(), 'sealpost-gnupg-own-'));
     try {
       const own = (args: string[], input?: string) =>
@@ -105,7 +113,9 @@ describe('bringing an existing key', () => {
 
       const state = createKeyState();
       expect(await state.prepareRegistrationWithKey({ ...input, armoredKey, passphrase: 'wrong' })).toEqual({ status: 'wrong-passphrase' });
-      expect(await state.prepareRegistrationWithKey({ ...input, armoredKey: publicOnly, passphrase: 'gpg passphrase' })).toEqual({ status: 'not-a-private-key' });
+      expect(await state.prepareRegistrationWithKey({ ...input, armoredKey: publicOnly, passphrase: 'gpg passphrase' })).toEqual({
+        status: 'not-a-private-key',
+      });
       const prepared = await state.prepareRegistrationWithKey({ ...input, armoredKey, passphrase: 'gpg passphrase' });
       if (prepared.status !== 'ok') throw new Error(`refused: ${prepared.status}`);
 
@@ -119,9 +129,13 @@ describe('bringing an existing key', () => {
       const tx = await sendTransaction(client, { from: 'bob@origin.example', to: [input.email] }, message);
       client.close();
       const row = await getMessage(db, account.id, queuedId(tx.final));
-      const result = spawnSync('gpg', ['--homedir', gpgHome, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', '--decrypt'], {
-        input: row!.raw_ciphertext,
-      });
+      const result = spawnSync(
+        'gpg',
+        ['--homedir', gpgHome, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', '--decrypt'],
+        {
+          input: row!.raw_ciphertext,
+        },
+      );
       expect(result.status, result.stderr.toString()).toBe(0);
       expect(result.stdout.subarray(result.stdout.length - message.length).equals(message)).toBe(true);
     } finally {

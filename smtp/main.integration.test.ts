@@ -27,7 +27,6 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-
 interface Role {
   child: ChildProcess;
   port: number;

@@ -22,7 +22,14 @@ beforeAll(async () => {
   customerDomain = `pm-${user.username}.example`;
   const row = await insertDomain(
     cluster.db,
-    { name: customerDomain, owner_id: user.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) },
+    {
+      name: customerDomain,
+      owner_id: user.account.id,
+      verify_token: 't',
+      dkim_selector: 'sealpost',
+      dkim_public_key: 'p',
+      dkim_private_key: new Uint8Array(1),
+    },
     [],
   );
   await cluster.db.updateTable('domains').set({ status: 'verified', verified_at: new Date() }).where('id', '=', row.id).execute();

@@ -37,7 +37,11 @@ describe('RCPT routing', () => {
     ['a local user, any case', () => `${user.username.toUpperCase()}@LOCALHOST`, '250 2.1.5 Accepted'],
     ['an unknown user', () => 'nobody-here@localhost', '550 5.1.1 No such mailbox here'],
     ['a reserved name nobody registered', () => 'abuse@localhost', '550 5.1.1 No such mailbox here'],
-    ['another domain: never relayed', () => `${user.username}@example.com`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
+    [
+      'another domain: never relayed',
+      () => `${user.username}@example.com`,
+      '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts',
+    ],
     ['a subdomain of ours', () => `${user.username}@sub.localhost`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
     ['an address literal', () => `${user.username}@[127.0.0.1]`, '550 5.7.1 Relaying denied: this server only accepts mail for the domains it hosts'],
     ['no domain', () => 'someone', /^501 5\.1\.3 /],

@@ -13,10 +13,7 @@ export const REPLY = {
   mailboxDisabled: [550, '5.2.1 Mailbox disabled, not accepting messages'],
   mailboxFull: [452, '4.2.2 Mailbox full, try again later'],
   tooLarge: [552, '5.3.4 Message exceeds the fixed maximum message size'],
-  headerTooLarge: [
-    552,
-    `5.3.4 Message header section too large: at most ${HEADER_LIMITS.maxBytes} bytes and ${HEADER_LIMITS.maxLines} lines`,
-  ],
+  headerTooLarge: [552, `5.3.4 Message header section too large: at most ${HEADER_LIMITS.maxBytes} bytes and ${HEADER_LIMITS.maxLines} lines`],
   bareLineEnding: [550, '5.6.11 Bare CR or LF in message data: lines must end with CRLF'],
   temporaryFailure: [451, '4.3.0 Temporary local problem, please try again later'],
   tooManyFromIp: [421, '4.7.0 Too many connections from your address, try again later'],

@@ -57,7 +57,25 @@ async function swaks(args: string[]): Promise<{ code: number; out: string }> {
 describe('SMTP submission with an API key', () => {
   it('takes mail after STARTTLS and AUTH PLAIN, and it reaches the MX DKIM-signed for the key’s domain', async () => {
     const to = `carol@${sinkDomain(h)}`;
-    const result = await swaks(['--tls', '--auth', 'PLAIN', '--auth-user', 'api', '--auth-password', c.key, '--from', c.from, '--to', to, '--h-From', `Shop <${c.from}>`, '--h-Subject', 'Submitted', '--body', 'sent over 587']);
+    const result = await swaks([
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'api',
+      '--auth-password',
+      c.key,
+      '--from',
+      c.from,
+      '--to',
+      to,
+      '--h-From',
+      `Shop <${c.from}>`,
+      '--h-Subject',
+      'Submitted',
+      '--body',
+      'sent over 587',
+    ]);
     expect(result.out).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as [0-9a-f-]{36}/);
     expect(result.code).toBe(0);
     await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(to)));
@@ -75,7 +93,19 @@ describe('SMTP submission with an API key', () => {
   });
 
   it('answers a wrong key with 535 5.7.8 and AUTH without TLS with 538 5.7.11', async () => {
-    const wrong = await swaks(['--tls', '--auth', 'PLAIN', '--auth-user', 'api', '--auth-password', 'sp_wrongwrongwrongwrongwrongwrongwrong', '--from', c.from, '--to', 'x@example.com']);
+    const wrong = await swaks([
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'api',
+      '--auth-password',
+      'sp_wrongwrongwrongwrongwrongwrongwrong',
+      '--from',
+      c.from,
+      '--to',
+      'x@example.com',
+    ]);
     expect(wrong.out).toContain('535 5.7.8');
     expect(wrong.code).not.toBe(0);
     const plain = await swaks(['--auth', 'PLAIN', '--auth-user', 'api', '--auth-password', c.key, '--from', c.from, '--to', 'x@example.com']);
@@ -84,9 +114,35 @@ describe('SMTP submission with an API key', () => {
   });
 
   it('refuses an envelope or header From outside the key’s domain, and mail without AUTH', async () => {
-    const envelope = await swaks(['--tls', '--auth', 'PLAIN', '--auth-user', 'api', '--auth-password', c.key, '--from', 'someone@elsewhere.test', '--to', 'x@example.com']);
+    const envelope = await swaks([
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'api',
+      '--auth-password',
+      c.key,
+      '--from',
+      'someone@elsewhere.test',
+      '--to',
+      'x@example.com',
+    ]);
     expect(envelope.out).toContain('553 5.7.1');
-    const header = await swaks(['--tls', '--auth', 'PLAIN', '--auth-user', 'api', '--auth-password', c.key, '--from', c.from, '--to', `x@${sinkDomain(h)}`, '--h-From', 'boss@elsewhere.test']);
+    const header = await swaks([
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'api',
+      '--auth-password',
+      c.key,
+      '--from',
+      c.from,
+      '--to',
+      `x@${sinkDomain(h)}`,
+      '--h-From',
+      'boss@elsewhere.test',
+    ]);
     expect(header.out).toMatch(/550 5\.7\.1 The From header must be an address of/);
     const anonymous = await swaks(['--tls', '--from', c.from, '--to', 'x@example.com']);
     expect(anonymous.out).toContain('530 5.7.0');

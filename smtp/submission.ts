@@ -4,13 +4,7 @@ import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import type { Logger } from '../server/logger';
-import {
-  type ApiPrincipal,
-  KeyRateLimiter,
-  type PlatformQueue,
-  authenticateSubmission,
-  submitMessage,
-} from '../server/platform/submission.service';
+import { type ApiPrincipal, KeyRateLimiter, type PlatformQueue, authenticateSubmission, submitMessage } from '../server/platform/submission.service';
 import type { Settings } from '../server/settings';
 import type { TlsCredentials } from '../server/tls';
 import { collectMessage } from './data-collector';

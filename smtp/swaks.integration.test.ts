@@ -20,16 +20,28 @@ afterAll(() => sidecar?.close());
 
 function swaks(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile('swaks', ['--suppress-data', '--server', '127.0.0.1', '--port', String(sidecar.port), '--ehlo', 'swaks.example', ...args], (err, stdout, stderr) => {
-      const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      'swaks',
+      ['--suppress-data', '--server', '127.0.0.1', '--port', String(sidecar.port), '--ehlo', 'swaks.example', ...args],
+      (err, stdout, stderr) => {
+        const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
+        resolve({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
 describe('swaks', () => {
   it('delivers over STARTTLS, and the stored copy decrypts to the bytes swaks sent', async () => {
-    const data = ['From: Swaks <swaks@sender.example>', `To: ${user.username}@localhost`, 'Subject: via swaks', '', 'first line', '.leading dot', 'last line'].join('\n');
+    const data = [
+      'From: Swaks <swaks@sender.example>',
+      `To: ${user.username}@localhost`,
+      'Subject: via swaks',
+      '',
+      'first line',
+      '.leading dot',
+      'last line',
+    ].join('\n');
     const { code, output } = await swaks(['--tls', '--from', 'swaks@sender.example', '--to', `${user.username}@localhost`, '--data', data]);
     expect(output).toContain('<-  220 2.0.0 Ready to start TLS');
     expect(output).toMatch(/=== TLS started with cipher TLSv1\.[23]/);
@@ -61,11 +73,19 @@ describe('swaks', () => {
       const line = `${'x'.repeat(998)}\r\n`;
       const header = `From: swaks@sender.example\r\nTo: ${user.username}@localhost\r\nSubject: too big\r\n\r\n`;
       writeFileSync(file, header + line.repeat(Math.ceil((26 * 1024 * 1024) / line.length)));
-      const before = await db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', user.account.id).executeTakeFirstOrThrow();
+      const before = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('user_id', '=', user.account.id)
+        .executeTakeFirstOrThrow();
       const big = await swaks(['--from', 'swaks@sender.example', '--to', `${user.username}@localhost`, '--data', `@${file}`]);
       expect(big.code).not.toBe(0);
       expect(big.output).toMatch(/<\*\* 552 5\.3\.4 /);
-      const after = await db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', user.account.id).executeTakeFirstOrThrow();
+      const after = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('user_id', '=', user.account.id)
+        .executeTakeFirstOrThrow();
       expect(after.n).toBe(before.n);
     } finally {
       rmSync(dir, { recursive: true, force: true });

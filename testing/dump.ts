@@ -16,7 +16,9 @@ export async function dumpAllTables(connectionString: string): Promise<{ tables:
     );
     const parts: string[] = [];
     for (const table of tables) {
-      const { rows } = await client.query<{ row: string }>(`SELECT t::text AS row FROM ${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)} AS t`);
+      const { rows } = await client.query<{ row: string }>(
+        `SELECT t::text AS row FROM ${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)} AS t`,
+      );
       parts.push(...rows.map((r) => r.row));
     }
     return { tables: tables.map((t) => t.name), text: parts.join('\n') };

@@ -129,7 +129,9 @@ export async function startClamd(options: { timeoutMs?: number } = {}): Promise<
   const conf = path.join(dir, 'clamd.conf');
   writeFileSync(
     conf,
-    [`LocalSocket ${socket}`, `DatabaseDirectory ${path.join(dir, 'db')}`, 'Foreground yes', `PidFile ${path.join(dir, 'clamd.pid')}`, 'LogTime no', ''].join('\n'),
+    [`LocalSocket ${socket}`, `DatabaseDirectory ${path.join(dir, 'db')}`, 'Foreground yes', `PidFile ${path.join(dir, 'clamd.pid')}`, 'LogTime no', ''].join(
+      '\n',
+    ),
   );
   const { child, output } = run('/usr/sbin/clamd', ['-c', conf]);
   const stop = stopper(child, dir);

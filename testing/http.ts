@@ -9,7 +9,13 @@ export interface TrpcAnswer {
  * One tRPC call, unbatched: a query is a GET, a mutation a POST. A mutation says it comes from the
  * app's own page (Origin: baseUrl), as a browser's would; pass another `origin` header to test that.
  */
-export async function trpcCall(baseUrl: string, kind: 'query' | 'mutation', path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer> {
+export async function trpcCall(
+  baseUrl: string,
+  kind: 'query' | 'mutation',
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<TrpcAnswer> {
   const url = `${baseUrl}/api/trpc/${path}`;
   const res =
     kind === 'query'

@@ -11,7 +11,11 @@ import type { TestUser } from './factories';
 export async function unlockedKeyState(db: Db, user: TestUser) {
   const state = createKeyState();
   const row = await db.selectFrom('users').selectAll().where('id', '=', user.account.id).executeTakeFirstOrThrow();
-  await state.deriveLogin({ username: user.username, password: user.password, kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit } });
+  await state.deriveLogin({
+    username: user.username,
+    password: user.password,
+    kdf: { salt: toBase64(row.kdf_salt), opslimit: row.kdf_opslimit, memlimit: row.kdf_memlimit },
+  });
   expect((await state.unlock({ wrappedKey: toBase64(row.wrapped_key) })).status).toBe('ok');
   return state;
 }

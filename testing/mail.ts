@@ -36,10 +36,7 @@ export interface TestMessage {
 export async function insertTestMessage(db: Db, userId: string, publicKeyArmored: string, message: TestMessage = {}): Promise<string> {
   const raw = typeof message.raw === 'string' ? utf8(message.raw) : (message.raw ?? utf8('Subject: Hello\r\n\r\nHello there\r\n'));
   const summary = message.summary instanceof Uint8Array ? message.summary : utf8(JSON.stringify(message.summary ?? testSummary()));
-  const [rawCiphertext, summaryCiphertext] = await Promise.all([
-    encryptBytes(raw, [publicKeyArmored]),
-    encryptBytes(summary, [publicKeyArmored]),
-  ]);
+  const [rawCiphertext, summaryCiphertext] = await Promise.all([encryptBytes(raw, [publicKeyArmored]), encryptBytes(summary, [publicKeyArmored])]);
   const [row] = await insertMessages(db, [
     {
       user_id: userId,

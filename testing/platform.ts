@@ -39,7 +39,15 @@ export async function startPlatform(db: Db, outbound: OutboundHarness, options: 
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dispatcher = startWebhookDispatcher({ db, clock: systemClock, log: pino({ level: 'silent' }), pollMs: 50, retryBaseMs: options.webhookRetryMs ?? 200, timeoutMs: 2000, allowPrivateTargets: true });
+  const dispatcher = startWebhookDispatcher({
+    db,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+    pollMs: 50,
+    retryBaseMs: options.webhookRetryMs ?? 200,
+    timeoutMs: 2000,
+    allowPrivateTargets: true,
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     db,

@@ -89,14 +89,18 @@ export class RawSmtpClient {
 
 /** CRLF line endings and a final CRLF, the way an MTA puts a stored message on the wire. */
 export function toCrlf(message: Uint8Array): Buffer {
-  let text = Buffer.from(message).toString('latin1').replace(/\r\n|\r|\n/g, '\r\n');
+  let text = Buffer.from(message)
+    .toString('latin1')
+    .replace(/\r\n|\r|\n/g, '\r\n');
   if (text.length > 0 && !text.endsWith('\r\n')) text += '\r\n';
   return Buffer.from(text, 'latin1');
 }
 
 /** RFC 5321 4.5.2 transparency plus the end-of-data line. `message` must already end in CRLF. */
 export function dataPayload(message: Uint8Array): Buffer {
-  const stuffed = Buffer.from(message).toString('latin1').replace(/(^|\r\n)\./g, '$1..');
+  const stuffed = Buffer.from(message)
+    .toString('latin1')
+    .replace(/(^|\r\n)\./g, '$1..');
   return Buffer.concat([Buffer.from(stuffed, 'latin1'), Buffer.from('.\r\n')]);
 }
 

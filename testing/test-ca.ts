@@ -31,6 +31,23 @@ export function makeCa(dir: string, name: string): TestCert {
 /** A server certificate for `names` (host names or IP addresses) signed by `ca`. */
 export function issueCert(dir: string, ca: TestCert, name: string, names: string[]): TestCert {
   const san = names.map((n) => (/^[\d.]+$/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-  openssl(dir, 'req', '-x509', ...EC, '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${san}`, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-keyout', `${name}.key`, '-out', `${name}.pem`);
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    ...EC,
+    '-subj',
+    `/CN=${names[0]}`,
+    '-addext',
+    `subjectAltName=${san}`,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+  );
   return load(dir, name);
 }

@@ -21,7 +21,6 @@ export interface TlsPostgres {
   destroy(): Promise<void>;
 }
 
-
 export async function startTlsPostgres(): Promise<TlsPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-tls-pg-'));
   chmodSync(dir, 0o755);

@@ -25,9 +25,7 @@ export const TextField = forwardRef<
           {...props}
         />
         {suffix ? (
-          <span className="inline-flex items-center rounded-r-lg border border-l-0 border-slate-300 bg-slate-100 px-3 text-sm text-slate-600">
-            {suffix}
-          </span>
+          <span className="inline-flex items-center rounded-r-lg border border-l-0 border-slate-300 bg-slate-100 px-3 text-sm text-slate-600">{suffix}</span>
         ) : null}
       </div>
       {hint ? (
@@ -102,7 +100,14 @@ export function StepProgress({ label, step, total }: { label: string; step: numb
         <Spinner label={label} />
         <span className="tabular-nums text-slate-500">{percent}%</span>
       </div>
-      <div className="h-2 w-full overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={label}>
+      <div
+        className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-label={label}
+      >
         <div className="h-full rounded-full bg-brand-500 transition-all duration-500" style={{ width: `${percent}%` }} />
       </div>
     </div>

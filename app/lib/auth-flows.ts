@@ -58,7 +58,13 @@ export async function finishSignIn(client: TrpcClient, onStep: Step) {
   sessionBlob.save(blob);
 }
 
-export async function prepareAccount(username: string, email: string, password: string, onStep: Step, existingKey?: { armoredKey: string; passphrase: string }) {
+export async function prepareAccount(
+  username: string,
+  email: string,
+  password: string,
+  onStep: Step,
+  existingKey?: { armoredKey: string; passphrase: string },
+) {
   const labels: Record<string, string> = {
     keys: existingKey ? 'Checking your key…' : 'Generating your encryption keys…',
     password: 'Protecting them with your password…',

@@ -77,7 +77,16 @@ export function LoginForm({ reason }: { reason: string | null }) {
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {reason && REASONS[reason] ? <Alert tone="info">{REASONS[reason]}</Alert> : null}
         {error ? <Alert>{error}</Alert> : null}
-        <TextField label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+        <TextField
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoFocus
+          required
+        />
         <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         {step ? <StepProgress label={step} step={STEPS.indexOf(step) + 1} total={STEPS.length + 1} /> : null}
         <Button type="submit" className="w-full" loading={step !== null} disabled={!hydrated || step !== null}>

@@ -8,7 +8,17 @@ import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
  * Sign-in, step two: a code from the authenticator app, a recovery code, or a passkey. Only when
  * one passes does the server hand out the wrapped key.
  */
-export function SecondFactorForm({ totp, passkey, onPassed, onRestart }: { totp: boolean; passkey: boolean; onPassed: () => Promise<void>; onRestart: () => void }) {
+export function SecondFactorForm({
+  totp,
+  passkey,
+  onPassed,
+  onRestart,
+}: {
+  totp: boolean;
+  passkey: boolean;
+  onPassed: () => Promise<void>;
+  onRestart: () => void;
+}) {
   const client = useTRPCClient();
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +65,13 @@ export function SecondFactorForm({ totp, passkey, onPassed, onRestart }: { totp:
       <p className="text-sm text-slate-700">Your password was right. Now confirm it’s you with your second factor.</p>
       {error ? <Alert>{error}</Alert> : null}
       {passkey ? (
-        <Button type="button" className="w-full" loading={busy === 'passkey'} disabled={busy !== null} onClick={() => run('passkey', () => verifyWithPasskey(client))}>
+        <Button
+          type="button"
+          className="w-full"
+          loading={busy === 'passkey'}
+          disabled={busy !== null}
+          onClick={() => run('passkey', () => verifyWithPasskey(client))}
+        >
           Use a passkey
         </Button>
       ) : null}

@@ -67,8 +67,23 @@ export default function RecoverPage() {
             </p>
           ) : null}
         </div>
-        <TextField label="New password" type="password" autoComplete="new-password" value={form.password} onChange={set('password')} error={errors.password} hint={form.password ? `${strength.label}. ${strength.hint}` : undefined} />
-        <TextField label="Confirm new password" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={form.password}
+          onChange={set('password')}
+          error={errors.password}
+          hint={form.password ? `${strength.label}. ${strength.hint}` : undefined}
+        />
+        <TextField
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          value={form.confirm}
+          onChange={set('confirm')}
+          error={errors.confirm}
+        />
         {step ? <StepProgress label={step} step={STEPS.indexOf(step) + 1} total={STEPS.length + 1} /> : null}
         <Button type="submit" className="w-full" loading={step !== null} disabled={!hydrated || step !== null}>
           Reset password

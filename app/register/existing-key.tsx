@@ -13,7 +13,8 @@ export interface ExistingKey {
 }
 
 export function existingKeyError(key: ExistingKey): string | null {
-  if (!key.armoredKey.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----')) return 'Paste an armored private key: it starts with -----BEGIN PGP PRIVATE KEY BLOCK-----.';
+  if (!key.armoredKey.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
+    return 'Paste an armored private key: it starts with -----BEGIN PGP PRIVATE KEY BLOCK-----.';
   return null;
 }
 

@@ -18,8 +18,7 @@ export function PhraseDisplay({ phrase, onContinue }: { phrase: string; onContin
   return (
     <div className="space-y-4">
       <Alert tone="warning">
-        Write these 24 words down and keep them somewhere safe. They are the only way back into your mail if you forget your
-        password. They are shown only now.
+        Write these 24 words down and keep them somewhere safe. They are the only way back into your mail if you forget your password. They are shown only now.
       </Alert>
       <ol aria-label="Recovery phrase" className="grid grid-cols-2 gap-2 sm:grid-cols-3" data-testid="recovery-phrase">
         {words.map((word, i) => (
@@ -38,8 +37,7 @@ export function PhraseDisplay({ phrase, onContinue }: { phrase: string; onContin
         </Button>
       </div>
       <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" className="mt-0.5" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
-        I have saved my recovery phrase somewhere safe.
+        <input type="checkbox" className="mt-0.5" checked={saved} onChange={(e) => setSaved(e.target.checked)} />I have saved my recovery phrase somewhere safe.
       </label>
       <Button type="button" className="w-full" disabled={!saved} onClick={onContinue}>
         Continue
@@ -59,17 +57,7 @@ function pickPositions(count: number, total: number): number[] {
   return [...picks].sort((a, b) => a - b);
 }
 
-export function PhraseConfirm({
-  phrase,
-  busy,
-  onBack,
-  onConfirmed,
-}: {
-  phrase: string;
-  busy: boolean;
-  onBack: () => void;
-  onConfirmed: () => void;
-}) {
+export function PhraseConfirm({ phrase, busy, onBack, onConfirmed }: { phrase: string; busy: boolean; onBack: () => void; onConfirmed: () => void }) {
   const words = phrase.split(' ');
   const positions = useMemo(() => pickPositions(3, words.length), [words.length]);
   const [answers, setAnswers] = useState<Record<number, string>>({});
@@ -93,7 +81,16 @@ export function PhraseConfirm({
       <p className="text-sm text-slate-700">To make sure your copy is right, enter these words from your recovery phrase.</p>
       {error ? <Alert>{error}</Alert> : null}
       {positions.map((p, i) => (
-        <TextField key={p} label={`Word ${p + 1}`} autoComplete="off" autoCapitalize="none" spellCheck={false} autoFocus={i === 0} value={answers[p] ?? ''} onChange={(e) => setAnswers({ ...answers, [p]: e.target.value })} />
+        <TextField
+          key={p}
+          label={`Word ${p + 1}`}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          autoFocus={i === 0}
+          value={answers[p] ?? ''}
+          onChange={(e) => setAnswers({ ...answers, [p]: e.target.value })}
+        />
       ))}
       <div className="flex gap-2">
         <Button type="button" variant="secondary" onClick={onBack} disabled={busy}>

@@ -59,7 +59,17 @@ export function RegisterForm({
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {error ? <Alert>{error}</Alert> : null}
-      <TextField label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} suffix={`@${mailDomain}`} value={form.username} onChange={set('username')} error={errors.username} autoFocus />
+      <TextField
+        label="Username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        suffix={`@${mailDomain}`}
+        value={form.username}
+        onChange={set('username')}
+        error={errors.username}
+        autoFocus
+      />
       <TextField
         label="Password"
         type="password"
@@ -84,8 +94,8 @@ export function RegisterForm({
       <TextField label="Confirm password" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} error={errors.confirm} />
       <ExistingKeyFields value={existingKey} onChange={setExistingKey} error={keyError} />
       <Alert tone="warning">
-        Your mail is encrypted with a key only your password or your recovery phrase can unlock. If you lose both, nobody
-        can read your mail, not even the server&apos;s administrator.
+        Your mail is encrypted with a key only your password or your recovery phrase can unlock. If you lose both, nobody can read your mail, not even the
+        server&apos;s administrator.
       </Alert>
       <Button type="submit" className="w-full" loading={busy} disabled={!hydrated || busy}>
         Create account

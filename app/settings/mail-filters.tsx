@@ -5,7 +5,12 @@ import { Alert, Button, Spinner } from '@/app/components/ui';
 import { errorMessage, useTRPC } from '@/app/lib/trpc';
 import { type FilterAction, type FilterField, type FilterFolder, MAX_FILTER_TEXT } from '@/mime/mail-filter';
 
-const FIELD_LABELS: Record<FilterField, string> = { from: 'From contains', to: 'To or Cc contains', subject: 'Subject contains', has_attachment: 'Has an attachment' };
+const FIELD_LABELS: Record<FilterField, string> = {
+  from: 'From contains',
+  to: 'To or Cc contains',
+  subject: 'Subject contains',
+  has_attachment: 'Has an attachment',
+};
 const ACTION_LABELS: Record<FilterAction, string> = { move: 'Move to', mark_read: 'Mark as read', discard: 'Discard' };
 const FOLDER_LABELS: Record<FilterFolder, string> = { inbox: 'Inbox', spam: 'Spam', trash: 'Trash' };
 

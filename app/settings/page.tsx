@@ -37,7 +37,10 @@ export default async function SettingsPage() {
             Domains
           </h2>
           <p className="mt-1 text-sm text-slate-600">Add your own domains, publish their DNS records, and turn catch-all on or off.</p>
-          <Link href="/settings/domains" className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+          <Link
+            href="/settings/domains"
+            className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
             Manage domains
           </Link>
         </section>
@@ -48,7 +51,10 @@ export default async function SettingsPage() {
               Administration
             </h2>
             <p className="mt-1 text-sm text-slate-600">Users, invitations, registration, the outbound queue, the audit log and the instance’s status.</p>
-            <Link href="/settings/admin" className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            <Link
+              href="/settings/admin"
+              className="mt-3 inline-block rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+            >
               Open the admin console
             </Link>
           </section>

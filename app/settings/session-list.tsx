@@ -13,11 +13,25 @@ export function SessionList() {
     }),
   );
 
-  if (sessions.isPending) return <div className="mt-4 text-sm"><Spinner label="Loading sessions…" /></div>;
-  if (sessions.isError) return <div className="mt-4"><Alert>{errorMessage(sessions.error)}</Alert></div>;
+  if (sessions.isPending)
+    return (
+      <div className="mt-4 text-sm">
+        <Spinner label="Loading sessions…" />
+      </div>
+    );
+  if (sessions.isError)
+    return (
+      <div className="mt-4">
+        <Alert>{errorMessage(sessions.error)}</Alert>
+      </div>
+    );
   return (
     <ul className="mt-4 divide-y divide-slate-100">
-      {revoke.isError ? <li className="py-2"><Alert>{errorMessage(revoke.error)}</Alert></li> : null}
+      {revoke.isError ? (
+        <li className="py-2">
+          <Alert>{errorMessage(revoke.error)}</Alert>
+        </li>
+      ) : null}
       {sessions.data.map((s) => (
         <li key={s.id} className="flex items-center justify-between gap-4 py-3 text-sm">
           <div className="min-w-0">

@@ -33,14 +33,24 @@ describe('the typed client against the API server', () => {
     expect((await client.templates.preview('receipt', { version: 1, variables: { n: 7 } })).subject).toBe('Receipt 7');
 
     const to = `eve@${sinkDomain(h)}`;
-    const sent = await client.messages.send({ from: c.from, to, template_id: 'receipt', variables: { n: 1, total: '5' }, tags: ['receipts'] }, { idempotencyKey: 'r-1' });
+    const sent = await client.messages.send(
+      { from: c.from, to, template_id: 'receipt', variables: { n: 1, total: '5' }, tags: ['receipts'] },
+      { idempotencyKey: 'r-1' },
+    );
     expect(schemas.acceptedSchema.parse(sent).status).toBe('queued');
-    expect(await client.messages.send({ from: c.from, to, template_id: 'receipt', variables: { n: 1, total: '5' }, tags: ['receipts'] }, { idempotencyKey: 'r-1' })).toEqual(sent);
+    expect(
+      await client.messages.send({ from: c.from, to, template_id: 'receipt', variables: { n: 1, total: '5' }, tags: ['receipts'] }, { idempotencyKey: 'r-1' }),
+    ).toEqual(sent);
     await expect.poll(async () => (await client.messages.get(sent.id)).recipients[0]?.status).toBe('delivered');
     schemas.messageStatusSchema.parse(await client.messages.get(sent.id));
     expect((await client.messages.list({ limit: 5 })).messages.map((m) => m.id)).toEqual([sent.id]);
 
-    const batch = await client.messages.sendBatch({ from: c.from, subject: 'Hi', text: 'hello', recipients: [{ to: `a@${sinkDomain(h)}` }, { to: `b@${sinkDomain(h)}` }] });
+    const batch = await client.messages.sendBatch({
+      from: c.from,
+      subject: 'Hi',
+      text: 'hello',
+      recipients: [{ to: `a@${sinkDomain(h)}` }, { to: `b@${sinkDomain(h)}` }],
+    });
     expect(schemas.batchAcceptedSchema.parse(batch).messages).toHaveLength(2);
 
     await client.suppressions.add('Nobody@Example.com');
@@ -69,8 +79,19 @@ describe('the typed client against the API server', () => {
     const doc = await (await fetch(`${p.url}/api/v1/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
     await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
-    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
-    for (const id of ['postMessages', 'postMessagesBatch', 'getMessagesId', 'postMessagesIdCancel', 'postTemplatesIdPreview', 'getWebhooksIdDeliveries', 'getStats', 'deleteSuppressionsAddress']) {
+    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((ops) =>
+      Object.values(ops).map((o) => o.operationId),
+    );
+    for (const id of [
+      'postMessages',
+      'postMessagesBatch',
+      'getMessagesId',
+      'postMessagesIdCancel',
+      'postTemplatesIdPreview',
+      'getWebhooksIdDeliveries',
+      'getStats',
+      'deleteSuppressionsAddress',
+    ]) {
       expect(operations).toContain(id);
     }
     expect(doc.components.schemas.SendMessage.required).toEqual(expect.arrayContaining(['from', 'to']));

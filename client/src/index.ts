@@ -170,7 +170,13 @@ export class SealpostClient {
     if (!res.ok) {
       const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
       const retryAfter = res.headers.get('retry-after');
-      throw new SealpostApiError(res.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `HTTP ${res.status}`, error?.issues, retryAfter ? Number(retryAfter) : null);
+      throw new SealpostApiError(
+        res.status,
+        error?.code ?? 'HTTP_ERROR',
+        error?.message ?? `HTTP ${res.status}`,
+        error?.issues,
+        retryAfter ? Number(retryAfter) : null,
+      );
     }
     return json as T;
   }
@@ -181,12 +187,14 @@ export class SealpostClient {
 
   readonly messages = {
     /** postMessages */
-    send: (input: SendMessage, options: { idempotencyKey?: string } = {}) => this.request<Accepted>('POST', '/messages', input, this.idempotency(options.idempotencyKey)),
+    send: (input: SendMessage, options: { idempotencyKey?: string } = {}) =>
+      this.request<Accepted>('POST', '/messages', input, this.idempotency(options.idempotencyKey)),
     /** postMessagesBatch */
     sendBatch: (input: SendBatch, options: { idempotencyKey?: string } = {}) =>
       this.request<BatchAccepted>('POST', '/messages/batch', input, this.idempotency(options.idempotencyKey)),
     /** getMessages */
-    list: (options: { limit?: number } = {}) => this.request<{ messages: MessageStatus[] }>('GET', `/messages${options.limit ? `?limit=${options.limit}` : ''}`),
+    list: (options: { limit?: number } = {}) =>
+      this.request<{ messages: MessageStatus[] }>('GET', `/messages${options.limit ? `?limit=${options.limit}` : ''}`),
     /** getMessagesId */
     get: (id: string) => this.request<MessageStatus>('GET', `/messages/${encodeURIComponent(id)}`),
     /** postMessagesIdCancel */

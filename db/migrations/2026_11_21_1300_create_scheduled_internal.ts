@@ -38,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('summary_ciphertext', 'bytea', (c) => c.notNull())
     .addColumn('origin_ciphertext', 'bytea', (c) => c.notNull())
     .execute();
-  await sql`ALTER TABLE scheduled_internal_copies ALTER COLUMN raw_ciphertext SET STORAGE EXTERNAL, ALTER COLUMN summary_ciphertext SET STORAGE EXTERNAL`.execute(db);
+  await sql`ALTER TABLE scheduled_internal_copies ALTER COLUMN raw_ciphertext SET STORAGE EXTERNAL, ALTER COLUMN summary_ciphertext SET STORAGE EXTERNAL`.execute(
+    db,
+  );
   await db.schema.createIndex('scheduled_internal_copies_send_idx').on('scheduled_internal_copies').column('send_id').execute();
   // Deleting a recipient's account cascades here: without an index that is a scan per user.
   await db.schema.createIndex('scheduled_internal_copies_user_idx').on('scheduled_internal_copies').column('user_id').execute();

@@ -41,7 +41,11 @@ export async function deleteTotp(db: Db, userId: string): Promise<void> {
 export async function replaceRecoveryCodes(db: Db, userId: string, hashes: Uint8Array[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
-    if (hashes.length) await trx.insertInto('user_recovery_codes').values(hashes.map((code_hash) => ({ user_id: userId, code_hash }))).execute();
+    if (hashes.length)
+      await trx
+        .insertInto('user_recovery_codes')
+        .values(hashes.map((code_hash) => ({ user_id: userId, code_hash })))
+        .execute();
   });
 }
 
@@ -161,7 +165,11 @@ export async function updateRecoveryMaterial(
   userId: string,
   material: { recovery_salt: Uint8Array; recovery_auth_hash: string; recovery_wrapped_key: Uint8Array },
 ): Promise<void> {
-  await db.updateTable('users').set({ ...material, updated_at: new Date() }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ ...material, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Ends every session of the user but `keep`: after a password change, the others sign in again. */

@@ -17,7 +17,12 @@ export async function insertAddress(
   return db.insertInto('addresses').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateAddress(db: Db, id: string, userId: string, changes: Partial<Pick<AddressRow, 'note' | 'enabled'>>): Promise<AddressRow | undefined> {
+export async function updateAddress(
+  db: Db,
+  id: string,
+  userId: string,
+  changes: Partial<Pick<AddressRow, 'note' | 'enabled'>>,
+): Promise<AddressRow | undefined> {
   return db.updateTable('addresses').set(changes).where('id', '=', id).where('user_id', '=', userId).returningAll().executeTakeFirst();
 }
 
@@ -29,7 +34,8 @@ export async function deleteAddress(db: Db, id: string, userId: string): Promise
 export async function setDefaultAddress(db: Db, userId: string, id: string | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('addresses').set({ is_default: false }).where('user_id', '=', userId).execute();
-    if (id) await trx.updateTable('addresses').set({ is_default: true }).where('id', '=', id).where('user_id', '=', userId).where('kind', '=', 'address').execute();
+    if (id)
+      await trx.updateTable('addresses').set({ is_default: true }).where('id', '=', id).where('user_id', '=', userId).where('kind', '=', 'address').execute();
   });
 }
 

@@ -5,7 +5,19 @@ import type { MessageListRow } from './message.repository';
 
 type Executor = Db;
 
-const listColumns = ['id', 'user_id', 'folder', 'seen', 'received_at', 'size', 'summary_ciphertext', 'origin_ciphertext', 'starred', 'moved_at', 'conversation_key'] as const;
+const listColumns = [
+  'id',
+  'user_id',
+  'folder',
+  'seen',
+  'received_at',
+  'size',
+  'summary_ciphertext',
+  'origin_ciphertext',
+  'starred',
+  'moved_at',
+  'conversation_key',
+] as const;
 
 export type ConversationListRow = MessageListRow & { conversation_key: string | null };
 

@@ -10,13 +10,19 @@ export type NewDeadLetter = Pick<DeadLetterRow, 'outbound_id' | 'recipient_id' |
 
 export async function insertDeadLetters(db: Executor, rows: NewDeadLetter[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('dead_letters').values(rows.map((r) => ({ ...r, retried_at: null }))).execute();
+  await db
+    .insertInto('dead_letters')
+    .values(rows.map((r) => ({ ...r, retried_at: null })))
+    .execute();
 }
 
 export type DeadLetterListRow = DeadLetterRow & { user_id: string; username: string; envelope_from: string; retryable: boolean };
 
 /** Newest first, with the sender and whether the sealed copy still exists to retry from. */
-export async function listDeadLetters(db: Executor, opts: { limit: number; before?: { createdAt: Date; id: string }; openOnly: boolean }): Promise<DeadLetterListRow[]> {
+export async function listDeadLetters(
+  db: Executor,
+  opts: { limit: number; before?: { createdAt: Date; id: string }; openOnly: boolean },
+): Promise<DeadLetterListRow[]> {
   let query = db
     .selectFrom('dead_letters as d')
     .innerJoin('outbound_messages as o', 'o.id', 'd.outbound_id')

@@ -9,7 +9,11 @@ export async function insertDomain(
 ): Promise<DomainRow> {
   return db.transaction().execute(async (trx) => {
     const domain = await trx.insertInto('domains').values(row).returningAll().executeTakeFirstOrThrow();
-    if (kinds.length) await trx.insertInto('domain_records').values(kinds.map((kind) => ({ domain_id: domain.id, kind }))).execute();
+    if (kinds.length)
+      await trx
+        .insertInto('domain_records')
+        .values(kinds.map((kind) => ({ domain_id: domain.id, kind })))
+        .execute();
     return domain;
   });
 }

@@ -29,14 +29,13 @@ export interface InboundCopy {
  * read once (a MATERIALIZED CTE: a volatile function per row could let some copies through and
  * not others), so every copy is stored, or none.
  */
-export async function storeInboundMessages(
-  db: Db,
-  rows: InboundCopy[],
-  options: { notAfter?: Date } = {},
-): Promise<{ id: string; user_id: string }[]> {
+export async function storeInboundMessages(db: Db, rows: InboundCopy[], options: { notAfter?: Date } = {}): Promise<{ id: string; user_id: string }[]> {
   if (rows.length === 0) return [];
   const values = sql.join(
-    rows.map((row) => sql`(${row.user_id}::uuid, ${row.folder ?? 'inbox'}::text, ${row.seen ?? false}::boolean, ${row.received_at}::timestamptz, ${row.size}::integer, ${row.raw_ciphertext}::bytea, ${row.summary_ciphertext}::bytea)`),
+    rows.map(
+      (row) =>
+        sql`(${row.user_id}::uuid, ${row.folder ?? 'inbox'}::text, ${row.seen ?? false}::boolean, ${row.received_at}::timestamptz, ${row.size}::integer, ${row.raw_ciphertext}::bytea, ${row.summary_ciphertext}::bytea)`,
+    ),
   );
   const notAfter = options.notAfter ?? null;
   const { rows: inserted } = await sql<{ id: string; user_id: string }>`

@@ -7,7 +7,14 @@ export async function findInstanceDkimKey(db: Db, domain: string): Promise<Insta
 }
 
 /** Inserts unless another process got there first; either way returns the key that won. */
-export async function insertInstanceDkimKey(db: Db, row: Pick<InstanceDkimKeyRow, 'domain' | 'selector' | 'public_key' | 'private_key'>): Promise<InstanceDkimKeyRow> {
-  await db.insertInto('instance_dkim_keys').values(row).onConflict((oc) => oc.column('domain').doNothing()).execute();
+export async function insertInstanceDkimKey(
+  db: Db,
+  row: Pick<InstanceDkimKeyRow, 'domain' | 'selector' | 'public_key' | 'private_key'>,
+): Promise<InstanceDkimKeyRow> {
+  await db
+    .insertInto('instance_dkim_keys')
+    .values(row)
+    .onConflict((oc) => oc.column('domain').doNothing())
+    .execute();
   return (await findInstanceDkimKey(db, row.domain))!;
 }

@@ -23,7 +23,11 @@ export async function listMailFilters(db: Db, userId: string): Promise<MailFilte
 }
 
 export async function countMailFilters(db: Db, userId: string): Promise<number> {
-  const row = await db.selectFrom('mail_filters').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('mail_filters')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -109,11 +109,19 @@ export async function findLabel(db: Executor, userId: string, id: string): Promi
   return db.selectFrom('mail_labels').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertLabel(db: Executor, row: { user_id: string; kind: 'label' | 'folder'; name_ciphertext: Uint8Array; color: string }): Promise<MailLabelRow> {
+export async function insertLabel(
+  db: Executor,
+  row: { user_id: string; kind: 'label' | 'folder'; name_ciphertext: Uint8Array; color: string },
+): Promise<MailLabelRow> {
   return db.insertInto('mail_labels').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateLabel(db: Executor, userId: string, id: string, patch: { name_ciphertext?: Uint8Array; color?: string }): Promise<MailLabelRow | undefined> {
+export async function updateLabel(
+  db: Executor,
+  userId: string,
+  id: string,
+  patch: { name_ciphertext?: Uint8Array; color?: string },
+): Promise<MailLabelRow | undefined> {
   return db.updateTable('mail_labels').set(patch).where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
@@ -127,7 +135,10 @@ export async function deleteLabel(db: Executor, userId: string, id: string): Pro
 }
 
 /** Total and unread per folder (built-in and own) and per label, in two statements. */
-export async function countAll(db: Executor, userId: string): Promise<{ folders: Record<string, { total: number; unread: number }>; labels: Record<string, { total: number; unread: number }> }> {
+export async function countAll(
+  db: Executor,
+  userId: string,
+): Promise<{ folders: Record<string, { total: number; unread: number }>; labels: Record<string, { total: number; unread: number }> }> {
   const [folderRows, labelRows] = await Promise.all([
     db
       .selectFrom('messages')

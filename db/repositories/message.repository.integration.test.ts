@@ -1,15 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../testing/factories';
 import { useTestDb } from '../../testing/db';
-import {
-  countMessages,
-  deleteMessages,
-  getMessage,
-  insertMessages,
-  listMessages,
-  moveMessages,
-  setSeen,
-} from './message.repository';
+import { countMessages, deleteMessages, getMessage, insertMessages, listMessages, moveMessages, setSeen } from './message.repository';
 
 const db = useTestDb();
 let owner: TestUser;
@@ -66,7 +58,7 @@ describe('message repository', () => {
     expect(tied).toEqual([...tied].sort().reverse());
   });
 
-  it('counts, marks seen, moves and deletes only the owner\'s messages', async () => {
+  it("counts, marks seen, moves and deletes only the owner's messages", async () => {
     const user = await createTestUser(db);
     const [a, b, c] = await seed(user.account.id, [new Date(), new Date(), new Date()]);
     expect(await countMessages(db, user.account.id, 'inbox')).toEqual({ total: 3, unread: 3 });

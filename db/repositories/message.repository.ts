@@ -23,18 +23,11 @@ export async function listMessages(
   userId: string,
   opts: { folder: string; limit: number; before?: { receivedAt: Date; id: string } },
 ): Promise<MessageListRow[]> {
-  let query = db
-    .selectFrom('messages')
-    .select(listColumns)
-    .where('user_id', '=', userId)
-    .where('folder', '=', opts.folder);
+  let query = db.selectFrom('messages').select(listColumns).where('user_id', '=', userId).where('folder', '=', opts.folder);
   const before = opts.before;
   if (before) {
     query = query.where((eb) =>
-      eb.or([
-        eb('received_at', '<', before.receivedAt),
-        eb.and([eb('received_at', '=', before.receivedAt), eb('id', '<', before.id)]),
-      ]),
+      eb.or([eb('received_at', '<', before.receivedAt), eb.and([eb('received_at', '=', before.receivedAt), eb('id', '<', before.id)])]),
     );
   }
   return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
@@ -43,10 +36,7 @@ export async function listMessages(
 export async function countMessages(db: Executor, userId: string, folder: string): Promise<{ total: number; unread: number }> {
   const row = await db
     .selectFrom('messages')
-    .select((eb) => [
-      eb.fn.countAll<string>().as('total'),
-      eb.fn.count<string>('id').filterWhere('seen', '=', false).as('unread'),
-    ])
+    .select((eb) => [eb.fn.countAll<string>().as('total'), eb.fn.count<string>('id').filterWhere('seen', '=', false).as('unread')])
     .where('user_id', '=', userId)
     .where('folder', '=', folder)
     .executeTakeFirstOrThrow();
@@ -59,23 +49,13 @@ export async function getMessage(db: Executor, userId: string, id: string): Prom
 
 export async function setSeen(db: Executor, userId: string, ids: string[], seen: boolean): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db
-    .updateTable('messages')
-    .set({ seen })
-    .where('user_id', '=', userId)
-    .where('id', 'in', ids)
-    .executeTakeFirst();
+  const result = await db.updateTable('messages').set({ seen }).where('user_id', '=', userId).where('id', 'in', ids).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
 export async function moveMessages(db: Executor, userId: string, ids: string[], folder: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db
-    .updateTable('messages')
-    .set({ folder, moved_at: new Date() })
-    .where('user_id', '=', userId)
-    .where('id', 'in', ids)
-    .executeTakeFirst();
+  const result = await db.updateTable('messages').set({ folder, moved_at: new Date() }).where('user_id', '=', userId).where('id', 'in', ids).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

@@ -25,7 +25,11 @@ export async function readQueueDepth(db: Db): Promise<QueueDepth> {
       .where('status', 'in', ['scheduled', 'queued', 'sending'])
       .groupBy('status')
       .execute(),
-    db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<string>().as('count')).where('retried_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('dead_letters')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('retried_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     jobs: jobs.rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) })),

@@ -240,7 +240,8 @@ export async function cancelScheduledIn(trx: Executor, userId: string, id: strin
     .where('status', '=', 'scheduled')
     .returningAll()
     .executeTakeFirst();
-  if (row) await trx.updateTable('outbound_recipients').set({ status: 'cancelled', next_attempt_at: null, updated_at: now }).where('outbound_id', '=', id).execute();
+  if (row)
+    await trx.updateTable('outbound_recipients').set({ status: 'cancelled', next_attempt_at: null, updated_at: now }).where('outbound_id', '=', id).execute();
   return row;
 }
 

@@ -58,7 +58,14 @@ export async function insertPlatformSends(db: Executor, sends: NewPlatformSend[]
       .execute();
   }
   const events = sends.flatMap((s) =>
-    s.events.map((e) => ({ message_id: s.message.id, domain: s.message.domain, recipient: e.recipient, type: e.type, detail: e.detail ?? null, created_at: s.message.created_at })),
+    s.events.map((e) => ({
+      message_id: s.message.id,
+      domain: s.message.domain,
+      recipient: e.recipient,
+      type: e.type,
+      detail: e.detail ?? null,
+      created_at: s.message.created_at,
+    })),
   );
   for (const part of chunks(events, 2000)) await db.insertInto('platform_events').values(part).execute();
 }
@@ -80,7 +87,10 @@ export async function setPlatformStatus(db: Executor, id: string, status: Platfo
   await db.updateTable('platform_messages').set({ status }).where('id', '=', id).execute();
 }
 
-export async function insertEvents(db: Executor, events: { message_id: string; domain: string; recipient: string; type: PlatformEventType; created_at: Date }[]) {
+export async function insertEvents(
+  db: Executor,
+  events: { message_id: string; domain: string; recipient: string; type: PlatformEventType; created_at: Date }[],
+) {
   if (events.length) await db.insertInto('platform_events').values(events).execute();
 }
 
@@ -95,7 +105,10 @@ export async function findIdempotent(db: Executor, keyId: string, idempotencyKey
 }
 
 /** Takes the Idempotency-Key for this request, in the send's transaction; false if another request holds it. */
-export async function claimIdempotent(db: Executor, row: { key_id: string; idempotency_key: string; request_hash: string; response: unknown; created_at: Date }): Promise<boolean> {
+export async function claimIdempotent(
+  db: Executor,
+  row: { key_id: string; idempotency_key: string; request_hash: string; response: unknown; created_at: Date },
+): Promise<boolean> {
   const result = await db
     .insertInto('idempotency_keys')
     .values({ ...row, response: JSON.stringify(row.response) })
@@ -116,7 +129,11 @@ export async function findSuppressed(db: Executor, domain: string, addresses: st
     .selectFrom('suppressions')
     .select('address')
     .where('domain', '=', domain)
-    .where('address', 'in', addresses.map((a) => a.toLowerCase()))
+    .where(
+      'address',
+      'in',
+      addresses.map((a) => a.toLowerCase()),
+    )
     .execute();
   return new Set(rows.map((r) => r.address));
 }
@@ -125,8 +142,15 @@ export async function listSuppressions(db: Executor, domain: string, limit: numb
   return db.selectFrom('suppressions').selectAll().where('domain', '=', domain).orderBy('created_at', 'desc').limit(limit).execute();
 }
 
-export async function insertSuppression(db: Executor, row: { domain: string; address: string; reason: 'manual' | 'hard-bounce'; detail: string | null }): Promise<SuppressionRow> {
-  await db.insertInto('suppressions').values(row).onConflict((oc) => oc.columns(['domain', 'address']).doNothing()).execute();
+export async function insertSuppression(
+  db: Executor,
+  row: { domain: string; address: string; reason: 'manual' | 'hard-bounce'; detail: string | null },
+): Promise<SuppressionRow> {
+  await db
+    .insertInto('suppressions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['domain', 'address']).doNothing())
+    .execute();
   return db.selectFrom('suppressions').selectAll().where('domain', '=', row.domain).where('address', '=', row.address).executeTakeFirstOrThrow();
 }
 
@@ -164,7 +188,12 @@ export async function eventTotals(db: Executor, domain: string, from: Date, to: 
 }
 
 /** Delivery latency (acceptance to delivered event) percentiles per day, in milliseconds. */
-export async function latencyPercentiles(db: Executor, domain: string, from: Date, to: Date): Promise<{ day: string; p50: number; p95: number; p99: number }[]> {
+export async function latencyPercentiles(
+  db: Executor,
+  domain: string,
+  from: Date,
+  to: Date,
+): Promise<{ day: string; p50: number; p95: number; p99: number }[]> {
   const { rows } = await sql<{ day: string; p50: number; p95: number; p99: number }>`
     SELECT to_char(date_trunc('day', e.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.created_at - m.created_at) * 1000) AS p50,

@@ -7,9 +7,7 @@ type Executor = Db;
 export async function listCatalog(db: Executor, userId: string, limit: number, after?: { receivedAt: Date; id: string }) {
   let query = db.selectFrom('messages').select(['id', 'folder', 'seen', 'received_at']).where('user_id', '=', userId);
   if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('received_at', '<', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)])]),
-    );
+    query = query.where((eb) => eb.or([eb('received_at', '<', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)])]));
   }
   return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

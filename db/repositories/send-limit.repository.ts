@@ -103,12 +103,7 @@ export const senderLimitKey = (userId: string) => `send-limit:${userId}`;
  * times (cancelled sends never went), in one round trip. A send checks the same numbers inside
  * insertOutboundWithinLimits.
  */
-export async function sendingUsage(
-  db: Executor,
-  userId: string,
-  hourStart: Date,
-  dayStart: Date,
-): Promise<SendingUsage> {
+export async function sendingUsage(db: Executor, userId: string, hourStart: Date, dayStart: Date): Promise<SendingUsage> {
   const { rows } = await sql<{ hour: string | null; day: string | null; per_hour: number | null; per_day: number | null }>`
     SELECT u.hour, u.day, l.per_hour, l.per_day
       FROM (SELECT sum(recipient_count) FILTER (WHERE created_at > ${hourStart}) AS hour, sum(recipient_count) AS day

@@ -11,13 +11,7 @@ export async function insertSession(
 
 /** The session, if it exists, is not revoked and has not expired at `now`. */
 export async function findActiveSession(db: Db, id: string, now: Date): Promise<SessionRow | undefined> {
-  return db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
 }
 
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {

@@ -4,7 +4,12 @@ import type { TemplateRow, TemplateVersionRow } from '../platform-schema';
 
 export async function insertTemplate(db: Db, row: TemplateRow): Promise<TemplateRow> {
   return db.transaction().execute(async (trx) => {
-    const inserted = await trx.insertInto('templates').values(row).onConflict((oc) => oc.columns(['domain', 'name']).doNothing()).returningAll().executeTakeFirst();
+    const inserted = await trx
+      .insertInto('templates')
+      .values(row)
+      .onConflict((oc) => oc.columns(['domain', 'name']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
     if (!inserted) return undefined as unknown as TemplateRow;
     await trx
       .insertInto('template_versions')
@@ -44,7 +49,11 @@ export async function updateTemplate(
       .where('domain', '=', domain)
       .returningAll()
       .executeTakeFirst();
-    if (row) await trx.insertInto('template_versions').values({ template_id: id, version: row.version, ...content, created_at: now }).execute();
+    if (row)
+      await trx
+        .insertInto('template_versions')
+        .values({ template_id: id, version: row.version, ...content, created_at: now })
+        .execute();
     return row;
   });
 }

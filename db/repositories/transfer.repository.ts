@@ -11,16 +11,10 @@ export interface ExportCursor {
 
 /** The next messages to export, oldest first, without their ciphertext: the caller sizes the page. */
 export async function listExportHeads(db: Db, userId: string, opts: { folders: string[]; after?: ExportCursor; limit: number }) {
-  let query = db
-    .selectFrom('messages')
-    .select(['id', 'size', 'received_at'])
-    .where('user_id', '=', userId)
-    .where('folder', 'in', opts.folders);
+  let query = db.selectFrom('messages').select(['id', 'size', 'received_at']).where('user_id', '=', userId).where('folder', 'in', opts.folders);
   const after = opts.after;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('received_at', '>', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '>', after.id)])]),
-    );
+    query = query.where((eb) => eb.or([eb('received_at', '>', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '>', after.id)])]));
   }
   return query.orderBy('received_at', 'asc').orderBy('id', 'asc').limit(opts.limit).execute();
 }

@@ -7,11 +7,6 @@ import type { Db } from '../client';
  */
 export async function purgeFromTrash(db: Db, userId: string, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db
-    .deleteFrom('messages')
-    .where('user_id', '=', userId)
-    .where('folder', '=', 'trash')
-    .where('id', 'in', ids)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('messages').where('user_id', '=', userId).where('folder', '=', 'trash').where('id', 'in', ids).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

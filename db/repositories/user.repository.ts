@@ -27,7 +27,11 @@ export async function updatePasswordMaterial(
   userId: string,
   material: Pick<UserRow, 'kdf_salt' | 'kdf_opslimit' | 'kdf_memlimit' | 'auth_hash' | 'wrapped_key'>,
 ): Promise<void> {
-  await db.updateTable('users').set({ ...material, updated_at: new Date() }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ ...material, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function updatePublicKey(db: Executor, userId: string, publicKey: string): Promise<void> {

@@ -30,7 +30,11 @@ export async function deleteWebhook(db: Db, domain: string, id: string): Promise
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function listWebhookDeliveries(db: Db, webhookId: string, limit: number): Promise<(WebhookDeliveryRow & { type: string; recipient: string; message_id: string })[]> {
+export async function listWebhookDeliveries(
+  db: Db,
+  webhookId: string,
+  limit: number,
+): Promise<(WebhookDeliveryRow & { type: string; recipient: string; message_id: string })[]> {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('platform_events as e', 'e.id', 'd.event_id')
@@ -72,11 +76,23 @@ export async function claimDueDeliveries(db: Db, now: Date, leaseMs: number, lim
 export async function recordDeliveryAttempt(
   db: Db,
   id: string,
-  outcome: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt: Date | null; lastStatus: number | null; lastError: string | null; finishedAt: Date | null },
+  outcome: {
+    status: 'pending' | 'delivered' | 'failed';
+    nextAttemptAt: Date | null;
+    lastStatus: number | null;
+    lastError: string | null;
+    finishedAt: Date | null;
+  },
 ): Promise<void> {
   await db
     .updateTable('webhook_deliveries')
-    .set({ status: outcome.status, next_attempt_at: outcome.nextAttemptAt, last_status: outcome.lastStatus, last_error: outcome.lastError, finished_at: outcome.finishedAt })
+    .set({
+      status: outcome.status,
+      next_attempt_at: outcome.nextAttemptAt,
+      last_status: outcome.lastStatus,
+      last_error: outcome.lastError,
+      finished_at: outcome.finishedAt,
+    })
     .where('id', '=', id)
     .execute();
 }

@@ -18,7 +18,11 @@ const db = useTestDb();
 
 async function verifiedDomainFor(user: TestUser): Promise<string> {
   const name = `v${Math.random().toString(36).slice(2, 9)}.example`;
-  const row = await insertDomain(db, { name, owner_id: user.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) }, []);
+  const row = await insertDomain(
+    db,
+    { name, owner_id: user.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) },
+    [],
+  );
   await db.updateTable('domains').set({ status: 'verified', verified_at: new Date() }).where('id', '=', row.id).execute();
   return name;
 }
@@ -49,18 +53,27 @@ describe('addresses', () => {
     expect((await decryptBytes(sealed, await readPrivateKey(user.privateKeyArmored))).status).toBe('ok');
 
     const list = await listAddresses(db, user.account);
-    expect(list.map((a) => [a.kind, a.address])).toEqual([['primary', user.account.address], ['address', address]]);
+    expect(list.map((a) => [a.kind, a.address])).toEqual([
+      ['primary', user.account.address],
+      ['address', address],
+    ]);
   });
 
   it('refuses another key, a key without the new user ID, a domain that is not verified, and a taken address', async () => {
     const [user, other] = await Promise.all([createTestUser(db), createTestUser(db)]);
     const domain = await verifiedDomainFor(user);
     const foreign = await resigned(other, (ids) => [...ids, { name: 'x', email: `a@${domain}` }]);
-    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe('The updated key is not your key.');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: foreign }))).message).toBe(
+      'The updated key is not your key.',
+    );
     const unchanged = await resigned(user, (ids) => ids);
-    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain('exactly one user ID per address');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain, publicKey: unchanged }))).message).toContain(
+      'exactly one user ID per address',
+    );
     const elsewhere = await resigned(user, (ids) => [...ids, { name: 'x', email: 'a@unverified.example' }]);
-    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe('FORBIDDEN');
+    expect((await appError(addAddress(db, settings, user.account, { localPart: 'a', domain: 'unverified.example', publicKey: elsewhere }))).code).toBe(
+      'FORBIDDEN',
+    );
     await addAlias(db, settings, user.account, { domain, localPart: 'taken' });
     const taken = await resigned(user, (ids) => [...ids, { name: 'x', email: `taken@${domain}` }]);
     expect((await appError(addAddress(db, settings, user.account, { localPart: 'taken', domain, publicKey: taken }))).code).toBe('ADDRESS_TAKEN');
@@ -69,7 +82,11 @@ describe('addresses', () => {
   it('removes an address together with its user ID', async () => {
     const user = await createTestUser(db);
     const domain = await verifiedDomainFor(user);
-    const added = await addAddress(db, settings, user.account, { localPart: 'temp', domain, publicKey: await resigned(user, (ids) => [...ids, { name: 'x', email: `temp@${domain}` }]) });
+    const added = await addAddress(db, settings, user.account, {
+      localPart: 'temp',
+      domain,
+      publicKey: await resigned(user, (ids) => [...ids, { name: 'x', email: `temp@${domain}` }]),
+    });
     await removeAddress(db, user.account, added.id!, await resigned(user, (ids) => ids.filter((i) => i.email !== `temp@${domain}`)));
     expect((await listAddresses(db, user.account)).map((a) => a.address)).toEqual([user.account.address]);
     expect(await lookupWkdKey(db, env().MAIL_DOMAIN, domain, wkdHash('temp'), 'temp')).toBeNull();

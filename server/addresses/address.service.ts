@@ -2,14 +2,7 @@ import 'server-only';
 import { randomInt } from 'node:crypto';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { Db } from '../../db/client';
-import {
-  deleteAddress,
-  findAddress,
-  insertAddress,
-  listAddressesOfUser,
-  setDefaultAddress,
-  updateAddress,
-} from '../../db/repositories/address.repository';
+import { deleteAddress, findAddress, insertAddress, listAddressesOfUser, setDefaultAddress, updateAddress } from '../../db/repositories/address.repository';
 import { findDomainByName, listDomains } from '../../db/repositories/domain.repository';
 import { findUserById, updatePublicKey, usernameExists } from '../../db/repositories/user.repository';
 import type { AddressRow } from '../../db/schema';
@@ -86,7 +79,8 @@ export async function usableDomains(db: Db, settings: AddressSettings, actor: Ac
 async function claimableAddress(db: Db, settings: AddressSettings, actor: Account, localPart: string, domain: string) {
   const local = localPart.trim().toLowerCase();
   const domainName = domain.trim().toLowerCase();
-  if (!LOCAL_PART.test(local)) throw new AppError('BAD_INPUT', 'Use letters, digits, dots, dashes, underscores or plus signs, starting and ending with a letter or digit.');
+  if (!LOCAL_PART.test(local))
+    throw new AppError('BAD_INPUT', 'Use letters, digits, dots, dashes, underscores or plus signs, starting and ending with a letter or digit.');
   if (!(await usableDomains(db, settings, actor)).includes(domainName)) {
     throw new AppError('FORBIDDEN', `You can't add addresses on ${domainName}: it isn't one of your verified domains.`);
   }
@@ -110,7 +104,16 @@ export async function addAddress(
   await checkKeyUpdate(user.public_key, input.publicKey, [actor.address, ...current, claim.address]);
   try {
     return await db.transaction().execute(async (trx) => {
-      const row = await insertAddress(trx, { user_id: actor.id, domain_id: claim.domainId, local_part: claim.local, domain: claim.domainName, address: claim.address, kind: 'address', alias_style: null, note: null });
+      const row = await insertAddress(trx, {
+        user_id: actor.id,
+        domain_id: claim.domainId,
+        local_part: claim.local,
+        domain: claim.domainName,
+        address: claim.address,
+        kind: 'address',
+        alias_style: null,
+        note: null,
+      });
       await updatePublicKey(trx, actor.id, input.publicKey);
       return rowToMailAddress(row);
     });
@@ -179,7 +182,10 @@ export async function addAlias(
 }
 
 export async function updateAlias(db: Db, actor: Account, id: string, changes: { note?: string | null; enabled?: boolean }): Promise<MailAddress> {
-  const row = await updateAddress(db, id, actor.id, { ...(changes.note !== undefined && { note: changes.note?.trim() || null }), ...(changes.enabled !== undefined && { enabled: changes.enabled }) });
+  const row = await updateAddress(db, id, actor.id, {
+    ...(changes.note !== undefined && { note: changes.note?.trim() || null }),
+    ...(changes.enabled !== undefined && { enabled: changes.enabled }),
+  });
   if (!row || row.kind !== 'alias') throw new AppError('NOT_FOUND', 'That alias does not exist.');
   return rowToMailAddress(row);
 }

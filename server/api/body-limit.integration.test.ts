@@ -25,14 +25,18 @@ afterAll(() => web?.stop());
  */
 function post(path: string, declared: number | null, sent: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${web.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: web.url, ...(declared !== null && { 'content-length': String(declared) }), ...headers },
-    }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      `${web.url}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: web.url, ...(declared !== null && { 'content-length': String(declared) }), ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.write(sent);
     if (declared === Buffer.byteLength(sent)) req.end();

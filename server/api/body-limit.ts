@@ -37,7 +37,11 @@ export function tooManyCalls(calls: number): Response {
  * Returns the request to hand on (`rebuild` makes it, for handlers that need a NextRequest), or the
  * 413 to answer.
  */
-export function capBody<R extends Request>(req: R, limit: number, rebuild: (body: ReadableStream<Uint8Array>) => R = (body) => new Request(req, { body, duplex: 'half' } as RequestInit) as R): R | Response {
+export function capBody<R extends Request>(
+  req: R,
+  limit: number,
+  rebuild: (body: ReadableStream<Uint8Array>) => R = (body) => new Request(req, { body, duplex: 'half' } as RequestInit) as R,
+): R | Response {
   if (Number(req.headers.get('content-length') ?? 0) > limit) return payloadTooLarge(limit);
   if (!req.body) return req;
   let size = 0;

@@ -18,7 +18,9 @@ describe('route handler error responses', () => {
   it("give tRPC's shape and code, one per call of a batch", async () => {
     const single = trpcErrorResponse(new AppError('FORBIDDEN', 'not from here'));
     expect(single.status).toBe(403);
-    expect(await single.json()).toEqual({ error: { message: 'not from here', code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403, appCode: 'FORBIDDEN' } } });
+    expect(await single.json()).toEqual({
+      error: { message: 'not from here', code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403, appCode: 'FORBIDDEN' } },
+    });
     const batch = await trpcErrorResponse(new AppError('THROTTLED', 'slow down'), 3).json();
     expect(batch).toHaveLength(3);
     expect(batch[2].error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429 });

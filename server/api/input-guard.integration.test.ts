@@ -14,7 +14,10 @@ const db = useTestDb();
 const callerFor = trpcCallers(db);
 
 async function badRequest(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TRPCError);
   return { status: getHTTPStatusCodeFromError(err as TRPCError), message: (err as TRPCError).message };
 }
@@ -31,7 +34,14 @@ describe('NUL and lone surrogates in input', () => {
       [caller.outbound.send({ from: nul, recipients: ['x@example.com'], mime: 'AAAA' }), 'from'],
       [caller.outbound.sendPrebuilt({ from: nul, recipients: ['x@example.com'], mime: 'AAAA' }), 'from'],
       [caller.compose.recipientKeys({ addresses: ['x\u0000@example.com'] }), 'addresses.0'],
-      [caller.compose.scheduleInternal({ from: nul, recipients: [{ ...copy, address: user.account.address }], sendAt: new Date(Date.now() + 3600_000).toISOString() }), 'from'],
+      [
+        caller.compose.scheduleInternal({
+          from: nul,
+          recipients: [{ ...copy, address: user.account.address }],
+          sendAt: new Date(Date.now() + 3600_000).toISOString(),
+        }),
+        'from',
+      ],
     ];
     for (const [call, field] of cases) {
       const { status, message } = await badRequest(call);

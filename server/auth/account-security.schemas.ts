@@ -28,7 +28,10 @@ export const displayNameSchema = z
   .regex(/^[^<>"\\\p{Cc}]*$/u, 'Leave out < > " \\ and line breaks.')
   .transform((s) => (s === '' ? null : s));
 
-export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your app.');
+export const totpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code from your app.');
 
 /** A TOTP code or a recovery code (xxxxx-xxxxx). */
 export const secondFactorCodeSchema = z.string().trim().min(6, 'Enter the 6-digit code or a recovery code.').max(20);
@@ -36,7 +39,10 @@ export const secondFactorCodeSchema = z.string().trim().min(6, 'Enter the 6-digi
 // Extension outputs are the browser's; nothing here reads them but the library.
 const clientExtensionResults = z.custom<AuthenticationExtensionsClientOutputs>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
 
-const b64url = z.string().max(16 * 1024).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'expected base64url');
+const b64url = z
+  .string()
+  .max(16 * 1024)
+  .regex(/^[A-Za-z0-9_-]*={0,2}$/, 'expected base64url');
 
 export const registrationResponseSchema = z.object({
   id: b64url,

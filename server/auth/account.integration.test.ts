@@ -24,7 +24,10 @@ const clock: Clock = { now: () => new Date() };
 const ctx = { ip: '192.0.2.10', userAgent: 'vitest' };
 
 /** A fresh client address, so tests sharing the database never share a counter. */
-const randomIp = () => `2001:db8::${randomBytes(4).toString('hex').replace(/(.{4})/, '$1:')}`;
+const randomIp = () =>
+  `2001:db8::${randomBytes(4)
+    .toString('hex')
+    .replace(/(.{4})/, '$1:')}`;
 
 async function authKeyFor(username: string, password: string) {
   return (await deriveFromPassword(password, await preLogin(db, username))).authKey;
@@ -60,7 +63,10 @@ describe('the users table', () => {
     }
     const s = await sodium();
     // Argon2id with fewer passes or less memory than the stored parameters is a different function.
-    for (const [ops, mem] of [[1, row.kdf_memlimit], [row.kdf_opslimit, 8 * 1024 * 1024]] as const) {
+    for (const [ops, mem] of [
+      [1, row.kdf_memlimit],
+      [row.kdf_opslimit, 8 * 1024 * 1024],
+    ] as const) {
       const master = s.crypto_pwhash(32, user.password, row.kdf_salt, ops, mem, s.crypto_pwhash_ALG_ARGON2ID13);
       candidates.push(master, s.crypto_kdf_derive_from_key(32, 2, 'sp-wrap_', master));
     }
@@ -79,10 +85,16 @@ describe('the users table', () => {
 describe('sign-in', () => {
   it('opens a session for the right authKey and refuses a wrong one', async () => {
     const user = await createTestUser(db);
-    const { sessionId, account } = await signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
+    const { sessionId, account } = await signIn(db, clock, settings.mailDomain, {
+      username: user.username,
+      authKey: await authKeyFor(user.username, user.password),
+      ...ctx,
+    });
     expect(account.username).toBe(user.username);
     expect(await findActiveSession(db, sessionId, clock.now())).toBeDefined();
-    const err = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, 'not the password'), ...ctx }));
+    const err = await appError(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, 'not the password'), ...ctx }),
+    );
     expect(err.code).toBe('INVALID_CREDENTIALS');
   });
 
@@ -103,7 +115,8 @@ describe('sign-in', () => {
     const right = await authKeyFor(user.username, user.password);
     const wrong = toBase64(new Uint8Array(32).fill(7));
     // Three guessers, each from its own address, fail once or twice each: enough to want a challenge.
-    for (const n of [1, 2, 3, 4, 5]) await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: wrong, ...ctx, ip: randomIp() }));
+    for (const n of [1, 2, 3, 4, 5])
+      await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: wrong, ...ctx, ip: randomIp() }));
     const owner = { ...ctx, ip: randomIp() };
     const plain = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, ...owner }));
     expect([plain.code, plain.message]).toEqual(['CHALLENGE_REQUIRED', CHALLENGE_NEEDED]);
@@ -115,7 +128,9 @@ describe('sign-in', () => {
     const replay = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof, ...owner }));
     expect(replay.code).toBe('CHALLENGE_REQUIRED');
     // A solution made for registration doesn't count for sign-in.
-    const crossed = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('register'), ...owner }));
+    const crossed = await appError(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('register'), ...owner }),
+    );
     expect(crossed.code).toBe('CHALLENGE_REQUIRED');
   });
 
@@ -135,10 +150,14 @@ describe('sign-in', () => {
       const err = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: wrong, proof, ...guesser }));
       expect(err.code).toBe('INVALID_CREDENTIALS');
     }
-    const err = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('login'), ...guesser }));
+    const err = await appError(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('login'), ...guesser }),
+    );
     expect(err.code).toBe('THROTTLED');
     expect(err.message).toMatch(/Try again in 1[45] minutes\./);
-    await expect(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('login'), ...ctx, ip: randomIp() })).resolves.toBeDefined();
+    await expect(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: right, proof: await solvedProof('login'), ...ctx, ip: randomIp() }),
+    ).resolves.toBeDefined();
     // Fifteen minutes later the guesser's window has passed too.
     const later: Clock = { now: () => new Date(Date.now() + 16 * 60 * 1000) };
     await expect(signIn(db, later, settings.mailDomain, { username: user.username, authKey: right, ...guesser })).resolves.toBeDefined();
@@ -150,7 +169,13 @@ describe('sign-in', () => {
     const ip = randomIp();
     for (let i = 0; i < 3; i++) await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: wrong, ...ctx, ip }));
     await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: wrong, ...ctx, ip }));
-    const rows = await db.selectFrom('audit_log').select(['event', 'details']).where('user_id', '=', user.account.id).where('ip', '=', ip).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['event', 'details'])
+      .where('user_id', '=', user.account.id)
+      .where('ip', '=', ip)
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => [r.event, (r.details as { reason?: string } | null)?.reason])).toEqual([
       ['login.failed', 'wrong-credentials'],
       ['login.failed', 'wrong-credentials'],
@@ -164,7 +189,9 @@ describe('sign-in', () => {
     const zero = toBase64(new Uint8Array(32));
     for (let i = 0; i < 20; i++) await appError(signIn(db, clock, settings.mailDomain, { username: `spray${i}x${Date.now()}`, authKey: zero, ...ip }));
     const user = await createTestUser(db);
-    const err = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ip }));
+    const err = await appError(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ip }),
+    );
     expect(err.code).toBe('THROTTLED');
   });
 
@@ -173,7 +200,9 @@ describe('sign-in', () => {
     const zero = toBase64(new Uint8Array(32));
     const burst = THROTTLE.perIp + 10;
     const codes = await Promise.all(
-      Array.from({ length: burst }, (_, i) => appError(signIn(db, clock, settings.mailDomain, { username: `burst${i}x${Date.now()}`, authKey: zero, ...ip })).then((e) => e.code)),
+      Array.from({ length: burst }, (_, i) =>
+        appError(signIn(db, clock, settings.mailDomain, { username: `burst${i}x${Date.now()}`, authKey: zero, ...ip })).then((e) => e.code),
+      ),
     );
     expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(THROTTLE.perIp);
     expect(codes.filter((c) => c === 'THROTTLED')).toHaveLength(10);
@@ -181,7 +210,11 @@ describe('sign-in', () => {
 
   it('ends a revoked session at once', async () => {
     const user = await createTestUser(db);
-    const { sessionId, account } = await signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx });
+    const { sessionId, account } = await signIn(db, clock, settings.mailDomain, {
+      username: user.username,
+      authKey: await authKeyFor(user.username, user.password),
+      ...ctx,
+    });
     expect(await revokeSession(db, sessionId, account.id, clock.now())).toBe(true);
     expect(await findActiveSession(db, sessionId, clock.now())).toBeUndefined();
   });
@@ -251,9 +284,13 @@ describe('recovery', () => {
     await recoveryReset(db, clock, { username: user.username, recoveryAuthKey: keys.authKey, ...next.payload, ip: ctx.ip });
 
     expect(await findActiveSession(db, before.sessionId, clock.now())).toBeUndefined();
-    const old = await appError(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx }));
+    const old = await appError(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, user.password), ...ctx }),
+    );
     expect(old.code).toBe('INVALID_CREDENTIALS');
-    await expect(signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, 'the-new-password-1'), ...ctx })).resolves.toBeDefined();
+    await expect(
+      signIn(db, clock, settings.mailDomain, { username: user.username, authKey: await authKeyFor(user.username, 'the-new-password-1'), ...ctx }),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a different valid phrase', async () => {

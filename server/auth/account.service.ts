@@ -8,12 +8,7 @@ import { findAddress } from '../../db/repositories/address.repository';
 import { isUsernameRetired } from '../../db/repositories/admin-user.repository';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { insertSession, revokeAllSessions } from '../../db/repositories/session.repository';
-import {
-  findUserByUsername,
-  insertUser,
-  updatePasswordMaterial,
-  usernameExists,
-} from '../../db/repositories/user.repository';
+import { findUserByUsername, insertUser, updatePasswordMaterial, usernameExists } from '../../db/repositories/user.repository';
 import type { UserRow } from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -108,10 +103,7 @@ export async function register(
   }
   await assertUsernameNotRetired(db, payload.username, clock.now());
   await assertAccountPublicKey(payload.publicKey, `${payload.username}@${mailDomain}`);
-  const [authHash, recoveryAuthHash] = await Promise.all([
-    hashSecret(b64(payload.authKey)),
-    hashSecret(b64(payload.recovery.authKey)),
-  ]);
+  const [authHash, recoveryAuthHash] = await Promise.all([hashSecret(b64(payload.authKey)), hashSecret(b64(payload.recovery.authKey))]);
   try {
     const row = await db.transaction().execute(async (trx) => {
       const inserted = await insertUser(trx, {
@@ -131,7 +123,12 @@ export async function register(
       if (inviteId) await consumeInvite(trx, inviteId, inserted.id, clock.now());
       return inserted;
     });
-    await insertAuditEvent(db, { event: 'account.created', user_id: row.id, ip: options.ip, details: { via: options.viaCli ? 'cli' : inviteId ? 'invite' : 'web' } });
+    await insertAuditEvent(db, {
+      event: 'account.created',
+      user_id: row.id,
+      ip: options.ip,
+      details: { via: options.viaCli ? 'cli' : inviteId ? 'invite' : 'web' },
+    });
     return rowToAccount(row, mailDomain);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -171,7 +168,8 @@ async function gateSignIn(db: Db, clock: Clock, username: string, ip: string | n
       throw new AppError('CHALLENGE_REQUIRED', CHALLENGE_NEEDED);
     }
   } catch (err) {
-    if (err instanceof AppError) await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
+    if (err instanceof AppError)
+      await insertAuditEvent(db, { event, user_id: user?.id, ip, details: { reason: err.code === 'THROTTLED' ? 'throttled' : 'challenge-required' } });
     throw err;
   }
   return user;
@@ -207,7 +205,12 @@ export async function signIn(
     expires_at: new Date(clock.now().getTime() + (stage === 'none' ? SESSION_LIFETIME_MS : SECOND_FACTOR_WAIT_MS)),
     second_factor_pending: stage !== 'none',
   });
-  await insertAuditEvent(db, { event: stage === 'none' ? 'login.succeeded' : 'login.password-accepted', user_id: row.id, ip: input.ip, ...(stage !== 'none' && { details: { next: stage } }) });
+  await insertAuditEvent(db, {
+    event: stage === 'none' ? 'login.succeeded' : 'login.password-accepted',
+    user_id: row.id,
+    ip: input.ip,
+    ...(stage !== 'none' && { details: { next: stage } }),
+  });
   return { account: rowToAccount(row, mailDomain), sessionId: session.id };
 }
 

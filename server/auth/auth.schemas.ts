@@ -29,7 +29,11 @@ export const registrationSchema = z.object({
   username: usernameSchema,
   kdf: kdfSchema,
   authKey: authKeySchema,
-  publicKey: z.string().min(100).max(64 * 1024).startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----'),
+  publicKey: z
+    .string()
+    .min(100)
+    .max(64 * 1024)
+    .startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----'),
   wrappedKey: base64(),
   recovery: z.object({ kdf: kdfSchema, authKey: authKeySchema, wrappedKey: base64() }),
 });

@@ -12,9 +12,7 @@ const KEY_BYTES = 32;
 
 function derive(secret: Uint8Array, salt: Uint8Array, params = { N, r, p }): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(secret, salt, KEY_BYTES, { ...params, maxmem: 128 * params.N * params.r * 2 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+    scrypt(secret, salt, KEY_BYTES, { ...params, maxmem: 128 * params.N * params.r * 2 }, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 

@@ -39,13 +39,23 @@ describe('uploaded keys hold exactly one key', () => {
   it('an address key update refuses a block with a second key', async () => {
     const user = await createTestUser(db);
     const domain = `k${Math.random().toString(36).slice(2, 9)}.example`;
-    const row = await insertDomain(db, { name: domain, owner_id: user.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) }, []);
+    const row = await insertDomain(
+      db,
+      { name: domain, owner_id: user.account.id, verify_token: 't', dkim_selector: 'sealpost', dkim_public_key: 'p', dkim_private_key: new Uint8Array(1) },
+      [],
+    );
     await db.updateTable('domains').set({ status: 'verified', verified_at: new Date() }).where('id', '=', row.id).execute();
     const { userIds } = await currentPublicKey(db, user.account);
     const address = `hello@${domain}`;
     const { publicKeyArmored } = await withUserIds(await readPrivateKey(user.privateKeyArmored), [...userIds, { name: 'x', email: address }]);
     const intruder = await generateUserKey('Intruder', address);
-    const err = await appError(addAddress(db, settings, user.account, { localPart: 'hello', domain, publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored) }));
+    const err = await appError(
+      addAddress(db, settings, user.account, {
+        localPart: 'hello',
+        domain,
+        publicKey: await concatenatedKeyBlock(publicKeyArmored, intruder.publicKeyArmored),
+      }),
+    );
     expect(err.message).toContain('more than one key');
     await expect(addAddress(db, settings, user.account, { localPart: 'hello', domain, publicKey: publicKeyArmored })).resolves.toBeDefined();
   });
@@ -53,7 +63,9 @@ describe('uploaded keys hold exactly one key', () => {
   it('pinning refuses a block with a second key', async () => {
     const user = await createTestUser(db);
     const [pinned, other] = await Promise.all([generateUserKey('P', 'pin@example.org'), generateUserKey('O', 'pin@example.org')]);
-    const err = await appError(pinKey(db, user.account, { address: 'pin@example.org', publicKey: await concatenatedKeyBlock(pinned.publicKeyArmored, other.publicKeyArmored) }));
+    const err = await appError(
+      pinKey(db, user.account, { address: 'pin@example.org', publicKey: await concatenatedKeyBlock(pinned.publicKeyArmored, other.publicKeyArmored) }),
+    );
     expect(err.code).toBe('BAD_INPUT');
     await expect(pinKey(db, user.account, { address: 'pin@example.org', publicKey: pinned.publicKeyArmored })).resolves.toBeDefined();
   });

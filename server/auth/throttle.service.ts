@@ -41,8 +41,7 @@ export function retryMessage(until: Date, now: Date, what = 'Too many sign-in at
   return `${what} Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 
-const throttled = (until: Date, now: Date, what?: string) =>
-  new AppError('THROTTLED', retryMessage(until, now, what), { retryAt: until.toISOString() });
+const throttled = (until: Date, now: Date, what?: string) => new AppError('THROTTLED', retryMessage(until, now, what), { retryAt: until.toISOString() });
 
 /**
  * Counts this attempt against the client's limits up front, in one statement each, so parallel
@@ -54,7 +53,10 @@ const throttled = (until: Date, now: Date, what?: string) =>
 export async function checkSignInLimits(db: Db, clock: Clock, username: string, ip: string | null): Promise<{ challengeRequired: boolean }> {
   const now = clock.now();
   const keys = throttleKeys(username, ip);
-  for (const [key, limit] of [[keys.pair, THROTTLE.perPair], [keys.ip, THROTTLE.perIp]] as const) {
+  for (const [key, limit] of [
+    [keys.pair, THROTTLE.perPair],
+    [keys.ip, THROTTLE.perIp],
+  ] as const) {
     const counter = await incrementCounter(db, key, now, THROTTLE.windowMs);
     if (counter.count > limit) throw throttled(counter.windowEndsAt, now);
   }

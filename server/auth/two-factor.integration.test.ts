@@ -58,7 +58,11 @@ describe('TOTP', () => {
   it('stores the secret sealed, issues ten hashed recovery codes, and makes sign-in wait for a code', async () => {
     const { user, secret, recoveryCodes } = await withTotp();
     expect(recoveryCodes).toHaveLength(10);
-    const { rows } = await sql<{ dump: string }>`SELECT row_to_json(t)::text || (SELECT json_agg(c)::text FROM user_recovery_codes c WHERE c.user_id = t.user_id) AS dump FROM user_totp t WHERE user_id = ${user.account.id}`.execute(db);
+    const { rows } = await sql<{
+      dump: string;
+    }>`SELECT row_to_json(t)::text || (SELECT json_agg(c)::text FROM user_recovery_codes c WHERE c.user_id = t.user_id) AS dump FROM user_totp t WHERE user_id = ${user.account.id}`.execute(
+      db,
+    );
     expect(rows[0]!.dump).not.toContain(secret);
     expect(rows[0]!.dump).not.toContain(Buffer.from(secret).toString('hex'));
     for (const code of recoveryCodes) expect(rows[0]!.dump).not.toContain(code.replace('-', ''));
@@ -71,7 +75,9 @@ describe('TOTP', () => {
 
     // The same code again, on another sign-in: refused, it was used.
     const second = await signInAs(user);
-    const replay = await appError(verifySecondFactorCode(db, { now: () => later }, { sessionId: second.sessionId, userId: user.account.id }, codeAt(secret, later), ip));
+    const replay = await appError(
+      verifySecondFactorCode(db, { now: () => later }, { sessionId: second.sessionId, userId: user.account.id }, codeAt(secret, later), ip),
+    );
     expect(replay.code).toBe('INVALID_CREDENTIALS');
   });
 
@@ -81,14 +87,17 @@ describe('TOTP', () => {
     await verifySecondFactorCode(db, realClock, { sessionId: a.sessionId, userId: user.account.id }, recoveryCodes[0]!.toUpperCase(), ip);
     expect((await findActiveSession(db, a.sessionId, new Date()))!.second_factor_pending).toBe(false);
     const b = await signInAs(user);
-    expect((await appError(verifySecondFactorCode(db, realClock, { sessionId: b.sessionId, userId: user.account.id }, recoveryCodes[0]!, ip))).code).toBe('INVALID_CREDENTIALS');
+    expect((await appError(verifySecondFactorCode(db, realClock, { sessionId: b.sessionId, userId: user.account.id }, recoveryCodes[0]!, ip))).code).toBe(
+      'INVALID_CREDENTIALS',
+    );
   });
 
   it(`ends the session after ${MAX_SECOND_FACTOR_FAILURES} wrong codes`, async () => {
     const { user } = await withTotp();
     const { sessionId } = await signInAs(user);
     const pending = { sessionId, userId: user.account.id };
-    for (let i = 1; i < MAX_SECOND_FACTOR_FAILURES; i++) expect((await appError(verifySecondFactorCode(db, realClock, pending, '000000', ip))).code).toBe('INVALID_CREDENTIALS');
+    for (let i = 1; i < MAX_SECOND_FACTOR_FAILURES; i++)
+      expect((await appError(verifySecondFactorCode(db, realClock, pending, '000000', ip))).code).toBe('INVALID_CREDENTIALS');
     expect((await appError(verifySecondFactorCode(db, realClock, pending, '000000', ip))).code).toBe('UNAUTHORIZED');
     expect(await findActiveSession(db, sessionId, new Date())).toBeUndefined();
   });
@@ -131,7 +140,12 @@ describe('TOTP', () => {
     const { user: other } = await withTotp();
     expect(await stageAfterPassword(db, other.account.id)).toBe('verify');
     // What the admin console's user list shows.
-    expect(await twoFactorStates(db, [user.account.id, other.account.id])).toEqual(new Map([[user.account.id, 'off'], [other.account.id, 'on']]));
+    expect(await twoFactorStates(db, [user.account.id, other.account.id])).toEqual(
+      new Map([
+        [user.account.id, 'off'],
+        [other.account.id, 'on'],
+      ]),
+    );
     await disableTotp(db, other.account.id, ip);
     expect(await stageAfterPassword(db, other.account.id)).toBe('none');
     // The operator's reset (`cli user reset-2fa`) takes every factor and code away.
@@ -163,7 +177,9 @@ describe('password change and new recovery phrase', () => {
     const other = await signInAs(user);
     const next = await rewrapForPassword(user.username, 'a-new-password-123', user.privateKeyArmored);
     const session = await currentSession(user.account.id, keep.sessionId);
-    const wrong = await appError(changePassword(db, realClock, session, { currentAuthKey: await authKeyFor(user.username, 'not-it-at-all'), ...next.payload }, ip));
+    const wrong = await appError(
+      changePassword(db, realClock, session, { currentAuthKey: await authKeyFor(user.username, 'not-it-at-all'), ...next.payload }, ip),
+    );
     expect(wrong.code).toBe('INVALID_CREDENTIALS');
     const result = await changePassword(db, realClock, session, { currentAuthKey: await authKeyFor(user.username, user.password), ...next.payload }, ip);
     expect(result.otherSessionsEnded).toBe(1);
@@ -181,7 +197,13 @@ describe('password change and new recovery phrase', () => {
     const user = await createTestUser(db);
     const { sessionId } = await signInAs(user);
     const { phrase, recovery } = await prepareRecovery(user.username, user.privateKeyArmored);
-    await replaceRecoveryPhrase(db, realClock, await currentSession(user.account.id, sessionId), { currentAuthKey: await authKeyFor(user.username, user.password), recovery }, ip);
+    await replaceRecoveryPhrase(
+      db,
+      realClock,
+      await currentSession(user.account.id, sessionId),
+      { currentAuthKey: await authKeyFor(user.username, user.password), recovery },
+      ip,
+    );
     const old = await deriveFromPhrase(user.phrase, await recoveryParams(db, user.username));
     const fresh = await deriveFromPhrase(phrase, await recoveryParams(db, user.username));
     if (old.status !== 'ok' || fresh.status !== 'ok') throw new Error('phrase');

@@ -55,7 +55,9 @@ export async function assertSecondFactorAllowed(db: Db, clock: Clock, userId: st
   const now = clock.now();
   const counter = (await readCounters(db, [failureKey(userId)], now, SECOND_FACTOR_LIMIT.windowMs)).get(failureKey(userId));
   if (counter && counter.count >= SECOND_FACTOR_LIMIT.perUser) {
-    throw new AppError('THROTTLED', retryMessage(counter.windowEndsAt, now, 'Too many wrong codes for this account.'), { retryAt: counter.windowEndsAt.toISOString() });
+    throw new AppError('THROTTLED', retryMessage(counter.windowEndsAt, now, 'Too many wrong codes for this account.'), {
+      retryAt: counter.windowEndsAt.toISOString(),
+    });
   }
 }
 
@@ -205,7 +207,13 @@ async function checkCode(db: Db, clock: Clock, userId: string, code: string): Pr
 }
 
 /** Counts a failed second factor; past the limit the session ends and the password is needed again. */
-export async function rejectSecondFactor(db: Db, clock: Clock, pending: { sessionId: string; userId: string }, ip: string | null, message: string): Promise<never> {
+export async function rejectSecondFactor(
+  db: Db,
+  clock: Clock,
+  pending: { sessionId: string; userId: string },
+  ip: string | null,
+  message: string,
+): Promise<never> {
   const failures = await noteSecondFactorFailure(db, pending.sessionId);
   await incrementCounter(db, failureKey(pending.userId), clock.now(), SECOND_FACTOR_LIMIT.windowMs);
   await insertAuditEvent(db, { event: 'login.failed', user_id: pending.userId, ip, details: { reason: 'wrong-second-factor' } });

@@ -195,7 +195,8 @@ export async function* readArchive(file: string, passphrase?: string): AsyncGene
   } catch (err) {
     if (err instanceof BackupFormatError) throw err;
     const code = (err as { code?: string }).code;
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new BackupFormatError('The backup is damaged or cut short (its compressed data does not decode).');
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
+      throw new BackupFormatError('The backup is damaged or cut short (its compressed data does not decode).');
     throw err;
   } finally {
     await plumbing;

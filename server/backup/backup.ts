@@ -67,7 +67,8 @@ const json = <T>(frame: Frame) => JSON.parse(frame.payload.toString('utf8')) as 
 
 async function expectFrame(frames: AsyncIterator<Frame>, kind: Frame['kind']): Promise<Frame> {
   const next = await frames.next();
-  if (next.done || next.value.kind !== kind) throw new BackupFormatError(`The backup is damaged: expected section ${kind}, found ${next.done ? 'the end' : next.value.kind}.`);
+  if (next.done || next.value.kind !== kind)
+    throw new BackupFormatError(`The backup is damaged: expected section ${kind}, found ${next.done ? 'the end' : next.value.kind}.`);
   return next.value;
 }
 
@@ -88,7 +89,8 @@ export async function restoreBackup(options: {
     const { secretKey } = json<{ secretKey: string }>(await expectFrame(frames, 'S'));
     const known = new Set(await knownMigrations());
     const unknown = header.migrations.filter((m) => !known.has(m));
-    if (unknown.length) throw new AppError('BAD_INPUT', `This backup was made by a newer Sealpost (migration ${unknown[0]}): restore it with that version or later.`);
+    if (unknown.length)
+      throw new AppError('BAD_INPUT', `This backup was made by a newer Sealpost (migration ${unknown[0]}): restore it with that version or later.`);
 
     const full = await nonEmptyTables(options.url).catch(() => []);
     if (full.length) throw new AppError('BAD_INPUT', `The target database is not empty (table ${full[0]} has rows): restore into an empty database.`);

@@ -73,7 +73,10 @@ export async function listConversations(
       recent: (key && recentByKey.get(key)) || [latest],
     };
   });
-  await withLabels(db, items.flatMap((item) => [item.latest, ...item.recent]));
+  await withLabels(
+    db,
+    items.flatMap((item) => [item.latest, ...item.recent]),
+  );
   const last = page[page.length - 1];
   return { items, nextCursor: heads.length > PAGE_SIZE && last ? encodeCursor(toItem(last)) : null };
 }

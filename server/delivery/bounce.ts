@@ -35,7 +35,13 @@ export interface PreparedBounce {
 // A report we wrote ourselves: nothing was authenticated, and the summary says so.
 const NOT_AUTHENTICATED = { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' };
 
-export async function prepareBounce(db: Db, message: OutboundMessageRow, originalHeaders: Buffer, bounces: Bounce[], context: BounceContext): Promise<PreparedBounce> {
+export async function prepareBounce(
+  db: Db,
+  message: OutboundMessageRow,
+  originalHeaders: Buffer,
+  bounces: Bounce[],
+  context: BounceContext,
+): Promise<PreparedBounce> {
   const [key] = await findPublicKeys(db, [message.user_id]);
   // Fail closed, as inbound does: no key, no report (the job is retried).
   if (!key) throw new AppError('UNAVAILABLE', 'The sender has no public key to encrypt the bounce to.');
@@ -67,5 +73,7 @@ export async function storeBounce(trx: Db, message: OutboundMessageRow, bounce: 
       created_at: now,
     })),
   );
-  await storeInboundMessages(trx, [{ user_id: message.user_id, received_at: now, size: bounce.size, raw_ciphertext: bounce.raw, summary_ciphertext: bounce.summary }]);
+  await storeInboundMessages(trx, [
+    { user_id: message.user_id, received_at: now, size: bounce.size, raw_ciphertext: bounce.raw, summary_ciphertext: bounce.summary },
+  ]);
 }

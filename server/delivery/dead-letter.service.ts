@@ -64,7 +64,10 @@ export async function retryDeadLetter(db: Db, queue: OutboundQueue, clock: Clock
   if (letter.retried_at) throw new AppError('INVALID_STATE', 'That dead letter was already retried.');
   const message = await findOutbound(db, letter.outbound_id);
   if (!message?.sealed_mime) {
-    throw new AppError('INVALID_STATE', "The message's content was deleted when its retention ended, so it can't be sent again. Ask the sender to send it again.");
+    throw new AppError(
+      'INVALID_STATE',
+      "The message's content was deleted when its retention ended, so it can't be sent again. Ask the sender to send it again.",
+    );
   }
   // The worker that holds a message decides its final status from what it loaded: let it finish first.
   if (message.status === 'sending') throw new AppError('INVALID_STATE', 'The message is being delivered right now. Try again in a minute.');

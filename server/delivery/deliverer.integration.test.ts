@@ -108,7 +108,15 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     let seen = 0;
     h.sink.script.data = (m) => (m.recipients.includes(to) && ++seen === 1 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined);
 
-    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, {
+      from: user.account.address,
+      to: [to],
+      cc: [],
+      bcc: [],
+      subject: 'Hi',
+      text: 'Hi',
+      sendAt: h.clock.now(),
+    });
     await untilStatus(isolated.db(), sent.id, 'queued');
     const [deferred] = await listRecipients(db, [sent.id]);
     expect(deferred).toMatchObject({ status: 'deferred', attempts: 1, last_reply: expect.stringContaining('451 4.7.1 Greylisted') });
@@ -185,7 +193,15 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     routeToSink(h.zone, rcptDomain);
     const to = `olga@${rcptDomain}`;
     h.sink.script.rcpt = (address) => (address === to ? { code: 550, message: '5.1.1 No such user here' } : undefined);
-    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [to], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, {
+      from: user.account.address,
+      to: [to],
+      cc: [],
+      bcc: [],
+      subject: 'Hi',
+      text: 'Hi',
+      sendAt: h.clock.now(),
+    });
     await untilStatus(isolated.db(), sent.id, 'bounced');
     h.sink.script.rcpt = undefined;
     const row = await statusOf(sent.id);
@@ -206,7 +222,15 @@ describe('outbound delivery through MX lookup to a real SMTP server', () => {
     h.zone[nullDomain] = { MX: [{ exchange: '.', priority: 0 }] };
     const before = h.sink.messages.length;
 
-    const sent = await queueTestMail(db, h.queue, h.clock, user.account, { from: user.account.address, to: [`frank@${nullDomain}`], cc: [], bcc: [], subject: 'Hello', text: 'Hi', sendAt: h.clock.now() });
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, {
+      from: user.account.address,
+      to: [`frank@${nullDomain}`],
+      cc: [],
+      bcc: [],
+      subject: 'Hello',
+      text: 'Hi',
+      sendAt: h.clock.now(),
+    });
     await untilStatus(isolated.db(), sent.id, 'bounced');
     expect(h.sink.messages.length).toBe(before);
     const [bounce] = await readInbox(db, user);

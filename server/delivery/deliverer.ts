@@ -125,7 +125,8 @@ export function createDeliverer(deps: DelivererDeps) {
   async function notTaken(ids: string[], now: Date): Promise<Map<string, DeliveryReport>> {
     const reports = new Map<string, DeliveryReport>(ids.map((id) => [id, { outcome: 'gone' }]));
     for (const current of await findOutboundStates(db, ids)) {
-      if (current.status === 'sending') reports.set(current.id, { outcome: 'busy' }); // another live worker has it
+      if (current.status === 'sending')
+        reports.set(current.id, { outcome: 'busy' }); // another live worker has it
       else if (current.next_attempt_at && (current.status === 'scheduled' || current.status === 'queued')) {
         // Woken early (clock skew, a duplicate job): sleep again until it is due.
         await deps.queue.enqueueDelivery(current.id, Math.max(0, (current.next_attempt_at.getTime() - now.getTime()) / 1000));
@@ -157,7 +158,9 @@ export function createDeliverer(deps: DelivererDeps) {
     };
     if (mime) {
       const domainDeps = { resolve: deps.resolve, pools: deps.pools, port: deps.config.port, mtaSts: deps.mtaSts };
-      await mapLimited(groups, DOMAINS_IN_PARALLEL, async ([domain, group]) => record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)));
+      await mapLimited(groups, DOMAINS_IN_PARALLEL, async ([domain, group]) =>
+        record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)),
+      );
     } else {
       // Only possible if the copy was purged while a recipient was still due; nothing left to send.
       const reason = 'The message content was deleted before delivery.';
@@ -172,7 +175,12 @@ export function createDeliverer(deps: DelivererDeps) {
         mailDomain: deps.config.mailDomain,
         now: after,
       });
-      const failed: RecipientOutcome[] = bounces.map((b) => ({ id: b.recipientId, status: 'failed', reply: b.reply ?? `${b.status} ${b.reason}`, nextAttemptAt: null }));
+      const failed: RecipientOutcome[] = bounces.map((b) => ({
+        id: b.recipientId,
+        status: 'failed',
+        reply: b.reply ?? `${b.status} ${b.reason}`,
+        nextAttemptAt: null,
+      }));
       await db.transaction().execute(async (trx) => {
         await finishAttempt(trx, id, conclusion, [...unrecorded, ...failed], after);
         await storeBounce(trx, message, report, after);

@@ -36,7 +36,13 @@ const MAX_ADDRESSES_PER_ATTEMPT = 5;
  * again. That is the one possible duplicate (RFC 5321 6.1 accepts it): the remote server may have
  * taken the message and the worker died before recording its 250.
  */
-export async function deliverToDomain(deps: DomainDeliveryDeps, envelopeFrom: string, mime: Buffer, domain: string, recipients: OutboundRecipientRow[]): Promise<TryResult[]> {
+export async function deliverToDomain(
+  deps: DomainDeliveryDeps,
+  envelopeFrom: string,
+  mime: Buffer,
+  domain: string,
+  recipients: OutboundRecipientRow[],
+): Promise<TryResult[]> {
   const envelope = { from: envelopeFrom, to: recipients.map((r) => r.address) };
   const byAddress = new Map(recipients.map((r) => [r.address.toLowerCase(), r]));
   const toResults = (replies: { address: string; outcome: TryResult['outcome']; reply: string }[], remoteMta: string | null): TryResult[] =>

@@ -30,7 +30,13 @@ describe('delivery status notifications', () => {
       arrivalDate: new Date('2026-11-22T09:00:00Z'),
       now: new Date('2026-11-22T09:05:00Z'),
       failures: [
-        { address: 'bob@example.org', status: '5.1.1', reason: 'The receiving server refused the message.', reply: '550 5.1.1 No such user', remoteMta: 'mx.example.org' },
+        {
+          address: 'bob@example.org',
+          status: '5.1.1',
+          reason: 'The receiving server refused the message.',
+          reply: '550 5.1.1 No such user',
+          remoteMta: 'mx.example.org',
+        },
         { address: 'carol@nullmx.example', status: '5.1.10', reason: 'The domain nullmx.example accepts no mail (Null MX).', reply: null, remoteMta: null },
       ],
     });
@@ -47,7 +53,9 @@ describe('delivery status notifications', () => {
     expect(status).toContain('Reporting-MTA: dns; mx.sealpost.test');
     const blocks = status.split('\r\n\r\n').filter((b) => b.includes('Final-Recipient'));
     expect(blocks).toHaveLength(2);
-    expect(blocks[0]).toContain('Final-Recipient: rfc822; bob@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.org\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user');
+    expect(blocks[0]).toContain(
+      'Final-Recipient: rfc822; bob@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.org\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user',
+    );
     expect(blocks[1]).toContain('Final-Recipient: rfc822; carol@nullmx.example\r\nAction: failed\r\nStatus: 5.1.10\r\nLast-Attempt-Date:');
     expect(text).toContain(`Content-Type: text/rfc822-headers\r\n\r\n${original.toString()}`);
   });

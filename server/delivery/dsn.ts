@@ -56,7 +56,7 @@ export function buildDsn(input: DsnInput): Buffer {
   const human = crlf([
     `This is the mail system at ${input.reportingMta}.`,
     '',
-    "Your message could not be delivered to one or more recipients. The headers of your message",
+    'Your message could not be delivered to one or more recipients. The headers of your message',
     'are attached below.',
     '',
     ...input.failures.flatMap((f) => [
@@ -97,10 +97,7 @@ export function buildDsn(input: DsnInput): Buffer {
   ];
   return Buffer.concat([
     Buffer.from(`${head}\r\n\r\nThis is a MIME-encapsulated delivery status notification.\r\n\r\n`),
-    ...parts.flatMap((part, i) => [
-      Buffer.from(`--${boundary}\r\n${part}`),
-      ...(i === parts.length - 1 ? [input.originalHeaders] : [Buffer.from('\r\n')]),
-    ]),
+    ...parts.flatMap((part, i) => [Buffer.from(`--${boundary}\r\n${part}`), ...(i === parts.length - 1 ? [input.originalHeaders] : [Buffer.from('\r\n')])]),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
 }

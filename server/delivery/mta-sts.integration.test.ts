@@ -66,7 +66,18 @@ function publish(domain: string, mx: string, policy: string | undefined) {
 }
 
 const recipient = (address: string): OutboundRecipientRow =>
-  ({ id: randomUUID(), outbound_id: randomUUID(), address, domain: address.split('@')[1]!, status: 'sending', attempts: 0, last_reply: null, next_attempt_at: null, expires_at: new Date(Date.now() + 86_400_000), updated_at: null }) as OutboundRecipientRow;
+  ({
+    id: randomUUID(),
+    outbound_id: randomUUID(),
+    address,
+    domain: address.split('@')[1]!,
+    status: 'sending',
+    attempts: 0,
+    last_reply: null,
+    next_attempt_at: null,
+    expires_at: new Date(Date.now() + 86_400_000),
+    updated_at: null,
+  }) as OutboundRecipientRow;
 
 async function deliver(domain: string, port: number) {
   const resolve = createDnsResolver([dns.address]);

@@ -39,7 +39,8 @@ export function parsePolicy(text: string): MtaStsPolicy | undefined {
   }
   const mode = fields.get('mode')?.[0];
   const maxAge = Number(fields.get('max_age')?.[0]);
-  if (fields.get('version')?.[0] !== 'STSv1' || !['enforce', 'testing', 'none'].includes(mode ?? '') || !Number.isInteger(maxAge) || maxAge < 0) return undefined;
+  if (fields.get('version')?.[0] !== 'STSv1' || !['enforce', 'testing', 'none'].includes(mode ?? '') || !Number.isInteger(maxAge) || maxAge < 0)
+    return undefined;
   const mx = (fields.get('mx') ?? []).map((m) => m.toLowerCase().replace(/\.$/, ''));
   if (mode !== 'none' && mx.length === 0) return undefined;
   return { mode: mode as MtaStsPolicy['mode'], mx, maxAgeSeconds: Math.min(maxAge, 31_557_600) };
@@ -48,7 +49,9 @@ export function parsePolicy(text: string): MtaStsPolicy | undefined {
 /** An MX host name against the policy's patterns: exact, or `*.example.com` for one more label. */
 export function mxMatches(policy: MtaStsPolicy, host: string): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
-  return policy.mx.some((pattern) => (pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && !name.slice(0, -pattern.length + 1).includes('.') : name === pattern));
+  return policy.mx.some((pattern) =>
+    pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && !name.slice(0, -pattern.length + 1).includes('.') : name === pattern,
+  );
 }
 
 async function txtRecords(resolve: DnsResolver, name: string): Promise<string[]> {

@@ -24,7 +24,15 @@ const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.t
 
 async function send(to: string[], sendAt = h.clock.now()) {
   const user = await createTestUser(isolated.db());
-  const sent = await queueTestMail(isolated.db(), h.queue, h.clock, user.account, { from: user.account.address, to, cc: [], bcc: [], subject: 'Routing', text: 'Hi', sendAt });
+  const sent = await queueTestMail(isolated.db(), h.queue, h.clock, user.account, {
+    from: user.account.address,
+    to,
+    cc: [],
+    bcc: [],
+    subject: 'Routing',
+    text: 'Hi',
+    sendAt,
+  });
   return { user, sent };
 }
 
@@ -51,7 +59,10 @@ describe('where outbound mail goes', () => {
     h.zone[domain] = { fail: 'servfail' };
     const { user, sent } = await send([`lee@${domain}`]);
     await untilStatus(isolated.db(), sent.id, 'queued');
-    expect((await listRecipients(isolated.db(), [sent.id]))[0]).toMatchObject({ status: 'deferred', last_reply: expect.stringMatching(/^4\.4\.3 The MX lookup/) });
+    expect((await listRecipients(isolated.db(), [sent.id]))[0]).toMatchObject({
+      status: 'deferred',
+      last_reply: expect.stringMatching(/^4\.4\.3 The MX lookup/),
+    });
     expect(await readInbox(isolated.db(), user)).toEqual([]);
   });
 });

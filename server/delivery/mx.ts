@@ -46,7 +46,10 @@ export async function resolveDestination(resolve: DnsResolver, domain: string): 
     return { kind: 'permanent', status: '5.1.10', reason: `The domain ${domain} accepts no mail (Null MX).` };
   }
   const names = mx.length
-    ? [...mx].filter((r) => !isNull(r.exchange)).sort((a, b) => a.priority - b.priority).map((r) => r.exchange.replace(/\.$/, '').toLowerCase())
+    ? [...mx]
+        .filter((r) => !isNull(r.exchange))
+        .sort((a, b) => a.priority - b.priority)
+        .map((r) => r.exchange.replace(/\.$/, '').toLowerCase())
     : [domain];
   const hosts: { name: string; addresses: string[] }[] = [];
   let lookupError: string | undefined;

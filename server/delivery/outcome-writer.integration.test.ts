@@ -17,10 +17,25 @@ beforeAll(async () => {
   const noQueue = { enqueueDelivery: async () => undefined };
   const sent = [];
   for (let i = 0; i < 4; i++) {
-    sent.push(await queueTestMail(db, noQueue, clock, user.account, { from: user.account.address, to: [`r${i}@writer.example`], cc: [], bcc: [], subject: 'Hi', text: 'Hi', sendAt: clock.now() }));
+    sent.push(
+      await queueTestMail(db, noQueue, clock, user.account, {
+        from: user.account.address,
+        to: [`r${i}@writer.example`],
+        cc: [],
+        bcc: [],
+        subject: 'Hi',
+        text: 'Hi',
+        sendAt: clock.now(),
+      }),
+    );
   }
   const presence = await openWorkerPresence(isolated.url(), () => undefined);
-  const byId = await claimOutboundBatch(db, sent.map((m) => m.id), clock.now(), presence.id);
+  const byId = await claimOutboundBatch(
+    db,
+    sent.map((m) => m.id),
+    clock.now(),
+    presence.id,
+  );
   claimed = sent.map((m) => byId.get(m.id)!);
 });
 

@@ -16,7 +16,11 @@ export const DEAD_LETTER_ENVELOPE_RETENTION_MS = 7 * 24 * HOUR_MS;
 
 export async function purgeSentMailHistory(db: Db, now: Date): Promise<{ sealed: number; envelopes: number; internal: number }> {
   const sealed = await purgeSealedCopies(db, now);
-  const envelopes = await purgeFinishedOutbound(db, new Date(now.getTime() - ENVELOPE_RETENTION_MS), new Date(now.getTime() - DEAD_LETTER_ENVELOPE_RETENTION_MS));
+  const envelopes = await purgeFinishedOutbound(
+    db,
+    new Date(now.getTime() - ENVELOPE_RETENTION_MS),
+    new Date(now.getTime() - DEAD_LETTER_ENVELOPE_RETENTION_MS),
+  );
   const internal = await purgeInternalSends(db, new Date(now.getTime() - ENVELOPE_RETENTION_MS));
   return { sealed, envelopes, internal };
 }

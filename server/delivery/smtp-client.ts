@@ -168,7 +168,11 @@ function classifyFailure(err: SmtpError, recipients: string[]): TransactionResul
   const generic = err.responseCode ? clean(err.response, err.message) : `4.4.1 ${clean(err.message, 'connection failed')} (${err.code ?? 'ERROR'})`;
   const tryNextHost =
     err.responseCode === undefined &&
-    (err.syscall === 'connect' || err.code === 'ETLS' || err.code === 'EDNS' || BEFORE_TRANSACTION.test(err.message) || ['EHLO', 'HELO', 'STARTTLS'].includes(err.command ?? ''));
+    (err.syscall === 'connect' ||
+      err.code === 'ETLS' ||
+      err.code === 'EDNS' ||
+      BEFORE_TRANSACTION.test(err.message) ||
+      ['EHLO', 'HELO', 'STARTTLS'].includes(err.command ?? ''));
   return {
     tryNextHost: tryNextHost || (err.code === 'EPROTOCOL' && err.command === 'CONN'),
     replies: recipients.map((address) => {

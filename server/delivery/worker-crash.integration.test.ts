@@ -93,15 +93,19 @@ describe('a worker killed mid-delivery', () => {
 
     // a@one.test got its 250 and the worker recorded it; b@two.test's DATA is in, its reply held.
     await sink.waitFor((all) => all.some((m) => m.recipients.includes(held)));
-    await expect.poll(async () => (await listRecipients(db, [sent.id])).map((r) => [r.address, r.status]), { timeout: 20_000, interval: 50 }).toEqual([
-      ['a@one.test', 'delivered'],
-      [held, 'sending'],
-    ]);
+    await expect
+      .poll(async () => (await listRecipients(db, [sent.id])).map((r) => [r.address, r.status]), { timeout: 20_000, interval: 50 })
+      .toEqual([
+        ['a@one.test', 'delivered'],
+        [held, 'sending'],
+      ]);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await findOutbound(db, sent.id))!.status).toBe('sending');
     // PostgreSQL ends the dead worker's session, and with it the message's advisory lock.
-    await expect.poll(async () => (await findStrandedOutbound(db, new Date(), 60_000, 100)).map((r) => r.id), { timeout: 10_000, interval: 50 }).toContain(sent.id);
+    await expect
+      .poll(async () => (await findStrandedOutbound(db, new Date(), 60_000, 100)).map((r) => r.id), { timeout: 10_000, interval: 50 })
+      .toContain(sent.id);
 
     const second = await startWorker();
     await expect.poll(async () => (await findOutbound(db, sent.id))!.status, { timeout: 20_000, interval: 50 }).toBe('delivered');

@@ -107,8 +107,17 @@ export async function loadOwnedDomain(db: Db, actor: Account, id: string): Promi
 }
 
 async function withRecords(db: Db, settings: DomainSettings, rows: DomainRow[]): Promise<Domain[]> {
-  const records = await listRecords(db, rows.map((r) => r.id));
-  return rows.map((row) => rowToDomain(settings, row, records.filter((r) => r.domain_id === row.id)));
+  const records = await listRecords(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) =>
+    rowToDomain(
+      settings,
+      row,
+      records.filter((r) => r.domain_id === row.id),
+    ),
+  );
 }
 
 export async function addDomain(db: Db, queue: VerificationQueue, settings: DomainSettings, actor: Account, input: string): Promise<Domain> {

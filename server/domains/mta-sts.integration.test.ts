@@ -15,7 +15,13 @@ import { policyForHost } from './mta-sts.service';
  * domain page shows and the zone file holds.
  */
 const db = useTestDb();
-const settings: DomainSettings = { mailDomain: 'localhost', mailHostname: 'mx.sealpost.test', spfInclude: undefined, mtaStsMode: 'enforce', webHostname: 'mail.sealpost.test' };
+const settings: DomainSettings = {
+  mailDomain: 'localhost',
+  mailHostname: 'mx.sealpost.test',
+  spfInclude: undefined,
+  mtaStsMode: 'enforce',
+  webHostname: 'mail.sealpost.test',
+};
 let owner: TestUser;
 let verified: string;
 let pending: string;
@@ -26,7 +32,16 @@ async function addDomain(status: 'verified' | 'pending') {
   const name = `sts-${randomBytes(4).toString('hex')}.test`;
   const row = await db
     .insertInto('domains')
-    .values({ name, owner_id: owner.account.id, verify_token: 'x', dkim_selector: 's1', dkim_public_key: 'AAAA', dkim_private_key: new Uint8Array([1]), status, verified_at: status === 'verified' ? new Date() : null })
+    .values({
+      name,
+      owner_id: owner.account.id,
+      verify_token: 'x',
+      dkim_selector: 's1',
+      dkim_public_key: 'AAAA',
+      dkim_private_key: new Uint8Array([1]),
+      status,
+      verified_at: status === 'verified' ? new Date() : null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { name, id: row.id };

@@ -37,8 +37,20 @@ export function mtaStsRecords(domainName: string, settings: MtaStsSettings): Ann
       value: settings.webHostname ?? settings.mailHostname,
       purpose: 'Serves the MTA-STS policy over HTTPS: the certificate must cover this name.',
     },
-    { type: 'TXT', host: '_mta-sts', fqdn: `_mta-sts.${domainName}`, value: `v=STSv1; id=${mtaStsPolicyId(settings)}`, purpose: 'Tells senders an MTA-STS policy exists (RFC 8461).' },
-    { type: 'TXT', host: '_smtp._tls', fqdn: `_smtp._tls.${domainName}`, value: `v=TLSRPTv1; rua=mailto:postmaster@${domainName}`, purpose: 'Asks senders for TLS reports (RFC 8460).' },
+    {
+      type: 'TXT',
+      host: '_mta-sts',
+      fqdn: `_mta-sts.${domainName}`,
+      value: `v=STSv1; id=${mtaStsPolicyId(settings)}`,
+      purpose: 'Tells senders an MTA-STS policy exists (RFC 8461).',
+    },
+    {
+      type: 'TXT',
+      host: '_smtp._tls',
+      fqdn: `_smtp._tls.${domainName}`,
+      value: `v=TLSRPTv1; rua=mailto:postmaster@${domainName}`,
+      purpose: 'Asks senders for TLS reports (RFC 8460).',
+    },
   ];
 }
 

@@ -29,7 +29,13 @@ async function lookup<T>(resolve: DnsResolver, name: string, type: string): Prom
 const joinTxt = (records: string[][]) => records.map((chunks) => chunks.join(''));
 
 function dkimKey(record: string): string | undefined {
-  const tags = Object.fromEntries(record.split(';').map((t) => t.trim().split('=')).filter((kv) => kv.length >= 2).map(([k, ...v]) => [k!.trim(), v.join('=').replace(/\s+/g, '')]));
+  const tags = Object.fromEntries(
+    record
+      .split(';')
+      .map((t) => t.trim().split('='))
+      .filter((kv) => kv.length >= 2)
+      .map(([k, ...v]) => [k!.trim(), v.join('=').replace(/\s+/g, '')]),
+  );
   return tags.p;
 }
 
@@ -57,7 +63,12 @@ function judgeTxt(expected: ExpectedRecord, txt: string[], mailHostname: string)
       // Any SPF that authorises our MX (or the configured include) passes; exactly one SPF record is allowed.
       const include = /include:(\S+)/.exec(expected.value)?.[1];
       const terms = relevant[0]!.toLowerCase().split(/\s+/);
-      ok = relevant.length === 1 && (terms.includes('mx') || terms.includes('+mx') || (include !== undefined && terms.includes(`include:${include}`)) || terms.includes(`a:${mailHostname}`));
+      ok =
+        relevant.length === 1 &&
+        (terms.includes('mx') ||
+          terms.includes('+mx') ||
+          (include !== undefined && terms.includes(`include:${include}`)) ||
+          terms.includes(`a:${mailHostname}`));
       break;
     }
     case 'dkim':

@@ -32,11 +32,7 @@ export interface DomainVerifyJob {
  * pg-boss on the application's database, in its own schema. The web role only sends (no
  * maintenance, no cron); the worker role runs maintenance, cron and the handlers.
  */
-export async function startBoss(
-  connectionString: string,
-  role: 'sender' | 'worker',
-  options: { timeouts?: DbTimeouts; log?: Logger } = {},
-): Promise<PgBoss> {
+export async function startBoss(connectionString: string, role: 'sender' | 'worker', options: { timeouts?: DbTimeouts; log?: Logger } = {}): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
     schema: 'pgboss',
@@ -58,7 +54,12 @@ export async function startBoss(
     // The start error is the one to throw; a failure to stop after it is only logged.
     await boss
       .stop({ graceful: false, wait: true })
-      .catch((stopErr: Error) => (options.log ?? defaultLogger).warn({ role, err: stopErr.message, errorCode: (stopErr as { code?: string }).code }, 'pg-boss did not stop after a failed start'));
+      .catch((stopErr: Error) =>
+        (options.log ?? defaultLogger).warn(
+          { role, err: stopErr.message, errorCode: (stopErr as { code?: string }).code },
+          'pg-boss did not stop after a failed start',
+        ),
+      );
     throw err;
   }
   return boss;
@@ -84,12 +85,24 @@ async function createQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(QUEUES.domainRecheckAll, { name: QUEUES.domainRecheckAll, retryLimit: 2 });
   // Delivery state lives in outbound_messages, not in the job: a job only wakes a worker, and a
   // failed or expired one is retried harmlessly (claiming the message row keeps it single).
-  await boss.createQueue(QUEUES.outboundDeliver, { name: QUEUES.outboundDeliver, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
+  await boss.createQueue(QUEUES.outboundDeliver, {
+    name: QUEUES.outboundDeliver,
+    retryLimit: 10,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 30 * 60,
+  });
   await boss.createQueue(QUEUES.outboundSweep, { name: QUEUES.outboundSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.outboundPurge, { name: QUEUES.outboundPurge, retryLimit: 1, expireInSeconds: 5 * 60 });
   // Like delivery, a scheduled internal send's state is its row: the job only wakes a worker, and
   // filing twice files once (see server/send/scheduled-send.service.ts).
-  await boss.createQueue(QUEUES.internalScheduledFile, { name: QUEUES.internalScheduledFile, retryLimit: 10, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
+  await boss.createQueue(QUEUES.internalScheduledFile, {
+    name: QUEUES.internalScheduledFile,
+    retryLimit: 10,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 5 * 60,
+  });
   await boss.createQueue(QUEUES.internalScheduledSweep, { name: QUEUES.internalScheduledSweep, retryLimit: 0, expireInSeconds: 5 * 60 });
   await boss.createQueue(QUEUES.mailboxPurge, { name: QUEUES.mailboxPurge, retryLimit: 1, expireInSeconds: 10 * 60 });
 }

@@ -53,16 +53,20 @@ export async function registerInternalScheduledJobs(
     return swept;
   };
 
-  await boss.work<InternalScheduledJob>(QUEUES.internalScheduledFile, { batchSize: 4, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
-    const results = await Promise.allSettled(jobs.map((job) => file(job.data.scheduledId)));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    for (const failure of failed) {
-      const err = failure.reason as { name?: string; code?: string };
-      deps.log.error({ errorName: err?.name, errorCode: err?.code }, 'filing a scheduled internal message failed; the job will be retried');
-    }
-    // pg-boss retries the whole batch; sends already filed are 'gone' then and file nothing.
-    if (failed.length) throw new AppError('UNAVAILABLE', `${failed.length} of ${jobs.length} scheduled internal filings failed`);
-  });
+  await boss.work<InternalScheduledJob>(
+    QUEUES.internalScheduledFile,
+    { batchSize: 4, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+    async (jobs) => {
+      const results = await Promise.allSettled(jobs.map((job) => file(job.data.scheduledId)));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      for (const failure of failed) {
+        const err = failure.reason as { name?: string; code?: string };
+        deps.log.error({ errorName: err?.name, errorCode: err?.code }, 'filing a scheduled internal message failed; the job will be retried');
+      }
+      // pg-boss retries the whole batch; sends already filed are 'gone' then and file nothing.
+      if (failed.length) throw new AppError('UNAVAILABLE', `${failed.length} of ${jobs.length} scheduled internal filings failed`);
+    },
+  );
   await boss.work(QUEUES.internalScheduledSweep, async () => {
     await sweep();
   });

@@ -122,7 +122,10 @@ async function main() {
     } catch (err) {
       // Capped low: a retry costs one connection attempt, and jobs should resume soon after the database does.
       const retryInMs = backoffDelay(failures++, 500, 5_000);
-      logger.error({ err: err instanceof Error ? err.message : String(err), retryInMs }, 'worker could not start its session (database unreachable?); retrying');
+      logger.error(
+        { err: err instanceof Error ? err.message : String(err), retryInMs },
+        'worker could not start its session (database unreachable?); retrying',
+      );
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, retryInMs);

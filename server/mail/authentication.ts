@@ -64,9 +64,7 @@ function alignmentOf(result: AuthenticateResult): AuthenticationAlignment {
   return {
     headerFrom: (result.dkim.headerFrom ?? []).map((a) => String(a).toLowerCase()),
     ...(spf ? { spfPassDomain: spf } : {}),
-    dkimPassDomains: (result.dkim.results ?? [])
-      .filter((r) => r.status.result === 'pass' && r.signingDomain)
-      .map((r) => r.signingDomain!.toLowerCase()),
+    dkimPassDomains: (result.dkim.results ?? []).filter((r) => r.status.result === 'pass' && r.signingDomain).map((r) => r.signingDomain!.toLowerCase()),
     ...(result.dmarc && result.dmarc.policy ? { dmarcPolicy: result.dmarc.policy.toLowerCase() } : {}),
   };
 }

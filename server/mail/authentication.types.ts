@@ -9,4 +9,3 @@ export interface AuthenticationAlignment {
   /** The published DMARC policy that applies (p, or sp for a subdomain), when there is one. */
   dmarcPolicy?: string;
 }
-

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const code = (promise: Promise<unknown>) => promise.then(() => 'answered', (err: { code?: string }) => err.code);
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'answered',
+    (err: { code?: string }) => err.code,
+  );
 
 describe('createDnsResolver', () => {
   it('asks the configured server and reports NXDOMAIN, NODATA and SERVFAIL as node does', async () => {

@@ -29,7 +29,10 @@ const current = tools.parseHeaders as Marked;
 export const originalParseHeaders: ParseHeaders = current[ORIGINAL] ?? current;
 
 export const parseHeadersLinear: Marked = (buf) => {
-  const lines = buf.toString('binary').replace(/[\r\n]+$/, '').split(/\r?\n/);
+  const lines = buf
+    .toString('binary')
+    .replace(/[\r\n]+$/, '')
+    .split(/\r?\n/);
   const fields: string[][] = [];
   for (const line of lines) {
     // The same test as mailauth's (/^\s/, never for the first line): a continuation joins the field above.

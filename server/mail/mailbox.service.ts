@@ -1,13 +1,6 @@
 import 'server-only';
 import type { Db } from '../../db/client';
-import {
-  type MessageListRow,
-  countMessages,
-  getMessage,
-  listMessages,
-  moveMessages,
-  setSeen,
-} from '../../db/repositories/message.repository';
+import { type MessageListRow, countMessages, getMessage, listMessages, moveMessages, setSeen } from '../../db/repositories/message.repository';
 import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
@@ -108,7 +101,10 @@ export async function listFolder(db: Db, userId: string, folder: string, cursor?
     before: cursor ? decodeCursor(cursor) : undefined,
   });
   const page = rows.slice(0, PAGE_SIZE);
-  const labels = await labelIdsOf(db, page.map((row) => row.id));
+  const labels = await labelIdsOf(
+    db,
+    page.map((row) => row.id),
+  );
   const items = page.map((row) => rowToMailListItem(row, labels.get(row.id) ?? []));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };

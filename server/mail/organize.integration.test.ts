@@ -52,7 +52,10 @@ describe('organize.apply', () => {
     expect(counts.folders.archive?.total).toBe(320);
     expect(counts.folders.inbox).toBeUndefined();
     // Bob's call over Alice's ids changes nothing.
-    expect((await callerFor(bob).organize.bulk({ selection: { ids: result.moves.slice(0, 5).map((m) => m.id) }, action: { kind: 'move', folder: 'trash' } })).updated).toBe(0);
+    expect(
+      (await callerFor(bob).organize.bulk({ selection: { ids: result.moves.slice(0, 5).map((m) => m.id) }, action: { kind: 'move', folder: 'trash' } }))
+        .updated,
+    ).toBe(0);
 
     await callerFor(alice).organize.undoMoves({ moves: result.moves });
     expect((await callerFor(alice).organize.counts()).folders.inbox?.total).toBe(320);
@@ -86,7 +89,11 @@ describe('organize.apply', () => {
     // Inbox mail named in an Empty Trash is untouched.
     expect((await callerFor(alice).organize.bulk({ selection: { ids: [a!, b!] }, action: { kind: 'delete-forever', folder: 'trash' } })).updated).toBe(1);
 
-    await db.updateTable('messages').set({ moved_at: new Date(Date.now() - 31 * 86_400_000) }).where('id', '=', b!).execute();
+    await db
+      .updateTable('messages')
+      .set({ moved_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where('id', '=', b!)
+      .execute();
     expect(await purgeOldTrashAndSpam(db, new Date(), 30)).toBeGreaterThanOrEqual(1);
     expect(await db.selectFrom('messages').select('id').where('id', '=', b!).executeTakeFirst()).toBeUndefined();
   });

@@ -30,7 +30,18 @@ describe('resolveRecipient', () => {
   });
 
   it('says bad-syntax for what is not an address', async () => {
-    for (const address of ['', 'plain', '@mail.example', 'a@', 'a..b@mail.example', '.a@mail.example', 'a b@mail.example', `${'x'.repeat(65)}@mail.example`, 'a@exa mple.com', 'a@-x.example']) {
+    for (const address of [
+      '',
+      'plain',
+      '@mail.example',
+      'a@',
+      'a..b@mail.example',
+      '.a@mail.example',
+      'a b@mail.example',
+      `${'x'.repeat(65)}@mail.example`,
+      'a@exa mple.com',
+      'a@-x.example',
+    ]) {
       expect(await route(address), address).toEqual({ status: 'bad-syntax' });
     }
   });

@@ -43,7 +43,12 @@ export function collectCluster(): Collect {
 }
 
 /** Answers a request for /metrics; false when the request is for another path. */
-export async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, token: string | undefined, collect: Collect = collectOwn): Promise<boolean> {
+export async function serveMetrics(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  token: string | undefined,
+  collect: Collect = collectOwn,
+): Promise<boolean> {
   if (req.url?.split('?')[0] !== '/metrics') return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();

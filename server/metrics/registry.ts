@@ -42,7 +42,7 @@ export function initProcessMetrics(role: string): void {
   holder[initialized] = role;
   registry.setDefaultLabels({ role });
   client.collectDefaultMetrics({ register: registry, prefix: 'sealpost_' });
-  gauge('sealpost_db_pool_connections', 'Connections in this process\'s PostgreSQL pools, by state.', ['state'], function collect() {
+  gauge('sealpost_db_pool_connections', "Connections in this process's PostgreSQL pools, by state.", ['state'], function collect() {
     let total = 0;
     let idle = 0;
     let waiting = 0;
@@ -55,7 +55,7 @@ export function initProcessMetrics(role: string): void {
     this.set({ state: 'idle' }, idle);
     this.set({ state: 'waiting_clients' }, waiting);
   });
-  gauge('sealpost_db_pool_max', 'The most connections this process\'s PostgreSQL pools may open.', [], function collect() {
+  gauge('sealpost_db_pool_max', "The most connections this process's PostgreSQL pools may open.", [], function collect() {
     let max = 0;
     for (const pool of livePools()) max += pool.options.max ?? 10;
     this.set(max);

@@ -2,7 +2,10 @@ import 'server-only';
 import { SECONDS_BUCKETS, counter, gauge, histogram } from './registry';
 
 /** The web role's metrics. */
-const procedureDuration = histogram('sealpost_web_trpc_duration_seconds', 'tRPC procedure duration, by procedure and result.', SECONDS_BUCKETS, ['procedure', 'result']);
+const procedureDuration = histogram('sealpost_web_trpc_duration_seconds', 'tRPC procedure duration, by procedure and result.', SECONDS_BUCKETS, [
+  'procedure',
+  'result',
+]);
 const sseClients = gauge('sealpost_web_sse_clients', 'Live mailbox (SSE) connections open now.');
 const httpRequests = counter('sealpost_web_http_requests_total', 'HTTP requests answered by the web role, by status class.', ['class']);
 

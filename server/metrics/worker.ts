@@ -2,8 +2,16 @@ import 'server-only';
 import { SECONDS_BUCKETS, counter, gauge, histogram } from './registry';
 
 /** The worker role's metrics. */
-const deliveryOutcomes = counter('sealpost_delivery_recipients_total', 'Outbound recipients after a delivery attempt, by outcome (delivered, deferred, failed).', ['outcome']);
-const attemptLatency = histogram('sealpost_delivery_attempt_duration_seconds', 'One delivery attempt of one outbound message (all its recipients).', SECONDS_BUCKETS);
+const deliveryOutcomes = counter(
+  'sealpost_delivery_recipients_total',
+  'Outbound recipients after a delivery attempt, by outcome (delivered, deferred, failed).',
+  ['outcome'],
+);
+const attemptLatency = histogram(
+  'sealpost_delivery_attempt_duration_seconds',
+  'One delivery attempt of one outbound message (all its recipients).',
+  SECONDS_BUCKETS,
+);
 const dnsChecks = counter('sealpost_domain_checks_total', 'Domain DNS checks, by resulting domain status and by record status.', ['kind', 'status']);
 
 export function recordDeliveryAttempt(seconds: number, counts: { delivered: number; deferred: number; failed: number }): void {
@@ -34,10 +42,15 @@ export function trackQueueDepth(read: () => Promise<QueueDepthReading>): void {
     this.reset();
     for (const row of (await once()).jobs) this.set({ queue: row.queue, state: row.state }, row.count);
   });
-  gauge('sealpost_outbound_messages', 'Outbound messages by status (queued, sending, bounced, …); dead letters are failed recipients kept for retry.', ['status'], async function collect() {
-    this.reset();
-    for (const row of (await once()).outbound) this.set({ status: row.status }, row.count);
-  });
+  gauge(
+    'sealpost_outbound_messages',
+    'Outbound messages by status (queued, sending, bounced, …); dead letters are failed recipients kept for retry.',
+    ['status'],
+    async function collect() {
+      this.reset();
+      for (const row of (await once()).outbound) this.set({ status: row.status }, row.count);
+    },
+  );
   gauge('sealpost_dead_letters', 'Dead letters (recipients that bounced) not yet retried by an admin.', [], async function collect() {
     this.set((await once()).deadLetters);
   });

@@ -48,7 +48,10 @@ export function clientAddress(peer: string | undefined, forwardedFor: string[], 
   if (!peer) return null;
   let client = normalizeIp(peer);
   if (!isTrusted(proxies, client)) return client;
-  const hops = forwardedFor.flatMap((h) => h.split(',')).map(normalizeIp).filter(Boolean);
+  const hops = forwardedFor
+    .flatMap((h) => h.split(','))
+    .map(normalizeIp)
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     // A hop that isn't an address can't be a proxy we trust, and can't be stored as an address.

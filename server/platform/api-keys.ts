@@ -56,7 +56,12 @@ export function rowToApiKey(row: ApiKeyRow): ApiKey {
  * The domain an actor may manage platform settings of: a domain they own, or the instance's own
  * MAIL_DOMAIN for an administrator. Returns the owner whose outbound mail the sends become and the domain row id.
  */
-export async function domainForActor(db: Db, settings: Settings, actor: Account, domain: string): Promise<{ domain: string; domainId: string | null; ownerId: string }> {
+export async function domainForActor(
+  db: Db,
+  settings: Settings,
+  actor: Account,
+  domain: string,
+): Promise<{ domain: string; domainId: string | null; ownerId: string }> {
   const name = domain.trim().toLowerCase();
   if (name === settings.mailDomain) {
     if (!actor.isAdmin) throw new AppError('FORBIDDEN', `Only an administrator can manage sending for ${name}.`);
@@ -133,7 +138,11 @@ async function insertKey(
     last_used_at: null,
     revoked_at: null,
   });
-  await insertAuditEvent(db, { event: 'api_key.created', user_id: actorId, details: { domain: row.domain, keyId: row.id, scopes, via: actorId ? 'web' : 'cli' } });
+  await insertAuditEvent(db, {
+    event: 'api_key.created',
+    user_id: actorId,
+    details: { domain: row.domain, keyId: row.id, scopes, via: actorId ? 'web' : 'cli' },
+  });
   return { key: rowToApiKey(row), secret };
 }
 

@@ -50,7 +50,8 @@ export async function apiReferencePage(req: IncomingMessage, res: ServerResponse
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     // Scalar injects styles and fetches the document from this origin only.
-    'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
     ...SECURITY_HEADERS,
   });
   res.end(PAGE);

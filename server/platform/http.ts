@@ -87,7 +87,8 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       const candidates = compiled.map((c) => ({ c, match: c.pattern.exec(path) })).filter((x) => x.match);
       const found = candidates.find((x) => x.c.route.method === req.method);
       if (!found) {
-        if (candidates.length) send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `Use ${candidates.map((x) => x.c.route.method).join(' or ')}.` } });
+        if (candidates.length)
+          send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `Use ${candidates.map((x) => x.c.route.method).join(' or ')}.` } });
         else sendError(res, new AppError('NOT_FOUND', `No endpoint ${req.method} ${url.pathname}.`));
         return true;
       }
@@ -123,7 +124,9 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       }
       const idempotencyKey = route.idempotent ? req.headers['idempotency-key']?.toString() : undefined;
       if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-        sendError(res, new AppError('BAD_INPUT', 'Idempotency-Key: 1 to 200 characters.'), { issues: [{ path: 'Idempotency-Key', message: '1 to 200 characters' }] });
+        sendError(res, new AppError('BAD_INPUT', 'Idempotency-Key: 1 to 200 characters.'), {
+          issues: [{ path: 'Idempotency-Key', message: '1 to 200 characters' }],
+        });
         return true;
       }
       const result = await route.handler({ deps, principal, params, body, query, idempotencyKey, rawBody });

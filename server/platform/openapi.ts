@@ -68,7 +68,13 @@ export function openApiDocument(serverUrl = '/api/v1'): Json {
     paths[r.path]![r.method.toLowerCase()] = operation;
   }
   paths['/openapi.json'] = {
-    get: { operationId: 'getOpenApi', summary: 'This document', tags: ['Meta'], security: [], responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+    get: {
+      operationId: 'getOpenApi',
+      summary: 'This document',
+      tags: ['Meta'],
+      security: [],
+      responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
+    },
   };
   return {
     openapi: '3.1.0',
@@ -80,7 +86,12 @@ export function openApiDocument(serverUrl = '/api/v1'): Json {
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     paths,
-    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key made on the domain’s page or with `npm run cli -- apikey create`' } } },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key made on the domain’s page or with `npm run cli -- apikey create`' },
+      },
+    },
   };
 }
 

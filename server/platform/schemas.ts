@@ -11,7 +11,15 @@ export const MAX_BATCH = 1000;
 const address = z.string().min(3).max(320).meta({ description: 'An email address, optionally with a name: "Ann <ann@example.com>"' });
 const addressList = z.union([address, z.array(address).max(MAX_RECIPIENTS_PER_MESSAGE)]);
 const variables = z.record(z.string(), z.unknown()).meta({ description: 'Template variables' });
-const tags = z.array(z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only')).max(10);
+const tags = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only'),
+  )
+  .max(10);
 const metadata = z.record(z.string().max(64), z.string().max(1000)).meta({ description: 'Your own key/value pairs, returned with events' });
 
 export const attachmentSchema = z.object({
@@ -57,7 +65,9 @@ export const batchSchema = z
   .meta({ id: 'SendBatch' });
 
 export const acceptedSchema = z.object({ id: z.string(), status: z.string() }).meta({ id: 'Accepted' });
-export const batchAcceptedSchema = z.object({ batch_id: z.string(), messages: z.array(z.object({ id: z.string(), to: z.string(), status: z.string() })) }).meta({ id: 'BatchAccepted' });
+export const batchAcceptedSchema = z
+  .object({ batch_id: z.string(), messages: z.array(z.object({ id: z.string(), to: z.string(), status: z.string() })) })
+  .meta({ id: 'BatchAccepted' });
 
 export const eventSchema = z.object({ type: z.string(), at: z.string(), detail: z.string().nullable() });
 export const messageStatusSchema = z
@@ -75,20 +85,44 @@ export const messageStatusSchema = z
 export const messageListSchema = z.object({ messages: z.array(messageStatusSchema) }).meta({ id: 'MessageList' });
 
 export const templateInputSchema = z
-  .object({ name: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . - only'), subject: z.string().min(1).max(998), html: z.string().max(1_000_000).optional(), text: z.string().max(1_000_000).optional() })
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
+    subject: z.string().min(1).max(998),
+    html: z.string().max(1_000_000).optional(),
+    text: z.string().max(1_000_000).optional(),
+  })
   .meta({ id: 'TemplateInput' });
 export const templateUpdateSchema = templateInputSchema.omit({ name: true }).meta({ id: 'TemplateUpdate' });
 export const templateSchema = z
-  .object({ id: z.string(), name: z.string(), version: z.number().int(), subject: z.string(), html: z.string().nullable(), text: z.string().nullable(), created_at: z.string(), updated_at: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    subject: z.string(),
+    html: z.string().nullable(),
+    text: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
   .meta({ id: 'Template' });
 export const templateListSchema = z.object({ templates: z.array(templateSchema) }).meta({ id: 'TemplateList' });
 export const templateVersionsSchema = z
-  .object({ versions: z.array(z.object({ version: z.number().int(), subject: z.string(), html: z.string().nullable(), text: z.string().nullable(), created_at: z.string() })) })
+  .object({
+    versions: z.array(
+      z.object({ version: z.number().int(), subject: z.string(), html: z.string().nullable(), text: z.string().nullable(), created_at: z.string() }),
+    ),
+  })
   .meta({ id: 'TemplateVersions' });
 export const previewInputSchema = z.object({ variables: variables.optional(), version: z.number().int().positive().optional() }).meta({ id: 'PreviewInput' });
 export const previewSchema = z.object({ subject: z.string(), html: z.string().nullable(), text: z.string() }).meta({ id: 'Preview' });
 
-export const suppressionSchema = z.object({ address: z.string(), reason: z.string(), detail: z.string().nullable(), created_at: z.string() }).meta({ id: 'Suppression' });
+export const suppressionSchema = z
+  .object({ address: z.string(), reason: z.string(), detail: z.string().nullable(), created_at: z.string() })
+  .meta({ id: 'Suppression' });
 export const suppressionListSchema = z.object({ suppressions: z.array(suppressionSchema) }).meta({ id: 'SuppressionList' });
 export const suppressionInputSchema = z.object({ address }).meta({ id: 'SuppressionInput' });
 
@@ -104,7 +138,9 @@ export const webhookUpdateSchema = webhookInputSchema.partial().meta({ id: 'Webh
 export const webhookSchema = z
   .object({ id: z.string(), url: z.string(), events: z.array(z.string()), enabled: z.boolean(), created_at: z.string() })
   .meta({ id: 'Webhook' });
-export const webhookCreatedSchema = webhookSchema.extend({ secret: z.string().meta({ description: 'Shown once: verify signatures with it' }) }).meta({ id: 'WebhookCreated' });
+export const webhookCreatedSchema = webhookSchema
+  .extend({ secret: z.string().meta({ description: 'Shown once: verify signatures with it' }) })
+  .meta({ id: 'WebhookCreated' });
 export const webhookListSchema = z.object({ webhooks: z.array(webhookSchema) }).meta({ id: 'WebhookList' });
 export const webhookDeliveriesSchema = z
   .object({

@@ -47,7 +47,20 @@ describe('the sending API', () => {
     expect(created.status).toBe(201);
     const to = `ann@${sinkDomain(h)}`;
     const body = JSON.stringify({ from: `Shop <${c.from}>`, to, template_id: 'welcome', variables: { name: 'Ann <b>', order: 'A-17' }, tags: ['welcome'] });
-    const { stdout } = await run('curl', ['-sS', '-X', 'POST', `${p.url}/api/v1/messages`, '-H', `Authorization: Bearer ${c.key}`, '-H', 'Content-Type: application/json', '-d', body, '-w', '\n%{http_code}']);
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-X',
+      'POST',
+      `${p.url}/api/v1/messages`,
+      '-H',
+      `Authorization: Bearer ${c.key}`,
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      body,
+      '-w',
+      '\n%{http_code}',
+    ]);
     const [json, code] = stdout.trim().split('\n');
     expect(code).toBe('202');
     const { id } = JSON.parse(json!) as { id: string };
@@ -90,7 +103,12 @@ describe('the sending API', () => {
     const again = await api(p.url, c.key, 'POST', '/messages/batch', body, { 'idempotency-key': 'batch-1' });
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    const count = await isolated.db().selectFrom('platform_messages').select((eb) => eb.fn.countAll<string>().as('n')).where('domain', '=', c.domain).executeTakeFirstOrThrow();
+    const count = await isolated
+      .db()
+      .selectFrom('platform_messages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('domain', '=', c.domain)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1000);
     // The same key with another body is refused rather than replayed.
     const other = await api(p.url, c.key, 'POST', '/messages/batch', { ...body, recipients: recipients.slice(0, 1) }, { 'idempotency-key': 'batch-1' });
@@ -120,9 +138,13 @@ describe('the sending API', () => {
 
   it('makes a key from the CLI, printed once and stored only as a hash; it records last use, and a revoked key gets 401', async () => {
     const c = await platformCustomer(isolated.db(), h);
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'apikey', 'create', c.domain, '--scopes', 'send,stats', '--name', 'deploy'], {
-      env: { ...process.env, DATABASE_URL: isolated.url(), LOG_LEVEL: 'silent' },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bin/cli.ts', 'apikey', 'create', c.domain, '--scopes', 'send,stats', '--name', 'deploy'],
+      {
+        env: { ...process.env, DATABASE_URL: isolated.url(), LOG_LEVEL: 'silent' },
+      },
+    );
     const key = stdout.trim();
     expect(key).toMatch(/^sp_[\w-]{32}$/);
     expect(stderr).toContain(`for ${c.domain} (scopes: send, stats`);
@@ -150,7 +172,14 @@ describe('the sending API', () => {
     await api(p.url, c.key, 'POST', '/templates', { name: 't', subject: 's', text: 't' });
     await api(p.url, c.key, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/x' });
     await api(p.url, c.key, 'POST', '/suppressions', { address: 'x@example.com' });
-    const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: `old@${sinkDomain(h)}`, subject: 's', text: 't' }, { 'idempotency-key': 'old' });
+    const sent = await api(
+      p.url,
+      c.key,
+      'POST',
+      '/messages',
+      { from: c.from, to: `old@${sinkDomain(h)}`, subject: 's', text: 't' },
+      { 'idempotency-key': 'old' },
+    );
     expect(sent.status).toBe(202);
 
     const long = new Date(Date.now() + HISTORY_RETENTION_MS + 86_400_000);
@@ -172,7 +201,9 @@ describe('the sending API', () => {
     const settings = settingsFrom(env());
     const admin = await createTestUser(db, { isAdmin: true });
     const plain = await createTestUser(db);
-    await expect(createApiKey(db, h.clock, settings, plain.account, { domain: settings.mailDomain, name: 'x', scopes: ['send'] })).rejects.toThrow(/Only an administrator/);
+    await expect(createApiKey(db, h.clock, settings, plain.account, { domain: settings.mailDomain, name: 'x', scopes: ['send'] })).rejects.toThrow(
+      /Only an administrator/,
+    );
     const { secret } = await createApiKey(db, h.clock, settings, admin.account, { domain: settings.mailDomain, name: 'system', scopes: ['send'] });
     await publishInstanceDkim(db, h.zone);
     const to = `ops@${sinkDomain(h)}`;
@@ -191,7 +222,9 @@ describe('the sending API', () => {
     const parsed = await PostalMime.parse(raw);
     expect(parsed.from?.address).toBe(`alerts@${settings.mailDomain}`);
     expect(parsed.text).toContain('Low on disk');
-    expect(parsed.attachments.map((a) => [a.filename, a.mimeType, Buffer.from(a.content as ArrayBuffer).toString()])).toEqual([['report.csv', 'text/csv', 'host,free\na,1%\n']]);
+    expect(parsed.attachments.map((a) => [a.filename, a.mimeType, Buffer.from(a.content as ArrayBuffer).toString()])).toEqual([
+      ['report.csv', 'text/csv', 'host,free\na,1%\n'],
+    ]);
     expect(parsed.headers.find((x) => x.key === 'x-alert')?.value).toBe('disk');
     expect(parsed.headers.find((x) => x.key === 'list-unsubscribe')?.value).toBe('<mailto:unsubscribe@localhost>');
   });

@@ -2,7 +2,14 @@ import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
 import type { PlatformEventType } from '../../db/platform-schema';
-import { type NewPlatformSend, claimIdempotent, findIdempotent, findSuppressed, insertPlatformSends, lockIdempotencyKey } from '../../db/repositories/platform.repository';
+import {
+  type NewPlatformSend,
+  claimIdempotent,
+  findIdempotent,
+  findSuppressed,
+  insertPlatformSends,
+  lockIdempotencyKey,
+} from '../../db/repositories/platform.repository';
 import { type SqlExecutor, sqlExecutor } from '../../db/pg-boss-executor';
 import { findTemplate } from '../../db/repositories/template.repository';
 import { parseAddress, splitMailboxEntry } from '../../mime/address';
@@ -65,7 +72,12 @@ export async function sendMessage(deps: SendDeps, principal: ApiPrincipal, input
 }
 
 /** POST /messages/batch: one message per recipient, each rendered with its own variables. */
-export async function sendBatch(deps: SendDeps, principal: ApiPrincipal, input: BatchInput, options: SendOptions = {}): Promise<{ batch_id: string; messages: Accepted[] }> {
+export async function sendBatch(
+  deps: SendDeps,
+  principal: ApiPrincipal,
+  input: BatchInput,
+  options: SendOptions = {},
+): Promise<{ batch_id: string; messages: Accepted[] }> {
   const specs = input.recipients.map((r) => ({
     to: [r.to],
     cc: [],
@@ -100,7 +112,11 @@ function sendTime(now: Date, sendAt: string | undefined): Date {
   return at.getTime() < now.getTime() ? now : at;
 }
 
-async function contentFor(deps: SendDeps, principal: ApiPrincipal, input: Content): Promise<{ key: string | null; content: { subject: string; html: string | null; text: string | null } }> {
+async function contentFor(
+  deps: SendDeps,
+  principal: ApiPrincipal,
+  input: Content,
+): Promise<{ key: string | null; content: { subject: string; html: string | null; text: string | null } }> {
   if (input.template_id) {
     const template = await findTemplate(deps.db, principal.domain, input.template_id);
     if (!template) throw new AppError('BAD_INPUT', 'template_id: no such template.', { field: 'template_id' });
@@ -137,7 +153,8 @@ function envelopeOf(spec: MessageSpec): { address: string; domain: string }[] {
     }
   }
   if (all.size === 0) throw new AppError('BAD_INPUT', 'to: add at least one recipient.', { field: 'to' });
-  if (all.size > MAX_RECIPIENTS_PER_MESSAGE) throw new AppError('BAD_INPUT', `to: at most ${MAX_RECIPIENTS_PER_MESSAGE} recipients per message; use /messages/batch.`, { field: 'to' });
+  if (all.size > MAX_RECIPIENTS_PER_MESSAGE)
+    throw new AppError('BAD_INPUT', `to: at most ${MAX_RECIPIENTS_PER_MESSAGE} recipients per message; use /messages/batch.`, { field: 'to' });
   return [...all.values()];
 }
 
@@ -176,7 +193,10 @@ async function accept(
     const active = envelope.filter((r) => !suppressed.has(r.address));
     const id = randomUUID();
     const rendered: Rendered = key ? renderContent(key, content, spec.variables) : renderPlain(content);
-    const events: NewPlatformSend['events'] = envelope.map((r) => ({ recipient: r.address, type: (suppressed.has(r.address) ? 'suppressed' : 'accepted') as PlatformEventType }));
+    const events: NewPlatformSend['events'] = envelope.map((r) => ({
+      recipient: r.address,
+      type: (suppressed.has(r.address) ? 'suppressed' : 'accepted') as PlatformEventType,
+    }));
     let outbound: NewPlatformSend['outbound'] = null;
     if (active.length > 0) {
       const sealed = await composeSealed(deps.settings, identity, { input, sender, spec, rendered, attachments, headers, now });
@@ -267,7 +287,10 @@ async function composeSealed(
   });
   const signed = await dkimSign(raw, identity);
   if (signed.length > settings.maxMessageBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `The message is ${Math.ceil(signed.length / 1048576)} MB; the limit is ${Math.floor(settings.maxMessageBytes / 1048576)} MB.`);
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `The message is ${Math.ceil(signed.length / 1048576)} MB; the limit is ${Math.floor(settings.maxMessageBytes / 1048576)} MB.`,
+    );
   }
   return { sealed: sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE), size: signed.length };
 }

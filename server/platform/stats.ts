@@ -37,6 +37,11 @@ export async function domainStats(db: Db, clock: Clock, domain: string, range: {
     entry[row.type as Counted] += Number(row.count);
     totals.set(row.day, entry);
   }
-  const latency = (await latencyPercentiles(db, domain, from, end)).map((l) => ({ day: l.day, p50_ms: Math.round(l.p50), p95_ms: Math.round(l.p95), p99_ms: Math.round(l.p99) }));
+  const latency = (await latencyPercentiles(db, domain, from, end)).map((l) => ({
+    day: l.day,
+    p50_ms: Math.round(l.p50),
+    p95_ms: Math.round(l.p95),
+    p99_ms: Math.round(l.p99),
+  }));
   return { totals: [...totals.values()], days: [...days.values()], latency };
 }

@@ -71,7 +71,11 @@ export async function submitMessage(
   if (from.slice(from.lastIndexOf('@') + 1) !== principal.domain) throw new AppError('FORBIDDEN', `MAIL FROM must be an address of ${principal.domain}.`);
   const raw = withoutBcc(toCrlf(input.raw));
   checkHeaderFrom(raw, principal.domain);
-  const recipients = [...new Map(input.recipients.map((r) => externalAddress(r)).map((r) => [r.address.toLowerCase(), { address: r.address.toLowerCase(), domain: r.domain }])).values()];
+  const recipients = [
+    ...new Map(
+      input.recipients.map((r) => externalAddress(r)).map((r) => [r.address.toLowerCase(), { address: r.address.toLowerCase(), domain: r.domain }]),
+    ).values(),
+  ];
   const suppressed = await findSuppressed(
     deps.db,
     principal.domain,
@@ -99,7 +103,19 @@ export async function submitMessage(
               expires_at: expiryFrom(now),
             }
           : null,
-        message: { id, domain: principal.domain, key_id: principal.keyId, envelope_from: from, status, source: 'smtp', tags: [], metadata: {}, batch_id: null, send_at: now, created_at: now },
+        message: {
+          id,
+          domain: principal.domain,
+          key_id: principal.keyId,
+          envelope_from: from,
+          status,
+          source: 'smtp',
+          tags: [],
+          metadata: {},
+          batch_id: null,
+          send_at: now,
+          created_at: now,
+        },
         events: recipients.map((r) => ({ recipient: r.address, type: suppressed.has(r.address) ? ('suppressed' as const) : ('accepted' as const) })),
       },
     ]);

@@ -12,7 +12,12 @@ export interface Suppression {
   created_at: string;
 }
 
-const rowToSuppression = (r: SuppressionRow): Suppression => ({ address: r.address, reason: r.reason, detail: r.detail, created_at: r.created_at.toISOString() });
+const rowToSuppression = (r: SuppressionRow): Suppression => ({
+  address: r.address,
+  reason: r.reason,
+  detail: r.detail,
+  created_at: r.created_at.toISOString(),
+});
 
 export async function suppressionsOf(db: Db, domain: string): Promise<Suppression[]> {
   return (await listSuppressions(db, domain, 1000)).map(rowToSuppression);

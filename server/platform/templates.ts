@@ -155,7 +155,13 @@ export async function removeTemplate(db: Db, domain: string, idOrName: string): 
 
 export async function templateVersions(db: Db, domain: string, idOrName: string) {
   const existing = await getTemplate(db, domain, idOrName);
-  return (await listTemplateVersions(db, existing.id)).map((v) => ({ version: v.version, subject: v.subject, html: v.html, text: v.text, created_at: v.created_at.toISOString() }));
+  return (await listTemplateVersions(db, existing.id)).map((v) => ({
+    version: v.version,
+    subject: v.subject,
+    html: v.html,
+    text: v.text,
+    created_at: v.created_at.toISOString(),
+  }));
 }
 
 /** What a template (its current version, or `version`) renders to with `vars`. */

@@ -147,7 +147,9 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
       let claimed: DueDelivery[] = [];
       try {
         claimed = await claimDueDeliveries(options.db, options.clock.now(), timeoutMs + 30_000, batchSize);
-        await Promise.all(claimed.map((d) => attempt(d).catch((err: Error) => options.log.warn({ err: err.message }, 'webhook delivery could not be recorded'))));
+        await Promise.all(
+          claimed.map((d) => attempt(d).catch((err: Error) => options.log.warn({ err: err.message }, 'webhook delivery could not be recorded'))),
+        );
       } catch (err) {
         options.log.warn({ err: (err as Error).message }, 'webhook dispatcher could not claim deliveries; retrying');
       }

@@ -58,7 +58,12 @@ export async function getWebhook(db: Db, domain: string, id: string): Promise<We
   return rowToWebhook(row);
 }
 
-export async function changeWebhook(db: Db, domain: string, id: string, input: { url?: string; events?: PlatformEventType[]; enabled?: boolean }): Promise<Webhook> {
+export async function changeWebhook(
+  db: Db,
+  domain: string,
+  id: string,
+  input: { url?: string; events?: PlatformEventType[]; enabled?: boolean },
+): Promise<Webhook> {
   await getWebhook(db, domain, id);
   const row = await updateWebhook(db, domain, id, input);
   if (!row) throw new AppError('NOT_FOUND', 'That webhook does not exist.');

@@ -1,14 +1,6 @@
 import 'server-only';
 import type { Db } from '../../db/client';
-import {
-  deleteSegments,
-  getRawBatch,
-  getSegments,
-  listCatalog,
-  listSegments,
-  putSegment,
-  segmentBytes,
-} from '../../db/repositories/search-index.repository';
+import { deleteSegments, getRawBatch, getSegments, listCatalog, listSegments, putSegment, segmentBytes } from '../../db/repositories/search-index.repository';
 import { AppError } from '../errors';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../mail/mailbox.service';

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { newNonce, pageContentSecurityPolicy } from './csp';
 
-const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 
 describe('pageContentSecurityPolicy', () => {
   it('allows scripts only with the nonce, and never eval in production', () => {

@@ -18,7 +18,12 @@ afterAll(() => web?.stop());
 const evil = 'http://evil.example';
 
 function directives(csp: string) {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe('the Content-Security-Policy of pages', () => {
@@ -29,7 +34,10 @@ describe('the Content-Security-Policy of pages', () => {
       const csp = res.headers.get('content-security-policy');
       expect(csp, path).toBeTruthy();
       const d = directives(csp!);
-      const nonce = d.get('script-src')!.find((v) => v.startsWith("'nonce-"))!.slice(7, -1);
+      const nonce = d
+        .get('script-src')!
+        .find((v) => v.startsWith("'nonce-"))!
+        .slice(7, -1);
       expect(nonce, path).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
       nonces.add(nonce);
       expect(d.get('script-src')).toContain("'strict-dynamic'");

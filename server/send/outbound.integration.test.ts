@@ -29,7 +29,15 @@ afterAll(() => h?.close());
 
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}.test`;
 const MIN = 60_000;
-const message = (from: string, to: string[], extra: Partial<TestMail> = {}): TestMail => ({ from, to, cc: [], bcc: [], subject: 'Hello', text: 'Hello there', ...extra });
+const message = (from: string, to: string[], extra: Partial<TestMail> = {}): TestMail => ({
+  from,
+  to,
+  cc: [],
+  bcc: [],
+  subject: 'Hello',
+  text: 'Hello there',
+  ...extra,
+});
 
 describe('scheduled send and undo', () => {
   it('sends a scheduled message when the deliverer clock reaches its time, not before', async () => {
@@ -64,7 +72,13 @@ describe('scheduled send and undo', () => {
     const rcpt = unique('undo');
     routeToSink(h.zone, rcpt);
     // A real second from now, so the pg-boss job really fires during the test.
-    const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, [`hank@${rcpt}`], { sendAt: new Date(h.clock.now().getTime() + 1000) }));
+    const sent = await queueTestMail(
+      db,
+      h.queue,
+      h.clock,
+      user.account,
+      message(user.account.address, [`hank@${rcpt}`], { sendAt: new Date(h.clock.now().getTime() + 1000) }),
+    );
 
     expect((await appError(cancelOutbound(db, h.clock, other.account, sent.id))).code).toBe('NOT_FOUND');
     const cancelled = await cancelOutbound(db, h.clock, user.account, sent.id);
@@ -74,10 +88,13 @@ describe('scheduled send and undo', () => {
 
     h.clock.advance(10 * MIN);
     await expect
-      .poll(async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE data->>'outboundId' = ${sent.id}`.execute(db)).rows.map((r) => r.state), {
-        timeout: 15_000,
-        interval: 100,
-      })
+      .poll(
+        async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE data->>'outboundId' = ${sent.id}`.execute(db)).rows.map((r) => r.state),
+        {
+          timeout: 15_000,
+          interval: 100,
+        },
+      )
       .toEqual(['completed']);
     expect(await h.deliverer.sweep(0)).toBe(0);
     expect(await h.deliverer.deliver(sent.id)).toEqual({ outcome: 'gone' });
@@ -93,7 +110,11 @@ describe('scheduled send and undo', () => {
     await untilStatus(isolated.db(), sent.id, 'delivered');
     const refusal = await appError(cancelOutbound(db, h.clock, user.account, sent.id));
     expect(refusal).toMatchObject({ code: 'INVALID_STATE', message: "This message has already been sent, so it can't be cancelled." });
-    expect((await listOutbound(db, user.account, { limit: 10 }))[0]).toMatchObject({ id: sent.id, status: 'delivered', recipients: [{ address: `ivy@${rcpt}`, status: 'delivered', attempts: 1 }] });
+    expect((await listOutbound(db, user.account, { limit: 10 }))[0]).toMatchObject({
+      id: sent.id,
+      status: 'delivered',
+      recipients: [{ address: `ivy@${rcpt}`, status: 'delivered', attempts: 1 }],
+    });
   });
 });
 
@@ -105,10 +126,23 @@ describe('who may send from what', () => {
     const pending = await senderDomain(db, user, h.zone, unique('pending'), { verified: false });
     const verified = await senderDomain(db, user, h.zone, unique('ok'));
     const alias = `news@${verified.domain}`;
-    await insertAddress(db, { user_id: user.account.id, domain_id: null, local_part: 'news', domain: verified.domain, address: alias, kind: 'alias', alias_style: 'custom', note: null });
+    await insertAddress(db, {
+      user_id: user.account.id,
+      domain_id: null,
+      local_part: 'news',
+      domain: verified.domain,
+      address: alias,
+      kind: 'alias',
+      alias_style: 'custom',
+      note: null,
+    });
 
     const refusal = await appError(queueTestMail(db, h.queue, h.clock, user.account, message(pending.address, ['x@example.org'])));
-    expect(refusal).toEqual({ code: 'FORBIDDEN', message: `You can't send from ${pending.address}: the domain ${pending.domain} isn't verified yet.`, details: undefined });
+    expect(refusal).toEqual({
+      code: 'FORBIDDEN',
+      message: `You can't send from ${pending.address}: the domain ${pending.domain} isn't verified yet.`,
+      details: undefined,
+    });
     expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(alias, ['x@example.org'])))).message).toBe(
       `You can't send from ${alias}: it's an alias, and aliases only receive mail.`,
     );
@@ -129,10 +163,25 @@ describe('sending limits', () => {
     const clock = manualClock(new Date('2026-11-22T10:00:00Z'));
     const later = new Date('2026-11-30T00:00:00Z'); // keeps the worker out of it
     const send = (n: number) =>
-      queueTestMail(db, h.queue, clock, user.account, message(user.account.address, Array.from({ length: n }, (_, i) => `r${i}@limits.example`), { sendAt: later }));
+      queueTestMail(
+        db,
+        h.queue,
+        clock,
+        user.account,
+        message(
+          user.account.address,
+          Array.from({ length: n }, (_, i) => `r${i}@limits.example`),
+          { sendAt: later },
+        ),
+      );
 
     expect((await appError(setSendLimits(db, clock, settings, user.account, { username: user.username, perHour: 1000, perDay: 1000 }))).code).toBe('FORBIDDEN');
-    expect(await setSendLimits(db, clock, settings, admin.account, { username: user.username, perHour: 3, perDay: 5 })).toEqual({ username: user.username, perHour: 3, perDay: 5, custom: true });
+    expect(await setSendLimits(db, clock, settings, admin.account, { username: user.username, perHour: 3, perDay: 5 })).toEqual({
+      username: user.username,
+      perHour: 3,
+      perDay: 5,
+      custom: true,
+    });
 
     await send(2);
     clock.advance(10 * MIN);
@@ -154,10 +203,14 @@ describe('sending limits', () => {
     const user = await createTestUser(db);
     const admin = await createTestUser(db, { isAdmin: true });
     await setSendLimits(db, h.clock, settings, admin.account, { username: user.username, perHour: 1, perDay: null });
-    const attempt = () => queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, ['x@limits.example'], { sendAt: new Date('2027-01-01T00:00:00Z') }));
+    const attempt = () =>
+      queueTestMail(db, h.queue, h.clock, user.account, message(user.account.address, ['x@limits.example'], { sendAt: new Date('2027-01-01T00:00:00Z') }));
     const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as AppError).code)).toEqual(['SEND_LIMIT_REACHED', 'SEND_LIMIT_REACHED']);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as AppError).code)).toEqual([
+      'SEND_LIMIT_REACHED',
+      'SEND_LIMIT_REACHED',
+    ]);
     expect(await listRecipients(db, [(results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ id: string }>).value.id])).toHaveLength(1);
   });
 });

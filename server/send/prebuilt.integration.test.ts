@@ -63,7 +63,15 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
   it('reaches the recipient DKIM-signed, and only their key opens it', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
     const mime = await pgpMime(mail, [bobKey.publicKeyArmored]);
-    const queued = await queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime, sendAt: h.clock.now() }, keys);
+    const queued = await queuePrebuiltMessage(
+      db,
+      h.queue,
+      h.clock,
+      settings,
+      user.account,
+      { from: from.address, recipients: [bob], mime, sendAt: h.clock.now() },
+      keys,
+    );
     expect(queued.recipients.map((r) => r.address)).toEqual([bob]);
 
     await h.sink.waitFor((all) => all.some((m) => m.recipients.includes(bob)));
@@ -91,14 +99,14 @@ describe('PGP/MIME built in the browser, sent through the outbound queue', () =>
   it('refuses a message whose From is not the sender, or that has a Bcc header', async () => {
     const { db, user, from, bob, bobKey, keys, mail } = await scene();
     const forged = await pgpMime({ ...mail, from: { name: 'CEO', address: `ceo@${from.domain}` } }, [bobKey.publicKeyArmored]);
-    await expect(queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: forged }, keys)).rejects.toThrow(
-      `its From is not ${from.address}`,
-    );
+    await expect(
+      queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: forged }, keys),
+    ).rejects.toThrow(`its From is not ${from.address}`);
     const good = Buffer.from(await pgpMime(mail, [bobKey.publicKeyArmored])).toString('latin1');
     const withBcc = Buffer.from(good.replace('MIME-Version: 1.0', 'Bcc: eve@elsewhere.test\r\nMIME-Version: 1.0'), 'latin1');
-    await expect(queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: withBcc }, keys)).rejects.toThrow(
-      'it has a Bcc header',
-    );
+    await expect(
+      queuePrebuiltMessage(db, h.queue, h.clock, settings, user.account, { from: from.address, recipients: [bob], mime: withBcc }, keys),
+    ).rejects.toThrow('it has a Bcc header');
   });
 
   it('refuses plaintext, and ciphertext that is not encrypted to every recipient', async () => {

@@ -25,7 +25,15 @@ export interface RecipientKeyDeps {
 
 export async function recipientKeys(deps: RecipientKeyDeps, sender: Account, addresses: string[]): Promise<RecipientKey[]> {
   const wanted = [...new Set(addresses.map((a) => a.trim()))];
-  const pinned = new Map((await findPinnedKeys(deps.db, sender.id, wanted.map((a) => a.toLowerCase()))).map((row) => [row.address, row.public_key]));
+  const pinned = new Map(
+    (
+      await findPinnedKeys(
+        deps.db,
+        sender.id,
+        wanted.map((a) => a.toLowerCase()),
+      )
+    ).map((row) => [row.address, row.public_key]),
+  );
   return Promise.all(wanted.map((address) => keyFor(deps, address, pinned)));
 }
 

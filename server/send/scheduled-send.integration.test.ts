@@ -221,9 +221,7 @@ describe('scheduled send to mailboxes here', () => {
     expect((await schedule([await copyFor({ address: 'nobody-here@localhost', publicKeyArmored: bob.publicKeyArmored }, raw)])).message).toBe(
       'nobody-here@localhost is not a mailbox on this server.',
     );
-    expect(
-      (await schedule([await copyFor(bob, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code,
-    ).toBe('BAD_INPUT');
+    expect((await schedule([await copyFor(bob, raw)], alice.account.address, new Date(now + 400 * 24 * 60 * MIN))).code).toBe('BAD_INPUT');
     expect((await schedule([])).code).toBe('BAD_INPUT');
 
     const after = await db.selectFrom('scheduled_internal_sends').select('id').where('user_id', '=', alice.account.id).execute();
@@ -257,7 +255,18 @@ describe('compose.scheduleInternal, listScheduled and cancelScheduled', () => {
 
     const listed = await caller.compose.listScheduled();
     expect(listed.find((s) => s.id === scheduled.id)).toEqual(scheduled);
-    expect(Object.keys(listed[0]!).sort()).toEqual(['cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'outboundIds', 'recipients', 'sendAt', 'status', 'summary']);
+    expect(Object.keys(listed[0]!).sort()).toEqual([
+      'cancellable',
+      'createdAt',
+      'finishedAt',
+      'from',
+      'id',
+      'outboundIds',
+      'recipients',
+      'sendAt',
+      'status',
+      'summary',
+    ]);
     expect(await callerFor(bob).compose.listScheduled()).toEqual([]);
 
     expect(await trpcCode(callerFor(bob).compose.cancelScheduled({ id: scheduled.id }))).toBe('NOT_FOUND');

@@ -120,7 +120,12 @@ async function refusal(db: Db, defaults: DefaultLimits, userId: string, count: n
   return undefined;
 }
 
-export async function ownLimits(db: Db, clock: Clock, defaults: DefaultLimits, actor: Account): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {
+export async function ownLimits(
+  db: Db,
+  clock: Clock,
+  defaults: DefaultLimits,
+  actor: Account,
+): Promise<SendLimits & { usedLastHour: number; usedLastDay: number }> {
   const now = clock.now().getTime();
   const used = await sendingUsage(db, actor.id, new Date(now - HOUR_MS), new Date(now - DAY_MS));
   return { ...(await effectiveLimits(db, defaults, actor.id)), usedLastHour: used.hour, usedLastDay: used.day };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEncryptedTo, } from '../../crypto';
+import { checkEncryptedTo } from '../../crypto';
 import { insertDraft } from '../../db/repositories/draft.repository';
 import type { Clock } from '../clock';
 import { env } from '../env';

@@ -46,7 +46,13 @@ async function seed(user: TestUser) {
       sent.set(s.messageId, s);
       const sealed = await sealMessage({ raw, authHeader, auth, envelopeFrom: 'sender@origin.example', publicKeys: [user.publicKeyArmored] });
       if (sealed.status !== 'sealed') throw new Error('seal failed');
-      rows.push({ user_id: user.account.id, received_at: s.date, size: raw.length, raw_ciphertext: sealed.copies[0]!.raw, summary_ciphertext: sealed.copies[0]!.summary });
+      rows.push({
+        user_id: user.account.id,
+        received_at: s.date,
+        size: raw.length,
+        raw_ciphertext: sealed.copies[0]!.raw,
+        summary_ciphertext: sealed.copies[0]!.summary,
+      });
     }
     await storeInboundMessages(db, rows);
   }
@@ -130,7 +136,11 @@ describe('mailbox export and import', () => {
     expect(resumeFrom.position.offset).toBeLessThan(blob.size);
 
     // After the "reload": a fresh key state, reading from the saved byte offset.
-    const resumed = await importMail(fileMessages(picked, resumeFrom.position, 30 * 1024 * 1024), importDeps(bob, await unlockedKeyState(db, bob), saved), resumeFrom);
+    const resumed = await importMail(
+      fileMessages(picked, resumeFrom.position, 30 * 1024 * 1024),
+      importDeps(bob, await unlockedKeyState(db, bob), saved),
+      resumeFrom,
+    );
     expect(resumed.imported).toBe(COUNT);
     expect(resumed.skipped).toBe(0);
 
@@ -156,12 +166,27 @@ describe('mailbox export and import', () => {
     const list = await callers(bob).mail.list({ folder: 'inbox' });
     const summaries = await bobKeys.decryptBatch({ items: list.items.map((item) => Buffer.from(item.summary, 'base64')) });
     const first = JSON.parse(Buffer.from((summaries.results[0] as { data: Uint8Array }).data).toString('utf8'));
-    expect(first).toMatchObject({ v: 1, subject: expect.stringContaining(canary), attachments: [expect.objectContaining({ filename: expect.stringContaining(canary) })], parsed: true });
+    expect(first).toMatchObject({
+      v: 1,
+      subject: expect.stringContaining(canary),
+      attachments: [expect.objectContaining({ filename: expect.stringContaining(canary) })],
+      parsed: true,
+    });
 
     // Importing the same file again: every message is a duplicate by Message-ID.
     const again = await importMail(fileMessages(picked, start.position, 30 * 1024 * 1024), importDeps(bob, bobKeys, []), start);
     expect(again).toMatchObject({ imported: 0, skipped: COUNT });
-    expect(Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', bob.account.id).executeTakeFirstOrThrow()).n)).toBe(COUNT);
+    expect(
+      Number(
+        (
+          await db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('user_id', '=', bob.account.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(COUNT);
 
     // The canary: the export file has it (control), no table does.
     expect(readFileSync(file).includes(Buffer.from(canary))).toBe(true);

@@ -2,13 +2,7 @@ import 'server-only';
 import type { Db } from '../../db/client';
 import { insertAuditEvent } from '../../db/repositories/audit.repository';
 import { findPublicKeys } from '../../db/repositories/recipient.repository';
-import {
-  countForExport,
-  getExportRows,
-  insertImported,
-  listExportHeads,
-  listSummaryPage,
-} from '../../db/repositories/transfer.repository';
+import { countForExport, getExportRows, insertImported, listExportHeads, listSummaryPage } from '../../db/repositories/transfer.repository';
 import { MAIL_FOLDERS, type MailFolder, isMailFolder } from '../../mime/folders';
 import type { Account } from '../auth/account.service';
 import { checkedCopy, type EncryptedCopy } from '../send/internal-copies.service';
@@ -65,7 +59,11 @@ export async function exportPage(db: Db, account: Account, folder: MailFolder | 
     take++;
   }
   const page = heads.slice(0, take);
-  const rows = await getExportRows(db, account.id, page.map((h) => h.id));
+  const rows = await getExportRows(
+    db,
+    account.id,
+    page.map((h) => h.id),
+  );
   const items: ExportItem[] = rows.map((row) => ({
     id: row.id,
     folder: isMailFolder(row.folder) ? row.folder : 'inbox',

@@ -64,7 +64,11 @@ describe('the client address', () => {
       const { error } = await nextAuthSignIn(behindProxy.url, { username: `spray${i}x${randomBytes(3).toString('hex')}`, authKey: zero }, headers);
       expect(error).toBe('Wrong username or password.');
     }
-    const { error } = await nextAuthSignIn(behindProxy.url, { username: `spray${randomBytes(3).toString('hex')}`, authKey: zero }, { 'x-forwarded-for': `172.16.9.9, ${client}` });
+    const { error } = await nextAuthSignIn(
+      behindProxy.url,
+      { username: `spray${randomBytes(3).toString('hex')}`, authKey: zero },
+      { 'x-forwarded-for': `172.16.9.9, ${client}` },
+    );
     expect(error).toMatch(/^Too many sign-in attempts\. Try again in 1[45] minutes\.$/);
   });
 });

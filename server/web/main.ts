@@ -54,9 +54,9 @@ async function main() {
     platform(req, res)
       .then((handled) => (handled ? undefined : handle(req, res)))
       .catch((err: unknown) => {
-      logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+        logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
   server.listen(env.PORT, () => logger.info({ port: env.PORT, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'));
 

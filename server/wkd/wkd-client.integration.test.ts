@@ -18,10 +18,11 @@ async function serve(handler: http.RequestListener) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,10 +58,16 @@ describe('lookupWkd', () => {
       res.end(Buffer.from(binary));
     });
     try {
-      expect(await lookupWkd('someone@example.org', { baseUrl: wrongKey.url })).toEqual({ status: 'invalid', reason: 'the key is not for someone@example.org' });
+      expect(await lookupWkd('someone@example.org', { baseUrl: wrongKey.url })).toEqual({
+        status: 'invalid',
+        reason: 'the key is not for someone@example.org',
+      });
       // Both methods were tried before giving up.
       expect(paths.map((p) => p.replace(/\/hu\/.*/, ''))).toEqual(['/.well-known/openpgpkey/example.org', '/.well-known/openpgpkey']);
-      expect(await lookupWkd('someone@example.org', { baseUrl: wrongKey.url, maxBytes: 20 })).toEqual({ status: 'invalid', reason: 'the published key is too large' });
+      expect(await lookupWkd('someone@example.org', { baseUrl: wrongKey.url, maxBytes: 20 })).toEqual({
+        status: 'invalid',
+        reason: 'the published key is too large',
+      });
     } finally {
       await wrongKey.close();
     }

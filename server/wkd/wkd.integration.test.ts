@@ -50,7 +50,10 @@ describe('WKD', () => {
     const uids = stdout.split('\n').filter((l) => l.startsWith('uid:'));
     expect(uids).toHaveLength(1);
     expect(uids[0]).toContain(`<${address}>`);
-    const sub = stdout.split('\n').find((l) => l.startsWith('sub:'))!.split(':');
+    const sub = stdout
+      .split('\n')
+      .find((l) => l.startsWith('sub:'))!
+      .split(':');
     expect(sub[3]).toBe('18'); // ECDH
     expect(sub[16]).toBe('cv25519');
     expect(sub[11]).toContain('e'); // usable for encryption
@@ -63,7 +66,16 @@ describe('WKD', () => {
 
   it('never serves aliases, unknown addresses, or a local part that does not match the hash', async () => {
     const user = await createTestUser(db);
-    await insertAddress(db, { user_id: user.account.id, domain_id: null, local_part: `alias${user.username}`, domain: 'localhost', address: `alias${user.username}@localhost`, kind: 'alias', alias_style: 'custom', note: null });
+    await insertAddress(db, {
+      user_id: user.account.id,
+      domain_id: null,
+      local_part: `alias${user.username}`,
+      domain: 'localhost',
+      address: `alias${user.username}@localhost`,
+      kind: 'alias',
+      alias_style: 'custom',
+      note: null,
+    });
     for (const address of [`alias${user.username}@localhost`, `nobody${user.username}@localhost`]) {
       const { url } = await wkdUrl(address);
       expect((await fetch(url)).status).toBe(404);

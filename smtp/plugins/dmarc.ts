@@ -64,7 +64,13 @@ function fromDomains(message: MessageInfo): string[] {
   const domains = new Set<string>();
   for (const address of addresses) {
     const at = address.lastIndexOf('@');
-    if (at !== -1) domains.add(address.slice(at + 1).replace(/[>\s].*$/, '').toLowerCase());
+    if (at !== -1)
+      domains.add(
+        address
+          .slice(at + 1)
+          .replace(/[>\s].*$/, '')
+          .toLowerCase(),
+      );
   }
   return [...domains].filter(Boolean);
 }

@@ -45,7 +45,12 @@ export function rspamdPlugin(options: RspamdPluginOptions): InboundPlugin {
         ['Queue-Id', message.sessionId],
       ];
       const body = Buffer.concat([message.authHeader, message.raw]);
-      const result = await check(endpoint, headers.filter(([, value]) => isHeaderValue(value)), body, signal);
+      const result = await check(
+        endpoint,
+        headers.filter(([, value]) => isHeaderValue(value)),
+        body,
+        signal,
+      );
       return verdictFor(result, options);
     },
   };
@@ -119,5 +124,3 @@ function parseCheck(json: unknown): CheckResult {
   const symbols = value.symbols && typeof value.symbols === 'object' ? Object.keys(value.symbols).slice(0, MAX_SYMBOLS) : [];
   return { action: value.action, score: value.score, symbols: symbols.filter((s) => /^[A-Za-z0-9_.-]{1,64}$/.test(s)) };
 }
-
-

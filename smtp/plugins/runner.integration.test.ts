@@ -156,7 +156,13 @@ describe('verdicts', () => {
       plugins: (logger) =>
         createPluginRunner(
           [
-            configured({ name: 'rcpt', rcptTo: (_e, rcpt) => (rcpt === `${blocked.username}@localhost` ? { kind: 'reject', code: 550, text: '5.7.1 No' } : { kind: 'accept' }) }, 'tempfail'),
+            configured(
+              {
+                name: 'rcpt',
+                rcptTo: (_e, rcpt) => (rcpt === `${blocked.username}@localhost` ? { kind: 'reject', code: 550, text: '5.7.1 No' } : { kind: 'accept' }),
+              },
+              'tempfail',
+            ),
             configured({ name: 'refuse', data: () => ({ kind: 'tempfail', code: 451, text: '4.7.1 Later' }) }, 'tempfail'),
           ],
           logger,

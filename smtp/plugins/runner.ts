@@ -156,11 +156,7 @@ function isVerdict(value: unknown): value is Verdict {
     case 'tempfail': {
       const klass = v.kind === 'reject' ? 5 : 4;
       return (
-        typeof v.code === 'number' &&
-        Math.floor(v.code / 100) === klass &&
-        v.code % 100 < 60 &&
-        typeof v.text === 'string' &&
-        ENHANCED[klass].test(v.text)
+        typeof v.code === 'number' && Math.floor(v.code / 100) === klass && v.code % 100 < 60 && typeof v.text === 'string' && ENHANCED[klass].test(v.text)
       );
     }
     case 'tag':

@@ -37,7 +37,6 @@ export function pluginsFromSettings(settings: FilterSettings, deps: { db: Db; ma
   return createPluginRunner(configured, deps.logger);
 }
 
-
 /**
  * Whether a From domain is hosted here is asked for nearly every message, mostly about the same few
  * domains: remembered for a short while (a newly verified domain is protected within that time).

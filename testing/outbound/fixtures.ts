@@ -27,7 +27,16 @@ export async function senderDomain(db: Db, user: TestUser, zone: LoopbackZone, n
   }
   const local = options.local ?? 'alice';
   const address = `${local}@${domain.name}`;
-  await insertAddress(db, { user_id: user.account.id, domain_id: domain.id, local_part: local, domain: domain.name, address, kind: 'address', alias_style: null, note: null });
+  await insertAddress(db, {
+    user_id: user.account.id,
+    domain_id: domain.id,
+    local_part: local,
+    domain: domain.name,
+    address,
+    kind: 'address',
+    alias_style: null,
+    note: null,
+  });
   const dkim = domain.records.find((r) => r.kind === 'dkim')!;
   zone[dkim.fqdn] = { TXT: [dkim.value] };
   return { address, domain: domain.name };

@@ -19,7 +19,11 @@ export function AddressList() {
   const chosenDomain = domain || domains.data?.[0] || '';
 
   /** Re-signs the key for the new set of user IDs in the Worker, then runs `save` with it. */
-  async function withResignedKey(label: string, change: (ids: { name: string; email: string }[]) => { name: string; email: string }[], save: (publicKey: string) => Promise<unknown>) {
+  async function withResignedKey(
+    label: string,
+    change: (ids: { name: string; email: string }[]) => { name: string; email: string }[],
+    save: (publicKey: string) => Promise<unknown>,
+  ) {
     setBusy(label);
     setError(null);
     try {
@@ -41,8 +45,10 @@ export function AddressList() {
     const local = localPart.trim().toLowerCase();
     if (!local) return setError('Enter the part before the @.');
     const email = `${local}@${chosenDomain}`;
-    const ok = await withResignedKey('Signing your key for the new address…', (ids) => [...ids, { name: ids[0]?.name ?? local, email }], (publicKey) =>
-      client.addresses.add.mutate({ localPart: local, domain: chosenDomain, publicKey }),
+    const ok = await withResignedKey(
+      'Signing your key for the new address…',
+      (ids) => [...ids, { name: ids[0]?.name ?? local, email }],
+      (publicKey) => client.addresses.add.mutate({ localPart: local, domain: chosenDomain, publicKey }),
     );
     if (ok) setLocalPart('');
   }
@@ -53,8 +59,16 @@ export function AddressList() {
         Addresses
       </h2>
       <p className="mt-1 text-sm text-slate-600">Addresses receive mail, can be sent from, and publish your key so others can encrypt to you.</p>
-      {list.isPending ? <div className="mt-4 text-sm"><Spinner label="Loading addresses…" /></div> : null}
-      {list.isError ? <div className="mt-4"><Alert>{errorMessage(list.error)}</Alert></div> : null}
+      {list.isPending ? (
+        <div className="mt-4 text-sm">
+          <Spinner label="Loading addresses…" />
+        </div>
+      ) : null}
+      {list.isError ? (
+        <div className="mt-4">
+          <Alert>{errorMessage(list.error)}</Alert>
+        </div>
+      ) : null}
       <ul className="mt-4 divide-y divide-slate-100" aria-label="Your addresses">
         {addresses.map((a) => (
           <li key={a.address} className="flex items-center justify-between gap-3 py-2 text-sm">
@@ -72,7 +86,13 @@ export function AddressList() {
                 <Button
                   variant="secondary"
                   aria-label={`Remove ${a.address}`}
-                  onClick={() => withResignedKey('Removing the address from your key…', (ids) => ids.filter((i) => i.email !== a.address), (publicKey) => client.addresses.remove.mutate({ id: a.id!, publicKey }))}
+                  onClick={() =>
+                    withResignedKey(
+                      'Removing the address from your key…',
+                      (ids) => ids.filter((i) => i.email !== a.address),
+                      (publicKey) => client.addresses.remove.mutate({ id: a.id!, publicKey }),
+                    )
+                  }
                 >
                   Remove
                 </Button>
@@ -81,15 +101,34 @@ export function AddressList() {
           </li>
         ))}
       </ul>
-      {error ? <div className="mt-3"><Alert>{error}</Alert></div> : null}
-      {busy ? <p className="mt-3 text-sm"><Spinner label={busy} /></p> : null}
+      {error ? (
+        <div className="mt-3">
+          <Alert>{error}</Alert>
+        </div>
+      ) : null}
+      {busy ? (
+        <p className="mt-3 text-sm">
+          <Spinner label={busy} />
+        </p>
+      ) : null}
       {domains.data && domains.data.length === 0 ? (
         <p className="mt-4 text-sm text-slate-600">
-          To add addresses, first add and verify a domain in <Link className="text-brand-600 hover:underline" href="/settings/domains">Settings → Domains</Link>.
+          To add addresses, first add and verify a domain in{' '}
+          <Link className="text-brand-600 hover:underline" href="/settings/domains">
+            Settings → Domains
+          </Link>
+          .
         </p>
       ) : domains.data ? (
         <form onSubmit={add} className="mt-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-          <TextField label="New address" autoCapitalize="none" spellCheck={false} value={localPart} onChange={(e) => setLocalPart(e.target.value)} placeholder="hello" />
+          <TextField
+            label="New address"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={localPart}
+            onChange={(e) => setLocalPart(e.target.value)}
+            placeholder="hello"
+          />
           <DomainSelect domains={domains.data} value={chosenDomain} onChange={setDomain} />
           <Button type="submit" loading={busy !== null}>
             Add address

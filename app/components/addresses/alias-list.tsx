@@ -36,7 +36,9 @@ export function AliasList() {
     event?.preventDefault();
     const local = localPart.trim().toLowerCase();
     if (!random && !local) return setError('Enter the alias, or create a random one.');
-    const ok = await run(() => client.addresses.addAlias.mutate({ domain: chosenDomain, localPart: random ? undefined : local, note: note.trim() || undefined }));
+    const ok = await run(() =>
+      client.addresses.addAlias.mutate({ domain: chosenDomain, localPart: random ? undefined : local, note: note.trim() || undefined }),
+    );
     if (ok) {
       setLocalPart('');
       setNote('');
@@ -49,7 +51,11 @@ export function AliasList() {
         Aliases
       </h2>
       <p className="mt-1 text-sm text-slate-600">Give out an alias instead of your address. Switch it off when it starts getting spam.</p>
-      {list.isPending ? <div className="mt-4 text-sm"><Spinner label="Loading aliases…" /></div> : null}
+      {list.isPending ? (
+        <div className="mt-4 text-sm">
+          <Spinner label="Loading aliases…" />
+        </div>
+      ) : null}
       {aliases.length === 0 && list.isSuccess ? <p className="mt-4 text-sm text-slate-600">No aliases yet.</p> : null}
       <ul className="mt-4 divide-y divide-slate-100" aria-label="Your aliases">
         {aliases.map((a) => (
@@ -74,11 +80,22 @@ export function AliasList() {
           </li>
         ))}
       </ul>
-      {error ? <div className="mt-3"><Alert>{error}</Alert></div> : null}
+      {error ? (
+        <div className="mt-3">
+          <Alert>{error}</Alert>
+        </div>
+      ) : null}
       {domains.data && domains.data.length > 0 ? (
         <form onSubmit={(e) => create(false, e)} className="mt-4 space-y-3" noValidate>
           <div className="grid gap-3 sm:grid-cols-2">
-            <TextField label="Alias" autoCapitalize="none" spellCheck={false} value={localPart} onChange={(e) => setLocalPart(e.target.value)} placeholder="shop" />
+            <TextField
+              label="Alias"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={localPart}
+              onChange={(e) => setLocalPart(e.target.value)}
+              placeholder="shop"
+            />
             <DomainSelect domains={domains.data} value={chosenDomain} onChange={setDomain} />
           </div>
           <TextField label="Note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What you gave it out for" maxLength={200} />

@@ -101,7 +101,9 @@ export function ComposeWindow({
       if (!busy) void send();
     } else if (event.key === 'Tab' && dialog.current) {
       // Keep Tab inside the dialog, wrapping at both ends.
-      const focusable = Array.from(dialog.current.querySelectorAll<HTMLElement>(`${FOCUSABLE_SELECTOR}, [contenteditable="true"]`)).filter((el) => el.getClientRects().length > 0);
+      const focusable = Array.from(dialog.current.querySelectorAll<HTMLElement>(`${FOCUSABLE_SELECTOR}, [contenteditable="true"]`)).filter(
+        (el) => el.getClientRects().length > 0,
+      );
       const index = focusable.indexOf(document.activeElement as HTMLElement);
       if (index === -1 || index === 0 || index === focusable.length - 1) {
         event.preventDefault();
@@ -160,7 +162,12 @@ export function ComposeWindow({
           <label htmlFor={fromId} className="w-12 shrink-0 text-sm text-slate-500">
             From
           </label>
-          <select id={fromId} value={state.from} onChange={(e) => update({ from: e.target.value })} className="min-w-0 flex-1 rounded border-0 bg-transparent py-1.5 text-sm">
+          <select
+            id={fromId}
+            value={state.from}
+            onChange={(e) => update({ from: e.target.value })}
+            className="min-w-0 flex-1 rounded border-0 bg-transparent py-1.5 text-sm"
+          >
             {fromAddresses.some((a) => a.address === state.from) ? null : <option value={state.from}>{state.from}</option>}
             {fromAddresses.map((a) => (
               <option key={a.address} value={a.address}>
@@ -183,7 +190,15 @@ export function ComposeWindow({
           </span>
         </div>
         <RecipientField label="To" recipients={state.to} onChange={(to) => update({ to })} autoFocus={state.to.length === 0} {...fieldProps} />
-        {showCc ? <RecipientField label="Cc" recipients={state.cc} onChange={(cc) => update({ cc })} autoFocus={state.cc.length === 0 && state.to.length > 0} {...fieldProps} /> : null}
+        {showCc ? (
+          <RecipientField
+            label="Cc"
+            recipients={state.cc}
+            onChange={(cc) => update({ cc })}
+            autoFocus={state.cc.length === 0 && state.to.length > 0}
+            {...fieldProps}
+          />
+        ) : null}
         {showBcc ? <RecipientField label="Bcc" recipients={state.bcc} onChange={(bcc) => update({ bcc })} {...fieldProps} /> : null}
         {kindsQuery.isError ? <p className="py-1 text-xs text-red-700">Recipients could not be checked: {errorMessage(kindsQuery.error)}</p> : null}
         <div className="flex items-center gap-2 border-b border-slate-200 py-1">
@@ -208,14 +223,19 @@ export function ComposeWindow({
             variant="ghost"
             className="px-2 py-1 text-xs"
             aria-pressed={state.mode === 'plain'}
-            onClick={() =>
-              state.mode === 'rich' ? update({ mode: 'plain' }) : update({ mode: 'rich', html: textToHtml(state.text) })
-            }
+            onClick={() => (state.mode === 'rich' ? update({ mode: 'plain' }) : update({ mode: 'rich', html: textToHtml(state.text) }))}
           >
             Plain text
           </Button>
         </div>
-        <MessageEditor key={state.mode} mode={state.mode} html={state.html} text={state.text} labelId={bodyLabelId} onChange={(body) => update(state.mode === 'rich' ? body : { text: body.text })} />
+        <MessageEditor
+          key={state.mode}
+          mode={state.mode}
+          html={state.html}
+          text={state.text}
+          labelId={bodyLabelId}
+          onChange={(body) => update(state.mode === 'rich' ? body : { text: body.text })}
+        />
         <AttachmentPicker
           attachments={state.attachments}
           limit={attachmentLimit}

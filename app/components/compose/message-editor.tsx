@@ -40,7 +40,12 @@ function RichEditor({ initialHtml, onChange, labelId }: { initialHtml: string; o
     extensions: [
       StarterKit.configure({
         heading: { levels: [2, 3] },
-        link: { openOnClick: false, autolink: true, protocols: ['mailto'], isAllowedUri: (url, ctx) => /^(https?:|mailto:)/i.test(url) && ctx.defaultValidate(url) },
+        link: {
+          openOnClick: false,
+          autolink: true,
+          protocols: ['mailto'],
+          isAllowedUri: (url, ctx) => /^(https?:|mailto:)/i.test(url) && ctx.defaultValidate(url),
+        },
       }),
     ],
     content: initialHtml,

@@ -28,7 +28,10 @@ export function OutgoingToast({ toast, onUndo, onRetry, onDismiss }: { toast: To
   return (
     <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex justify-center px-4">
       {toast ? (
-        <div data-testid="outgoing-toast" className="pointer-events-auto flex items-center gap-3 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg">
+        <div
+          data-testid="outgoing-toast"
+          className="pointer-events-auto flex items-center gap-3 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
+        >
           {toast.kind === 'sending' ? (
             <>
               <span>Sending… {Math.max(0, Math.ceil((toast.deadline - now) / 1000))} s</span>

@@ -117,7 +117,12 @@ export function RecipientField({
               className="w-full border-0 bg-transparent px-1 py-1.5 text-sm focus:outline-none focus:ring-0"
             />
             {open ? (
-              <ul id={listId} role="listbox" aria-label={`Suggestions for ${label}`} className="absolute left-0 top-full z-20 mt-1 w-80 max-w-[90vw] overflow-hidden rounded-lg border border-slate-200 bg-white py-1 shadow-lg">
+              <ul
+                id={listId}
+                role="listbox"
+                aria-label={`Suggestions for ${label}`}
+                className="absolute left-0 top-full z-20 mt-1 w-80 max-w-[90vw] overflow-hidden rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+              >
                 {suggestions.map((c, i) => (
                   <li
                     key={c.address}

@@ -40,7 +40,12 @@ export function ScheduledList() {
     );
   }
   const loadError = outbound.error ?? internal.error;
-  if (outbound.isError && internal.isError) return <div className="p-4"><Alert>{errorMessage(loadError)}</Alert></div>;
+  if (outbound.isError && internal.isError)
+    return (
+      <div className="p-4">
+        <Alert>{errorMessage(loadError)}</Alert>
+      </div>
+    );
   const scheduled = scheduledEntries(outbound.data ?? [], internal.data ?? []);
   const subjects = summaries.data ?? {};
   return (

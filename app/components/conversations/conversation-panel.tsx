@@ -16,12 +16,15 @@ import { EMPTY_FOLDER_TEXT } from '../mail/folder-panel';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
-
 /** j/k and the arrow keys move the focus between rows, as in the plain list. */
 function onListKeyDown(event: ReactKeyboardEvent<HTMLUListElement>) {
   if (!isNavigationTarget(event.nativeEvent)) return;
   const rows = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button[data-message-id]')];
-  const next = nextRowIndex(event.key, rows.findIndex((row) => row === document.activeElement), rows.length);
+  const next = nextRowIndex(
+    event.key,
+    rows.findIndex((row) => row === document.activeElement),
+    rows.length,
+  );
   if (next === null) return;
   event.preventDefault();
   rows[next]?.focus();
@@ -115,7 +118,15 @@ export function ConversationPanel({
         {messageId && open?.key && open.count > 1 ? (
           <ConversationThread key={open.key} conversationKey={open.key} folder={route.folder} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
         ) : messageId ? (
-          <ReadingPane key={messageId} id={messageId} item={open?.latest} summary={summaries.data?.[messageId]} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
+          <ReadingPane
+            key={messageId}
+            id={messageId}
+            item={open?.latest}
+            summary={summaries.data?.[messageId]}
+            onBack={closeMessage}
+            onGone={closeMessage}
+            onReply={onReply}
+          />
         ) : (
           <p className="m-auto p-6 text-sm text-slate-500">Select a message to read it.</p>
         )}

@@ -76,7 +76,11 @@ export function ConversationThread({
             Restore conversation
           </Button>
         ) : (
-          <Button variant="secondary" loading={actions.move.isPending} onClick={() => actions.move.mutate({ keys, from: folder, to: 'trash' }, { onSuccess: onGone })}>
+          <Button
+            variant="secondary"
+            loading={actions.move.isPending}
+            onClick={() => actions.move.mutate({ keys, from: folder, to: 'trash' }, { onSuccess: onGone })}
+          >
             Delete conversation
           </Button>
         )}
@@ -155,7 +159,15 @@ function ThreadEntry({
   );
 }
 
-function ExpandedMessage({ id, summary, onReply }: { id: string; summary: SummaryResult | undefined; onReply: (message: ParsedMessage, mode: ReplyMode) => void }) {
+function ExpandedMessage({
+  id,
+  summary,
+  onReply,
+}: {
+  id: string;
+  summary: SummaryResult | undefined;
+  onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+}) {
   const opened = useOpenedMessage(id);
   if (opened.isPending) {
     return (
@@ -164,7 +176,12 @@ function ExpandedMessage({ id, summary, onReply }: { id: string; summary: Summar
       </div>
     );
   }
-  if (opened.isError) return <div className="p-4"><Alert>{errorMessage(opened.error)}</Alert></div>;
+  if (opened.isError)
+    return (
+      <div className="p-4">
+        <Alert>{errorMessage(opened.error)}</Alert>
+      </div>
+    );
   const result = opened.data.opened;
   if (result.status !== 'ok') {
     return (
@@ -175,7 +192,12 @@ function ExpandedMessage({ id, summary, onReply }: { id: string; summary: Summar
   }
   return (
     <div className="border-t border-slate-100">
-      <MessageView message={result.message} summary={summary?.status === 'ok' ? summary.summary : undefined} origin={opened.data.origin} senderEncrypted={result.senderEncrypted} />
+      <MessageView
+        message={result.message}
+        summary={summary?.status === 'ok' ? summary.summary : undefined}
+        origin={opened.data.origin}
+        senderEncrypted={result.senderEncrypted}
+      />
       <div className="flex gap-2 px-4 pb-4 md:px-6">
         <Button variant="secondary" onClick={() => onReply(result.message, 'reply')}>
           <ReplyIcon />

@@ -16,9 +16,7 @@ export function AddDomainForm({ onAdded }: { onAdded: (domain: Domain) => void }
       onSuccess: async (domain) => {
         setName('');
         queryClient.setQueryData(trpc.domains.get.queryKey({ id: domain.id }), domain);
-        queryClient.setQueryData(trpc.domains.list.queryKey(), (list) =>
-          [...(list ?? []), domain].sort((a, b) => a.name.localeCompare(b.name)),
-        );
+        queryClient.setQueryData(trpc.domains.list.queryKey(), (list) => [...(list ?? []), domain].sort((a, b) => a.name.localeCompare(b.name)));
         onAdded(domain);
         await queryClient.invalidateQueries({ queryKey: trpc.domains.list.queryKey() });
       },

@@ -64,9 +64,15 @@ export function DeleteDomain({ domainId, domainName, onDeleted }: { domainId: st
         {busy ? <Spinner /> : null}
         Delete
       </Button>
-      {impactError ? <Alert>Could not delete {domainName}: {impactError}</Alert> : null}
+      {impactError ? (
+        <Alert>
+          Could not delete {domainName}: {impactError}
+        </Alert>
+      ) : null}
       {remove.isError && !impact && appErrorCode(remove.error) !== 'CONFIRMATION_REQUIRED' ? (
-        <Alert>Could not delete {domainName}: {errorMessage(remove.error)}</Alert>
+        <Alert>
+          Could not delete {domainName}: {errorMessage(remove.error)}
+        </Alert>
       ) : null}
       {impact ? (
         <Dialog

@@ -51,7 +51,10 @@ export function DomainCard({ initial, onDeleted }: { initial: Domain; onDeleted:
           Download zone file
         </a>
         {domain.status === 'verified' ? (
-          <a href={`/settings/sending/${encodeURIComponent(domain.name)}`} className="rounded-lg px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
+          <a
+            href={`/settings/sending/${encodeURIComponent(domain.name)}`}
+            className="rounded-lg px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
+          >
             Sending API
           </a>
         ) : null}
@@ -80,7 +83,9 @@ export function DomainCard({ initial, onDeleted }: { initial: Domain; onDeleted:
       ) : null}
       {query.isError && !query.isFetching ? (
         <div className="mt-3 flex items-center gap-3">
-          <Alert>Could not refresh {domain.name}: {errorMessage(query.error)}</Alert>
+          <Alert>
+            Could not refresh {domain.name}: {errorMessage(query.error)}
+          </Alert>
           <Button variant="secondary" onClick={() => void query.refetch()}>
             Try again
           </Button>
@@ -89,9 +94,7 @@ export function DomainCard({ initial, onDeleted }: { initial: Domain; onDeleted:
 
       <details open={recordsOpen} className="group mt-4">
         <summary className="cursor-pointer rounded-lg text-sm font-medium text-slate-800">DNS records</summary>
-        <p className="mt-2 text-sm text-slate-600">
-          Publish these at your DNS provider. Some providers want the host as shown, others the full name under it.
-        </p>
+        <p className="mt-2 text-sm text-slate-600">Publish these at your DNS provider. Some providers want the host as shown, others the full name under it.</p>
         <div className="mt-2">
           <RecordTable domainName={domain.name} records={domain.records} />
         </div>

@@ -13,12 +13,24 @@ export function RecordTable({ domainName, records }: { domainName: string; recor
         <caption className="sr-only">DNS records to publish for {domainName}</caption>
         <thead className="max-md:hidden border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Record</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Type</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Host</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Value</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Priority</th>
-            <th scope="col" className="py-2 font-medium">Status</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Record
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Type
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Host
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Value
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Priority
+            </th>
+            <th scope="col" className="py-2 font-medium">
+              Status
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 align-top max-md:block">
@@ -41,7 +53,10 @@ function RecordRow({ record }: { record: RecordView }) {
       <th scope="row" className="py-3 pr-3 font-medium max-md:block max-md:py-1">
         {label}
       </th>
-      <td className="py-3 pr-3 font-mono text-xs max-md:block max-md:py-1 max-md:before:content-['Type:_'] max-md:before:font-sans max-md:before:text-slate-500" data-testid="record-type">
+      <td
+        className="py-3 pr-3 font-mono text-xs max-md:block max-md:py-1 max-md:before:content-['Type:_'] max-md:before:font-sans max-md:before:text-slate-500"
+        data-testid="record-type"
+      >
         {record.type}
       </td>
       <td className="py-3 pr-3 max-md:block max-md:py-1 max-md:before:content-['Host:_'] max-md:before:text-xs max-md:before:text-slate-500">
@@ -63,7 +78,10 @@ function RecordRow({ record }: { record: RecordView }) {
           </p>
         ) : null}
       </td>
-      <td className="py-3 pr-3 tabular-nums max-md:block max-md:py-1 max-md:before:content-['Priority:_'] max-md:before:text-xs max-md:before:text-slate-500" data-testid="record-priority">
+      <td
+        className="py-3 pr-3 tabular-nums max-md:block max-md:py-1 max-md:before:content-['Priority:_'] max-md:before:text-xs max-md:before:text-slate-500"
+        data-testid="record-priority"
+      >
         {record.priority ?? (
           <>
             <span aria-hidden="true">–</span>
@@ -77,4 +95,3 @@ function RecordRow({ record }: { record: RecordView }) {
     </tr>
   );
 }
-

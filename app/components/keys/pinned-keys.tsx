@@ -52,7 +52,12 @@ export function PinnedKeys() {
                   <p className="truncate font-medium">{k.address}</p>
                   <p className="break-all font-mono text-xs text-slate-500">{k.fingerprint.replace(/(.{4})/g, '$1 ').trim()}</p>
                 </div>
-                <Button variant="secondary" loading={unpin.isPending && unpin.variables?.id === k.id} onClick={() => unpin.mutate({ id: k.id })} aria-label={`Remove the key for ${k.address}`}>
+                <Button
+                  variant="secondary"
+                  loading={unpin.isPending && unpin.variables?.id === k.id}
+                  onClick={() => unpin.mutate({ id: k.id })}
+                  aria-label={`Remove the key for ${k.address}`}
+                >
                   Remove
                 </Button>
               </li>

@@ -36,7 +36,9 @@ export function BulkToolbar({
   onAll: () => void;
   onClear: () => void;
   onCheckPage: () => void;
-  onAction: (action: 'archive' | 'delete' | 'spam' | 'inbox' | 'read' | 'unread' | 'star' | 'unstar' | 'mark-all-read' | { label: string } | { move: string }) => void;
+  onAction: (
+    action: 'archive' | 'delete' | 'spam' | 'inbox' | 'read' | 'unread' | 'star' | 'unstar' | 'mark-all-read' | { label: string } | { move: string },
+  ) => void;
   onEmpty: () => Promise<unknown>;
 }) {
   const [confirmEmpty, setConfirmEmpty] = useState(false);
@@ -66,14 +68,38 @@ export function BulkToolbar({
               Select all {total} in {folderName}
             </Button>
           ) : null}
-          {folder !== 'archive' ? <ActionButton onClick={() => onAction('archive')} busy={busy}>Archive</ActionButton> : null}
-          {folder !== 'inbox' ? <ActionButton onClick={() => onAction('inbox')} busy={busy}>Move to Inbox</ActionButton> : null}
-          {folder !== 'trash' ? <ActionButton onClick={() => onAction('delete')} busy={busy}>Delete</ActionButton> : null}
-          {folder !== 'spam' ? <ActionButton onClick={() => onAction('spam')} busy={busy}>Spam</ActionButton> : null}
-          <ActionButton onClick={() => onAction('read')} busy={busy}>Mark read</ActionButton>
-          <ActionButton onClick={() => onAction('unread')} busy={busy}>Mark unread</ActionButton>
-          <ActionButton onClick={() => onAction('star')} busy={busy}>Star</ActionButton>
-          <ActionButton onClick={() => onAction('unstar')} busy={busy}>Unstar</ActionButton>
+          {folder !== 'archive' ? (
+            <ActionButton onClick={() => onAction('archive')} busy={busy}>
+              Archive
+            </ActionButton>
+          ) : null}
+          {folder !== 'inbox' ? (
+            <ActionButton onClick={() => onAction('inbox')} busy={busy}>
+              Move to Inbox
+            </ActionButton>
+          ) : null}
+          {folder !== 'trash' ? (
+            <ActionButton onClick={() => onAction('delete')} busy={busy}>
+              Delete
+            </ActionButton>
+          ) : null}
+          {folder !== 'spam' ? (
+            <ActionButton onClick={() => onAction('spam')} busy={busy}>
+              Spam
+            </ActionButton>
+          ) : null}
+          <ActionButton onClick={() => onAction('read')} busy={busy}>
+            Mark read
+          </ActionButton>
+          <ActionButton onClick={() => onAction('unread')} busy={busy}>
+            Mark unread
+          </ActionButton>
+          <ActionButton onClick={() => onAction('star')} busy={busy}>
+            Star
+          </ActionButton>
+          <ActionButton onClick={() => onAction('unstar')} busy={busy}>
+            Unstar
+          </ActionButton>
           {labels.length ? (
             <select
               aria-label="Add a label"
@@ -109,7 +135,9 @@ export function BulkToolbar({
         </>
       ) : (
         <>
-          <ActionButton onClick={() => onAction('mark-all-read')} busy={busy}>Mark all as read</ActionButton>
+          <ActionButton onClick={() => onAction('mark-all-read')} busy={busy}>
+            Mark all as read
+          </ActionButton>
           {emptyable && total > 0 ? (
             <Button ref={emptyButton} variant="danger" className="px-2 py-1" onClick={() => setConfirmEmpty(true)}>
               Empty {folderName}…
@@ -118,7 +146,12 @@ export function BulkToolbar({
         </>
       )}
       {confirmEmpty ? (
-        <Dialog title={`Empty ${folderName}?`} description={`The ${total} messages in ${folderName} will be deleted for good. This can't be undone.`} onClose={() => setConfirmEmpty(false)} returnFocusTo={emptyButton}>
+        <Dialog
+          title={`Empty ${folderName}?`}
+          description={`The ${total} messages in ${folderName} will be deleted for good. This can't be undone.`}
+          onClose={() => setConfirmEmpty(false)}
+          returnFocusTo={emptyButton}
+        >
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setConfirmEmpty(false)}>
               Cancel

@@ -72,7 +72,12 @@ export function FolderPanel({
           <h1 id="mailbox-heading" className="text-xl font-semibold">
             {FOLDER_NAMES[route.folder]}
           </h1>
-          <button type="button" onClick={organize.openHelp} aria-keyshortcuts="?" className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
+          <button
+            type="button"
+            onClick={organize.openHelp}
+            aria-keyshortcuts="?"
+            className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+          >
             Keyboard shortcuts
           </button>
         </div>

@@ -15,7 +15,10 @@ export function HtmlBody({ html, attachments }: { html: string; attachments: Par
   return (
     <div className="space-y-2">
       {messageDocument.blockedRemote > 0 ? (
-        <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="remote-content-notice">
+        <div
+          className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"
+          data-testid="remote-content-notice"
+        >
           <span>Remote images are hidden, so the sender can’t tell when you read this.</span>
           <Button variant="secondary" onClick={() => setAllowRemote(true)}>
             Load remote content

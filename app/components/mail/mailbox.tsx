@@ -77,13 +77,7 @@ export function Mailbox({ address }: { address: string }) {
           <ScheduledList />
         </section>
       ) : (
-        <MailPanel
-          key={route.folder}
-          route={{ ...route, folder: route.folder }}
-          onOpenDraft={compose.openDraft}
-          onReply={compose.openReply}
-          bulk={bulk}
-        />
+        <MailPanel key={route.folder} route={{ ...route, folder: route.folder }} onOpenDraft={compose.openDraft} onReply={compose.openReply} bulk={bulk} />
       )}
 
       {compose.openError ? (
@@ -106,7 +100,12 @@ export function Mailbox({ address }: { address: string }) {
         />
       ) : null}
       <UndoToast entry={bulk.undoable} onUndo={() => void bulk.undo()} onDismiss={bulk.dismiss} />
-      <OutgoingToast toast={compose.outgoing.toast} onUndo={() => void compose.undo()} onRetry={() => void compose.outgoing.retry()} onDismiss={compose.outgoing.dismiss} />
+      <OutgoingToast
+        toast={compose.outgoing.toast}
+        onUndo={() => void compose.undo()}
+        onRetry={() => void compose.outgoing.retry()}
+        onDismiss={compose.outgoing.dismiss}
+      />
     </main>
   );
 }

@@ -51,8 +51,7 @@ export function MessageList({
   if (items.length === 0) return <p className="p-6 text-center text-sm text-slate-600">{emptyText}</p>;
 
   const now = new Date();
-  const summaryOf = (id: string): SummaryResult | undefined =>
-    summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
+  const summaryOf = (id: string): SummaryResult | undefined => summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
 
   // j/k and the arrow keys move the focus between rows; Enter (the button's own) opens one.
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -78,7 +77,15 @@ export function MessageList({
       <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onKeyDown}>
         {items.map((item) => (
           <li key={item.id}>
-            <MessageRow item={item} summary={summaryOf(item.id)} selected={item.id === selectedId} now={now} showRecipients={showRecipients} onOpen={onOpen} selection={rowSelection?.(item)} />
+            <MessageRow
+              item={item}
+              summary={summaryOf(item.id)}
+              selected={item.id === selectedId}
+              now={now}
+              showRecipients={showRecipients}
+              onOpen={onOpen}
+              selection={rowSelection?.(item)}
+            />
           </li>
         ))}
       </ul>

@@ -34,7 +34,10 @@ export function MessageRow({
   const unread = !item.seen;
   const name = summary?.status === 'ok' ? subjectLabel(summary.summary.subject) : 'this message';
   return (
-    <div className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`} data-testid="message-row-wrap">
+    <div
+      className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`}
+      data-testid="message-row-wrap"
+    >
       {selection ? (
         <div className="flex shrink-0 flex-col items-center gap-1 pl-2 pt-3">
           <input
@@ -112,7 +115,9 @@ function RowHeadline({ summary, unread, showRecipients }: { summary: SummaryResu
   const hasAttachments = summary.summary.attachments.length > 0;
   return (
     <span className="flex min-w-0 items-center gap-1">
-      <span className={`truncate text-sm ${unread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}>{showRecipients ? recipientsLabel(summary.summary) : senderLabel(summary.summary)}</span>
+      <span className={`truncate text-sm ${unread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}>
+        {showRecipients ? recipientsLabel(summary.summary) : senderLabel(summary.summary)}
+      </span>
       {hasAttachments ? <PaperclipIcon label="Has attachments" className="h-3.5 w-3.5 text-slate-500" /> : null}
     </span>
   );

@@ -26,8 +26,12 @@ export function ShortcutsDialog({ onClose, onChange }: { onClose: () => void; on
         <caption className="sr-only">Shortcuts</caption>
         <thead>
           <tr>
-            <th scope="col" className="pb-1 font-medium">Key</th>
-            <th scope="col" className="pb-1 font-medium">What it does</th>
+            <th scope="col" className="pb-1 font-medium">
+              Key
+            </th>
+            <th scope="col" className="pb-1 font-medium">
+              What it does
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -49,7 +49,14 @@ export function SearchBox() {
         spellCheck={false}
         className="w-full rounded-lg border border-slate-300 px-2 py-1.5 text-sm"
       />
-      <div data-testid="search-status" data-phase={status.phase} data-decrypted={status.decryptedHere} data-done={status.done} className="text-xs text-slate-600" aria-live="polite">
+      <div
+        data-testid="search-status"
+        data-phase={status.phase}
+        data-decrypted={status.decryptedHere}
+        data-done={status.done}
+        className="text-xs text-slate-600"
+        aria-live="polite"
+      >
         {building ? (
           <div className="flex items-center gap-1">
             <span>

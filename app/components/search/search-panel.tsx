@@ -59,7 +59,9 @@ export function SearchPanel({ route, onReply }: { route: MailRoute; onReply: (me
             <Spinner label="Searching…" />
           </div>
         ) : results.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">{search.fetchStatus === 'idle' && search.isPending ? 'Type words to search for.' : 'No messages match.'}</p>
+          <p className="p-6 text-center text-sm text-slate-600">
+            {search.fetchStatus === 'idle' && search.isPending ? 'Type words to search for.' : 'No messages match.'}
+          </p>
         ) : (
           <div className="min-h-0 flex-1 overflow-y-auto">
             <p className="sr-only" aria-live="polite">

@@ -34,7 +34,14 @@ export function ApiKeysTab({ domain }: { domain: string }) {
     <div className="space-y-4">
       <form onSubmit={submit} className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4" aria-label="New API key">
         <h2 className="font-semibold">New API key</h2>
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} hint="Where the key is used, e.g. “shop backend”." />
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+          hint="Where the key is used, e.g. “shop backend”."
+        />
         <fieldset>
           <legend className="text-sm font-medium text-slate-700">Scopes</legend>
           <div className="mt-1 flex flex-wrap gap-4">
@@ -82,7 +89,12 @@ export function ApiKeysTab({ domain }: { domain: string }) {
               </p>
             </div>
             {k.revokedAt ? null : (
-              <Button variant="secondary" loading={revoke.isPending && revoke.variables?.id === k.id} onClick={() => revoke.mutate({ domain, id: k.id })} aria-label={`Revoke ${k.name}`}>
+              <Button
+                variant="secondary"
+                loading={revoke.isPending && revoke.variables?.id === k.id}
+                onClick={() => revoke.mutate({ domain, id: k.id })}
+                aria-label={`Revoke ${k.name}`}
+              >
                 Revoke
               </Button>
             )}

@@ -23,7 +23,11 @@ export function TemplatesTab({ domain }: { domain: string }) {
   const [variables, setVariables] = useState('{\n  "name": "Ann"\n}');
   const [varsError, setVarsError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.platform.templates.queryKey({ domain }) });
-  const save = useMutation(trpc.platform.saveTemplate.mutationOptions({ onSuccess: (t) => (setDraft({ id: t.id, name: t.name, subject: t.subject, html: t.html ?? '', text: t.text ?? '' }), refresh()) }));
+  const save = useMutation(
+    trpc.platform.saveTemplate.mutationOptions({
+      onSuccess: (t) => (setDraft({ id: t.id, name: t.name, subject: t.subject, html: t.html ?? '', text: t.text ?? '' }), refresh()),
+    }),
+  );
   const remove = useMutation(trpc.platform.deleteTemplate.mutationOptions({ onSuccess: () => (setDraft(EMPTY), refresh()) }));
   const preview = useMutation(trpc.platform.previewTemplate.mutationOptions());
 
@@ -41,7 +45,10 @@ export function TemplatesTab({ domain }: { domain: string }) {
       setVarsError('Variables must be a JSON object, such as {"name": "Ann"}.');
     }
   };
-  const field = (key: keyof Draft) => ({ value: draft[key] ?? '', onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }) });
+  const field = (key: keyof Draft) => ({
+    value: draft[key] ?? '',
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
+  });
 
   return (
     <div className="grid gap-4 md:grid-cols-[14rem_1fr]">
@@ -68,13 +75,26 @@ export function TemplatesTab({ domain }: { domain: string }) {
       </div>
       <div className="space-y-4">
         <form onSubmit={submit} className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4" aria-label="Template editor">
-          <TextField label="Name" {...field('name')} required disabled={Boolean(draft.id)} hint="Letters, digits, _ . - ; used as template_id." pattern="[\w.\-]+" />
+          <TextField
+            label="Name"
+            {...field('name')}
+            required
+            disabled={Boolean(draft.id)}
+            hint="Letters, digits, _ . - ; used as template_id."
+            pattern="[\w.\-]+"
+          />
           <TextField label="Subject" {...field('subject')} required hint="Handlebars: {{name}}" />
           <div>
             <label htmlFor={`${ids}-html`} className="block text-sm font-medium text-slate-700">
               HTML
             </label>
-            <textarea id={`${ids}-html`} {...field('html')} rows={8} className="mt-1 block w-full rounded-lg border border-slate-300 p-2 font-mono text-xs" aria-describedby={`${ids}-html-hint`} />
+            <textarea
+              id={`${ids}-html`}
+              {...field('html')}
+              rows={8}
+              className="mt-1 block w-full rounded-lg border border-slate-300 p-2 font-mono text-xs"
+              aria-describedby={`${ids}-html-hint`}
+            />
             <p id={`${ids}-html-hint`} className="mt-1 text-xs text-slate-600">
               {'{{x}}'} is HTML-escaped; {'{{{x}}}'} inserts it as is.
             </p>
@@ -125,7 +145,9 @@ export function TemplatesTab({ domain }: { domain: string }) {
                   <span className="font-medium">Subject:</span> {preview.data.subject}
                 </p>
                 {/* Rendered in a sandboxed frame with no scripts: the template is the owner's HTML. */}
-                {preview.data.html ? <iframe title="HTML preview" sandbox="" srcDoc={preview.data.html} className="h-48 w-full rounded border border-slate-200 bg-white" /> : null}
+                {preview.data.html ? (
+                  <iframe title="HTML preview" sandbox="" srcDoc={preview.data.html} className="h-48 w-full rounded border border-slate-200 bg-white" />
+                ) : null}
                 <pre className="whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs">{preview.data.text}</pre>
               </div>
             ) : null}

@@ -36,7 +36,11 @@ export function WebhooksTab({ domain }: { domain: string }) {
           <div className="mt-1 flex flex-wrap gap-4">
             {EVENTS.map((ev) => (
               <label key={ev} className="inline-flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))} />
+                <input
+                  type="checkbox"
+                  checked={events.includes(ev)}
+                  onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))}
+                />
                 {ev}
               </label>
             ))}

@@ -5,7 +5,14 @@ import { correspondentsOf, suggest } from './contacts';
 describe('correspondents', () => {
   const summaries = [
     testSummary({ from: [{ name: 'Alice Example', address: 'alice@example.com' }], to: [{ name: '', address: 'me@localhost' }] }),
-    testSummary({ from: [{ name: '', address: 'me@localhost' }], to: [{ name: '', address: 'ALICE@example.com' }, { name: 'Bob Builder', address: 'bob@example.org' }], cc: [{ name: '', address: 'carol@corp.example' }] }),
+    testSummary({
+      from: [{ name: '', address: 'me@localhost' }],
+      to: [
+        { name: '', address: 'ALICE@example.com' },
+        { name: 'Bob Builder', address: 'bob@example.org' },
+      ],
+      cc: [{ name: '', address: 'carol@corp.example' }],
+    }),
     testSummary({ from: [{ name: 'Bob Builder', address: 'bob@example.org' }], to: [{ name: '', address: 'my-alias@localhost' }] }),
   ];
 

@@ -39,6 +39,10 @@ export function suggest(query: string, correspondents: Correspondent[], exclude:
   if (!q) return [];
   const excluded = new Set(exclude.map((a) => a.toLowerCase()));
   const matches = (c: Correspondent) =>
-    c.address.toLowerCase().startsWith(q) || `${c.name} ${c.address}`.toLowerCase().split(/[\s@.<>_+-]+/).some((word) => word.startsWith(q));
+    c.address.toLowerCase().startsWith(q) ||
+    `${c.name} ${c.address}`
+      .toLowerCase()
+      .split(/[\s@.<>_+-]+/)
+      .some((word) => word.startsWith(q));
   return correspondents.filter((c) => !excluded.has(c.address.toLowerCase()) && matches(c)).slice(0, limit);
 }

@@ -10,7 +10,10 @@ const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
   return {
     from: { name: 'Zoë Ünïcode, Esq.', address: 'zoe@localhost' },
-    to: [{ name: 'Bob "the builder"', address: 'bob@example.org' }, { name: '', address: 'carol@example.org' }],
+    to: [
+      { name: 'Bob "the builder"', address: 'bob@example.org' },
+      { name: '', address: 'carol@example.org' },
+    ],
     cc: [{ name: 'Dave', address: 'dave@example.org' }],
     bcc: [{ name: '', address: 'secret@example.org' }],
     subject: 'Grüße – a subject long enough to need more than one encoded word when it is written in UTF-8 ✓',
@@ -40,7 +43,10 @@ describe('buildMessage', () => {
     if (parsed.status !== 'ok') throw new Error(parsed.reason);
     const m = parsed.message;
     expect(m.from).toEqual([{ name: 'Zoë Ünïcode, Esq.', address: 'zoe@localhost' }]);
-    expect(m.to).toEqual([{ name: 'Bob "the builder"', address: 'bob@example.org' }, { name: '', address: 'carol@example.org' }]);
+    expect(m.to).toEqual([
+      { name: 'Bob "the builder"', address: 'bob@example.org' },
+      { name: '', address: 'carol@example.org' },
+    ]);
     expect(m.cc).toEqual([{ name: 'Dave', address: 'dave@example.org' }]);
     expect(m.bcc).toEqual([{ name: '', address: 'secret@example.org' }]);
     expect(m.subject).toBe(mail().subject);

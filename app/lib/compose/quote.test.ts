@@ -7,8 +7,14 @@ const pgpBlock = '-----BEGIN PGP MESSAGE-----\n\nhQEMA1234\n-----END PGP MESSAGE
 function original(overrides: Partial<ParsedMessage> = {}): ParsedMessage {
   return {
     from: [{ name: 'Alice', address: 'alice@example.org' }],
-    to: [{ name: 'Me', address: 'me@localhost' }, { name: 'Bob', address: 'bob@example.org' }],
-    cc: [{ name: '', address: 'carol@example.org' }, { name: '', address: 'my-alias@localhost' }],
+    to: [
+      { name: 'Me', address: 'me@localhost' },
+      { name: 'Bob', address: 'bob@example.org' },
+    ],
+    cc: [
+      { name: '', address: 'carol@example.org' },
+      { name: '', address: 'my-alias@localhost' },
+    ],
     bcc: [],
     replyTo: [],
     subject: 'Plans',
@@ -44,7 +50,9 @@ describe('startReply', () => {
     expect(reply.from).toBe('me@localhost');
     expect(reply.text).toContain('On 20 Nov 2026, Alice wrote:\n> Hi <all> & welcome\n>\n> -----BEGIN PGP MESSAGE-----');
     // The HTML quote is the escaped text, not the original HTML: no tag of the sender's survives.
-    expect(reply.html).toContain('<blockquote><p>Hi &lt;all&gt; &amp; welcome</p><p>-----BEGIN PGP MESSAGE-----</p><p>hQEMA1234<br>-----END PGP MESSAGE-----</p></blockquote>');
+    expect(reply.html).toContain(
+      '<blockquote><p>Hi &lt;all&gt; &amp; welcome</p><p>-----BEGIN PGP MESSAGE-----</p><p>hQEMA1234<br>-----END PGP MESSAGE-----</p></blockquote>',
+    );
     expect(reply.html).not.toContain('<script');
     expect(reply.attachments).toEqual([]);
   });
@@ -56,7 +64,9 @@ describe('startReply', () => {
   });
 
   it('honours Reply-To, and replying to one’s own sent message goes to its recipients', () => {
-    expect(startReply(original({ replyTo: [{ name: '', address: 'list@example.org' }] }), 'reply', own, date).to.map((r) => r.address)).toEqual(['list@example.org']);
+    expect(startReply(original({ replyTo: [{ name: '', address: 'list@example.org' }] }), 'reply', own, date).to.map((r) => r.address)).toEqual([
+      'list@example.org',
+    ]);
     const mine = original({ from: [{ name: '', address: 'me@localhost' }], to: [{ name: '', address: 'dave@example.org' }], cc: [] });
     expect(startReply(mine, 'reply', own, date).to.map((r) => r.address)).toEqual(['dave@example.org']);
   });

@@ -46,7 +46,13 @@ const toRecipient = (a: MailAddress): Recipient => ({ name: a.name, address: a.a
 
 function quotedText(message: ParsedMessage): string {
   // The text part, or a crude text of the HTML part when there is none (tags dropped, never rendered).
-  return (message.text ?? (message.html ?? '').replace(/<(style|script)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]+>/g, ' ').replace(/[ \t]+/g, ' ')).trim();
+  return (
+    message.text ??
+    (message.html ?? '')
+      .replace(/<(style|script)[\s\S]*?<\/\1>/gi, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/[ \t]+/g, ' ')
+  ).trim();
 }
 
 export function startReply(message: ParsedMessage, mode: ReplyMode, ownAddresses: string[], formatDate: (iso: string | null) => string | null): ReplyStart {
@@ -91,7 +97,10 @@ export function startReply(message: ParsedMessage, mode: ReplyMode, ownAddresses
   } else {
     const who = message.from.map((a) => a.name || a.address).join(', ') || 'someone';
     const intro = date ? `On ${date}, ${who} wrote:` : `${who} wrote:`;
-    text = `\n\n${intro}\n${original.split(/\r?\n/).map((l) => (l ? `> ${l}` : '>')).join('\n')}`;
+    text = `\n\n${intro}\n${original
+      .split(/\r?\n/)
+      .map((l) => (l ? `> ${l}` : '>'))
+      .join('\n')}`;
     html = `<p></p><p>${escapeHtml(intro)}</p><blockquote>${textToHtml(original)}</blockquote>`;
   }
 

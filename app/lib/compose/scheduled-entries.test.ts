@@ -47,8 +47,24 @@ describe('scheduledEntries', () => {
       ],
     );
     expect(entries).toEqual([
-      { key: 'internal:i1', kind: 'internal', id: 'i1', from: 'me@localhost', sendAt: '2026-12-01T09:00:00.000Z', to: 'bob@localhost, carol@localhost', summary: null },
-      { key: 'outbound:o1', kind: 'outbound', id: 'o1', from: 'me@localhost', sendAt: '2026-12-02T09:00:00.000Z', to: 'a@example.org, b@example.org', summary: null },
+      {
+        key: 'internal:i1',
+        kind: 'internal',
+        id: 'i1',
+        from: 'me@localhost',
+        sendAt: '2026-12-01T09:00:00.000Z',
+        to: 'bob@localhost, carol@localhost',
+        summary: null,
+      },
+      {
+        key: 'outbound:o1',
+        kind: 'outbound',
+        id: 'o1',
+        from: 'me@localhost',
+        sendAt: '2026-12-02T09:00:00.000Z',
+        to: 'a@example.org, b@example.org',
+        summary: null,
+      },
     ]);
   });
 

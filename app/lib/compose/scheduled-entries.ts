@@ -44,7 +44,15 @@ export function scheduledEntries(outbound: OutboundEntry[], internal: ScheduledI
       .filter((m) => m.cancellable)
       .map((m) => {
         const elsewhere = m.outboundIds.flatMap((id) => byId.get(id)?.recipients.map((r) => r.address) ?? []);
-        return { key: `internal:${m.id}`, kind: 'internal' as const, id: m.id, from: m.from, sendAt: m.sendAt, to: [...m.recipients, ...elsewhere].join(', '), summary: m.summary };
+        return {
+          key: `internal:${m.id}`,
+          kind: 'internal' as const,
+          id: m.id,
+          from: m.from,
+          sendAt: m.sendAt,
+          to: [...m.recipients, ...elsewhere].join(', '),
+          summary: m.summary,
+        };
       }),
   ];
   return entries.sort((a, b) => a.sendAt.localeCompare(b.sendAt) || a.key.localeCompare(b.key));

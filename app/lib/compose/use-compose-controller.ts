@@ -52,7 +52,17 @@ export function useComposeController(primaryAddress: string) {
         size: a.size,
         content: a.content,
       }));
-      show(TITLES[mode], { ...emptyCompose(from), to: start.to, cc: start.cc, subject: start.subject, html: start.html, text: start.text, inReplyTo: start.inReplyTo, references: start.references, attachments });
+      show(TITLES[mode], {
+        ...emptyCompose(from),
+        to: start.to,
+        cc: start.cc,
+        subject: start.subject,
+        html: start.html,
+        text: start.text,
+        inReplyTo: start.inReplyTo,
+        references: start.references,
+        attachments,
+      });
     },
     [addresses, defaultFrom, primaryAddress, show],
   );
@@ -78,11 +88,7 @@ export function useComposeController(primaryAddress: string) {
   const send = useCallback(
     async (request: SendRequest) => {
       const fromCanSendExternally = addresses.find((a) => a.address === request.state.from)?.kind !== 'alias';
-      const result = await outgoing.send(
-        request.state,
-        { sendAt: request.sendAt, fromCanSendExternally },
-        { ...sendDeps, onProgress: request.onProgress },
-      );
+      const result = await outgoing.send(request.state, { sendAt: request.sendAt, fromCanSendExternally }, { ...sendDeps, onProgress: request.onProgress });
       if (result.status === 'queued') setOpen(null);
       return result;
     },
@@ -115,6 +121,6 @@ export function useComposeController(primaryAddress: string) {
     outgoing,
     addresses,
     mailDomain,
-    attachmentLimit: Math.floor(((settings.data?.maxMessageBytes ?? 25 * 1024 * 1024) * 0.7)),
+    attachmentLimit: Math.floor((settings.data?.maxMessageBytes ?? 25 * 1024 * 1024) * 0.7),
   };
 }

@@ -33,7 +33,10 @@ export function useRecipientKinds(addresses: string[]) {
   const trpc = useTRPC();
   const sorted = useMemo(() => [...new Set(addresses.map((a) => a.toLowerCase()))].sort(), [addresses]);
   const query = useQuery(
-    trpc.compose.recipientKeys.queryOptions({ addresses: sorted }, { enabled: sorted.length > 0, staleTime: 60_000, placeholderData: keepPreviousData, retry: false }),
+    trpc.compose.recipientKeys.queryOptions(
+      { addresses: sorted },
+      { enabled: sorted.length > 0, staleTime: 60_000, placeholderData: keepPreviousData, retry: false },
+    ),
   );
   const byAddress = useMemo(() => new Map<string, RecipientKind>((query.data ?? []).map((k) => [k.address.toLowerCase(), k])), [query.data]);
   return { query, byAddress };

@@ -40,7 +40,11 @@ describe('placeBatch', () => {
       { id: 'other', receivedAt: '2026-11-01T13:00:00Z', summary: await sealed(summaryOf('<e@y>', 'Something else')) },
       { id: 'broken', receivedAt: '2026-11-01T13:00:00Z', summary: await sealed({ v: 2 }) },
     ];
-    const placed = await placeBatch(items, { decrypt: async (data) => (await keys.decryptBatch({ items: data })).results, hmacKey, threads: new SubjectThreads() });
+    const placed = await placeBatch(items, {
+      decrypt: async (data) => (await keys.decryptBatch({ items: data })).results,
+      hmacKey,
+      threads: new SubjectThreads(),
+    });
     const byId = Object.fromEntries(placed.map((p) => [p.id, p.key]));
     const thread = await conversationKeyOf(hmacKey, '<a@x>');
     expect([byId.root, byId.r1, byId.r2, byId.bare]).toEqual([thread, thread, thread, thread]);
@@ -52,6 +56,8 @@ describe('placeBatch', () => {
     const locked = createKeyState();
     const hmacKey = await importHmacKey(new Uint8Array(32));
     const items = [{ id: 'x', receivedAt: '2026-11-01T10:00:00Z', summary: await sealed(summaryOf('<a@x>', 'Plan')) }];
-    expect(await placeBatch(items, { decrypt: async (data) => (await locked.decryptBatch({ items: data })).results, hmacKey, threads: new SubjectThreads() })).toEqual([]);
+    expect(
+      await placeBatch(items, { decrypt: async (data) => (await locked.decryptBatch({ items: data })).results, hmacKey, threads: new SubjectThreads() }),
+    ).toEqual([]);
   });
 });

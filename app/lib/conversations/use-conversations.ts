@@ -13,9 +13,7 @@ const decryptBatch = async (items: Uint8Array[]) => (await callKeys('decryptBatc
 
 export function useConversationList(folder: MailFolder) {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(
-    trpc.conversations.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
-  );
+  const list = useInfiniteQuery(trpc.conversations.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const conversations = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const toDecrypt = useMemo(() => {
     const seen = new Map<string, { id: string; summary: string; origin: string | null }>();
@@ -54,10 +52,7 @@ export function useConversationActions() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.mail.pathKey() }),
-    ]);
+    Promise.all([queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.mail.pathKey() })]);
   const scope = { id: 'mailbox-changes' };
   return {
     setSeen: useMutation(trpc.conversations.setSeen.mutationOptions({ scope, onSettled: refresh })),

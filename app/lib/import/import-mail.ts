@@ -86,7 +86,14 @@ export async function importMail<P>(
       if (id) known.add(id);
       const date = isoDate(summary.date) ?? message.fallbackDate?.toISOString() ?? deps.now().toISOString();
       const [raw, sealedSummary] = (await deps.encryptToSelf([message.raw, new TextEncoder().encode(JSON.stringify(summary))])) as [Uint8Array, Uint8Array];
-      batch.push({ raw: toBase64(raw), summary: toBase64(sealedSummary), size: message.raw.length, receivedAt: date, folder: options.folder ?? 'inbox', seen: true });
+      batch.push({
+        raw: toBase64(raw),
+        summary: toBase64(sealedSummary),
+        size: message.raw.length,
+        receivedAt: date,
+        folder: options.folder ?? 'inbox',
+        seen: true,
+      });
       batchBytes += raw.length;
     }
     if (batch.length >= IMPORT_BATCH.messages || batchBytes >= IMPORT_BATCH.bytes || batchSkipped >= 500) await flush();

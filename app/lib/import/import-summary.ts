@@ -10,7 +10,19 @@ const NO_AUTH = { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' };
 
 export function importSummary(parsed: ParseResult): MessageSummary {
   if (parsed.status !== 'ok') {
-    return messageSummary.parse({ v: 1, from: [], to: [], cc: [], subject: null, date: null, snippet: '', attachments: [], auth: NO_AUTH, messageId: null, parsed: false });
+    return messageSummary.parse({
+      v: 1,
+      from: [],
+      to: [],
+      cc: [],
+      subject: null,
+      date: null,
+      snippet: '',
+      attachments: [],
+      auth: NO_AUTH,
+      messageId: null,
+      parsed: false,
+    });
   }
   const m = parsed.message;
   const text = m.text ?? (m.html ? m.html.replace(/<style[\s\S]*?<\/style>|<[^>]*>/gi, ' ') : '');
@@ -21,7 +33,10 @@ export function importSummary(parsed: ParseResult): MessageSummary {
     cc: m.cc,
     subject: m.subject,
     date: isoDate(m.date),
-    snippet: text.slice(0, 16 * 1024).replace(/\s+/g, ' ').trim(),
+    snippet: text
+      .slice(0, 16 * 1024)
+      .replace(/\s+/g, ' ')
+      .trim(),
     attachments: m.attachments.filter((a) => !a.inline).map((a) => ({ filename: a.filename, size: a.size, contentType: a.mimeType })),
     auth: NO_AUTH,
     messageId: m.messageId,

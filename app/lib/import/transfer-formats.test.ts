@@ -69,7 +69,9 @@ describe('mbox', () => {
 
   it('quotes body lines that start with From, and only those', () => {
     const raw = enc('Subject: x\r\n\r\nFrom here\r\n>From there\r\nNot From\r\n');
-    expect(dec(mboxEntry(raw, new Date(0)))).toBe('From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n' + 'Subject: x\r\n\r\n>From here\r\n>>From there\r\nNot From\r\n\n');
+    expect(dec(mboxEntry(raw, new Date(0)))).toBe(
+      'From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n' + 'Subject: x\r\n\r\n>From here\r\n>>From there\r\nNot From\r\n\n',
+    );
   });
 
   it('writes asctime dates', () => expect(asctime(new Date('2026-12-03T11:40:22Z'))).toBe('Thu Dec  3 11:40:22 2026'));

@@ -28,11 +28,7 @@ function getWorker(): Worker {
   return worker;
 }
 
-export function callKeys<K extends KeyOp>(
-  op: K,
-  input: Parameters<KeyOps[K]>[0],
-  onProgress?: (step: string) => void,
-): Promise<ReturnType<KeyOps[K]>> {
+export function callKeys<K extends KeyOp>(op: K, input: Parameters<KeyOps[K]>[0], onProgress?: (step: string) => void): Promise<ReturnType<KeyOps[K]>> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });

@@ -7,7 +7,13 @@ import type { KdfDescriptor, RegistrationPayload } from '@/crypto/account';
 export interface KeyOps {
   prepareRegistration(input: { username: string; email: string; password: string }): { payload: RegistrationPayload; phrase: string };
   /** The same, around a key the user brought (armored, with its passphrase), checked first. */
-  prepareRegistrationWithKey(input: { username: string; email: string; password: string; armoredKey: string; passphrase: string }):
+  prepareRegistrationWithKey(input: {
+    username: string;
+    email: string;
+    password: string;
+    armoredKey: string;
+    passphrase: string;
+  }):
     | { status: 'ok'; payload: RegistrationPayload; phrase: string }
     | { status: 'not-a-private-key' | 'wrong-passphrase' }
     | { status: 'unusable'; reason: string };

@@ -3,7 +3,8 @@ import { authFromHeader, checkedAuth, describeAuth } from './auth-results';
 
 describe('authFromHeader', () => {
   it('reads each method, preferring a passing DKIM signature among several', () => {
-    const header = 'mx.localhost; spf=softfail smtp.mailfrom=a@example.com; dkim=fail header.d=x.example; dkim=pass header.d=example.com; dmarc=pass (p=reject) header.from=example.com';
+    const header =
+      'mx.localhost; spf=softfail smtp.mailfrom=a@example.com; dkim=fail header.d=x.example; dkim=pass header.d=example.com; dmarc=pass (p=reject) header.from=example.com';
     expect(authFromHeader(header)).toEqual({ spf: 'softfail', dkim: 'pass', dmarc: 'pass', arc: 'none' });
   });
 

@@ -30,15 +30,35 @@ export function contentSecurityPolicy(allowRemote: boolean): string {
     "default-src 'none'",
     "style-src 'unsafe-inline'",
     `img-src data:${allowRemote ? ' https: http:' : ''}`,
-    "font-src data:",
+    'font-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
 }
 
 const FORBID_TAGS = [
-  'base', 'link', 'meta', 'title', 'form', 'input', 'button', 'textarea', 'select', 'option', 'video', 'audio', 'source',
-  'track', 'iframe', 'frame', 'frameset', 'object', 'embed', 'template', 'dialog', 'canvas',
+  'base',
+  'link',
+  'meta',
+  'title',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'option',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'template',
+  'dialog',
+  'canvas',
 ];
 const FORBID_ATTR = ['srcdoc', 'action', 'formaction', 'ping', 'poster', 'autofocus', 'usemap'];
 

@@ -24,6 +24,10 @@ describe('linkify', () => {
   it('never links other schemes or broken URLs, and loses no text', () => {
     const text = 'javascript:alert(1) http:// nothing https://localhost data:text/html,x';
     expect(links(text)).toEqual([]);
-    expect(linkify(text).map((p) => p.text).join('')).toBe(text);
+    expect(
+      linkify(text)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(text);
   });
 });

@@ -4,7 +4,13 @@ import { neighbourOf, withSeen, without } from './list-cache';
 const data = {
   pageParams: [null, 'c1'],
   pages: [
-    { items: [{ id: 'a', seen: false }, { id: 'b', seen: false }], nextCursor: 'c1' },
+    {
+      items: [
+        { id: 'a', seen: false },
+        { id: 'b', seen: false },
+      ],
+      nextCursor: 'c1',
+    },
     { items: [{ id: 'c', seen: true }], nextCursor: null },
   ],
 };

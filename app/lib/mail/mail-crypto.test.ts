@@ -100,7 +100,19 @@ describe('openMessage with PGP/MIME from the sender', () => {
 });
 
 describe('decryptSummaries', () => {
-  const summary = { v: 1, from: [{ name: '', address: 'a@example.com' }], to: [], cc: [], subject: 'Hi', date: null, snippet: 'Hello', attachments: [], auth: { spf: 'pass', dkim: 'none', dmarc: 'none', arc: 'none' }, messageId: null, parsed: true };
+  const summary = {
+    v: 1,
+    from: [{ name: '', address: 'a@example.com' }],
+    to: [],
+    cc: [],
+    subject: 'Hi',
+    date: null,
+    snippet: 'Hello',
+    attachments: [],
+    auth: { spf: 'pass', dkim: 'none', dmarc: 'none', arc: 'none' },
+    messageId: null,
+    parsed: true,
+  };
 
   it('decrypts a batch in order, tags each failure, and decrypts each id only once', async () => {
     forgetSummaries();
@@ -110,7 +122,11 @@ describe('decryptSummaries', () => {
       { id: 'not-json', summary: await sealed('{"v":1,'), origin: null },
       { id: 'wrong-shape', summary: await sealed(JSON.stringify({ v: 2, subject: 'Hi' })), origin: null },
       // Written on this instance: the server's attestation names the real sender, over the summary's claim.
-      { id: 'internal', summary: await sealed(JSON.stringify(summary)), origin: await sealed(JSON.stringify({ v: 1, kind: 'internal', from: 'mallory@localhost' })) },
+      {
+        id: 'internal',
+        summary: await sealed(JSON.stringify(summary)),
+        origin: await sealed(JSON.stringify({ v: 1, kind: 'internal', from: 'mallory@localhost' })),
+      },
     ];
     const batches: number[] = [];
     const batch: DecryptBatch = async (data) => {
@@ -126,7 +142,11 @@ describe('decryptSummaries', () => {
       internal: 'ok',
     });
     expect(first.ok).toMatchObject({ status: 'ok', summary: { subject: 'Hi', from: [{ address: 'a@example.com' }] } });
-    expect(first.internal).toMatchObject({ status: 'ok', origin: { from: 'mallory@localhost' }, summary: { from: [{ name: '', address: 'mallory@localhost' }] } });
+    expect(first.internal).toMatchObject({
+      status: 'ok',
+      origin: { from: 'mallory@localhost' },
+      summary: { from: [{ name: '', address: 'mallory@localhost' }] },
+    });
 
     const newer = { id: 'new', summary: await sealed(JSON.stringify({ ...summary, subject: 'Newer' })), origin: null };
     const second = await decryptSummaries([newer, ...items], batch);

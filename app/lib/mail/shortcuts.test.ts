@@ -5,7 +5,23 @@ describe('readShortcut', () => {
   it("maps Gmail's single keys, Shift+I/U included", () => {
     const keys = ['c', 'r', 'a', 'f', 'e', '#', 's', '!', '/', 'x', 'u', 'l', 'v', 'z', 'I', 'U', '?'];
     expect(keys.map((k) => readShortcut(k, false).command)).toEqual([
-      'compose', 'reply', 'reply-all', 'forward', 'archive', 'delete', 'star', 'spam', 'search', 'select', 'back', 'label', 'move', 'undo', 'mark-read', 'mark-unread', 'help',
+      'compose',
+      'reply',
+      'reply-all',
+      'forward',
+      'archive',
+      'delete',
+      'star',
+      'spam',
+      'search',
+      'select',
+      'back',
+      'label',
+      'move',
+      'undo',
+      'mark-read',
+      'mark-unread',
+      'help',
     ]);
     expect(readShortcut('q', false)).toEqual({ command: null, pendingG: false });
   });
@@ -23,6 +39,7 @@ describe('readShortcut', () => {
 
   it('lists every command the keys can run in the help table', () => {
     const listed = new Set(SHORTCUTS.map((s) => s.command));
-    for (const key of ['c', 'r', 'a', 'f', 'e', '#', 's', '!', '/', 'x', 'u', 'l', 'v', 'z', 'I', 'U', '?']) expect(listed.has(readShortcut(key, false).command!)).toBe(true);
+    for (const key of ['c', 'r', 'a', 'f', 'e', '#', 's', '!', '/', 'x', 'u', 'l', 'v', 'z', 'I', 'U', '?'])
+      expect(listed.has(readShortcut(key, false).command!)).toBe(true);
   });
 });

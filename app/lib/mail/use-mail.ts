@@ -23,9 +23,7 @@ const decrypted = {
 
 export function useMailList(folder: MailFolder) {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(
-    trpc.mail.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
-  );
+  const list = useInfiniteQuery(trpc.mail.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const summaries = useQuery({
     queryKey: decrypted.summaries(items.map((item) => item.id)),

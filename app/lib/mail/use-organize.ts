@@ -59,7 +59,9 @@ export function useOrganizeCounts() {
 export function useCreateLabel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const create = useMutation(trpc.organize.createLabel.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.organize.labels.queryKey() }) }));
+  const create = useMutation(
+    trpc.organize.createLabel.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.organize.labels.queryKey() }) }),
+  );
   return {
     ...create,
     createLabel: async (input: { kind: 'label' | 'folder'; name: string; color: (typeof LABEL_COLORS)[number] }) => {

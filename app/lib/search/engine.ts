@@ -177,7 +177,11 @@ function buildQuery(query: SearchQuery): Query {
   const parts: Query[] = [];
   const words = [...query.words, ...query.phrases.flatMap((p) => p.split(' '))];
   if (words.length) {
-    parts.push({ queries: [words.join(' ')], combineWith: 'AND', prefix: (_t: string, i: number, all: string[]) => i === all.length - 1 && query.words.length > 0 } as Query);
+    parts.push({
+      queries: [words.join(' ')],
+      combineWith: 'AND',
+      prefix: (_t: string, i: number, all: string[]) => i === all.length - 1 && query.words.length > 0,
+    } as Query);
   }
   const field = (name: (typeof FIELDS)[number], values: string[]) => {
     for (const value of values) parts.push({ queries: [value], fields: [name], combineWith: 'AND', prefix: true } as Query);

@@ -3,7 +3,9 @@ import { isEmptyQuery, parseDate, parseQuery } from './query';
 
 describe('parseQuery', () => {
   it('reads operators, phrases and words together', () => {
-    const q = parseQuery('from:Ann to:"bob smith" subject:lunch filename:report.pdf has:attachment before:2026-12-01 after:2026/11 in:inbox is:unread "big  News" quarterly resul');
+    const q = parseQuery(
+      'from:Ann to:"bob smith" subject:lunch filename:report.pdf has:attachment before:2026-12-01 after:2026/11 in:inbox is:unread "big  News" quarterly resul',
+    );
     expect(q).toMatchObject({
       from: ['ann'],
       to: ['bob smith'],

@@ -31,11 +31,7 @@ export async function seal(key: CryptoKey, id: string, plaintext: string): Promi
 /** The plaintext, or null when the record was not sealed under this key for this id. */
 export async function open(key: CryptoKey, id: string, data: Uint8Array): Promise<string | null> {
   try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: data.slice(0, 12), additionalData: new TextEncoder().encode(id) },
-      key,
-      data.slice(12),
-    );
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: data.slice(0, 12), additionalData: new TextEncoder().encode(id) }, key, data.slice(12));
     return new TextDecoder().decode(plain);
   } catch {
     // A record under another key (an older index, another user) or damaged: treated as absent.

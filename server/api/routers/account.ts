@@ -6,12 +6,10 @@ import { keyring, listSessions, revoke } from '../../auth/session.service';
 import { protectedProcedure, router } from '../trpc';
 
 export const accountRouter = router({
-  me: protectedProcedure
-    .output(z.object({ username: z.string(), address: z.string(), isAdmin: z.boolean() }))
-    .query(({ ctx }) => {
-      const { username, address, isAdmin } = ctx.session.account;
-      return { username, address, isAdmin };
-    }),
+  me: protectedProcedure.output(z.object({ username: z.string(), address: z.string(), isAdmin: z.boolean() })).query(({ ctx }) => {
+    const { username, address, isAdmin } = ctx.session.account;
+    return { username, address, isAdmin };
+  }),
 
   /** The user's mail storage against their quota (null = no limit). */
   storage: protectedProcedure

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { addAddress, addAlias, currentPublicKey, listAddresses, makeDefault, removeAddress, removeAlias, updateAlias, usableDomains } from '../../addresses/address.service';
+import {
+  addAddress,
+  addAlias,
+  currentPublicKey,
+  listAddresses,
+  makeDefault,
+  removeAddress,
+  removeAlias,
+  updateAlias,
+  usableDomains,
+} from '../../addresses/address.service';
 import { protectedProcedure, router } from '../trpc';
 
 const addressOutput = z.object({
@@ -15,7 +25,11 @@ const addressOutput = z.object({
   createdAt: z.string().nullable(),
 });
 const ok = z.object({ ok: z.literal(true) });
-const publicKey = z.string().min(100).max(256 * 1024).startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+const publicKey = z
+  .string()
+  .min(100)
+  .max(256 * 1024)
+  .startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----');
 
 export const addressesRouter = router({
   list: protectedProcedure.output(z.array(addressOutput)).query(({ ctx }) => listAddresses(ctx.db, ctx.session.account)),

@@ -58,7 +58,8 @@ describe('auth.register', () => {
     const username = `rate${randomBytes(4).toString('hex')}`;
     const prepared = await prepareRegistration({ username, email: `${username}@localhost`, password: 'http-register-2' });
     const statuses: number[] = [];
-    for (let i = 0; i <= RATE_LIMITS.register.limit; i++) statuses.push((await trpcCall(web.url, 'mutation', 'auth.register', { ...prepared.payload, proof: '' }, client)).status);
+    for (let i = 0; i <= RATE_LIMITS.register.limit; i++)
+      statuses.push((await trpcCall(web.url, 'mutation', 'auth.register', { ...prepared.payload, proof: '' }, client)).status);
     expect(statuses).toEqual([...Array(RATE_LIMITS.register.limit).fill(412), 429]);
   });
 });

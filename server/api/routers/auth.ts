@@ -74,4 +74,3 @@ export const authRouter = router({
       return { ok: true as const };
     }),
 });
-

@@ -113,7 +113,12 @@ describe('compose.recipientKeys', () => {
         ? { status: 'found' as const, publicKey: fromWkd.publicKeyArmored, fingerprint: 'f' }
         : { status: 'not-found' as const };
     };
-    const keys = await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, alice.account, ['pinned@example.org', 'wkd@example.net', 'plain@example.com', 'x@[127.0.0.1]']);
+    const keys = await recipientKeys({ db, mailDomain: settings.mailDomain, wkd }, alice.account, [
+      'pinned@example.org',
+      'wkd@example.net',
+      'plain@example.com',
+      'x@[127.0.0.1]',
+    ]);
     expect(keys.map((k) => [k.address, k.kind, 'source' in k ? k.source : null])).toEqual([
       ['pinned@example.org', 'external-pgp', 'pinned'],
       ['wkd@example.net', 'external-pgp', 'wkd'],
@@ -147,10 +152,7 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
     const raw = `From: ${alice.account.address}\r\nTo: ${bob.account.address}, ${bobAlias}\r\nSubject: Hello Bob\r\n\r\nHi!\r\n`;
     const result = await sendNow({
       from: alice.account.address,
-      recipients: [
-        await copyFor(bob, raw, { v: 1, subject: 'Hello Bob' }),
-        { ...(await copyFor(bob, raw)), address: bobAlias },
-      ],
+      recipients: [await copyFor(bob, raw, { v: 1, subject: 'Hello Bob' }), { ...(await copyFor(bob, raw)), address: bobAlias }],
       sent: await copyFor(alice, raw, { v: 1, subject: 'Hello Bob' }),
       draftId: draft.id,
     });

@@ -50,13 +50,17 @@ const tooLarge = { message: 'The message is too large for this many recipients. 
 const pinnedKey = z.object({ id: z.string(), address: z.string(), fingerprint: z.string(), createdAt: z.string() });
 
 export const composeRouter = router({
-  settings: protectedProcedure.output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() })).query(({ ctx }) => composeSettings(ctx.settings)),
+  settings: protectedProcedure
+    .output(z.object({ undoSendSeconds: z.number().int(), maxMessageBytes: z.number().int() }))
+    .query(({ ctx }) => composeSettings(ctx.settings)),
 
   /** Per address: this instance's key, an external PGP key (pinned, or from WKD), or neither. */
   recipientKeys: protectedProcedure
     .input(z.object({ addresses: z.array(address).min(1).max(100) }))
     .output(z.array(recipientKey))
-    .query(({ ctx, input }) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd(ctx.settings.dnsServers) }, ctx.session.account, input.addresses)),
+    .query(({ ctx, input }) =>
+      recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd(ctx.settings.dnsServers) }, ctx.session.account, input.addresses),
+    ),
 
   /**
    * A send, immediate or scheduled: the copies for mailboxes here and the Sent copy (each checked

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { MOVE_TARGETS } from '../../../mime/folders';
-import { listConversations, moveConversations, openConversation, placeMessages, setConversationsSeen, unplacedMessages } from '../../conversations/conversation.service';
+import {
+  listConversations,
+  moveConversations,
+  openConversation,
+  placeMessages,
+  setConversationsSeen,
+  unplacedMessages,
+} from '../../conversations/conversation.service';
 import { VAULT_MAX_BYTES, VAULT_PURPOSES, offerVaultKey, readVaultKey } from '../../conversations/vault.service';
 import { protectedProcedure, router } from '../trpc';
 import { anyFolder, listItem } from './mail';
@@ -34,9 +41,7 @@ export const conversationsRouter = router({
     .query(({ ctx, input }) => openConversation(ctx.db, ctx.session.account.id, input.key)),
 
   /** Messages no session has placed in a conversation yet, newest first, a batch at a time. */
-  unplaced: protectedProcedure
-    .output(z.object({ items: z.array(item) }))
-    .query(({ ctx }) => unplacedMessages(ctx.db, ctx.session.account.id)),
+  unplaced: protectedProcedure.output(z.object({ items: z.array(item) })).query(({ ctx }) => unplacedMessages(ctx.db, ctx.session.account.id)),
 
   /** Places messages this session decrypted into their conversations. */
   place: protectedProcedure

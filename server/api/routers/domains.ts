@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  addDomain,
-  deletionImpact,
-  getDomain,
-  listDomains,
-  removeDomain,
-  requestCheck,
-  setCatchAll,
-} from '../../domains/domain.service';
+import { addDomain, deletionImpact, getDomain, listDomains, removeDomain, requestCheck, setCatchAll } from '../../domains/domain.service';
 import { getVerificationQueue } from '../../jobs/queue-client';
 import { protectedProcedure, router } from '../trpc';
 
@@ -42,7 +34,10 @@ const byId = z.object({ id: z.string().uuid() });
 export const domainsRouter = router({
   list: protectedProcedure.output(z.array(domainOutput)).query(({ ctx }) => listDomains(ctx.db, ctx.settings, ctx.session.account)),
 
-  get: protectedProcedure.input(byId).output(domainOutput).query(({ ctx, input }) => getDomain(ctx.db, ctx.settings, ctx.session.account, input.id)),
+  get: protectedProcedure
+    .input(byId)
+    .output(domainOutput)
+    .query(({ ctx, input }) => getDomain(ctx.db, ctx.settings, ctx.session.account, input.id)),
 
   add: protectedProcedure
     .input(z.object({ name: z.string().max(300) }))

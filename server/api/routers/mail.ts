@@ -35,9 +35,7 @@ export const mailRouter = router({
     .output(listItem.omit({ summary: true, starred: true, labelIds: true }).extend({ folder, raw: base64 }))
     .query(({ ctx, input }) => getRawMail(ctx.db, ctx.session.account.id, input.id)),
 
-  counts: protectedProcedure
-    .output(z.record(folder, counts))
-    .query(({ ctx }) => folderCounts(ctx.db, ctx.session.account.id)),
+  counts: protectedProcedure.output(z.record(folder, counts)).query(({ ctx }) => folderCounts(ctx.db, ctx.session.account.id)),
 
   setSeen: protectedProcedure
     .input(z.object({ ids: messageIds, seen: z.boolean() }))

@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { MAIL_FOLDERS, OWN_FOLDER } from '../../../mime/folders';
-import {
-  LABEL_COLORS,
-  applyToSelection,
-  createLabel,
-  editLabel,
-  labelsOf,
-  mailboxCounts,
-  removeLabel,
-  undoMoves,
-} from '../../mail/organize.service';
+import { LABEL_COLORS, applyToSelection, createLabel, editLabel, labelsOf, mailboxCounts, removeLabel, undoMoves } from '../../mail/organize.service';
 import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
@@ -69,7 +60,5 @@ export const organizeRouter = router({
     .mutation(({ ctx, input }) => undoMoves(ctx.db, ctx.session.account, input.moves)),
 
   /** Total and unread per folder (built-in and own) and per label. */
-  counts: protectedProcedure
-    .output(z.object({ folders: counts, labels: counts }))
-    .query(({ ctx }) => mailboxCounts(ctx.db, ctx.session.account)),
+  counts: protectedProcedure.output(z.object({ folders: counts, labels: counts })).query(({ ctx }) => mailboxCounts(ctx.db, ctx.session.account)),
 });

@@ -32,8 +32,14 @@ describe('outbound router', () => {
   it('queues, lists and cancels, returning only the allow-listed fields', async () => {
     const api = callerFor(user);
     const sent = await api.outbound.send(built(user.account.address, ['Pat <pat@example.org>'], 'Hi', later()));
-    expect(Object.keys(sent).sort()).toEqual(['attempts', 'cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'nextAttemptAt', 'recipients', 'sendAt', 'size', 'status'].sort());
-    expect(sent).toMatchObject({ status: 'scheduled', cancellable: true, recipients: [{ address: 'pat@example.org', status: 'queued', attempts: 0, lastReply: null }] });
+    expect(Object.keys(sent).sort()).toEqual(
+      ['attempts', 'cancellable', 'createdAt', 'finishedAt', 'from', 'id', 'nextAttemptAt', 'recipients', 'sendAt', 'size', 'status'].sort(),
+    );
+    expect(sent).toMatchObject({
+      status: 'scheduled',
+      cancellable: true,
+      recipients: [{ address: 'pat@example.org', status: 'queued', attempts: 0, lastReply: null }],
+    });
     expect((await api.outbound.list({})).map((m) => m.id)).toContain(sent.id);
     expect(await api.outbound.cancel({ id: sent.id })).toMatchObject({ id: sent.id, status: 'cancelled', cancellable: false });
     expect(await api.outbound.limits()).toMatchObject({ perHour: 100, perDay: 500, custom: false, usedLastHour: 0 });
@@ -55,7 +61,12 @@ describe('outbound router', () => {
   it('lets an admin set limits, which then refuse with TOO_MANY_REQUESTS', async () => {
     const limited = await createTestUser(isolated.db());
     const api = callerFor(admin);
-    expect(await api.outbound.setLimits({ username: limited.username, perHour: 1, perDay: null })).toEqual({ username: limited.username, perHour: 1, perDay: 500, custom: true });
+    expect(await api.outbound.setLimits({ username: limited.username, perHour: 1, perDay: null })).toEqual({
+      username: limited.username,
+      perHour: 1,
+      perDay: 500,
+      custom: true,
+    });
     await callerFor(limited).outbound.send(built(limited.account.address, ['q@example.org'], 'One', later()));
     const refused = await trpcError(callerFor(limited).outbound.send(built(limited.account.address, ['r@example.org'], 'Two', later())));
     expect(refused.code).toBe('TOO_MANY_REQUESTS');

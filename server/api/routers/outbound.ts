@@ -93,7 +93,8 @@ export const outboundRouter = router({
         ctx.settings,
         ctx.session.account,
         { ...input, mime: fromBase64(input.mime), sendAt: input.sendAt ? new Date(input.sendAt) : undefined },
-        (addresses) => recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd(ctx.settings.dnsServers) }, ctx.session.account, addresses),
+        (addresses) =>
+          recipientKeys({ db: ctx.db, mailDomain: ctx.settings.mailDomain, wkd: recipientWkd(ctx.settings.dnsServers) }, ctx.session.account, addresses),
       ),
     ),
 

@@ -34,7 +34,9 @@ export const platformRouter = router({
     .query(({ ctx, input }) => listKeys(ctx.db, ctx.settings, ctx.session.account, input.domain)),
 
   createKey: protectedProcedure
-    .input(domainInput.extend({ name: z.string().trim().min(1, 'Name the key').max(100), scopes: z.array(z.enum(API_SCOPES)).min(1, 'Pick at least one scope') }))
+    .input(
+      domainInput.extend({ name: z.string().trim().min(1, 'Name the key').max(100), scopes: z.array(z.enum(API_SCOPES)).min(1, 'Pick at least one scope') }),
+    )
     .output(z.object({ key: apiKeyOutput, secret: z.string() }))
     .mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.clock, ctx.settings, ctx.session.account, input)),
 
@@ -49,12 +51,22 @@ export const platformRouter = router({
     .query(async ({ ctx, input }) => listDomainTemplates(ctx.db, await owned(ctx, input.domain))),
 
   saveTemplate: protectedProcedure
-    .input(domainInput.extend({ id: z.string().uuid().optional(), name: s.templateInputSchema.shape.name, subject: z.string().min(1).max(998), html: z.string().max(1_000_000).optional(), text: z.string().max(1_000_000).optional() }))
+    .input(
+      domainInput.extend({
+        id: z.string().uuid().optional(),
+        name: s.templateInputSchema.shape.name,
+        subject: z.string().min(1).max(998),
+        html: z.string().max(1_000_000).optional(),
+        text: z.string().max(1_000_000).optional(),
+      }),
+    )
     .output(s.templateSchema)
     .mutation(async ({ ctx, input }) => {
       const domain = await owned(ctx, input.domain);
       const content = { subject: input.subject, html: input.html || null, text: input.text || null };
-      return input.id ? changeTemplate(ctx.db, ctx.clock, domain, input.id, content) : createTemplate(ctx.db, ctx.clock, domain, { name: input.name, ...content });
+      return input.id
+        ? changeTemplate(ctx.db, ctx.clock, domain, input.id, content)
+        : createTemplate(ctx.db, ctx.clock, domain, { name: input.name, ...content });
     }),
 
   deleteTemplate: protectedProcedure

@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { findUserById } from '../../../db/repositories/user.repository';
 import { completeSecondFactor } from '../../../db/repositories/account-security.repository';
 import { insertAuditEvent } from '../../../db/repositories/audit.repository';
-import {
-  changePassword,
-  confirmPassword,
-  displayName,
-  passwordKdf,
-  replaceRecoveryPhrase,
-  setDisplayName,
-} from '../../auth/account-security.service';
+import { changePassword, confirmPassword, displayName, passwordKdf, replaceRecoveryPhrase, setDisplayName } from '../../auth/account-security.service';
 import {
   authenticationResponseSchema,
   changePasswordSchema,
@@ -69,7 +62,10 @@ const enrolProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /** After enrolment during a required-2FA sign-in, the new factor completes that sign-in. */
-async function finishEnrolSignIn(ctx: { db: Parameters<typeof completeSecondFactor>[0]; clock: Clock; ip: string | null; enrol: { pending: boolean; sessionId: string; userId: string } }, method: string) {
+async function finishEnrolSignIn(
+  ctx: { db: Parameters<typeof completeSecondFactor>[0]; clock: Clock; ip: string | null; enrol: { pending: boolean; sessionId: string; userId: string } },
+  method: string,
+) {
   if (!ctx.enrol.pending) return;
   await completeSecondFactor(ctx.db, ctx.enrol.sessionId, new Date(ctx.clock.now().getTime() + SESSION_LIFETIME_MS));
   await insertAuditEvent(ctx.db, { event: 'login.succeeded', user_id: ctx.enrol.userId, ip: ctx.ip, details: { secondFactor: method, enrolled: true } });
@@ -206,7 +202,9 @@ export const securityRouter = router({
       return { ok: true as const };
     }),
 
-  displayName: protectedProcedure.output(z.object({ displayName: z.string().nullable() })).query(async ({ ctx }) => ({ displayName: await displayName(ctx.db, ctx.session) })),
+  displayName: protectedProcedure
+    .output(z.object({ displayName: z.string().nullable() }))
+    .query(async ({ ctx }) => ({ displayName: await displayName(ctx.db, ctx.session) })),
 
   setDisplayName: protectedProcedure
     .input(z.object({ displayName: displayNameSchema }))

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { MAIL_FOLDERS } from '../../../mime/folders';
-import {
-  IMPORT_BATCH_MESSAGES,
-  exportPage,
-  exportSize,
-  importBatch,
-  recordKeyExport,
-  summaryPage,
-} from '../../transfer/transfer.service';
+import { IMPORT_BATCH_MESSAGES, exportPage, exportSize, importBatch, recordKeyExport, summaryPage } from '../../transfer/transfer.service';
 import { protectedProcedure, router } from '../trpc';
 
 /** "Your key" and "Your mail": ciphertext out for export, ciphertext in for import (server/transfer). */
@@ -55,10 +48,12 @@ export const transferRouter = router({
   /** Messages the browser parsed and encrypted to this user's key; stored whole batch or nothing. */
   importBatch: protectedProcedure
     .input(
-      z.object({ items: z.array(importedCopy).min(1).max(IMPORT_BATCH_MESSAGES) }).refine(
-        (input) => input.items.reduce((sum, item) => sum + item.raw.length + item.summary.length, 0) <= MAX_BATCH_CIPHERTEXT,
-        { message: `A batch may carry at most ${MAX_BATCH_CIPHERTEXT / 1048576} MB; send fewer messages at a time.`, path: ['items'] },
-      ),
+      z
+        .object({ items: z.array(importedCopy).min(1).max(IMPORT_BATCH_MESSAGES) })
+        .refine((input) => input.items.reduce((sum, item) => sum + item.raw.length + item.summary.length, 0) <= MAX_BATCH_CIPHERTEXT, {
+          message: `A batch may carry at most ${MAX_BATCH_CIPHERTEXT / 1048576} MB; send fewer messages at a time.`,
+          path: ['items'],
+        }),
     )
     .output(z.object({ imported: z.number().int() }))
     .mutation(({ ctx, input }) =>

@@ -14,7 +14,11 @@ export const dynamic = 'force-dynamic';
 function handler(req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) {
   const refusal = foreignOriginRefusal(req);
   if (refusal) return appErrorResponse(new AppError('FORBIDDEN', refusal));
-  const request = capBody(req, PRE_SIGN_IN_BODY_BYTES, (body) => new NextRequest(req, { body, duplex: 'half' } as ConstructorParameters<typeof NextRequest>[1]));
+  const request = capBody(
+    req,
+    PRE_SIGN_IN_BODY_BYTES,
+    (body) => new NextRequest(req, { body, duplex: 'half' } as ConstructorParameters<typeof NextRequest>[1]),
+  );
   if (request instanceof Response) return request;
   return NextAuth(request as never, ctx as never, authOptions());
 }

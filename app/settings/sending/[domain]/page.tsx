@@ -36,8 +36,12 @@ export default async function SendingPage({ params }: { params: Promise<{ domain
         </nav>
         <h1 className="break-all text-xl font-semibold">Sending from {domain}</h1>
         <p className="text-sm text-slate-600">
-          Send mail from your own software through the API or SMTP submission. The server composes this mail, so it sees its content while it is queued
-          (sealed at rest, deleted after delivery); templates are stored unencrypted. See the <a className="text-brand-700 underline" href="/docs/api">API reference</a>.
+          Send mail from your own software through the API or SMTP submission. The server composes this mail, so it sees its content while it is queued (sealed
+          at rest, deleted after delivery); templates are stored unencrypted. See the{' '}
+          <a className="text-brand-700 underline" href="/docs/api">
+            API reference
+          </a>
+          .
         </p>
         <SendingTabs domain={domain} />
       </main>
