@@ -3,7 +3,7 @@ import { checkHeaderFrom } from './submission.service';
 import { KeyRateLimiter } from './rate-limit';
 import { renderContent } from './templates';
 import { signWebhook, verifyWebhook } from './webhook-signature';
-import { checkHeaders } from './compose';
+import { checkHeaders } from './build-mime';
 
 describe('KeyRateLimiter', () => {
   it('lets a key burst to its per-minute rate, then says how many seconds until the next request', () => {

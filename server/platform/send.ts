@@ -23,7 +23,7 @@ import { expiryFrom } from '../delivery/retry-schedule';
 import { type SendingIdentity, domainSendingIdentity } from '../send/sending-identity';
 import type { Settings } from '../settings';
 import type { ApiPrincipal } from './api-keys';
-import { checkHeaders, composeMime } from './compose';
+import { checkHeaders, composeMime } from './build-mime';
 import { type BatchInput, MAX_RECIPIENTS_PER_MESSAGE, type SendMessageInput } from './schemas';
 import { type Rendered, htmlToText, renderContent } from './templates';
 
