@@ -27,7 +27,7 @@ describe('mail router', () => {
     const first = await caller.mail.list({ folder: 'inbox' });
     expect(first.items).toHaveLength(PAGE_SIZE);
     expect(first.nextCursor).toEqual(expect.any(String));
-    expect(Object.keys(first.items[0]!).sort()).toEqual(['folder', 'id', 'origin', 'receivedAt', 'seen', 'size', 'summary']);
+    expect(Object.keys(first.items[0]!).sort()).toEqual(['folder', 'id', 'labelIds', 'origin', 'receivedAt', 'seen', 'size', 'starred', 'summary']);
     const second = await caller.mail.list({ folder: 'inbox', cursor: first.nextCursor });
     expect(second.items).toHaveLength(3);
     expect(second.nextCursor).toBeNull();
@@ -43,6 +43,8 @@ describe('mail router', () => {
       inbox: { total: PAGE_SIZE + 3, unread: PAGE_SIZE + 3 },
       drafts: { total: 0, unread: 0 },
       sent: { total: 0, unread: 0 },
+      archive: { total: 0, unread: 0 },
+      spam: { total: 0, unread: 0 },
       trash: { total: 0, unread: 0 },
     });
   });
@@ -93,7 +95,7 @@ describe('mail router', () => {
     expect(await trpcCode(callerFor(null).mail.list({ folder: 'inbox' }))).toBe('UNAUTHORIZED');
     const caller = callerFor(alice);
     expect(await trpcCode(caller.mail.list({ folder: 'inbox', cursor: "1'; DROP TABLE messages" }))).toBe('BAD_REQUEST');
-    expect(await trpcCode(caller.mail.list({ folder: 'spam' as 'inbox' }))).toBe('BAD_REQUEST');
+    expect(await trpcCode(caller.mail.list({ folder: 'junk' as 'inbox' }))).toBe('BAD_REQUEST');
     expect(await trpcCode(caller.mail.setSeen({ ids: [], seen: true }))).toBe('BAD_REQUEST');
     expect(await trpcCode(caller.mail.get({ id: 'not-a-uuid' }))).toBe('BAD_REQUEST');
   });
