@@ -30,6 +30,7 @@ export const displayNameSchema = z
 
 export const totpCodeSchema = z
   .string()
+  .max(20)
   .trim()
   .regex(/^\d{6}$/, 'Enter the 6-digit code from your app.');
 

@@ -46,7 +46,18 @@ describe('conversations', () => {
       [loose, null, 1, 1],
     ]);
     expect(mine[0]!.recent.map((m) => m.id)).toEqual([thread[3], thread[2], thread[1]]);
-    expect(Object.keys(mine[0]!.latest).sort()).toEqual(['conversationKey', 'folder', 'id', 'labelIds', 'origin', 'receivedAt', 'seen', 'size', 'starred', 'summary']);
+    expect(Object.keys(mine[0]!.latest).sort()).toEqual([
+      'conversationKey',
+      'folder',
+      'id',
+      'labelIds',
+      'origin',
+      'receivedAt',
+      'seen',
+      'size',
+      'starred',
+      'summary',
+    ]);
 
     // The Sent folder shows the same conversation, headed by its own newest message there.
     const sent = await caller.conversations.list({ folder: 'sent' });

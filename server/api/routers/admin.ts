@@ -296,7 +296,15 @@ export const adminRouter = router({
         event: z.string().max(100).optional(),
         from: z.string().datetime({ offset: true }).optional(),
         to: z.string().datetime({ offset: true }).optional(),
-        before: z.object({ at: z.string().datetime({ offset: true }), id: z.string().regex(/^\d{1,19}$/) }).optional(),
+        before: z
+          .object({
+            at: z.string().datetime({ offset: true }),
+            id: z
+              .string()
+              .max(19)
+              .regex(/^\d{1,19}$/),
+          })
+          .optional(),
         limit: z.number().int().min(1).max(500).default(100),
       }),
     )

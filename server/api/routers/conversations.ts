@@ -14,7 +14,10 @@ import { anyFolder, listItem } from './mail';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 /** HMAC-SHA-256, base64url without padding. */
-export const conversationKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a conversation key is 43 base64url characters');
+export const conversationKey = z
+  .string()
+  .max(43)
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'a conversation key is 43 base64url characters');
 const keys = z.array(conversationKey).min(1).max(100);
 
 const item = listItem.extend({ conversationKey: conversationKey.nullable() });

@@ -6,7 +6,7 @@ import { protectedProcedure, router } from '../trpc';
 const folder = z.enum(MAIL_FOLDERS);
 /** A built-in folder, or the id of one of the user's own. */
 /** A built-in folder, or one of the user's own (named by its id). */
-export const anyFolder = z.union([folder, z.string().regex(OWN_FOLDER)]);
+export const anyFolder = z.union([folder, z.string().max(36).regex(OWN_FOLDER)]);
 const messageIds = z.array(z.string().uuid()).min(1).max(100);
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 

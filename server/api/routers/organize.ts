@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { MAIL_FOLDERS, OWN_FOLDER } from '../../../mime/folders';
 import { LABEL_COLORS, applyToSelection, createLabel, editLabel, labelsOf, mailboxCounts, removeLabel, undoMoves } from '../../mail/organize.service';
 import { protectedProcedure, router } from '../trpc';
+import { anyFolder } from './mail';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
-const anyFolder = z.union([z.enum(MAIL_FOLDERS), z.string().regex(OWN_FOLDER)]);
 const encryptedName = base64.min(4).max(8192);
 const color = z.enum(LABEL_COLORS);
 

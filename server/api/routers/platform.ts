@@ -78,7 +78,7 @@ export const platformRouter = router({
     }),
 
   previewTemplate: protectedProcedure
-    .input(domainInput.extend({ id: z.string().uuid(), variables: z.record(z.string(), z.unknown()) }))
+    .input(domainInput.extend({ id: z.string().uuid(), variables: z.record(z.string().max(200), z.unknown()) }))
     .output(s.previewSchema)
     .mutation(async ({ ctx, input }) => previewTemplate(ctx.db, await owned(ctx, input.domain), input.id, input.variables)),
 

@@ -14,7 +14,10 @@ import { protectedProcedure, router } from '../trpc';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 /** Chosen by the browser at random: 32 hex characters, or the manifest's fixed name. */
-const segmentId = z.string().regex(/^([0-9a-f]{32}|manifest)$/, 'a segment id is 32 hex characters');
+const segmentId = z
+  .string()
+  .max(32)
+  .regex(/^([0-9a-f]{32}|manifest)$/, 'a segment id is 32 hex characters');
 const ids = z.array(z.string().uuid()).min(1).max(RAW_BATCH);
 
 export const searchIndexRouter = router({
