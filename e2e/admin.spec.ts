@@ -55,7 +55,7 @@ test('an admin finds users, disables, enables, promotes, demotes and sets limits
   // Every action above is in the audit log, filtered to the admin's actions.
   await page.getByRole('tab', { name: 'Audit log' }).click();
   await page.getByLabel('User').fill(admin.username);
-  await page.getByLabel('Event').fill('admin.');
+  await page.getByLabel('Event', { exact: true }).fill('admin.');
   await page.getByRole('button', { name: 'Filter' }).click();
   const audit = page.getByRole('table', { name: 'Audit events' });
   for (const event of [
