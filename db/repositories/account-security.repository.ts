@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'kysely';
 import type { Db } from '../client';
-import type { UserPasskeyRow, UserTotpRow } from '../schema';
+import type { UserPasskeyRow, UserTotpRow } from '../account-security-schema';
 
 /** TOTP secrets (sealed by the caller), recovery code hashes, passkeys, and the session's second-factor state. */
 
