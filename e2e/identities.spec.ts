@@ -46,8 +46,9 @@ const delivered = async (to: string) => {
 const editor = (page: Page) => page.getByTestId('compose').getByTestId('rich-editor');
 
 test('a display name and signature go out on the From and in the body; a reply to an alias comes From the alias', async ({ page }) => {
-  // Two sends, each waiting out the undo window before the worker delivers it.
-  test.setTimeout(150_000);
+  // Sign-in (Argon2id in the browser) and two sends, each waiting out the undo window before the
+  // worker delivers it: on a loaded machine this takes minutes.
+  test.setTimeout(240_000);
   const user = await newUser('ident');
   const alias = `${uniqueName('shop')}@localhost`;
   await sql(
