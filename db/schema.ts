@@ -11,6 +11,7 @@ import type {
   WebhooksTable,
 } from './platform-schema';
 import type { UserPasskeysTable, UserRecoveryCodesTable, UserTotpTable } from './account-security-schema';
+import type { SendingIdentitiesTable } from './identity-schema';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -333,6 +334,8 @@ export interface Database {
   search_index_segments: SearchIndexSegmentsTable;
   mail_labels: MailLabelsTable;
   message_labels: MessageLabelsTable;
+  // Display names and signatures (db/identity-schema.ts).
+  sending_identities: SendingIdentitiesTable;
   // The sending platform (db/platform-schema.ts).
   api_keys: ApiKeysTable;
   platform_messages: PlatformMessagesTable;

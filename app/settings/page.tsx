@@ -22,6 +22,9 @@ export default async function SettingsPage() {
           <Link className="text-brand-600 hover:underline" href="/settings/addresses">
             Addresses and aliases
           </Link>
+          <Link className="text-brand-600 hover:underline" href="/settings/identities">
+            Names and signatures
+          </Link>
           <Link className="text-brand-600 hover:underline" href="/settings/keys">
             Correspondents’ keys
           </Link>
