@@ -13,6 +13,7 @@ import { transferRouter } from './routers/transfer';
 import { filtersRouter } from './routers/filters';
 import { searchIndexRouter } from './routers/search-index';
 import { platformRouter } from './routers/platform';
+import { contactsRouter } from './routers/contacts';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -31,6 +32,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   searchIndex: searchIndexRouter,
   platform: platformRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;
