@@ -7,7 +7,12 @@ describe('vCard', () => {
   it('round-trips names, several addresses, notes and a key through export and import', async () => {
     const key = await generateUserKey('Dave', 'dave@example.org');
     const contacts = [
-      { name: 'Dave Smith, Jr.; the second', emails: ['dave@example.org', 'd.smith@example.net'], notes: 'Met at FOSDEM\nline two: a\\b', publicKey: key.publicKeyArmored.trim() },
+      {
+        name: 'Dave Smith, Jr.; the second',
+        emails: ['dave@example.org', 'd.smith@example.net'],
+        notes: 'Met at FOSDEM\nline two: a\\b',
+        publicKey: key.publicKeyArmored.trim(),
+      },
       { name: 'Zoë Ångström 🙂', emails: ['zoe@example.org'], notes: '', publicKey: '' },
       { name: '', emails: ['only-an-address@example.org'], notes: '', publicKey: '' },
     ];
@@ -43,7 +48,12 @@ describe('vCard', () => {
     const { contacts, skipped } = await parseVcards(file);
     expect(skipped).toBe(1);
     expect(contacts).toEqual([
-      { name: 'Dr. Erin Q. Example', emails: ['erin@example.org', 'erin.work@example.org'], notes: 'a long note that is folded across two lines', publicKey: key.publicKeyArmored.trim() },
+      {
+        name: 'Dr. Erin Q. Example',
+        emails: ['erin@example.org', 'erin.work@example.org'],
+        notes: 'a long note that is folded across two lines',
+        publicKey: key.publicKeyArmored.trim(),
+      },
     ]);
   });
 
@@ -73,10 +83,13 @@ describe('contacts', () => {
     const dave = { name: 'Dave Smith', emails: ['dave@example.org'], notes: 'bike club', publicKey: '' };
     const erin = { name: 'Erin', emails: ['erin@example.org'], notes: '', publicKey: '' };
     expect(searchContacts([dave, erin], 'smith BIKE')).toEqual([dave]);
-    const merged = mergeWithCorrespondents([erin, dave], [
-      { name: 'Dan', address: 'dan@example.org', count: 9 },
-      { name: 'D', address: 'DAVE@example.org', count: 3 },
-    ]);
+    const merged = mergeWithCorrespondents(
+      [erin, dave],
+      [
+        { name: 'Dan', address: 'dan@example.org', count: 9 },
+        { name: 'D', address: 'DAVE@example.org', count: 3 },
+      ],
+    );
     expect(merged.map((c) => c.address)).toEqual(['dave@example.org', 'erin@example.org', 'dan@example.org']);
   });
 });
