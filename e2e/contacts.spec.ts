@@ -70,6 +70,7 @@ test('add a contact, reload, pick it in compose by keyboard; import and export v
 
   // Compose after a full load of the mailbox: "da" offers Dana and Dave; the keyboard picks Dave.
   await openMailbox(page, user);
+  await page.getByRole('heading', { name: 'Inbox' }).click();
   await page.keyboard.press('c');
   const compose = page.getByTestId('compose');
   const to = compose.getByRole('combobox', { name: 'To' });

@@ -1,4 +1,4 @@
-import { addressError } from '@/mime/address';
+import { addressError, splitMailboxEntry } from '@/mime/address';
 import type { Correspondent } from '../compose/contacts';
 
 /**
@@ -52,12 +52,15 @@ export interface ContactErrors {
   notes?: string;
 }
 
-/** Trims and de-duplicates what a form or a vCard gave; addresses are split on commas and lines too. */
+/**
+ * Trims and de-duplicates what a form or a vCard gave. Addresses are split on lines, commas and
+ * semicolons, and "Name <address>" or "mailto:" forms keep just the address.
+ */
 export function normalizeContact(fields: ContactFields): ContactFields {
   const seen = new Set<string>();
   const emails = fields.emails
-    .flatMap((e) => e.split(/[\s,;]+/))
-    .map((e) => e.trim().replace(/^mailto:/i, ''))
+    .flatMap((e) => e.split(/[\n,;]+/))
+    .map((e) => splitMailboxEntry(e).address)
     .filter((e) => e && !seen.has(e.toLowerCase()) && (seen.add(e.toLowerCase()), true));
   return { name: fields.name.trim().replace(/\s+/g, ' '), emails, notes: fields.notes.trim(), publicKey: fields.publicKey.trim() };
 }

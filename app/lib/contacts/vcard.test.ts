@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateUserKey } from '@/crypto/pgp';
-import { contactErrors, decodeContact, encodeContact, mergeWithCorrespondents, searchContacts } from './contact';
+import { contactErrors, decodeContact, encodeContact, mergeWithCorrespondents, normalizeContact, searchContacts } from './contact';
 import { VcardError, parseVcards, toVcards } from './vcard';
 
 describe('vCard', () => {
@@ -77,6 +77,14 @@ describe('contacts', () => {
     expect(contactErrors({ name: '', emails: [], notes: '', publicKey: '' }).name).toMatch(/name or an address/);
     expect(contactErrors({ name: 'D', emails: ['not an address'], notes: '', publicKey: '' }).emails).toMatch(/isn't an email address/);
     expect(contactErrors({ name: 'D', emails: ['dave@example.org'], notes: '', publicKey: '' })).toEqual({});
+    expect(
+      normalizeContact({ name: ' Dave  S ', emails: ['Dave <dave@example.org>\nmailto:d2@example.org, DAVE@example.org'], notes: '', publicKey: '' }),
+    ).toEqual({
+      name: 'Dave S',
+      emails: ['dave@example.org', 'd2@example.org'],
+      notes: '',
+      publicKey: '',
+    });
   });
 
   it('search every word, and compose suggests contacts before mere correspondents', () => {
