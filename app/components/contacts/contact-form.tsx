@@ -2,6 +2,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type ContactErrors, type ContactFields, contactErrors, normalizeContact } from '@/app/lib/contacts/contact';
 import { ContactFieldError } from '@/app/lib/contacts/use-contacts';
+import { errorMessage } from '@/app/lib/trpc';
 import { Alert, Button, TextField } from '../ui';
 
 /**
@@ -41,7 +42,7 @@ export function ContactForm({
       await onSave(fields);
     } catch (err) {
       if (err instanceof ContactFieldError) setErrors({ [err.field]: err.message });
-      else setErrors({ form: 'The contact could not be saved. Try again.' });
+      else setErrors({ form: `The contact could not be saved: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
