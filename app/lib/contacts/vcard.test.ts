@@ -57,6 +57,32 @@ describe('vCard', () => {
     ]);
   });
 
+  it('reads vCard 2.1 as Android exports it: bare parameters, quoted-printable UTF-8 with soft breaks', async () => {
+    const file = [
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ange=C3=B1;=C3=89mile;;;',
+      'FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89mile Ange=C3=B1',
+      'EMAIL;HOME:emile@example.org',
+      'EMAIL;PREF;INTERNET:emile.pref@example.org',
+      'NOTE;ENCODING=QUOTED-PRINTABLE:first line=0D=0Asecond, with a comma and a long=',
+      ' tail',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    expect(await parseVcards(file)).toEqual({
+      contacts: [
+        {
+          name: 'Émile Angeñ',
+          emails: ['emile.pref@example.org', 'emile@example.org'],
+          notes: 'first line\nsecond, with a comma and a long tail',
+          publicKey: '',
+        },
+      ],
+      skipped: 0,
+    });
+  });
+
   it('refuses files that are not vCards, with a sentence saying so', async () => {
     await expect(parseVcards('name,email\nDave,dave@example.org\n')).rejects.toThrow(/holds no vCard/);
     await expect(parseVcards('BEGIN:VCARD\nVERSION:4.0\nFN:Dave\n')).rejects.toThrow(VcardError);

@@ -2,10 +2,11 @@ import ICAL from 'ical.js';
 import { fromBase64, toBase64 } from '@/crypto/encoding';
 import { armorBinaryKey } from '@/crypto/pkesk';
 import { type ContactFields, normalizeContact } from './contact';
+import { upgradeVcard21 } from './vcard21';
 
 /**
  * vCard files (RFC 6350, .vcf) in and out of the address book, through ical.js (Mozilla's parser
- * for iCalendar and vCard 3.0/4.0). What is read: FN (or N when FN is missing), every EMAIL, NOTE
+ * for iCalendar and vCard 3.0/4.0; 2.1 is brought to 3.0 first). What is read: FN (or N when FN is missing), every EMAIL, NOTE
  * and an OpenPGP KEY; other properties (phones, photos, addresses) are left out, and said so.
  */
 export class VcardError extends Error {}
@@ -26,7 +27,7 @@ export async function parseVcards(text: string): Promise<VcardImport> {
   let parsed: unknown;
   try {
     // ical.js wants CRLF or LF line ends and no BOM.
-    parsed = ICAL.parse(text.replace(/^\uFEFF/, '').replace(/\r?\n/g, '\r\n'));
+    parsed = ICAL.parse(upgradeVcard21(text.replace(/^\uFEFF/, '')).replace(/\r?\n/g, '\r\n'));
   } catch (err) {
     const why = err instanceof Error ? err.message.replace(/\s+/g, ' ').slice(0, 200) : 'unreadable';
     throw new VcardError(`That file is not a valid vCard (${why}). Nothing was imported.`);
@@ -51,8 +52,14 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Every value of a text property: exporters that leave commas unescaped make ical.js see several. */
+function allText(property: ICAL.Property): string {
+  return property.getValues().map(text).join(',');
+}
+
 async function cardToContact(card: ICAL.Component): Promise<ContactFields> {
-  let name = text(card.getFirstPropertyValue('fn'));
+  const fn = card.getFirstProperty('fn');
+  let name = fn ? allText(fn) : '';
   if (!name.trim()) {
     // N is family;given;additional;prefix;suffix.
     const n = card.getFirstPropertyValue('n');
@@ -63,10 +70,7 @@ async function cardToContact(card: ICAL.Component): Promise<ContactFields> {
     .map((p) => ({ address: text(p.getFirstValue()), pref: preference(p) }))
     .sort((a, b) => a.pref - b.pref)
     .map((e) => e.address);
-  const notes = card
-    .getAllProperties('note')
-    .map((p) => text(p.getFirstValue()))
-    .join('\n\n');
+  const notes = card.getAllProperties('note').map(allText).join('\n\n');
   let publicKey = '';
   for (const property of card.getAllProperties('key')) {
     publicKey = await keyOf(property);
