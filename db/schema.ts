@@ -12,6 +12,7 @@ import type {
 } from './platform-schema';
 import type { UserPasskeysTable, UserRecoveryCodesTable, UserTotpTable } from './account-security-schema';
 import type { SendingIdentitiesTable } from './identity-schema';
+import type { ContactsTable } from './contacts-schema';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -346,6 +347,8 @@ export interface Database {
   suppressions: SuppressionsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  // The address book (db/contacts-schema.ts).
+  contacts: ContactsTable;
 }
 
 /** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */

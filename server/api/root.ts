@@ -14,6 +14,7 @@ import { filtersRouter } from './routers/filters';
 import { searchIndexRouter } from './routers/search-index';
 import { platformRouter } from './routers/platform';
 import { identitiesRouter } from './routers/identities';
+import { contactsRouter } from './routers/contacts';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   searchIndex: searchIndexRouter,
   platform: platformRouter,
   identities: identitiesRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;
