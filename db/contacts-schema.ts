@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** The address book (db/migrations/2026_12_03_1444_create_contacts.ts). */
+/** The address book (db/migrations/2026_12_03_1445_create_contacts.ts). */
 export interface ContactsTable {
   id: Generated<string>;
   user_id: string;
