@@ -10,6 +10,7 @@ import { createDb } from '../db/client';
 import { freePort, startEmbeddedPostgres } from '../db/embedded';
 import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/clock';
+import { configureSecrets } from '../server/secrets';
 import { createDnsResolver } from '../server/mail/dns';
 import { createApiKey } from '../server/platform/api-keys';
 import { settingsFrom } from '../server/settings';
@@ -51,6 +52,7 @@ async function main() {
   console.log(
     `bench:api  ${messages} sends from ${clients} concurrent clients, then a ${batchTotal}-recipient batch; ${os.cpus().length} cores; load average ${load()}`,
   );
+  configureSecrets(process.env.SECRET_KEY!);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sealpost-bench-api-'));
   chmodSync(dir, 0o755);
   const cluster = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });

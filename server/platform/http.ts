@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi';
 import { KeyRateLimiter } from './rate-limit';
 import { ROUTES, type Route, authorize } from './routes';
 import type { SendDeps } from './send';
+import { AcceptCommitter } from './accept-commit';
 
 const PREFIX = '/api/v1';
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -73,6 +74,8 @@ export interface ApiHandlerDeps extends SendDeps {
  */
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const limiter = deps.limiter ?? new KeyRateLimiter();
+  // One group commit per handler: concurrent sends share transactions (see accept-commit.ts).
+  const routeDeps: SendDeps = { ...deps, committer: deps.committer ?? new AcceptCommitter(deps) };
   let document: string | undefined;
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -129,7 +132,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
         });
         return true;
       }
-      const result = await route.handler({ deps, principal, params, body, query, idempotencyKey, rawBody });
+      const result = await route.handler({ deps: routeDeps, principal, params, body, query, idempotencyKey, rawBody });
       send(res, route.status, route.status === 204 ? undefined : result);
     } catch (err) {
       if (err instanceof AppError) {

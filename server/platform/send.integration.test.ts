@@ -11,6 +11,7 @@ import { createApiKey, listKeys, revokeKey } from './api-keys';
 import { publishInstanceDkim } from '../../testing/outbound/fixtures';
 import { prunePlatformHistory } from '../../db/repositories/platform.repository';
 import { HISTORY_RETENTION_MS } from './webhook-dispatcher';
+import { KEY_CACHE_TTL_MS } from './key-cache';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
 
 const run = promisify(execFile);
@@ -193,6 +194,10 @@ describe('the sending API', () => {
     for (const table of ['templates', 'webhooks', 'suppressions', 'api_keys'] as const) {
       expect(await db.selectFrom(table).select('domain').where('domain', '=', c.domain).execute()).toEqual([]);
     }
+    // Deleted behind the API's back (no revocation in this process): the key cache lets it go once
+    // its entry is older than KEY_CACHE_TTL_MS, as another node's would.
+    expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(200);
+    h.clock.advance(KEY_CACHE_TTL_MS);
     expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(401);
   });
 
