@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
+  ApiKeyRateBucketsTable,
   ApiKeysTable,
   IdempotencyKeysTable,
   PlatformEventsTable,
@@ -343,6 +344,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  api_key_rate_buckets: ApiKeyRateBucketsTable;
 }
 
 /** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */

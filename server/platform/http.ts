@@ -5,7 +5,7 @@ import { AppError, errorTable } from '../errors';
 import type { Logger } from '../logger';
 import { authenticateApiKey } from './api-keys';
 import { openApiDocument } from './openapi';
-import { KeyRateLimiter } from './rate-limit';
+import { type RateLimiter, SharedKeyRateLimiter } from './shared-rate-limit';
 import { ROUTES, type Route, authorize } from './routes';
 import type { SendDeps } from './send';
 import { AcceptCommitter } from './accept-commit';
@@ -63,7 +63,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, res: ServerResponse): { 
 
 export interface ApiHandlerDeps extends SendDeps {
   log: Logger;
-  limiter?: KeyRateLimiter;
+  /** The key rate limit; by default shared by every node through the database. */
+  limiter?: RateLimiter;
 }
 
 /**
@@ -73,7 +74,7 @@ export interface ApiHandlerDeps extends SendDeps {
  * Returns false for paths it doesn't own.
  */
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const limiter = deps.limiter ?? new KeyRateLimiter();
+  const limiter = deps.limiter ?? new SharedKeyRateLimiter(deps.db);
   // One group commit per handler: concurrent sends share transactions (see accept-commit.ts).
   const routeDeps: SendDeps = { ...deps, committer: deps.committer ?? new AcceptCommitter(deps) };
   let document: string | undefined;
@@ -104,7 +105,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       }
       const principal = await authenticateApiKey(deps.db, deps.clock, auth[1]!);
       authorize(principal, route.scopes);
-      const wait = limiter.take(principal.keyId, principal.ratePerMinute);
+      const wait = await limiter.take(principal.keyId, principal.ratePerMinute);
       if (wait > 0) {
         sendError(res, new AppError('THROTTLED', `This key's rate limit (${principal.ratePerMinute} requests a minute) is used up; retry in ${wait} s.`), {
           headers: { 'retry-after': String(wait) },
