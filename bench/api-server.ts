@@ -20,6 +20,8 @@ async function main() {
   const boss = await startBoss(config.DATABASE_URL!, 'sender');
   const handler = createApiHandler({ db: getDb(), clock: systemClock, settings: settingsFrom(config), queue: platformQueue(boss), log: logger });
   const server = http.createServer((req, res) => {
+    // The group commit's counts, for the benchmark's messages-per-commit figure.
+    if (req.url === '/bench/commits') return void res.end(JSON.stringify(handler.committer.counts));
     void handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });

@@ -73,12 +73,12 @@ export interface ApiHandlerDeps extends SendDeps {
  * (CSRF and Origin checks, next-auth) applies, and every request costs one key look-up.
  * Returns false for paths it doesn't own.
  */
-export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createApiHandler(deps: ApiHandlerDeps): ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & { committer: AcceptCommitter } {
   const limiter = deps.limiter ?? new SharedKeyRateLimiter(deps.db);
   // One group commit per handler: concurrent sends share transactions (see accept-commit.ts).
   const routeDeps: SendDeps = { ...deps, committer: deps.committer ?? new AcceptCommitter(deps) };
   let document: string | undefined;
-  return async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(`${PREFIX}/`)) return false;
     const path = url.pathname.slice(PREFIX.length);
@@ -146,4 +146,5 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     }
     return true;
   };
+  return Object.assign(handler, { committer: routeDeps.committer! });
 }

@@ -117,6 +117,26 @@ describe('the sending API', () => {
     expect(mine()).toHaveLength(1000);
   }, 180_000);
 
+  it('sends once for concurrent requests with one Idempotency-Key, spread over two API nodes, and answers them all alike', async () => {
+    const c = await platformCustomer(isolated.db(), h);
+    const other = await startPlatform(isolated.db(), h);
+    try {
+      const to = `once@${sinkDomain(h)}`;
+      const body = { from: c.from, to, subject: 'Once', text: 'only once' };
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api(i % 2 ? other.url : p.url, c.key, 'POST', '/messages', body, { 'idempotency-key': 'order-7' })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      const rows = await isolated.db().selectFrom('platform_messages').select('id').where('domain', '=', c.domain).execute();
+      expect(rows.map((r) => r.id)).toEqual([answers[0]!.body.id]);
+      const outbound = await isolated.db().selectFrom('outbound_recipients').select('outbound_id').where('address', '=', to).execute();
+      expect(outbound).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('answers bad input with JSON 4xx naming the field, a bad key with 401, a missing scope with 403 and a spent rate with 429 and Retry-After', async () => {
     const c = await platformCustomer(isolated.db(), h, { ratePerMinute: 2 });
     const bad = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: ['x@example.com'], attachments: [{ filename: 'a' }] });
