@@ -176,7 +176,7 @@ export function createDeliverer(deps: DelivererDeps) {
       // Refused when it was composed (too large, its template deleted, its domain gone), or the
       // copy was purged while a recipient was still due: nothing can be sent.
       const { status, reason } = ready && 'refused' in ready ? ready.refused : { status: '5.3.0', reason: 'The message content was deleted before delivery.' };
-      bounces.push(...due.map((r) => ({ recipientId: r.id, address: r.address, status, reason, reply: null, remoteMta: null })));
+      bounces.push(...due.map((r) => ({ recipientId: r.id, address: r.address, status, reason, reply: null, remoteMta: null, local: true })));
     }
 
     const after = clock.now();
@@ -190,7 +190,8 @@ export function createDeliverer(deps: DelivererDeps) {
       const failed: RecipientOutcome[] = bounces.map((b) => ({
         id: b.recipientId,
         status: 'failed',
-        reply: b.reply ?? `${b.status} ${b.reason}`,
+        // A local failure must not read as the remote server's 5xx (which suppresses the address).
+        reply: b.reply ?? (b.local ? `Not sent (${b.status}): ${b.reason}` : `${b.status} ${b.reason}`),
         nextAttemptAt: null,
       }));
       await db.transaction().execute(async (trx) => {

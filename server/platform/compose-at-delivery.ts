@@ -7,7 +7,7 @@ import { OUTBOUND_SEAL_PURPOSE } from '../delivery/queue';
 import { AppError } from '../errors';
 import { openBytesAtRest } from '../secrets';
 import { dkimSign } from '../send/dkim-sign';
-import { domainSendingIdentity } from '../send/sending-identity';
+import { type SendingIdentity, domainSendingIdentity } from '../send/sending-identity';
 import { composeMime } from './build-mime';
 import { type ComposeSpec, openSpec } from './compose-spec';
 import { type Rendered, htmlToText, renderContent } from './templates';
@@ -20,6 +20,8 @@ export interface PlatformComposerDeps {
 
 // Template versions never change once written: kept per process by id@version.
 const MAX_TEMPLATES = 500;
+/** How long a domain's signing key (and that it may still send) is trusted before it is read again. */
+const IDENTITY_TTL_MS = 10_000;
 
 /**
  * The worker's side of the sending API: API mail is accepted as a sealed spec (compose-spec.ts),
@@ -42,6 +44,21 @@ export function createPlatformComposer(deps: PlatformComposerDeps): (sealed: Uin
     return row;
   };
 
+  // A domain's signing key, looked up at most every IDENTITY_TTL_MS: a batch of 1,000 needs one query, not 1,000.
+  const identities = new Map<string, { at: number; identity: Promise<SendingIdentity> }>();
+  const signingKeyOf = (domain: string, sender: string): Promise<SendingIdentity> => {
+    const now = Date.now();
+    let entry = identities.get(domain);
+    if (!entry || now - entry.at >= IDENTITY_TTL_MS) {
+      entry = { at: now, identity: domainSendingIdentity(deps.db, deps.mailDomain, domain, sender) };
+      entry.identity.catch(() => identities.delete(domain));
+      identities.delete(domain);
+      if (identities.size >= MAX_TEMPLATES) identities.delete(identities.keys().next().value!);
+      identities.set(domain, entry);
+    }
+    return entry.identity;
+  };
+
   async function render(spec: ComposeSpec): Promise<Rendered> {
     if ('template' in spec.content) {
       const { id, version } = spec.content.template;
@@ -55,10 +72,10 @@ export function createPlatformComposer(deps: PlatformComposerDeps): (sealed: Uin
 
   async function compose(spec: ComposeSpec): Promise<Materialized> {
     let rendered: Rendered;
-    let identity: Awaited<ReturnType<typeof domainSendingIdentity>>;
+    let identity: SendingIdentity;
     try {
       rendered = await render(spec);
-      identity = await domainSendingIdentity(deps.db, deps.mailDomain, spec.domain, spec.sender);
+      identity = { ...(await signingKeyOf(spec.domain, spec.sender)), address: spec.sender };
     } catch (err) {
       if (err instanceof AppError) return { refused: { status: '5.3.0', reason: err.message } };
       throw err;

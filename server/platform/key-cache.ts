@@ -50,5 +50,11 @@ export class ApiKeyCache {
   }
 }
 
-/** The process's cache: the API handler, SMTP submission and revocation share it. */
-export const apiKeyCache = new ApiKeyCache();
+/**
+ * The process's cache: the API handler, SMTP submission and revocation share it. Kept on
+ * globalThis because the web role's tRPC handlers (where keys are revoked) run from Next's bundle,
+ * which has its own copy of this module, while /api/v1 is served in front of Next.
+ */
+const CACHE = Symbol.for('sealpost.apiKeyCache');
+const holder = globalThis as { [CACHE]?: ApiKeyCache };
+export const apiKeyCache: ApiKeyCache = (holder[CACHE] ??= new ApiKeyCache());

@@ -267,4 +267,20 @@ describe('the sending API', () => {
     const row = await isolated.db().selectFrom('outbound_messages').select(['status', 'sealed_mime']).where('id', '=', sent.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', sealed_mime: null });
   });
+  it('composes at delivery: a scheduled message whose template is deleted meanwhile fails with the reason, and its recipient is not suppressed', async () => {
+    const c = await platformCustomer(isolated.db(), h);
+    await api(p.url, c.key, 'POST', '/templates', { name: 'gone', subject: 'Hi {{name}}', text: 'Hello {{name}}' });
+    const to = `soon@${sinkDomain(h)}`;
+    const sendAt = new Date(h.clock.now().getTime() + 3_600_000).toISOString();
+    const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to, template_id: 'gone', variables: { name: 'Ann' }, send_at: sendAt });
+    expect(sent.body.status).toBe('scheduled');
+    expect((await api(p.url, c.key, 'DELETE', '/templates/gone')).status).toBe(204);
+    h.clock.advance(3_600_000 + 1000);
+    expect(await h.deliverer.deliver(sent.body.id)).toMatchObject({ outcome: 'attempted', status: 'bounced', failed: 1 });
+    const status = await api(p.url, c.key, 'GET', `/messages/${sent.body.id}`);
+    expect(status.body.recipients[0].status).toBe('failed');
+    expect(status.body.recipients[0].events.at(-1).detail).toMatch(/template was deleted/);
+    expect((await api(p.url, c.key, 'GET', '/suppressions')).body.suppressions).toEqual([]);
+    expect(h.sink.to(to)).toEqual([]);
+  });
 });
