@@ -8,6 +8,7 @@ import { startBoss } from '../server/jobs/boss';
 import { logger } from '../server/logger';
 import { createApiHandler } from '../server/platform/http';
 import { settingsFrom } from '../server/settings';
+import { configureSecrets } from '../server/secrets';
 
 /**
  * The REST API alone, for bench:api: the handler the web role mounts in front of Next, on PORT, in its own process (so its memory can be watched), with the web role's database pool
@@ -15,9 +16,12 @@ import { settingsFrom } from '../server/settings';
  */
 async function main() {
   const config = env();
+  configureSecrets(config.SECRET_KEY);
   const boss = await startBoss(config.DATABASE_URL!, 'sender');
   const handler = createApiHandler({ db: getDb(), clock: systemClock, settings: settingsFrom(config), queue: platformQueue(boss), log: logger });
   const server = http.createServer((req, res) => {
+    // The group commit's counts, for the benchmark's messages-per-commit figure.
+    if (req.url === '/bench/commits') return void res.end(JSON.stringify(handler.committer.counts));
     void handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });

@@ -21,6 +21,14 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
+/** A key's shared token bucket (db/migrations/2026_12_03_1457_create_api_key_rate_buckets.ts). */
+export interface ApiKeyRateBucketsTable {
+  key_id: string;
+  tokens: number;
+  refilled_at: ColumnType<Date, Date | undefined, Date>;
+  granted: ColumnType<number, number | undefined, number>;
+}
+
 export interface PlatformMessagesTable {
   id: string;
   domain: string;

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
+  ApiKeyRateBucketsTable,
   ApiKeysTable,
   IdempotencyKeysTable,
   PlatformEventsTable,
@@ -349,6 +350,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   // The address book (db/contacts-schema.ts).
   contacts: ContactsTable;
+  api_key_rate_buckets: ApiKeyRateBucketsTable;
 }
 
 /** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */

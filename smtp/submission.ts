@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import type { Clock } from '../server/clock';
 import { AppError } from '../server/errors';
 import type { Logger } from '../server/logger';
-import { type ApiPrincipal, KeyRateLimiter, type PlatformQueue, authenticateSubmission, submitMessage } from '../server/platform/submission.service';
+import { type ApiPrincipal, type PlatformQueue, SharedKeyRateLimiter, authenticateSubmission, submitMessage } from '../server/platform/submission.service';
 import type { Settings } from '../server/settings';
 import type { TlsCredentials } from '../server/tls';
 import { collectMessage } from './data-collector';
@@ -36,7 +36,7 @@ function principalOf(session: SMTPServerSession): ApiPrincipal | undefined {
 
 export function createSubmissionServer(deps: SubmissionDeps) {
   useOwnEnhancedCodes();
-  const limiter = new KeyRateLimiter();
+  const limiter = new SharedKeyRateLimiter(deps.db);
   const smtp = new SMTPServer({
     name: deps.hostname,
     banner: 'Sealpost submission',
@@ -72,9 +72,13 @@ export function createSubmissionServer(deps: SubmissionDeps) {
       if (!principal) return callback(reply(530, '5.7.0 Authentication required'));
       const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
       if (domain !== principal.domain) return callback(reply(553, `5.7.1 Sender address must be of ${principal.domain}`));
-      const wait = limiter.take(principal.keyId, principal.ratePerMinute);
-      if (wait > 0) return callback(reply(450, `4.7.1 Rate limit for this key reached, try again in ${wait} s`));
-      callback();
+      limiter.take(principal.keyId, principal.ratePerMinute).then(
+        (wait) => callback(wait > 0 ? reply(450, `4.7.1 Rate limit for this key reached, try again in ${wait} s`) : undefined),
+        (err: unknown) => {
+          deps.logger.warn({ err: (err as Error).message }, 'submission rate limit check failed');
+          callback(smtpError('temporaryFailure'));
+        },
+      );
     },
 
     onRcptTo(_address, session, callback) {

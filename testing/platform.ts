@@ -9,7 +9,7 @@ import { platformQueue } from '../server/jobs/platform-queue';
 import { createApiKey } from '../server/platform/api-keys';
 import { createApiHandler } from '../server/platform/http';
 import { type WebhookDispatcher, startWebhookDispatcher } from '../server/platform/webhook-dispatcher';
-import { KeyRateLimiter } from '../server/platform/rate-limit';
+import { SharedKeyRateLimiter } from '../server/platform/shared-rate-limit';
 import { settingsFrom } from '../server/settings';
 import type { ApiScope } from '../db/platform-schema';
 import { createTestUser, type TestUser } from './factories';
@@ -25,13 +25,13 @@ export interface PlatformHarness {
   url: string;
   db: Db;
   dispatcher: WebhookDispatcher;
-  limiter: KeyRateLimiter;
+  limiter: SharedKeyRateLimiter;
   close(): Promise<void>;
 }
 
 export async function startPlatform(db: Db, outbound: OutboundHarness, options: { webhookRetryMs?: number } = {}): Promise<PlatformHarness> {
   const settings = settingsFrom(env());
-  const limiter = new KeyRateLimiter();
+  const limiter = new SharedKeyRateLimiter(db);
   const handler = createApiHandler({ db, clock: outbound.clock, settings, queue: platformQueue(outbound.boss), log: pino({ level: 'silent' }), limiter });
   const server = http.createServer((req, res) => {
     void handler(req, res).then((handled) => {

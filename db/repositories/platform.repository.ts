@@ -123,6 +123,36 @@ export async function lockIdempotencyKey(db: Executor, keyId: string, idempotenc
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`idempotency:${keyId}:${idempotencyKey}`}))`.execute(db);
 }
 
+/** Suppressed (domain, address) pairs among many, in one query: `${domain} ${address}` strings. */
+export async function findSuppressedPairs(db: Executor, pairs: { domain: string; address: string }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const { rows } = await sql<{ domain: string; address: string }>`
+    SELECT s.domain, s.address FROM suppressions s
+      JOIN unnest(${pairs.map((p) => p.domain)}::text[], ${pairs.map((p) => p.address.toLowerCase())}::text[]) AS q(domain, address)
+        ON s.domain = q.domain AND s.address = q.address`.execute(db);
+  return new Set(rows.map((r) => `${r.domain} ${r.address}`));
+}
+
+/**
+ * Takes many Idempotency-Keys at once (in the caller's transaction); returns those taken, as
+ * `${key_id} ${idempotency_key}`. A key another transaction is inserting waits for it to end, so
+ * exactly one request wins each key. Rows go in a fixed order, so two such statements can't deadlock.
+ */
+export async function claimIdempotentMany(
+  db: Executor,
+  rows: { key_id: string; idempotency_key: string; request_hash: string; response: unknown; created_at: Date }[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const sorted = [...rows].sort((a, b) => (a.key_id === b.key_id ? (a.idempotency_key < b.idempotency_key ? -1 : 1) : a.key_id < b.key_id ? -1 : 1));
+  const taken = await db
+    .insertInto('idempotency_keys')
+    .values(sorted.map((r) => ({ ...r, response: JSON.stringify(r.response) })))
+    .onConflict((oc) => oc.columns(['key_id', 'idempotency_key']).doNothing())
+    .returning(['key_id', 'idempotency_key'])
+    .execute();
+  return new Set(taken.map((r) => `${r.key_id} ${r.idempotency_key}`));
+}
+
 export async function findSuppressed(db: Executor, domain: string, addresses: string[]): Promise<Set<string>> {
   if (addresses.length === 0) return new Set();
   const rows = await db

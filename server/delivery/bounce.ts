@@ -17,6 +17,8 @@ import { type FailedRecipient, buildDsn } from './dsn';
  */
 export interface Bounce extends FailedRecipient {
   recipientId: string;
+  /** Never tried: the message couldn't be made ready here. The recipient's address is not to blame. */
+  local?: boolean;
 }
 
 export interface BounceContext {

@@ -35,6 +35,11 @@ export interface DelivererDeps {
   /** Receiving domains' MTA-STS policies (mta-sts.ts). */
   mtaSts?: MtaStsLookup;
   queue: OutboundQueue;
+  /**
+   * Makes a message's sealed copy ready to send. By default it is sealed MIME; the worker role
+   * passes the sending platform's composer, whose API messages are composed at delivery.
+   */
+  materialize?: (sealed: Uint8Array) => Promise<Materialized>;
   config: {
     /** OUTBOUND_SMTP_PORT */
     port: number;
@@ -45,6 +50,11 @@ export interface DelivererDeps {
     retentionHours: number;
   };
 }
+
+/** A sealed copy made ready to send, or why it never can be (each due recipient then bounces). */
+export type Materialized = { mime: Buffer } | { refused: { status: string; reason: string } };
+
+const openSealedMime = async (sealed: Uint8Array): Promise<Materialized> => ({ mime: openBytesAtRest(sealed, OUTBOUND_SEAL_PURPOSE) });
 
 export type DeliveryReport =
   | { outcome: 'busy' | 'not-due' | 'gone' }
@@ -139,7 +149,8 @@ export function createDeliverer(deps: DelivererDeps) {
   async function attempt({ message, recipients }: ClaimedOutbound): Promise<DeliveryReport> {
     const id = message.id;
     const due = recipients.filter((r) => r.status === 'sending');
-    const mime = message.sealed_mime ? openBytesAtRest(message.sealed_mime, OUTBOUND_SEAL_PURPOSE) : null;
+    const ready = message.sealed_mime ? await (deps.materialize ?? openSealedMime)(message.sealed_mime) : null;
+    const mime = ready && 'mime' in ready ? ready.mime : null;
 
     // Each domain's delivered and deferred outcomes are committed as soon as its transaction ends,
     // so a crash later in the attempt can't send to a recipient whose 250 is already in. The last
@@ -162,9 +173,10 @@ export function createDeliverer(deps: DelivererDeps) {
         record(await deliverToDomain(domainDeps, message.envelope_from, mime, domain, group)),
       );
     } else {
-      // Only possible if the copy was purged while a recipient was still due; nothing left to send.
-      const reason = 'The message content was deleted before delivery.';
-      bounces.push(...due.map((r) => ({ recipientId: r.id, address: r.address, status: '5.3.0', reason, reply: null, remoteMta: null })));
+      // Refused when it was composed (too large, its template deleted, its domain gone), or the
+      // copy was purged while a recipient was still due: nothing can be sent.
+      const { status, reason } = ready && 'refused' in ready ? ready.refused : { status: '5.3.0', reason: 'The message content was deleted before delivery.' };
+      bounces.push(...due.map((r) => ({ recipientId: r.id, address: r.address, status, reason, reply: null, remoteMta: null, local: true })));
     }
 
     const after = clock.now();
@@ -178,7 +190,8 @@ export function createDeliverer(deps: DelivererDeps) {
       const failed: RecipientOutcome[] = bounces.map((b) => ({
         id: b.recipientId,
         status: 'failed',
-        reply: b.reply ?? `${b.status} ${b.reason}`,
+        // A local failure must not read as the remote server's 5xx (which suppresses the address).
+        reply: b.reply ?? (b.local ? `Not sent (${b.status}): ${b.reason}` : `${b.status} ${b.reason}`),
         nextAttemptAt: null,
       }));
       await db.transaction().execute(async (trx) => {

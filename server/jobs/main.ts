@@ -23,6 +23,7 @@ import { initProcessMetrics } from '../metrics/registry';
 import { trackQueueDepth } from '../metrics/worker';
 import { databaseHealthy } from '../metrics/health';
 import { type WebhookDispatcher, startWebhookDispatcher } from '../platform/webhook-dispatcher';
+import { createPlatformComposer } from '../platform/compose-at-delivery';
 
 /**
  * The worker role: `node --import tsx server/jobs/main.ts` with DATABASE_URL set. Several workers may
@@ -88,6 +89,8 @@ async function registerOutbound(boss: PgBoss, config: Env, workerId: string, poo
       mtaSts: createMtaStsLookup({ resolve: createDnsResolver(config.DNS_SERVERS, { cacheMs: 60_000 }) }),
       workerId,
       queue: outboundQueue(boss),
+      // API mail is accepted as a sealed spec and composed, rendered and DKIM-signed here.
+      materialize: createPlatformComposer({ db: getDb(), mailDomain: settingsFrom(config).mailDomain, maxMessageBytes: settingsFrom(config).maxMessageBytes }),
       config: { port: config.OUTBOUND_SMTP_PORT, reportingMta: heloName, mailDomain: config.MAIL_DOMAIN, retentionHours: config.DEAD_LETTER_RETENTION_HOURS },
     },
     { concurrency: config.OUTBOUND_CONCURRENCY },

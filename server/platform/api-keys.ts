@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { keyedHash } from '../secrets';
 import type { Settings } from '../settings';
+import { type ApiKeyCache, apiKeyCache } from './key-cache';
 
 export const API_SCOPES = ['send', 'stats', 'templates', 'webhooks'] as const satisfies readonly ApiScope[];
 const HASH_PURPOSE = 'api-key';
@@ -155,6 +156,8 @@ export async function revokeKey(db: Db, clock: Clock, settings: Settings, actor:
   const target = await domainForActor(db, settings, actor, domain);
   const row = await revokeApiKey(db, target.domain, id, clock.now());
   if (!row) throw new AppError('NOT_FOUND', 'That key does not exist or is already revoked.');
+  // At once on this node; other nodes' caches let it go within KEY_CACHE_TTL_MS.
+  apiKeyCache.forget(row.id);
   await insertAuditEvent(db, { event: 'api_key.revoked', user_id: actor.id, details: { domain: row.domain, keyId: row.id } });
   return rowToApiKey(row);
 }
@@ -162,20 +165,33 @@ export async function revokeKey(db: Db, clock: Clock, settings: Settings, actor:
 // "Last used" is written at most once a minute per key: a key sending 1,000 requests a second
 // must not cost 1,000 extra writes.
 const TOUCH_EVERY_MS = 60_000;
-const touched = new Map<string, number>();
 
-/** The principal of a key, or UNAUTHORIZED. Updates "last used" (coarsely). */
-export async function authenticateApiKey(db: Db, clock: Clock, secret: string): Promise<ApiPrincipal> {
+/**
+ * The principal of a key, or UNAUTHORIZED. Keys are looked up through the process's cache (see
+ * key-cache.ts): one query per key every few seconds, not one per request. Updates "last used"
+ * (coarsely).
+ */
+export async function authenticateApiKey(db: Db, clock: Clock, secret: string, cache: ApiKeyCache = apiKeyCache): Promise<ApiPrincipal> {
   if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) throw new AppError('UNAUTHORIZED', 'That API key is not valid.');
-  const row = await findLiveApiKeyByHash(db, keyedHash(HASH_PURPOSE, secret));
-  if (!row) throw new AppError('UNAUTHORIZED', 'That API key is not valid or has been revoked.');
+  const hash = keyedHash(HASH_PURPOSE, secret);
+  const cacheKey = hash.toString('base64');
   const now = clock.now();
-  const last = touched.get(row.id) ?? row.last_used_at?.getTime() ?? 0;
-  if (now.getTime() - last >= TOUCH_EVERY_MS) {
-    touched.set(row.id, now.getTime());
-    await touchApiKey(db, row.id, now);
+  let entry = cache.get(cacheKey, now.getTime());
+  if (!entry) {
+    const row = await findLiveApiKeyByHash(db, hash);
+    entry = {
+      principal: row ? { keyId: row.id, domain: row.domain, ownerId: row.owner_id, scopes: row.scopes, ratePerMinute: row.rate_per_minute } : null,
+      lastUsedAt: row?.last_used_at?.getTime() ?? 0,
+      checkedAt: now.getTime(),
+    };
+    cache.set(cacheKey, entry);
   }
-  return { keyId: row.id, domain: row.domain, ownerId: row.owner_id, scopes: row.scopes, ratePerMinute: row.rate_per_minute };
+  if (!entry.principal) throw new AppError('UNAUTHORIZED', 'That API key is not valid or has been revoked.');
+  if (now.getTime() - entry.lastUsedAt >= TOUCH_EVERY_MS) {
+    entry.lastUsedAt = now.getTime();
+    await touchApiKey(db, entry.principal.keyId, now);
+  }
+  return entry.principal;
 }
 
 export function requireScope(principal: ApiPrincipal, scope: ApiScope): void {

@@ -20,6 +20,9 @@ export interface ComposeInput {
   headers: Record<string, string>;
   domain: string;
   date: Date;
+  /** Fixed by the caller so every delivery attempt sends the same bytes; made up otherwise. */
+  messageId?: string;
+  boundary?: string;
 }
 
 // Headers the composer writes itself, or that would change who the mail is from or to.
@@ -53,9 +56,13 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   return headers;
 }
 
+export function newMessageId(domain: string): string {
+  return `<${randomBytes(12).toString('hex')}@${domain}>`;
+}
+
 /** The RFC 5322 message, CRLF line ends, with no Bcc header. */
 export async function composeMime(input: ComposeInput): Promise<{ raw: Buffer; messageId: string }> {
-  const messageId = `<${randomBytes(12).toString('hex')}@${input.domain}>`;
+  const messageId = input.messageId ?? newMessageId(input.domain);
   const composer = new MailComposer({
     from: input.from,
     to: input.to,
@@ -69,6 +76,7 @@ export async function composeMime(input: ComposeInput): Promise<{ raw: Buffer; m
     messageId,
     date: input.date,
     newline: '\r\n',
+    baseBoundary: input.boundary,
     disableFileAccess: true,
     disableUrlAccess: true,
   });

@@ -5,9 +5,10 @@ import { AppError, errorTable } from '../errors';
 import type { Logger } from '../logger';
 import { authenticateApiKey } from './api-keys';
 import { openApiDocument } from './openapi';
-import { KeyRateLimiter } from './rate-limit';
+import { type RateLimiter, SharedKeyRateLimiter } from './shared-rate-limit';
 import { ROUTES, type Route, authorize } from './routes';
 import type { SendDeps } from './send';
+import { AcceptCommitter } from './accept-commit';
 
 const PREFIX = '/api/v1';
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -62,7 +63,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, res: ServerResponse): { 
 
 export interface ApiHandlerDeps extends SendDeps {
   log: Logger;
-  limiter?: KeyRateLimiter;
+  /** The key rate limit; by default shared by every node through the database. */
+  limiter?: RateLimiter;
 }
 
 /**
@@ -71,10 +73,12 @@ export interface ApiHandlerDeps extends SendDeps {
  * (CSRF and Origin checks, next-auth) applies, and every request costs one key look-up.
  * Returns false for paths it doesn't own.
  */
-export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const limiter = deps.limiter ?? new KeyRateLimiter();
+export function createApiHandler(deps: ApiHandlerDeps): ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & { committer: AcceptCommitter } {
+  const limiter = deps.limiter ?? new SharedKeyRateLimiter(deps.db);
+  // One group commit per handler: concurrent sends share transactions (see accept-commit.ts).
+  const routeDeps: SendDeps = { ...deps, committer: deps.committer ?? new AcceptCommitter(deps) };
   let document: string | undefined;
-  return async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(`${PREFIX}/`)) return false;
     const path = url.pathname.slice(PREFIX.length);
@@ -101,7 +105,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       }
       const principal = await authenticateApiKey(deps.db, deps.clock, auth[1]!);
       authorize(principal, route.scopes);
-      const wait = limiter.take(principal.keyId, principal.ratePerMinute);
+      const wait = await limiter.take(principal.keyId, principal.ratePerMinute);
       if (wait > 0) {
         sendError(res, new AppError('THROTTLED', `This key's rate limit (${principal.ratePerMinute} requests a minute) is used up; retry in ${wait} s.`), {
           headers: { 'retry-after': String(wait) },
@@ -129,7 +133,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
         });
         return true;
       }
-      const result = await route.handler({ deps, principal, params, body, query, idempotencyKey, rawBody });
+      const result = await route.handler({ deps: routeDeps, principal, params, body, query, idempotencyKey, rawBody });
       send(res, route.status, route.status === 204 ? undefined : result);
     } catch (err) {
       if (err instanceof AppError) {
@@ -142,4 +146,5 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     }
     return true;
   };
+  return Object.assign(handler, { committer: routeDeps.committer! });
 }

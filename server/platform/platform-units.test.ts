@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkHeaderFrom } from './submission.service';
-import { KeyRateLimiter } from './rate-limit';
 import { renderContent } from './templates';
 import { signWebhook, verifyWebhook } from './webhook-signature';
 import { checkHeaders } from './build-mime';
-
-describe('KeyRateLimiter', () => {
-  it('lets a key burst to its per-minute rate, then says how many seconds until the next request', () => {
-    let now = 0;
-    const limiter = new KeyRateLimiter(() => now);
-    for (let i = 0; i < 60; i++) expect(limiter.take('k', 60)).toBe(0);
-    expect(limiter.take('k', 60)).toBe(1);
-    expect(limiter.take('other', 60)).toBe(0);
-    now += 1000;
-    expect(limiter.take('k', 60)).toBe(0);
-    expect(limiter.take('k', 60)).toBe(1);
-  });
-});
 
 describe('templates', () => {
   it('escapes HTML variables, leaves the subject and text alone, and makes a text part from the HTML', () => {

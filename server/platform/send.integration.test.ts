@@ -11,6 +11,7 @@ import { createApiKey, listKeys, revokeKey } from './api-keys';
 import { publishInstanceDkim } from '../../testing/outbound/fixtures';
 import { prunePlatformHistory } from '../../db/repositories/platform.repository';
 import { HISTORY_RETENTION_MS } from './webhook-dispatcher';
+import { KEY_CACHE_TTL_MS } from './key-cache';
 import { type PlatformHarness, api, platformCustomer, sinkDomain, startPlatform } from '../../testing/platform';
 
 const run = promisify(execFile);
@@ -116,6 +117,26 @@ describe('the sending API', () => {
     expect(mine()).toHaveLength(1000);
   }, 180_000);
 
+  it('sends once for concurrent requests with one Idempotency-Key, spread over two API nodes, and answers them all alike', async () => {
+    const c = await platformCustomer(isolated.db(), h);
+    const other = await startPlatform(isolated.db(), h);
+    try {
+      const to = `once@${sinkDomain(h)}`;
+      const body = { from: c.from, to, subject: 'Once', text: 'only once' };
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api(i % 2 ? other.url : p.url, c.key, 'POST', '/messages', body, { 'idempotency-key': 'order-7' })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      const rows = await isolated.db().selectFrom('platform_messages').select('id').where('domain', '=', c.domain).execute();
+      expect(rows.map((r) => r.id)).toEqual([answers[0]!.body.id]);
+      const outbound = await isolated.db().selectFrom('outbound_recipients').select('outbound_id').where('address', '=', to).execute();
+      expect(outbound).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('answers bad input with JSON 4xx naming the field, a bad key with 401, a missing scope with 403 and a spent rate with 429 and Retry-After', async () => {
     const c = await platformCustomer(isolated.db(), h, { ratePerMinute: 2 });
     const bad = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to: ['x@example.com'], attachments: [{ filename: 'a' }] });
@@ -193,6 +214,10 @@ describe('the sending API', () => {
     for (const table of ['templates', 'webhooks', 'suppressions', 'api_keys'] as const) {
       expect(await db.selectFrom(table).select('domain').where('domain', '=', c.domain).execute()).toEqual([]);
     }
+    // Deleted behind the API's back (no revocation in this process): the key cache lets it go once
+    // its entry is older than KEY_CACHE_TTL_MS, as another node's would.
+    expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(200);
+    h.clock.advance(KEY_CACHE_TTL_MS);
     expect((await api(p.url, c.key, 'GET', '/messages')).status).toBe(401);
   });
 
@@ -241,5 +266,21 @@ describe('the sending API', () => {
     expect(cancelled.body.recipients[0].status).toBe('cancelled');
     const row = await isolated.db().selectFrom('outbound_messages').select(['status', 'sealed_mime']).where('id', '=', sent.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', sealed_mime: null });
+  });
+  it('composes at delivery: a scheduled message whose template is deleted meanwhile fails with the reason, and its recipient is not suppressed', async () => {
+    const c = await platformCustomer(isolated.db(), h);
+    await api(p.url, c.key, 'POST', '/templates', { name: 'gone', subject: 'Hi {{name}}', text: 'Hello {{name}}' });
+    const to = `soon@${sinkDomain(h)}`;
+    const sendAt = new Date(h.clock.now().getTime() + 3_600_000).toISOString();
+    const sent = await api(p.url, c.key, 'POST', '/messages', { from: c.from, to, template_id: 'gone', variables: { name: 'Ann' }, send_at: sendAt });
+    expect(sent.body.status).toBe('scheduled');
+    expect((await api(p.url, c.key, 'DELETE', '/templates/gone')).status).toBe(204);
+    h.clock.advance(3_600_000 + 1000);
+    expect(await h.deliverer.deliver(sent.body.id)).toMatchObject({ outcome: 'attempted', status: 'bounced', failed: 1 });
+    const status = await api(p.url, c.key, 'GET', `/messages/${sent.body.id}`);
+    expect(status.body.recipients[0].status).toBe('failed');
+    expect(status.body.recipients[0].events.at(-1).detail).toMatch(/template was deleted/);
+    expect((await api(p.url, c.key, 'GET', '/suppressions')).body.suppressions).toEqual([]);
+    expect(h.sink.to(to)).toEqual([]);
   });
 });

@@ -1,42 +1,29 @@
 import 'server-only';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
-import type { PlatformEventType } from '../../db/platform-schema';
-import {
-  type NewPlatformSend,
-  claimIdempotent,
-  findIdempotent,
-  findSuppressed,
-  insertPlatformSends,
-  lockIdempotencyKey,
-} from '../../db/repositories/platform.repository';
-import { type SqlExecutor, sqlExecutor } from '../../db/pg-boss-executor';
 import { findTemplate } from '../../db/repositories/template.repository';
 import { parseAddress, splitMailboxEntry } from '../../mime/address';
 import type { Clock } from '../clock';
-import { sealBytesAtRest } from '../secrets';
 import { AppError } from '../errors';
-import { dkimSign } from '../send/dkim-sign';
 import { externalAddress } from '../send/envelope';
-import { OUTBOUND_SEAL_PURPOSE } from '../delivery/queue';
 import { expiryFrom } from '../delivery/retry-schedule';
-import { type SendingIdentity, domainSendingIdentity } from '../send/sending-identity';
 import type { Settings } from '../settings';
+import { type AcceptAnswer, type Accepted, AcceptCommitter, type Draft, type PlatformQueue } from './accept-commit';
 import type { ApiPrincipal } from './api-keys';
-import { checkHeaders, composeMime } from './build-mime';
+import { checkHeaders, newMessageId } from './build-mime';
+import { type ComposeSpec, sealSpec } from './compose-spec';
+import { assertDomainCanSend } from './domain-cache';
 import { type BatchInput, MAX_RECIPIENTS_PER_MESSAGE, type SendMessageInput } from './schemas';
-import { type Rendered, htmlToText, renderContent } from './templates';
 
-/** Wakes workers for platform messages: many jobs in one statement, in the caller's transaction. */
-export interface PlatformQueue {
-  enqueueDeliveries(items: { id: string; sendAt: Date }[], tx: SqlExecutor): Promise<void>;
-}
+export type { Accepted, PlatformQueue } from './accept-commit';
 
 export interface SendDeps {
   db: Db;
   clock: Clock;
   settings: Settings;
   queue: PlatformQueue;
+  /** The process's group commit (the API handler makes one); without it each request commits alone. */
+  committer?: AcceptCommitter;
 }
 
 const MAX_SCHEDULE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -51,12 +38,6 @@ interface MessageSpec {
 }
 
 type Content = Omit<SendMessageInput, 'to' | 'cc' | 'bcc'>;
-
-export interface Accepted {
-  id: string;
-  to: string;
-  status: 'queued' | 'scheduled' | 'suppressed';
-}
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -112,28 +93,31 @@ function sendTime(now: Date, sendAt: string | undefined): Date {
   return at.getTime() < now.getTime() ? now : at;
 }
 
-async function contentFor(
-  deps: SendDeps,
-  principal: ApiPrincipal,
-  input: Content,
-): Promise<{ key: string | null; content: { subject: string; html: string | null; text: string | null } }> {
+/** The content the worker will render: a pinned template version, or the body as given. */
+async function contentFor(deps: SendDeps, principal: ApiPrincipal, input: Content): Promise<{ content: ComposeSpec['content']; bytes: number }> {
   if (input.template_id) {
     const template = await findTemplate(deps.db, principal.domain, input.template_id);
     if (!template) throw new AppError('BAD_INPUT', 'template_id: no such template.', { field: 'template_id' });
-    return { key: `${template.id}@${template.version}`, content: template };
+    const bytes = template.subject.length + (template.html?.length ?? 0) + (template.text?.length ?? 0);
+    return { content: { template: { id: template.id, version: template.version } }, bytes };
   }
   if (!input.subject) throw new AppError('BAD_INPUT', 'subject: required without a template_id.', { field: 'subject' });
   if (!input.text && !input.html) throw new AppError('BAD_INPUT', 'text: give text or html (or a template_id).', { field: 'text' });
   // Without a template the body is used as given: no variables are substituted.
-  return { key: null, content: { subject: input.subject, html: input.html ?? null, text: input.text ?? null } };
+  const content = { subject: input.subject, html: input.html ?? null, text: input.text ?? null };
+  return { content, bytes: content.subject.length + (content.html?.length ?? 0) + (content.text?.length ?? 0) };
 }
 
-function decodeAttachments(input: Content) {
-  return (input.attachments ?? []).map((a, i) => {
+/** Attachments as base64 without whitespace, checked; and their decoded size. */
+function checkAttachments(input: Content): { attachments: ComposeSpec['attachments']; bytes: number } {
+  let bytes = 0;
+  const attachments = (input.attachments ?? []).map((a, i) => {
     const clean = a.content.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new AppError('BAD_INPUT', `attachments.${i}.content: not base64.`, { field: `attachments.${i}.content` });
-    return { filename: a.filename, content: Buffer.from(clean, 'base64'), contentType: a.content_type };
+    bytes += Math.floor((clean.length * 3) / 4);
+    return { filename: a.filename, content: clean, ...(a.content_type ? { contentType: a.content_type } : {}) };
   });
+  return { attachments, bytes };
 }
 
 function envelopeOf(spec: MessageSpec): { address: string; domain: string }[] {
@@ -158,69 +142,83 @@ function envelopeOf(spec: MessageSpec): { address: string; domain: string }[] {
   return [...all.values()];
 }
 
+/**
+ * What the composed message will weigh at most, roughly: base64 and quoted-printable grow text by
+ * a third, plus headers and the DKIM signature. Over the limit is refused now (413); the worker
+ * checks the exact size when it composes, and a message over it then bounces.
+ */
+function estimatedSize(contentBytes: number, variables: Record<string, unknown>, attachmentBytes: number): number {
+  const variableBytes = Object.keys(variables).length ? JSON.stringify(variables).length : 0;
+  return Math.ceil(((contentBytes + variableBytes + attachmentBytes) * 4) / 3) + 4096;
+}
+
+/**
+ * The accept path: validate, seal what the worker needs to compose each message, and commit. No
+ * MIME, template rendering or DKIM signature happens here (see compose-at-delivery.ts): a 202
+ * means the messages are durable in the queue, not that they are composed.
+ */
 async function accept(
   deps: SendDeps,
   principal: ApiPrincipal,
   input: Content,
   specs: MessageSpec[],
   options: SendOptions & { batch: boolean },
-): Promise<{ batch_id: string; messages: Accepted[] }> {
-  const hash = options.idempotencyKey ? requestHash(options.body ?? input) : '';
-  if (options.idempotencyKey) {
-    const prior = await findIdempotent(deps.db, principal.keyId, options.idempotencyKey);
-    if (prior) return replay(prior, hash);
-  }
+): Promise<AcceptAnswer> {
   const sender = senderOf(principal, input.from);
-  const identity = await domainSendingIdentity(deps.db, deps.settings.mailDomain, principal.domain, sender.address);
-  const { key, content } = await contentFor(deps, principal, input);
+  await assertDomainCanSend(deps.db, deps.clock, deps.settings.mailDomain, principal.domain);
+  const { content, bytes: contentBytes } = await contentFor(deps, principal, input);
   const headers = checkHeaders(input.headers ?? {});
-  const attachments = decodeAttachments(input);
+  const { attachments, bytes: attachmentBytes } = checkAttachments(input);
   const now = deps.clock.now();
   const sendAt = sendTime(now, input.send_at);
   const envelopes = specs.map(envelopeOf);
-  const suppressed = await findSuppressed(
-    deps.db,
-    principal.domain,
-    envelopes.flatMap((e) => e.map((r) => r.address)),
-  );
   const batchId = randomUUID();
-  const status = sendAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
 
-  const sends: NewPlatformSend[] = [];
-  const accepted: Accepted[] = [];
-  for (const [i, spec] of specs.entries()) {
-    const envelope = envelopes[i]!;
-    const active = envelope.filter((r) => !suppressed.has(r.address));
+  const drafts: Draft[] = specs.map((spec, i) => {
+    const size = estimatedSize(contentBytes, spec.variables, attachmentBytes);
+    if (size > deps.settings.maxMessageBytes) {
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `The message would be about ${Math.ceil(size / 1048576)} MB; the limit is ${Math.floor(deps.settings.maxMessageBytes / 1048576)} MB.`,
+      );
+    }
     const id = randomUUID();
-    const rendered: Rendered = key ? renderContent(key, content, spec.variables) : renderPlain(content);
-    const events: NewPlatformSend['events'] = envelope.map((r) => ({
-      recipient: r.address,
-      type: (suppressed.has(r.address) ? 'suppressed' : 'accepted') as PlatformEventType,
-    }));
-    let outbound: NewPlatformSend['outbound'] = null;
-    if (active.length > 0) {
-      const sealed = await composeSealed(deps.settings, identity, { input, sender, spec, rendered, attachments, headers, now });
-      outbound = {
+    const sealed = sealSpec({
+      v: 1,
+      messageId: newMessageId(principal.domain),
+      boundary: randomBytes(8).toString('hex'),
+      date: now.toISOString(),
+      domain: principal.domain,
+      sender: sender.address,
+      from: sender.display,
+      to: spec.to,
+      cc: spec.cc,
+      ...(input.reply_to ? { replyTo: input.reply_to } : {}),
+      content,
+      variables: spec.variables,
+      attachments,
+      headers,
+    });
+    const recipients = envelopes[i]!;
+    return {
+      id,
+      to: spec.to[0] ?? recipients[0]!.address,
+      recipients,
+      outbound: {
         id,
         user_id: principal.ownerId,
         envelope_from: sender.address,
-        sealed_mime: sealed.sealed,
-        size: sealed.size,
+        sealed_mime: sealed,
+        size,
         send_at: sendAt,
         created_at: now,
-        recipients: active,
         expires_at: expiryFrom(sendAt),
-      };
-    }
-    const messageStatus = active.length ? status : 'suppressed';
-    sends.push({
-      outbound,
+      },
       message: {
         id,
         domain: principal.domain,
         key_id: principal.keyId,
         envelope_from: sender.address,
-        status: messageStatus,
         source: options.source ?? 'api',
         tags: input.tags ?? [],
         metadata: spec.metadata,
@@ -228,69 +226,17 @@ async function accept(
         send_at: sendAt,
         created_at: now,
       },
-      events,
-    });
-    accepted.push({ id, to: spec.to[0] ?? envelope[0]!.address, status: messageStatus });
-  }
-  const response = { batch_id: batchId, messages: accepted };
-
-  return deps.db.transaction().execute(async (trx) => {
-    if (options.idempotencyKey) {
-      await lockIdempotencyKey(trx, principal.keyId, options.idempotencyKey);
-      const prior = await findIdempotent(trx, principal.keyId, options.idempotencyKey);
-      if (prior) return replay(prior, hash);
-      await claimIdempotent(trx, { key_id: principal.keyId, idempotency_key: options.idempotencyKey, request_hash: hash, response, created_at: now });
-    }
-    await insertPlatformSends(trx, sends);
-    const due = sends.flatMap((s) => (s.outbound ? [{ id: s.outbound.id, sendAt }] : []));
-    if (due.length) await deps.queue.enqueueDeliveries(due, sqlExecutor(trx));
-    return response;
+    };
   });
-}
 
-function replay(prior: { request_hash: string; response: unknown }, hash: string): { batch_id: string; messages: Accepted[] } {
-  if (prior.request_hash !== hash) {
-    throw new AppError('INVALID_STATE', 'This Idempotency-Key was used with a different request.', { field: 'Idempotency-Key' });
-  }
-  return prior.response as { batch_id: string; messages: Accepted[] };
-}
-
-function renderPlain(content: { subject: string; html: string | null; text: string | null }): Rendered {
-  return { subject: content.subject.replace(/[\r\n]+/g, ' '), html: content.html, text: content.text ?? htmlToText(content.html ?? '') };
-}
-
-async function composeSealed(
-  settings: Settings,
-  identity: SendingIdentity,
-  parts: {
-    input: Content;
-    sender: { display: string; address: string };
-    spec: MessageSpec;
-    rendered: Rendered;
-    attachments: ReturnType<typeof decodeAttachments>;
-    headers: Record<string, string>;
-    now: Date;
-  },
-): Promise<{ sealed: Uint8Array; size: number }> {
-  const { raw } = await composeMime({
-    from: parts.sender.display,
-    to: parts.spec.to,
-    cc: parts.spec.cc,
-    replyTo: parts.input.reply_to,
-    subject: parts.rendered.subject,
-    text: parts.rendered.text,
-    html: parts.rendered.html,
-    attachments: parts.attachments,
-    headers: parts.headers,
-    domain: identity.domain,
-    date: parts.now,
+  const committer = deps.committer ?? new AcceptCommitter(deps);
+  return committer.commit({
+    keyId: principal.keyId,
+    domain: principal.domain,
+    batchId,
+    status: sendAt.getTime() > now.getTime() ? 'scheduled' : 'queued',
+    now,
+    idempotency: options.idempotencyKey ? { key: options.idempotencyKey, hash: requestHash(options.body ?? input) } : null,
+    drafts,
   });
-  const signed = await dkimSign(raw, identity);
-  if (signed.length > settings.maxMessageBytes) {
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `The message is ${Math.ceil(signed.length / 1048576)} MB; the limit is ${Math.floor(settings.maxMessageBytes / 1048576)} MB.`,
-    );
-  }
-  return { sealed: sealBytesAtRest(signed, OUTBOUND_SEAL_PURPOSE), size: signed.length };
 }

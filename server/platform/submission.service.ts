@@ -16,7 +16,7 @@ import type { SendDeps } from './send';
 import type { Clock } from '../clock';
 import type { Db } from '../../db/client';
 
-export { KeyRateLimiter } from './rate-limit';
+export { SharedKeyRateLimiter } from './shared-rate-limit';
 export type { ApiPrincipal } from './api-keys';
 export type { PlatformQueue, SendDeps } from './send';
 

@@ -10,6 +10,9 @@ import { type LoopbackDns, type LoopbackZone, startLoopbackDns } from '../loopba
 import type { Deliverer } from '../../server/delivery/deliverer';
 import type { OutboundQueue } from '../../server/delivery/queue';
 import { SmtpPools } from '../../server/delivery/smtp-client';
+import { env } from '../../server/env';
+import { createPlatformComposer } from '../../server/platform/compose-at-delivery';
+import { settingsFrom } from '../../server/settings';
 import { type SinkScript, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 /** A clock the test moves by hand; the deliverer's time checks read it. */
@@ -66,6 +69,7 @@ export async function startOutboundHarness(db: Db, url: string, options: { scrip
       pools,
       workerId: presence.id,
       queue,
+      materialize: createPlatformComposer({ db, mailDomain: settingsFrom(env()).mailDomain, maxMessageBytes: settingsFrom(env()).maxMessageBytes }),
       config: { port: sink.port, reportingMta: 'out.sealpost.test', mailDomain: 'localhost', retentionHours: 72 },
     },
     { concurrency: 4, schedules: false },
