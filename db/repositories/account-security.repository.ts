@@ -172,6 +172,19 @@ export async function updateRecoveryMaterial(
     .execute();
 }
 
+/** A new primary key: its public half, the keyring wrapped under the password, and the new phrase's copy. */
+export async function replaceAccountKey(
+  db: Db,
+  userId: string,
+  material: { public_key: string; wrapped_key: Uint8Array; recovery_salt: Uint8Array; recovery_auth_hash: string; recovery_wrapped_key: Uint8Array },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ ...material, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
 /** Ends every session of the user but `keep`: after a password change, the others sign in again. */
 export async function revokeOtherSessions(db: Db, userId: string, keep: string, now: Date): Promise<number> {
   const result = await db
