@@ -183,7 +183,7 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return prepareRecovery(name, armored);
     },
     async exportPrivateKey(input) {
-      return exportProtectedKey(primary(), input.passphrase);
+      return exportProtectedKey(input.withOlderKeys ? [primary(), ...keys!.slice(1)] : primary(), input.passphrase);
     },
     async exportPublicKey() {
       return { armored: publicKeyOf(primary()) };

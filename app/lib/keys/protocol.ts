@@ -47,7 +47,7 @@ export interface KeyOps {
   /** A new 24-word phrase and the key wrapped under it, for the server to replace the old phrase's copy. */
   newRecoveryPhrase(input: { wrappedKey: string }): { phrase: string; recovery: { kdf: KdfDescriptor; authKey: string; wrappedKey: string } };
   /** The private key, locked under a passphrase the user chose, armored for GnuPG (crypto/key-export.ts). */
-  exportPrivateKey(input: { passphrase: string }): { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
+  exportPrivateKey(input: { passphrase: string; withOlderKeys?: boolean }): { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
   /** This user's armored public key, as the key Worker holds it. */
   exportPublicKey(): { armored: string };
   /** The keyring's fingerprints: the primary, and the older keys kept to read mail sent to them. */
