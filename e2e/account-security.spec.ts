@@ -265,6 +265,7 @@ test('turning on required 2FA sends a signed-in user without it to enrolment at 
     expect(await keyringStatus(page)).toBe(200);
 
     await adminPage.goto('/settings/admin');
+    await adminPage.getByRole('tab', { name: 'Registration' }).click();
     await requirement.check();
     await expect(requirement).toBeChecked();
     await expect(requirement).toBeEnabled();

@@ -252,7 +252,10 @@ test.describe('your key and your mail', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+});
 
+test.describe('your key and your mail, small mailboxes', () => {
+  test.setTimeout(240_000);
   test('the export streams into the file picked with showSaveFilePicker: a valid mbox with every message', async ({ page }) => {
     const dora = await newUser('picker');
     await seed(dora, 3);
