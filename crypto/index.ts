@@ -12,3 +12,4 @@ export { normalizePhrase, phraseToEntropy } from './recovery';
 export { checkEncryptedTo, checkRecipientKey, armorBinaryKey, type EncryptedToResult } from './pkesk';
 export { adoptKey, exportProtectedKey, readBroughtKey, MIN_EXPORT_PASSPHRASE, type ExportedKey, type BroughtKey } from './key-export';
 export { armorMessage, dearmorMessage, publicKeyOf } from './armor';
+export { armorKeyring, prepareKeyImport, readKeyring, type KeyImport } from './keyring';

@@ -14,10 +14,15 @@ export { MIN_EXPORT_PASSPHRASE };
 
 export type ExportedKey = { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
 
-export async function exportProtectedKey(privateKey: PrivateKeyHandle, passphrase: string): Promise<ExportedKey> {
+/** One key, or (a keyring's primary and older keys) several armored blocks in one file, which `gpg --import` takes whole. */
+export async function exportProtectedKey(privateKey: PrivateKeyHandle | PrivateKeyHandle[], passphrase: string): Promise<ExportedKey> {
   if (passphrase.length < MIN_EXPORT_PASSPHRASE) return { status: 'weak-passphrase' };
-  const locked = await openpgp.encryptKey({ privateKey, passphrase, config: { aeadProtect: false, s2kType: openpgp.enums.s2k.iterated } });
-  return { status: 'ok', armored: locked.armor() };
+  const keys = Array.isArray(privateKey) ? privateKey : [privateKey];
+  const locked = await Promise.all(
+    keys.map((key) => openpgp.encryptKey({ privateKey: key, passphrase, config: { aeadProtect: false, s2kType: openpgp.enums.s2k.iterated } })),
+  );
+  // One armored block per key, one after the other: gpg 2.2 refuses a single block holding two secret keys.
+  return { status: 'ok', armored: locked.map((key) => key.armor()).join('\n') };
 }
 
 /** Reading a key someone brings: tagged, never thrown. */

@@ -52,7 +52,8 @@ export async function encryptBytes(data: Uint8Array, publicKeysArmored: string[]
 
 export type DecryptResult = { status: 'ok'; data: Uint8Array } | { status: 'decrypt-failed'; reason: string };
 
-export async function decryptBytes(data: Uint8Array, privateKey: PrivateKeyHandle): Promise<DecryptResult> {
+/** With several keys (an account's keyring), openpgp picks the one the message names by key id. */
+export async function decryptBytes(data: Uint8Array, privateKey: PrivateKeyHandle | PrivateKeyHandle[]): Promise<DecryptResult> {
   try {
     const message = await openpgp.readMessage({ binaryMessage: data });
     const { data: plain } = await openpgp.decrypt({

@@ -54,6 +54,8 @@ export interface SessionsTable {
   second_factor_pending: ColumnType<boolean, boolean | undefined, boolean>;
   webauthn_challenge: ColumnType<string | null, string | null | undefined, string | null>;
   second_factor_failures: ColumnType<number, number | undefined, number>;
+  /** Sent back to the enrolment gate when 2FA became required (server/auth/two-factor-gate.ts). */
+  two_factor_gated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface AuthThrottleTable {

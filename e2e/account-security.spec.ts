@@ -1,7 +1,7 @@
 import { type Page, expect, test } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
-import { createUserWithCli, databaseUrl, signOut, uniqueName } from './helpers';
+import { cli, createUserWithCli, databaseUrl, signOut, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 import { forgetSession, newUser, openMailbox } from './session';
 
@@ -243,5 +243,53 @@ test('with 2FA required for everyone, a user without it sets it up before reachi
   } finally {
     await client.query(`DELETE FROM instance_settings WHERE key = 'require_two_factor'`);
     await client.end();
+  }
+});
+
+test('turning on required 2FA sends a signed-in user without it to enrolment at the next step; then the mailbox opens without the password', async ({
+  page,
+  browser,
+}) => {
+  test.slow(); // two TOTP enrolments, two mailboxes
+  const admin = await newUser('gateadmin');
+  await cli('user', 'promote', admin.username);
+  const user = await newUser('gated');
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  const requirement = adminPage.getByLabel('Require 2FA for everyone');
+  try {
+    // The admin has a second factor, so the requirement doesn't stop them.
+    await openMailbox(adminPage, admin, '/settings/account');
+    await enrolTotp(adminPage);
+    await openMailbox(page, user);
+    expect(await keyringStatus(page)).toBe(200);
+
+    await adminPage.goto('/settings/admin');
+    await adminPage.getByRole('tab', { name: 'Registration' }).click();
+    await requirement.check();
+    await expect(requirement).toBeChecked();
+    await expect(requirement).toBeEnabled();
+
+    // The user's very next request: no key, no mail, only the enrolment gate, still signed in.
+    expect(await keyringStatus(page)).toBe(401);
+    await page.goto('/settings');
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByRole('heading', { name: 'Set up two-factor authentication' })).toBeVisible(KEY_WORK);
+    await expect(page.getByLabel('Password')).toHaveCount(0);
+    await enrolTotp(page);
+    await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible(KEY_WORK);
+    expect(await keyringStatus(page)).toBe(200);
+
+    await requirement.uncheck();
+    await expect(requirement).not.toBeChecked();
+    await expect(requirement).toBeEnabled();
+  } finally {
+    // Every later test's saved sessions must work again, whatever happened above.
+    const client = new pg.Client({ connectionString: await databaseUrl() });
+    await client.connect();
+    await client.query(`DELETE FROM instance_settings WHERE key = 'require_two_factor'`);
+    await client.query('UPDATE sessions SET second_factor_pending = false, two_factor_gated_at = NULL WHERE two_factor_gated_at IS NOT NULL');
+    await client.end();
+    await adminContext.close();
   }
 });

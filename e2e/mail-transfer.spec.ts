@@ -12,6 +12,7 @@ import { sealMessage } from '../server/mail/seal';
 import { dumpAllTables } from '../testing/dump';
 import { type TransferMessage, sameAsSent, transferMessage } from '../testing/transfer-mail';
 import { databaseUrl, fillRegistration, uniqueName } from './helpers';
+import { sendWithSwaks } from './mail-helpers';
 import { type E2eUser, newUser, openMailbox } from './session';
 
 /**
@@ -20,8 +21,9 @@ import { type E2eUser, newUser, openMailbox } from './session';
  * seed goes straight to the database through the MX's own seal step (encrypted for real), so the
  * test spends its time on the export and import themselves.
  *
- * Chromium has showSaveFilePicker, whose native dialog Playwright can't answer: the page here is
- * made to take the other path (Blob parts and a download), which Playwright catches.
+ * Chromium has showSaveFilePicker, whose native dialog Playwright can't answer: the big export takes
+ * the other path (Blob parts and a download), which Playwright catches, and a small one answers the
+ * picker with a real file handle from the origin-private file system, read back afterwards.
  */
 const COUNT = 1000;
 const canary = `canary${randomBytes(10).toString('hex')}`;
@@ -37,16 +39,16 @@ async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function seed(user: E2eUser) {
+async function seed(user: E2eUser, count = COUNT) {
   const authHeader = Buffer.from('Authentication-Results: mx.sealpost.test; spf=none\r\n');
   const auth = { spf: 'none', dkim: 'none', dmarc: 'none', arc: 'none' };
   await withDb(async (client) => {
     const { rows } = await client.query<{ id: string; public_key: string }>('SELECT id, public_key FROM users WHERE username = $1', [user.username]);
     const { id, public_key } = rows[0]!;
-    for (let start = 0; start < COUNT; start += 100) {
+    for (let start = 0; start < count; start += 100) {
       const values: unknown[] = [];
       const tuples: string[] = [];
-      for (let i = start; i < Math.min(COUNT, start + 100); i++) {
+      for (let i = start; i < Math.min(count, start + 100); i++) {
         const { raw, sent: s } = transferMessage(i, user.address, canary);
         sent.set(s.messageId, s);
         const sealed = await sealMessage({ raw, authHeader, auth, envelopeFrom: 'sender@origin.example', publicKeys: [public_key] });
@@ -73,6 +75,28 @@ async function keysOf(user: E2eUser) {
   });
   expect((await state.unlock({ wrappedKey: toBase64(row.wrapped_key) })).status).toBe('ok');
   return state;
+}
+
+/** Answers showSaveFilePicker with a real, writable file in the origin-private file system (OPFS). */
+async function pickerWritingToOpfs(page: Page) {
+  await page.addInitScript(() => {
+    const win = window as unknown as { showSaveFilePicker: (o: { suggestedName: string }) => Promise<FileSystemFileHandle>; pickedName?: string };
+    win.showSaveFilePicker = async ({ suggestedName }) => {
+      win.pickedName = suggestedName;
+      return (await navigator.storage.getDirectory()).getFileHandle(suggestedName, { create: true });
+    };
+  });
+}
+
+/** A gpg key in a throwaway home: ed25519 with a cv25519 encryption subkey, under GPG_PASSPHRASE. */
+const GPG_PASSPHRASE = 'gpg passphrase';
+function makeGpgKey(home: string) {
+  const gpg = (args: string[]) =>
+    spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', GPG_PASSPHRASE, ...args]);
+  expect(gpg(['--quick-gen-key', 'Old Me <me@elsewhere.example>', 'ed25519', 'default', 'never']).status).toBe(0);
+  const fingerprint = /^fpr:::::::::([0-9A-F]{40}):/m.exec(gpg(['--list-secret-keys', '--with-colons']).stdout.toString())![1]!;
+  expect(gpg(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']).status).toBe(0);
+  return { fingerprint, armoredKey: gpg(['--armor', '--export-secret-keys', fingerprint]).stdout.toString() };
 }
 
 async function withoutFilePicker(page: Page) {
@@ -207,19 +231,14 @@ test.describe('your key and your mail', () => {
   test('registers with an OpenPGP key made by GnuPG', async ({ page }) => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-gnupg-'));
     try {
-      const gpg = (args: string[]) =>
-        spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', 'gpg passphrase', ...args]);
-      expect(gpg(['--quick-gen-key', 'Old Me <me@elsewhere.example>', 'ed25519', 'default', 'never']).status).toBe(0);
-      const fingerprint = /^fpr:::::::::([0-9A-F]{40}):/m.exec(gpg(['--list-secret-keys', '--with-colons']).stdout.toString())![1]!;
-      expect(gpg(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']).status).toBe(0);
-      const armoredKey = gpg(['--armor', '--export-secret-keys', fingerprint]).stdout.toString();
+      const { fingerprint, armoredKey } = makeGpgKey(home);
 
       const username = uniqueName('byok');
       await page.goto('/register');
       await fillRegistration(page, username, 'e2e-password-0123', async () => {
         await page.getByLabel('Use an OpenPGP key I already have').check();
         await page.getByLabel('Your private key (armored)').fill(armoredKey);
-        await page.getByLabel("The key's passphrase").fill('gpg passphrase');
+        await page.getByLabel("The key's passphrase").fill(GPG_PASSPHRASE);
       });
       await page.getByRole('button', { name: 'Confirm and create account' }).click();
       await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible({ timeout: 60_000 });
@@ -229,6 +248,76 @@ test.describe('your key and your mail', () => {
       const key = await readKey({ armoredKey: stored.public_key });
       expect(key.getFingerprint().toUpperCase()).toBe(fingerprint);
       expect(key.users.map((u) => u.userID?.email)).toEqual([`${username}@localhost`]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+test.describe('your key and your mail, small mailboxes', () => {
+  test.setTimeout(240_000);
+  test('the export streams into the file picked with showSaveFilePicker: a valid mbox with every message', async ({ page }) => {
+    const dora = await newUser('picker');
+    await seed(dora, 3);
+    await pickerWritingToOpfs(page);
+    await openMailbox(page, dora, '/settings/data');
+    await page.getByLabel('Folder').selectOption('all');
+    await page.getByLabel('One .mbox file').check();
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(page.getByText('Exported 3 messages; the file is saved.')).toBeVisible({ timeout: 60_000 });
+    const mbox = await page.evaluate(async () => {
+      const name = (window as unknown as { pickedName: string }).pickedName;
+      const file = await (await (await navigator.storage.getDirectory()).getFileHandle(name)).getFile();
+      return { name, text: await file.text() };
+    });
+    expect(mbox.name).toMatch(/\.mbox$/);
+    // mboxrd: each message opens with a "From " separator line; body lines that start so are quoted.
+    const messages = mbox.text.split(/^From .*\r?\n/m).slice(1);
+    expect(mbox.text.startsWith('From ')).toBe(true);
+    expect(messages).toHaveLength(3);
+    for (const [i, message] of messages.entries()) {
+      const parsed = await parseMessage(new TextEncoder().encode(message.replace(/^>(>*From )/gm, '$1')));
+      if (parsed.status !== 'ok') throw new Error(`message ${i} of the picked file does not parse`);
+      const original = sent.get(parsed.message.messageId ?? '');
+      expect(original && sameAsSent(parsed.message, original), `${parsed.message.messageId} changed in the picked file`).toBe(true);
+    }
+  });
+
+  test('brings a gpg key to an existing account: the old message and a new one both open', async ({ page }) => {
+    test.slow(); // a gpg key, an Argon2id run for the password and one for the new recovery phrase
+    const home = mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-gnupg-later-'));
+    try {
+      const erin = await newUser('byoklater');
+      await sendWithSwaks({ to: erin.address, subject: 'Sent to the first key', body: 'Opened with the key Sealpost made.' });
+      const { fingerprint, armoredKey } = makeGpgKey(home);
+      await openMailbox(page, erin, '/settings/data');
+      const form = page.getByRole('form', { name: 'Bring your own key' });
+      await form.getByLabel('Your private key (armored)').fill(armoredKey);
+      await form.getByLabel("The key's passphrase").fill('not the passphrase');
+      await form.getByLabel('Your Sealpost password').fill(erin.password);
+      await form.getByRole('button', { name: 'Use this key' }).click();
+      await expect(form.getByText('That passphrase does not unlock the key.')).toBeVisible({ timeout: 60_000 });
+      await form.getByLabel("The key's passphrase").fill(GPG_PASSPHRASE);
+      await form.getByRole('button', { name: 'Use this key' }).click();
+      await expect(page.getByTestId('recovery-phrase')).toBeVisible({ timeout: 90_000 });
+      await page.getByLabel('I have saved my recovery phrase somewhere safe.').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page.getByText(`Key ${fingerprint} is now your key`)).toBeVisible();
+      await expect(page.getByText('Your account also keeps an older key')).toBeVisible();
+
+      const stored = await withDb(async (client) => (await client.query('SELECT public_key FROM users WHERE username = $1', [erin.username])).rows[0]);
+      const { readKey } = await import('openpgp');
+      expect((await readKey({ armoredKey: stored.public_key })).getFingerprint().toUpperCase()).toBe(fingerprint);
+      await sendWithSwaks({ to: erin.address, subject: 'Sent to the imported key', body: 'Opened with the key gpg made.' });
+
+      await page.goto('/inbox');
+      for (const [subject, body] of [
+        ['Sent to the first key', 'Opened with the key Sealpost made.'],
+        ['Sent to the imported key', 'Opened with the key gpg made.'],
+      ]) {
+        await page.getByText(subject).first().click();
+        await expect(page.getByTestId('message-text')).toContainText(body, { timeout: 30_000 });
+      }
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -13,7 +13,7 @@ import type { TrpcClient } from './trpc';
  * The browser's half of account security: the key Worker proves the current password and re-wraps
  * the unlocked key; the server only swaps what it stores. Also the second factor's ceremonies.
  */
-async function currentAuthKey(client: TrpcClient, password: string): Promise<string> {
+export async function currentAuthKey(client: TrpcClient, password: string): Promise<string> {
   const kdf = await client.security.passwordKdf.query();
   return (await callKeys('deriveAuthKey', { password, kdf })).authKey;
 }

@@ -27,6 +27,26 @@ export function endSessionInThisTab(queryClient: QueryClient): void {
   document.body.hidden = true;
   queryClient.clear();
   forgetSummaries();
+  // 2FA became required and this account has none: the session lives on behind the enrolment gate
+  // (server/auth/instance-policy.service.ts), so the sealed key stays for after it. The server
+  // hands out nothing the blob needs until a factor is set up.
+  void waitsForEnrolment().then((gated) => (gated ? window.location.replace('/login?reason=two-factor') : endForGood()));
+}
+
+const SIGN_IN_STAGE = '/api/trpc/security.signInStage?input=%7B%7D';
+
+async function waitsForEnrolment(): Promise<boolean> {
+  try {
+    const response = await fetch(SIGN_IN_STAGE, { signal: AbortSignal.timeout(3000) });
+    const body = (await response.json()) as { result?: { data?: { stage?: string } } };
+    return body.result?.data?.stage === 'enrol';
+  } catch {
+    // No answer: treat the session as over, the safe side.
+    return false;
+  }
+}
+
+function endForGood(): void {
   sessionBlob.clear();
   const leave = () => window.location.replace('/login?reason=ended');
   // The lock is asked for, but leaving doesn't wait on a Worker that may never answer: the new

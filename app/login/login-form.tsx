@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Alert, AuthCard, Button, StepProgress, TextField } from '@/app/components/ui';
 import { finishSignIn, signInWithPassword, signOutEverywhere } from '@/app/lib/auth-flows';
+import { sessionBlob } from '@/app/lib/keys/key-proxy';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
 import { useHydrated } from '@/app/lib/use-hydrated';
 import { EnrolSecondFactor } from './enrol-second-factor';
@@ -17,19 +18,29 @@ const REASONS: Record<string, string> = {
 
 const STEPS = ['Deriving your key from your password…', 'Signing in…', 'Unlocking your mailbox…'];
 
-export function LoginForm({ reason }: { reason: string | null }) {
+export function LoginForm({ reason, enrolNow = false }: { reason: string | null; enrolNow?: boolean }) {
   const client = useTRPCClient();
   const router = useRouter();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
-  const [phase, setPhase] = useState<{ kind: 'password' } | { kind: 'verify'; totp: boolean; passkey: boolean } | { kind: 'enrol' }>({ kind: 'password' });
+  const [phase, setPhase] = useState<{ kind: 'password' } | { kind: 'verify'; totp: boolean; passkey: boolean } | { kind: 'enrol' }>({
+    kind: enrolNow ? 'enrol' : 'password',
+  });
   const hydrated = useHydrated();
 
   async function openMailbox() {
+    // An open session sent to the gate (enrolNow) has no password in this tab: its sealed key resumes.
+    if (enrolNow) return afterGate();
     await finishSignIn(client, setStep);
     router.replace('/inbox');
+  }
+
+  async function afterGate() {
+    if (sessionBlob.load()) return router.replace('/inbox');
+    await signOutEverywhere();
+    window.location.replace('/login?reason=locked');
   }
 
   async function restart() {

@@ -1,5 +1,7 @@
 import { redirect } from 'next/navigation';
-import { getCurrentSession } from '@/server/auth/current-session';
+import { getAnySession, getCurrentSession } from '@/server/auth/current-session';
+import { stageAfterPassword } from '@/server/auth/two-factor.service';
+import { getDb } from '@/server/db';
 import { LoginForm } from './login-form';
 
 export const dynamic = 'force-dynamic';
@@ -7,5 +9,8 @@ export const dynamic = 'force-dynamic';
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
   if (await getCurrentSession()) redirect('/inbox');
   const { reason } = await searchParams;
-  return <LoginForm reason={reason ?? null} />;
+  // Signed in, but 2FA became required and this account has none: straight to enrolment.
+  const session = await getAnySession();
+  const enrolNow = session?.pending === true && (await stageAfterPassword(getDb(), session.userId)) === 'enrol';
+  return <LoginForm reason={reason ?? null} enrolNow={enrolNow} />;
 }

@@ -140,7 +140,7 @@ export async function setSessionChallenge(db: Db, sessionId: string, challenge: 
 export async function completeSecondFactor(db: Db, sessionId: string, expiresAt: Date): Promise<void> {
   await db
     .updateTable('sessions')
-    .set({ second_factor_pending: false, webauthn_challenge: null, second_factor_failures: 0, expires_at: expiresAt })
+    .set({ second_factor_pending: false, two_factor_gated_at: null, webauthn_challenge: null, second_factor_failures: 0, expires_at: expiresAt })
     .where('id', '=', sessionId)
     .execute();
 }
@@ -172,6 +172,19 @@ export async function updateRecoveryMaterial(
     .execute();
 }
 
+/** A new primary key: its public half, the keyring wrapped under the password, and the new phrase's copy. */
+export async function replaceAccountKey(
+  db: Db,
+  userId: string,
+  material: { public_key: string; wrapped_key: Uint8Array; recovery_salt: Uint8Array; recovery_auth_hash: string; recovery_wrapped_key: Uint8Array },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ ...material, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
 /** Ends every session of the user but `keep`: after a password change, the others sign in again. */
 export async function revokeOtherSessions(db: Db, userId: string, keep: string, now: Date): Promise<number> {
   const result = await db
@@ -180,6 +193,34 @@ export async function revokeOtherSessions(db: Db, userId: string, keep: string, 
     .where('user_id', '=', userId)
     .where('id', '!=', keep)
     .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Live full sessions of users with no second factor (of `userId` only, when given) go back to the
+ * enrolment gate: from their next request they are password-only sessions that may only enrol.
+ */
+export async function gateSessionsWithoutSecondFactor(db: Db, now: Date, userId?: string): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ second_factor_pending: true, two_factor_gated_at: now })
+    .where('second_factor_pending', '=', false)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('user_id', 'not in', (eb) => eb.selectFrom('user_totp').select('user_id').where('enabled_at', 'is not', null))
+    .where('user_id', 'not in', (eb) => eb.selectFrom('user_passkeys').select('user_id'));
+  if (userId) query = query.where('user_id', '=', userId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The requirement is off again: gated sessions had passed sign-in, so they are full sessions again. */
+export async function liftSessionGates(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ second_factor_pending: false, two_factor_gated_at: null })
+    .where('two_factor_gated_at', 'is not', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

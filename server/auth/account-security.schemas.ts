@@ -20,6 +20,18 @@ export const newRecoverySchema = z.object({
   recovery: z.object({ kdf: kdfSchema, authKey: authKeySchema, wrappedKey: base64 }),
 });
 
+/** A key the user brings to an existing account (server/auth/key-import.service.ts). */
+export const importKeySchema = z.object({
+  currentAuthKey: authKeySchema,
+  publicKey: z
+    .string()
+    .min(100)
+    .max(256 * 1024)
+    .startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----'),
+  wrappedKey: base64,
+  recovery: z.object({ kdf: kdfSchema, authKey: authKeySchema, wrappedKey: base64 }),
+});
+
 /** A name people see beside the address: one line, no angle brackets or quotes that would break a From header. */
 export const displayNameSchema = z
   .string()

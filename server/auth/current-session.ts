@@ -55,3 +55,8 @@ export async function anySessionFor(sid: string | null): Promise<AnySession | nu
   if (!session) return null;
   return { sessionId: sid, userId: session.user_id, pending: session.second_factor_pending, webauthnChallenge: session.webauthn_challenge };
 }
+
+/** anySessionFor the request Next is rendering (the sign-in page sends a session waiting for 2FA on). */
+export async function getAnySession(): Promise<AnySession | null> {
+  return anySessionFor(await requestSessionId());
+}

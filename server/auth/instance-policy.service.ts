@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { gateSessionsWithoutSecondFactor, liftSessionGates } from '../../db/repositories/account-security.repository';
 import { readInstanceSetting, writeInstanceSetting } from '../../db/repositories/instance-settings.repository';
 import type { Settings } from '../settings';
 
@@ -30,6 +31,15 @@ export async function requireTwoFactor(db: Db): Promise<boolean> {
   return (await readInstanceSetting(db, REQUIRE_TWO_FACTOR_KEY)) === true;
 }
 
-export async function setRequireTwoFactor(db: Db, required: boolean, by: string, now: Date): Promise<void> {
-  await writeInstanceSetting(db, REQUIRE_TWO_FACTOR_KEY, required, by, now);
+/**
+ * Turning the requirement on sends every open session of a user without a second factor to the
+ * enrolment gate at its next request, as Google Workspace does: still signed in, but nothing else
+ * until a factor is set up. Turning it off lets those sessions through again. Returns how many
+ * sessions changed.
+ */
+export async function setRequireTwoFactor(db: Db, required: boolean, by: string, now: Date): Promise<{ sessionsChanged: number }> {
+  return db.transaction().execute(async (trx) => {
+    await writeInstanceSetting(trx, REQUIRE_TWO_FACTOR_KEY, required, by, now);
+    return { sessionsChanged: required ? await gateSessionsWithoutSecondFactor(trx, now) : await liftSessionGates(trx) };
+  });
 }

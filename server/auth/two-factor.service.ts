@@ -12,6 +12,7 @@ import {
   deleteTotp,
   enableTotp,
   findTotp,
+  gateSessionsWithoutSecondFactor,
   hasSecondFactor,
   noteSecondFactorFailure,
   replaceRecoveryCodes,
@@ -163,6 +164,8 @@ export async function resetTwoFactor(db: Db, userId: string, by: 'cli' | string)
     await deleteTotp(trx, userId);
     await deleteAllPasskeys(trx, userId);
     await deleteRecoveryCodes(trx, userId);
+    // Without a factor while one is required, the user's open sessions go to the enrolment gate.
+    if (await twoFactorRequired(trx)) await gateSessionsWithoutSecondFactor(trx, new Date(), userId);
   });
   await insertAuditEvent(db, { event: '2fa.reset', user_id: userId, details: { by } });
 }

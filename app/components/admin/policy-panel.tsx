@@ -73,7 +73,9 @@ export function PolicyPanel() {
           />
           Require 2FA for everyone
         </label>
-        <p className="mt-1 text-sm text-slate-600">Users without a second factor are asked to set one up when they sign in.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Users without a second factor must set one up before anything else: at sign-in, or at their next step if they are signed in now.
+        </p>
       </fieldset>
 
       <section aria-labelledby="invites-heading" className="rounded-xl border border-slate-200 bg-white p-4">

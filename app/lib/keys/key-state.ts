@@ -9,12 +9,13 @@ import {
   deriveFromPassword,
   deriveFromPhrase,
   fromBase64,
+  prepareKeyImport,
   prepareRecovery,
   prepareRegistration,
   publicKeyOf,
   purposes,
   readBroughtKey,
-  readPrivateKey,
+  readKeyring,
   rewrapForPassword,
   toBase64,
   unlockWrappedKey,
@@ -26,20 +27,23 @@ import { type DecryptOutcome, KeyError, type KeyOps, type KeyRequest, type KeyRe
 
 export type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
-async function decryptOne(privateKey: PrivateKeyHandle | null, data: Uint8Array): Promise<DecryptOutcome> {
-  if (!privateKey) return { status: 'locked', reason: 'The key is locked.' };
-  const result = await decryptBytes(data, privateKey);
+async function decryptOne(keys: PrivateKeyHandle[] | null, data: Uint8Array): Promise<DecryptOutcome> {
+  if (!keys) return { status: 'locked', reason: 'The key is locked.' };
+  const result = await decryptBytes(data, keys);
   return result.status === 'ok' ? result : { status: 'decrypt-failed', reason: result.reason };
 }
 
 /**
- * Holds the one unlocked private key of this tab, and the wrapKey that can re-seal it for a reload.
- * Runs inside the Worker; plain module so it can be unit-tested in Node.
+ * Holds the unlocked keyring of this tab (crypto/keyring.ts: the primary key first, then the keys
+ * it replaced, which only decrypt), and the wrapKey that can re-seal it for a reload. Runs inside
+ * the Worker; plain module so it can be unit-tested in Node.
  */
 export function createKeyState(onProgress: (step: string) => void = () => undefined): Async<KeyOps> {
   let username: string | null = null;
   let wrapKey: Uint8Array | null = null;
-  let privateKey: PrivateKeyHandle | null = null;
+  /** The keyring; [0] is the primary: it encrypts, exports and carries the addresses. */
+  let keys: PrivateKeyHandle[] | null = null;
+  let stagedKeyring: string | null = null;
   let pending: { username: string; wrapKey: Uint8Array; privateKeyArmored?: string } | null = null;
   let stagedWrapKey: Uint8Array | null = null;
 
@@ -51,8 +55,13 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
     return { name: username, armored: result.privateKeyArmored };
   }
 
+  function primary(): PrivateKeyHandle {
+    if (!keys?.[0]) throw new KeyError('locked', 'The key is locked.');
+    return keys[0];
+  }
+
   async function activate(name: string, key: Uint8Array, armored: string) {
-    privateKey = await readPrivateKey(armored);
+    keys = await readKeyring(armored);
     username = name;
     wrapKey = key;
     pending = null;
@@ -124,33 +133,31 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return next.payload;
     },
     async decrypt(input) {
-      return decryptOne(privateKey, input.data);
+      return decryptOne(keys, input.data);
     },
     async decryptArmored(input) {
       const data = await dearmorMessage(input.armored);
-      return data ? decryptOne(privateKey, data) : { status: 'decrypt-failed', reason: 'not an OpenPGP message' };
+      return data ? decryptOne(keys, data) : { status: 'decrypt-failed', reason: 'not an OpenPGP message' };
     },
     async decryptBatch(input) {
-      const key = privateKey;
+      const ring = keys;
       const results = [];
       // One at a time: each is small, and the Worker has nothing else to do meanwhile.
-      for (const item of input.items) results.push(await decryptOne(key, item));
+      for (const item of input.items) results.push(await decryptOne(ring, item));
       return { results };
     },
     async encryptTo(input) {
       return { parts: await encryptBytesSharingKey(input.parts, input.publicKeys) };
     },
     async encryptToSelf(input) {
-      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
-      return { parts: await encryptBytesSharingKey(input.parts, [publicKeyOf(privateKey)]) };
+      return { parts: await encryptBytesSharingKey(input.parts, [publicKeyOf(primary())]) };
     },
     async encryptArmored(input) {
       return { armored: armorMessage(await encryptBytes(input.data, input.publicKeys)) };
     },
     async setUserIds(input) {
-      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
-      const next = await withUserIds(privateKey, input.userIds);
-      privateKey = next.privateKey;
+      const next = await withUserIds(primary(), input.userIds);
+      keys = [next.privateKey, ...(keys ?? []).slice(1)];
       return { publicKey: next.publicKeyArmored };
     },
     async deriveAuthKey(input) {
@@ -176,18 +183,35 @@ export function createKeyState(onProgress: (step: string) => void = () => undefi
       return prepareRecovery(name, armored);
     },
     async exportPrivateKey(input) {
-      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
-      return exportProtectedKey(privateKey, input.passphrase);
+      return exportProtectedKey(input.withOlderKeys ? [primary(), ...keys!.slice(1)] : primary(), input.passphrase);
     },
     async exportPublicKey() {
-      if (!privateKey) throw new KeyError('locked', 'The key is locked.');
-      return { armored: publicKeyOf(privateKey) };
+      return { armored: publicKeyOf(primary()) };
+    },
+    async keyringInfo() {
+      const [first, ...older] = keys ?? [];
+      if (!first) throw new KeyError('locked', 'The key is locked.');
+      return { primary: first.getFingerprint(), older: older.map((key) => key.getFingerprint()) };
+    },
+    async prepareKeyImport(input) {
+      const { name, armored } = await currentArmored(input.wrappedKey);
+      const prepared = await prepareKeyImport({ ...input, username: name, currentKeyring: armored, wrapKey: wrapKey!, onProgress });
+      if (prepared.status !== 'ok') return prepared;
+      stagedKeyring = prepared.keyringArmored;
+      const { keyringArmored: _kept, ...result } = prepared;
+      return result;
+    },
+    async adoptImportedKey() {
+      if (!stagedKeyring) throw new KeyError('out-of-order', 'prepare the import first');
+      keys = await readKeyring(stagedKeyring);
+      stagedKeyring = null;
+      return { status: 'ok' as const };
     },
     async isUnlocked() {
-      return { unlocked: privateKey !== null };
+      return { unlocked: keys !== null };
     },
     async lock() {
-      username = wrapKey = privateKey = pending = stagedWrapKey = null;
+      username = wrapKey = keys = pending = stagedWrapKey = stagedKeyring = null;
       return { status: 'ok' as const };
     },
   };

@@ -47,9 +47,28 @@ export interface KeyOps {
   /** A new 24-word phrase and the key wrapped under it, for the server to replace the old phrase's copy. */
   newRecoveryPhrase(input: { wrappedKey: string }): { phrase: string; recovery: { kdf: KdfDescriptor; authKey: string; wrappedKey: string } };
   /** The private key, locked under a passphrase the user chose, armored for GnuPG (crypto/key-export.ts). */
-  exportPrivateKey(input: { passphrase: string }): { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
+  exportPrivateKey(input: { passphrase: string; withOlderKeys?: boolean }): { status: 'ok'; armored: string } | { status: 'weak-passphrase' };
   /** This user's armored public key, as the key Worker holds it. */
   exportPublicKey(): { armored: string };
+  /** The keyring's fingerprints: the primary, and the older keys kept to read mail sent to them. */
+  keyringInfo(): { primary: string; older: string[] };
+  /**
+   * A key the user brings becomes the primary (crypto/keyring.ts): checked, put in front of the
+   * stored keyring, wrapped under this session's password key and under a new recovery phrase.
+   * Kept aside until adoptImportedKey, once the server has stored it.
+   */
+  prepareKeyImport(input: { wrappedKey: string; armoredKey: string; passphrase: string; userIds: { name: string; email: string }[] }):
+    | {
+        status: 'ok';
+        publicKey: string;
+        wrappedKey: string;
+        phrase: string;
+        recovery: { kdf: KdfDescriptor; authKey: string; wrappedKey: string };
+        fingerprint: string;
+      }
+    | { status: 'not-a-private-key' | 'wrong-passphrase' | 'already-yours' }
+    | { status: 'unusable'; reason: string };
+  adoptImportedKey(): { status: 'ok' };
   isUnlocked(): { unlocked: boolean };
   lock(): { status: 'ok' };
 }

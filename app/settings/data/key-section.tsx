@@ -1,7 +1,8 @@
 'use client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Alert, Button, TextField } from '@/app/components/ui';
 import { blobDownloadSink } from '@/app/lib/export/file-sink';
+import { KEYRING_CHANGED } from '@/app/lib/key-import-flow';
 import { callKeys } from '@/app/lib/keys/key-proxy';
 import { errorMessage, useTRPCClient } from '@/app/lib/trpc';
 
@@ -25,6 +26,20 @@ export function KeySection({ address }: { address: string }) {
   const [done, setDone] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
+  const [older, setOlder] = useState<string[]>([]);
+  const [withOlderKeys, setWithOlderKeys] = useState(false);
+
+  // Keys this account replaced stay in its keyring to read older mail; the public download is the current key only.
+  useEffect(() => {
+    const load = () =>
+      callKeys('keyringInfo', undefined).then(
+        (info) => setOlder(info.older),
+        () => setOlder([]),
+      );
+    void load();
+    window.addEventListener(KEYRING_CHANGED, load);
+    return () => window.removeEventListener(KEYRING_CHANGED, load);
+  }, []);
 
   async function downloadPublic() {
     setBusy('public');
@@ -52,7 +67,7 @@ export function KeySection({ address }: { address: string }) {
     setBusy('private');
     try {
       await client.transfer.keyExported.mutate({ kind: 'private' });
-      const result = await callKeys('exportPrivateKey', { passphrase });
+      const result = await callKeys('exportPrivateKey', { passphrase, withOlderKeys: withOlderKeys && older.length > 0 });
       if (result.status !== 'ok') {
         setFieldError({ passphrase: 'Choose a longer passphrase.' });
         return;
@@ -73,6 +88,13 @@ export function KeySection({ address }: { address: string }) {
       <p className="text-sm text-slate-600">
         Your OpenPGP key pair. Others encrypt to the public key; GnuPG or another mail program can import the private key to read your mail.
       </p>
+      {older.length ? (
+        <Alert tone="info">
+          Your account also keeps {older.length === 1 ? 'an older key' : `${older.length} older keys`} (
+          {older.map((f) => f.toUpperCase().slice(-16)).join(', ')}), which mail from before your current key was added is encrypted to. The public key below is
+          your current one; the private key export can carry the older keys too.
+        </Alert>
+      ) : null}
       <Button type="button" variant="secondary" loading={busy === 'public'} onClick={() => void downloadPublic()}>
         Download public key
       </Button>
@@ -94,6 +116,12 @@ export function KeySection({ address }: { address: string }) {
           onChange={(event) => setAgain(event.target.value)}
           error={fieldError.again}
         />
+        {older.length ? (
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" className="mt-0.5" checked={withOlderKeys} onChange={(e) => setWithOlderKeys(e.target.checked)} />
+            Include my older {older.length === 1 ? 'key' : 'keys'}, to read older mail elsewhere
+          </label>
+        ) : null}
         <Button type="submit" loading={busy === 'private'}>
           Export private key
         </Button>

@@ -8,6 +8,7 @@ import { env } from '@/server/env';
 import { settingsFrom } from '@/server/settings';
 import { ExportSection } from './export-section';
 import { ImportSection } from './import-section';
+import { KeyImportSection } from './key-import-section';
 import { KeySection } from './key-section';
 
 export const dynamic = 'force-dynamic';
@@ -30,6 +31,9 @@ export default async function KeyAndMailPage() {
           <h1 className="text-xl font-semibold">Your key and mail</h1>
           <SettingsSection id="key-heading" title="Your key">
             <KeySection address={session.account.address} />
+          </SettingsSection>
+          <SettingsSection id="key-import-heading" title="Bring your own key">
+            <KeyImportSection />
           </SettingsSection>
           <SettingsSection id="export-heading" title="Export mail">
             <ExportSection address={session.account.address} />

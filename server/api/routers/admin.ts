@@ -242,8 +242,8 @@ export const adminRouter = router({
     .input(z.object({ required: z.boolean() }))
     .output(ok)
     .mutation(async ({ ctx, input }) => {
-      await setRequireTwoFactor(ctx.db, input.required, ctx.session.account.id, ctx.clock.now());
-      await auditAdminAction(ctx.db, ctx.session.account, 'policy.require-two-factor-set', { required: input.required }, ctx.ip);
+      const { sessionsChanged } = await setRequireTwoFactor(ctx.db, input.required, ctx.session.account.id, ctx.clock.now());
+      await auditAdminAction(ctx.db, ctx.session.account, 'policy.require-two-factor-set', { required: input.required, sessionsChanged }, ctx.ip);
       return OK;
     }),
 

@@ -9,6 +9,7 @@ import {
   authenticationResponseSchema,
   changePasswordSchema,
   displayNameSchema,
+  importKeySchema,
   newRecoverySchema,
   passkeyNameSchema,
   registrationResponseSchema,
@@ -26,6 +27,7 @@ import {
   verifyPasskeyLogin,
 } from '../../auth/passkey.service';
 import { anySessionFor } from '../../auth/current-session';
+import { importAccountKey } from '../../account-key/key-import.service';
 import { SESSION_LIFETIME_MS } from '../../auth/session-lifetime';
 import {
   beginTotp,
@@ -201,6 +203,12 @@ export const securityRouter = router({
       await replaceRecoveryPhrase(ctx.db, ctx.clock, ctx.session, input, ctx.ip);
       return { ok: true as const };
     }),
+
+  /** A key the user brings becomes the primary; the old keys stay in the keyring (key-import.service.ts). */
+  importKey: protectedProcedure
+    .input(importKeySchema)
+    .output(z.object({ fingerprint: z.string() }))
+    .mutation(({ ctx, input }) => importAccountKey(ctx.db, ctx.clock, ctx.session, input, ctx.ip)),
 
   displayName: protectedProcedure
     .output(z.object({ displayName: z.string().nullable() }))
