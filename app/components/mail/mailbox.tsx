@@ -6,7 +6,7 @@ import { shortcutSetting } from '@/app/lib/mail/shortcuts';
 import { useBulk, useOrganizeCounts } from '@/app/lib/mail/use-organize';
 import { useMailRoute } from '@/app/lib/mail/use-mail-route';
 import { useForgetDecryptedOnUnmount, useMailCounts, useNewMailEvents } from '@/app/lib/mail/use-mail';
-import { ComposeWindow } from '../compose/compose-window';
+import { ComposeDock } from '../compose/compose-dock';
 import { OutgoingToast } from '../compose/outgoing-toast';
 import { ScheduledList } from '../compose/scheduled-list';
 import { Alert, Button } from '../ui';
@@ -21,7 +21,7 @@ import type { MailView } from '@/app/lib/mail/use-mail-route';
 /**
  * The mail client: folders, the message list and the reading pane side by side on wide screens;
  * on a phone one at a time (list, then the message with a Back button). "New message" (or the
- * key c) opens the compose window over it.
+ * key c) opens a compose window in the dock at the bottom right, beside any already open.
  */
 export function Mailbox({ address }: { address: string }) {
   const route = useMailRoute();
@@ -33,9 +33,7 @@ export function Mailbox({ address }: { address: string }) {
   useForgetDecryptedOnUnmount();
 
   const { openNew } = compose;
-  const composing = compose.open !== null;
   useEffect(() => {
-    if (composing) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load()) {
         event.preventDefault();
@@ -44,7 +42,7 @@ export function Mailbox({ address }: { address: string }) {
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [composing, openNew]);
+  }, [openNew]);
 
   const reading = route.messageId !== null;
   const inboxUnread = counts.data?.inbox.unread ?? 0;
@@ -86,19 +84,14 @@ export function Mailbox({ address }: { address: string }) {
         </div>
       ) : null}
 
-      {compose.open ? (
-        <ComposeWindow
-          key={compose.open.key}
-          title={compose.open.title}
-          initial={compose.open.initial}
-          fromAddresses={compose.addresses.length ? compose.addresses : [{ address, kind: 'primary', isDefault: true }]}
-          mailDomain={compose.mailDomain}
-          attachmentLimit={compose.attachmentLimit}
-          onSend={compose.send}
-          onDiscard={compose.discard}
-          onClose={compose.close}
-        />
-      ) : null}
+      <ComposeDock
+        dock={compose.dock}
+        fromAddresses={compose.addresses.length ? compose.addresses : [{ address, kind: 'primary', isDefault: true }]}
+        mailDomain={compose.mailDomain}
+        attachmentLimit={compose.attachmentLimit}
+        onSend={compose.send}
+        onDiscard={compose.discard}
+      />
       <UndoToast entry={bulk.undoable} onUndo={() => void bulk.undo()} onDismiss={bulk.dismiss} />
       <OutgoingToast
         toast={compose.outgoing.toast}
