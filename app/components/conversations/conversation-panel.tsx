@@ -6,13 +6,13 @@ import { useConversationList, useConversationPlacement } from '@/app/lib/convers
 import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import type { SummaryResult } from '@/app/lib/mail/summary-reader';
-import type { MailRoute } from '@/app/lib/mail/use-mail-route';
+import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
 import { errorMessage } from '@/app/lib/trpc';
 import type { MailFolder } from '@/mime/folders';
-import { FOLDER_NAMES } from '../mail/folder-nav';
+import { useFolderName } from '../mail/folder-name';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
-import { EMPTY_FOLDER_TEXT } from '../mail/folder-panel';
+import { emptyFolderText } from '../mail/folder-panel';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
@@ -35,7 +35,7 @@ export function ConversationPanel({
   route,
   onReply,
 }: {
-  route: MailRoute & { folder: MailFolder };
+  route: MailRoute & { folder: ListFolder };
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
 }) {
   useConversationPlacement();
@@ -68,7 +68,7 @@ export function ConversationPanel({
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
         <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
-          {FOLDER_NAMES[route.folder]}
+          {useFolderName(route.folder)}
         </h1>
         {list.isPending ? (
           <div className="p-4 text-sm text-slate-600">
@@ -82,7 +82,7 @@ export function ConversationPanel({
             </Button>
           </div>
         ) : conversations.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">{EMPTY_FOLDER_TEXT[route.folder]}</p>
+          <p className="p-6 text-center text-sm text-slate-600">{emptyFolderText(route.folder)}</p>
         ) : (
           <div className="min-h-0 flex-1 overflow-y-auto">
             <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>

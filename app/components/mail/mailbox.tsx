@@ -15,6 +15,7 @@ import { MailPanel } from '../conversations/mail-panel';
 import { SearchBox } from '../search/search-box';
 import { DraftIcon } from './icons';
 import { LabelNav } from './label-nav';
+import { OwnFolderNav } from './own-folder-nav';
 import { UndoToast } from './undo-toast';
 import type { MailView } from '@/app/lib/mail/use-mail-route';
 
@@ -64,6 +65,7 @@ export function Mailbox({ address }: { address: string }) {
         </Button>
         <SearchBox />
         <FolderNav current={route.folder} unread={unreadByFolder(counts.data, organizeCounts.data?.folders)} onSelect={route.openFolder} />
+        <OwnFolderNav current={route.folder} counts={organizeCounts.data?.folders} onSelect={route.openFolder} />
         <LabelNav counts={organizeCounts.data?.labels} />
       </div>
 

@@ -2,7 +2,7 @@
 import { type InfiniteData, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo } from 'react';
 import { fromBase64 } from '@/crypto/encoding';
-import type { MailFolder } from '@/mime/folders';
+import type { ListFolder } from './use-mail-route';
 import { callKeys } from '../keys/key-proxy';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { withSeen, without } from './list-cache';
@@ -21,7 +21,7 @@ const decrypted = {
   message: (id: string) => ['sealpost-decrypted', 'message', id] as const,
 };
 
-export function useMailList(folder: MailFolder) {
+export function useMailList(folder: ListFolder) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.mail.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
