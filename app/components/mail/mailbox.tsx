@@ -6,6 +6,7 @@ import { shortcutSetting } from '@/app/lib/mail/shortcuts';
 import { useBulk, useOrganizeCounts } from '@/app/lib/mail/use-organize';
 import { useMailRoute } from '@/app/lib/mail/use-mail-route';
 import { useForgetDecryptedOnUnmount, useMailCounts, useNewMailEvents } from '@/app/lib/mail/use-mail';
+import { useDesktopNotifications } from '@/app/lib/mail/use-desktop-notifications';
 import { ComposeDock } from '../compose/compose-dock';
 import { OutgoingToast } from '../compose/outgoing-toast';
 import { ScheduledList } from '../compose/scheduled-list';
@@ -31,6 +32,7 @@ export function Mailbox({ address }: { address: string }) {
   const organizeCounts = useOrganizeCounts();
   const bulk = useBulk();
   useNewMailEvents();
+  useDesktopNotifications();
   useForgetDecryptedOnUnmount();
 
   const { openNew } = compose;

@@ -9,6 +9,7 @@ import { withSeen, without } from './list-cache';
 import { parseInWorker } from './mime-proxy';
 import { type OpenDeps, openMessage } from './open-message';
 import { readOrigin } from './origin';
+import { NEW_MAIL_EVENT } from './desktop-notifications';
 import { decryptSummaries, forgetSummaries } from './summaries';
 
 /**
@@ -127,7 +128,10 @@ export function useNewMailEvents() {
       source.addEventListener('open', () => {
         if (opens++ > 0) refresh();
       });
-      source.addEventListener('new-mail', refresh);
+      source.addEventListener('new-mail', () => {
+        refresh();
+        window.dispatchEvent(new Event(NEW_MAIL_EVENT));
+      });
       source.addEventListener('resync', refresh);
       source.addEventListener('error', () => {
         if (source?.readyState !== EventSource.CLOSED) return;
