@@ -8,6 +8,9 @@ import { newUser, openMailbox } from './session';
  * The docked compose, as in Gmail: two messages written at once, each with its own draft, minimised
  * and restored, while the mailbox beside them stays usable; and on a phone one takes the screen.
  */
+// Wide enough that the docked windows leave the message list uncovered, as on a desktop screen.
+test.use({ viewport: { width: 1600, height: 900 } });
+
 test('two compose windows at once, minimise and restore, the mailbox usable beside them, send from one', async ({ page }) => {
   const [alice, bob] = await Promise.all([newUser('dock'), newUser('dock')]);
   const inboxSubject = uniqueName('Read me while writing ');

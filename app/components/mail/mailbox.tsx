@@ -38,7 +38,8 @@ export function Mailbox({ address }: { address: string }) {
   const { openNew } = compose;
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load()) {
+      // Not behind a modal dialog (the docked compose windows are not modal: c opens another beside them).
+      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load() && !document.querySelector('dialog[open]')) {
         event.preventDefault();
         openNew();
       }

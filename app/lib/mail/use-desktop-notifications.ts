@@ -19,7 +19,12 @@ export function useDesktopNotifications() {
   useEffect(() => {
     const onNewMail = async () => {
       const preference = notificationSetting.load();
-      if (!preference.enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted' || !document.hidden) return;
+      if (!preference.enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted' || !document.hidden) {
+        // Mail that arrives while notifications are off or the tab is in view is not news later
+        // (this tab's clock against the server's receivedAt: a skew of seconds at worst).
+        since.current = new Date().toISOString();
+        return;
+      }
       const page = await client.mail.list.query({ folder: 'inbox' });
       const arrivals = arrivalsSince(page.items, since.current);
       since.current = latestReceived(arrivals, since.current);
