@@ -67,6 +67,7 @@ test('two compose windows at once, minimise and restore, the mailbox usable besi
   await expect(windowOne.getByTestId('recipient-chip')).toContainText(bob.address);
 
   // Send from the second; the first stays open with its own draft.
+  await expect(windowTwoNamed.getByTestId('recipient-chip')).toHaveAttribute('data-kind', 'internal');
   await windowTwoNamed.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(windowTwoNamed).toBeHidden();
   await expect(page.getByTestId('outgoing-toast')).toContainText('Sending…');
