@@ -8,7 +8,6 @@ import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
 import { errorMessage } from '@/app/lib/trpc';
-import type { MailFolder } from '@/mime/folders';
 import { useFolderName } from '../mail/folder-name';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
@@ -56,6 +55,7 @@ export function ConversationPanel({
     if (lastOpened.current) document.querySelector<HTMLElement>(`[data-message-id="${lastOpened.current}"]`)?.focus();
   }, [messageId, closeMessage]);
 
+  const folderName = useFolderName(route.folder);
   // The route names a message; its conversation is the row it heads or belongs to.
   const open = messageId ? conversations.find((c) => c.latest.id === messageId || c.recent.some((m) => m.id === messageId)) : undefined;
   const summaryOf = (id: string): SummaryResult | undefined => summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
@@ -68,7 +68,7 @@ export function ConversationPanel({
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
         <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
-          {useFolderName(route.folder)}
+          {folderName}
         </h1>
         {list.isPending ? (
           <div className="p-4 text-sm text-slate-600">

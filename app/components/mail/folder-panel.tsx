@@ -63,6 +63,7 @@ export function FolderPanel({
   const item = messageId ? items.find((m) => m.id === messageId) : undefined;
   const isDrafts = route.folder === 'drafts';
   const organize = useOrganize(route, items, messageId, bulk);
+  const folderName = useFolderName(route.folder);
 
   return (
     <>
@@ -72,7 +73,7 @@ export function FolderPanel({
       >
         <div className="flex items-center border-b border-slate-100 px-4 py-3">
           <h1 id="mailbox-heading" className="text-xl font-semibold">
-            {useFolderName(route.folder)}
+            {folderName}
           </h1>
           <button
             type="button"
