@@ -1,11 +1,7 @@
-/** @type {import('next').NextConfig} */
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Referrer-Policy', value: 'no-referrer' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-];
-
+/**
+ * Security headers are set by the web role's own server on every response (server/web/security-headers.ts).
+ * @type {import('next').NextConfig}
+ */
 export default {
   poweredByHeader: false,
   reactStrictMode: true,
@@ -16,8 +12,5 @@ export default {
       { source: '/.well-known/openpgpkey/:path*', destination: '/api/wkd/:path*' },
       { source: '/.well-known/mta-sts.txt', destination: '/api/mta-sts' },
     ];
-  },
-  async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
   },
 };

@@ -25,8 +25,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not static files (no policy needed, nothing changes), and not the two routes that take bodies,
-  // /api/trpc and /api/auth: a proxy reads the whole request body first (up to 10 MB), before their
-  // routes can cap it, so those routes make the Origin check themselves.
+  // Not static files (no policy needed, nothing changes), and not /api/auth, which takes bodies: a
+  // proxy reads the whole request body first (up to 10 MB), before the route can cap it, so that
+  // route makes the Origin check itself. /api/trpc never reaches Next (server/web/trpc-handler.ts).
   matcher: ['/((?!_next/static|_next/image|favicon.ico|api/trpc|api/auth).*)'],
 };

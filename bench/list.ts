@@ -23,6 +23,7 @@ import { env } from '../server/env';
 import { settingsFrom } from '../server/settings';
 import { nextAuthSignIn, trpcCall } from '../testing/http';
 import { runBenchmark, stopChild } from './children';
+import { treeCpuMs } from './cpu';
 import { percentile } from './load';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 50);
@@ -76,6 +77,7 @@ async function main() {
     for (const cookie of cookies.slice(0, 3)) await trpcCall(base, 'query', 'mail.list', { folder: 'inbox' }, { cookie });
 
     const latencies: number[] = [];
+    const cpuBefore = { web: treeCpuMs(web.pid!, 'node'), pg: treeCpuMs(web.pid!, 'postgres'), client: process.cpuUsage() };
     const started = performance.now();
     await Promise.all(
       cookies.map(async (cookie) => {
@@ -92,10 +94,19 @@ async function main() {
       }),
     );
     const wall = performance.now() - started;
+    const client = process.cpuUsage(cpuBefore.client);
+    const perRequest = (ms: number) => `${(ms / latencies.length).toFixed(2)} ms`;
+    const cpu = {
+      web: perRequest(treeCpuMs(web.pid!, 'node') - cpuBefore.web),
+      pg: perRequest(treeCpuMs(web.pid!, 'postgres') - cpuBefore.pg),
+      client: perRequest((client.user + client.system) / 1000),
+    };
     latencies.sort((a, b) => a - b);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
     console.log(`list: ${CLIENTS} clients × ${PAGES} pages of 50 from ${MESSAGES} messages, ${latencies.length} requests in ${(wall / 1000).toFixed(2)} s`);
     console.log(`  p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1)!)}`);
+    // CPU time per request, which the machine's other load doesn't change the way it changes wall time.
+    console.log(`  CPU per request: web role ${cpu.web}, PostgreSQL ${cpu.pg}, this load generator ${cpu.client}`);
 
     const t = performance.now();
     const moved = await trpcCall(

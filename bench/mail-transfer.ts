@@ -71,6 +71,7 @@ async function main() {
           clock: systemClock,
           settings,
           session: { sessionId: crypto.randomUUID(), account, clientKey: new Uint8Array(32) },
+          sid: null,
           ip: null,
           userAgent: null,
         });

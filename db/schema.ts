@@ -11,6 +11,8 @@ import type {
   WebhooksTable,
 } from './platform-schema';
 import type { UserPasskeysTable, UserRecoveryCodesTable, UserTotpTable } from './account-security-schema';
+import type { SendingIdentitiesTable } from './identity-schema';
+import type { ContactsTable } from './contacts-schema';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -333,6 +335,8 @@ export interface Database {
   search_index_segments: SearchIndexSegmentsTable;
   mail_labels: MailLabelsTable;
   message_labels: MessageLabelsTable;
+  // Display names and signatures (db/identity-schema.ts).
+  sending_identities: SendingIdentitiesTable;
   // The sending platform (db/platform-schema.ts).
   api_keys: ApiKeysTable;
   platform_messages: PlatformMessagesTable;
@@ -343,6 +347,8 @@ export interface Database {
   suppressions: SuppressionsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  // The address book (db/contacts-schema.ts).
+  contacts: ContactsTable;
 }
 
 /** A per-user filter rule (docs/filtering.md), applied by the MX at arrival. */

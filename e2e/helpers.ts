@@ -32,7 +32,8 @@ export async function signIn(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  // Argon2id (64 MiB) runs in the browser: on a loaded machine it alone can take half a minute.
+  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible({ timeout: 60_000 });
 }
 
 export async function signOut(page: Page) {

@@ -39,12 +39,17 @@ export function encodeWords(text: string): string {
   return words.map((w) => `=?UTF-8?B?${base64Lines(encoder.encode(w)).replace(/\r\n/g, '')}?=`).join('\r\n ');
 }
 
-/** A display name as a phrase: plain atoms as is, specials quoted, anything non-ASCII encoded. */
+/**
+ * A display name as a phrase: ASCII as a quoted-string ("Ada Lovelace", valid whatever specials it
+ * holds), anything non-ASCII as RFC 2047 encoded words (which may not appear inside quotes).
+ */
 export function encodeDisplayName(name: string): string {
-  const clean = name.replace(/[\r\n]+/g, ' ').trim();
+  const clean = Array.from(name.replace(/[\r\n\t]+/g, ' '))
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .trim();
   if (!clean) return '';
   if (!isPrintableAscii(clean)) return encodeWords(clean);
-  if (/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/.test(clean)) return clean;
   return `"${clean.replace(/(["\\])/g, '\\$1')}"`;
 }
 

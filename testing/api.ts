@@ -19,6 +19,7 @@ export function trpcCallers(db: Db | (() => Db), clock: Clock = systemClock) {
       clock,
       settings: settingsFrom(env()),
       session: user ? { sessionId: crypto.randomUUID(), account: user.account, clientKey: new Uint8Array(32) } : null,
+      sid: null,
       ip: null,
       userAgent: null,
     };

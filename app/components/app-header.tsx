@@ -17,6 +17,9 @@ export function AppHeader({ address }: { address: string }) {
         <span className="hidden text-slate-600 sm:inline" data-testid="current-address">
           {address}
         </span>
+        <Link href="/contacts" className="rounded-lg px-2 py-2 text-slate-700 hover:bg-slate-100 sm:px-3">
+          Contacts
+        </Link>
         <Link href="/settings" className="rounded-lg px-3 py-2 text-slate-700 hover:bg-slate-100">
           Settings
         </Link>

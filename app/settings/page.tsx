@@ -23,6 +23,9 @@ export default async function SettingsPage() {
           <Link className="text-brand-600 hover:underline" href="/settings/addresses">
             Addresses and aliases
           </Link>
+          <Link className="text-brand-600 hover:underline" href="/settings/identities">
+            Names and signatures
+          </Link>
           <Link className="text-brand-600 hover:underline" href="/settings/keys">
             Correspondents’ keys
           </Link>
@@ -31,6 +34,9 @@ export default async function SettingsPage() {
           </Link>
           <Link className="text-brand-600 hover:underline" href="/settings/data">
             Your key and mail
+          </Link>
+          <Link className="text-brand-600 hover:underline" href="/contacts">
+            Contacts
           </Link>
         </nav>
         <section aria-labelledby="domains-heading" className="rounded-2xl border border-slate-200 bg-white p-4">

@@ -1,4 +1,5 @@
 import 'server-only';
+import { sql } from 'kysely';
 import type { Db } from '../client';
 import type { MessageRow, NewMessageRow } from '../schema';
 
@@ -22,8 +23,14 @@ export async function listMessages(
   db: Executor,
   userId: string,
   opts: { folder: string; limit: number; before?: { receivedAt: Date; id: string } },
-): Promise<MessageListRow[]> {
-  let query = db.selectFrom('messages').select(listColumns).where('user_id', '=', userId).where('folder', '=', opts.folder);
+): Promise<(MessageListRow & { label_ids: string[] })[]> {
+  let query = db
+    .selectFrom('messages')
+    .select(listColumns)
+    // The page's labels in the same query: one round trip per page.
+    .select(sql<string[]>`coalesce((select array_agg(ml.label_id::text) from message_labels ml where ml.message_id = messages.id), '{}')`.as('label_ids'))
+    .where('user_id', '=', userId)
+    .where('folder', '=', opts.folder);
   const before = opts.before;
   if (before) {
     query = query.where((eb) =>

@@ -14,6 +14,27 @@ export async function findActiveSession(db: Db, id: string, now: Date): Promise<
   return db.selectFrom('sessions').selectAll().where('id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
 }
 
+/** A live session with the few fields of its user that every request needs, in one query. */
+export async function findSignedInSession(db: Db, id: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.second_factor_pending',
+      'sessions.client_key',
+      'sessions.last_seen_at',
+      'users.id',
+      'users.username',
+      'users.is_admin',
+      'users.created_at',
+      'users.disabled_at',
+    ])
+    .where('sessions.id', '=', id)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
 }

@@ -13,6 +13,8 @@ import { transferRouter } from './routers/transfer';
 import { filtersRouter } from './routers/filters';
 import { searchIndexRouter } from './routers/search-index';
 import { platformRouter } from './routers/platform';
+import { identitiesRouter } from './routers/identities';
+import { contactsRouter } from './routers/contacts';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -31,6 +33,8 @@ export const appRouter = router({
   conversations: conversationsRouter,
   searchIndex: searchIndexRouter,
   platform: platformRouter,
+  identities: identitiesRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,8 +2,7 @@ import 'server-only';
 import { TRPCError, initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Db } from '../../db/client';
-import { type CurrentSession, getCurrentSession } from '../auth/current-session';
-import { clientIp } from '../auth/request-info';
+import type { CurrentSession } from '../auth/current-session';
 import { type Clock, systemClock } from '../clock';
 import { getDb } from '../db';
 import { env } from '../env';
@@ -18,20 +17,22 @@ export interface Context {
   clock: Clock;
   settings: Settings;
   session: CurrentSession | null;
+  /** The session id the request's cookie names, also while it waits for its second factor (session is null then). */
+  sid: string | null;
   ip: string | null;
   userAgent: string | null;
 }
 
-/** `session` when the caller already looked it up (the route handler does, to size the body limit). */
-export async function createContext(req: Request, session?: CurrentSession | null): Promise<Context> {
-  return {
-    db: getDb(),
-    clock: systemClock,
-    settings: settingsFrom(env()),
-    session: session !== undefined ? session : await getCurrentSession(),
-    ip: clientIp(req.headers),
-    userAgent: req.headers.get('user-agent'),
-  };
+/** What the web role's tRPC handler (server/web/trpc-handler.ts) learnt from the request. */
+export interface RequestFacts {
+  sid: string | null;
+  session: CurrentSession | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function createContext(facts: RequestFacts): Context {
+  return { db: getDb(), clock: systemClock, settings: settingsFrom(env()), ...facts };
 }
 
 /** A schema's complaint as one line that names the field: `recipients.0.address: Invalid email`. */

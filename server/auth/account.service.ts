@@ -34,7 +34,7 @@ export interface Account {
 }
 
 /** `mailDomain`: the instance's own (MAIL_DOMAIN), where every user has <username>@mailDomain. */
-export function rowToAccount(row: UserRow, mailDomain: string): Account {
+export function rowToAccount(row: Pick<UserRow, 'id' | 'username' | 'is_admin' | 'created_at'>, mailDomain: string): Account {
   return {
     id: row.id,
     username: row.username,

@@ -1,12 +1,10 @@
 import 'server-only';
-import { getServerSession } from 'next-auth';
-import { findActiveSession, touchSession } from '../../db/repositories/session.repository';
-import { findUserById } from '../../db/repositories/user.repository';
+import { findActiveSession, findSignedInSession, touchSession } from '../../db/repositories/session.repository';
 import { systemClock } from '../clock';
 import { getDb } from '../db';
 import { env } from '../env';
 import { type Account, rowToAccount } from './account.service';
-import { authOptions } from './nextauth';
+import { sessionIdFromCookies } from './session-cookie';
 
 export interface CurrentSession {
   sessionId: string;
@@ -16,20 +14,31 @@ export interface CurrentSession {
 
 const TOUCH_EVERY_MS = 60_000;
 
-/** The signed-in user, checked against the sessions table on every call; null when revoked. */
+/**
+ * The session id in the cookie of the request Next is rendering (pages and route handlers).
+ * next/headers is loaded here, not at the top: the web role's own server imports this module too,
+ * before Next has set up the request storage that next/headers needs at load time.
+ */
+async function requestSessionId(): Promise<string | null> {
+  const { cookies } = await import('next/headers');
+  return sessionIdFromCookies((await cookies()).getAll());
+}
+
+/** The signed-in user of the request Next is handling, checked against the sessions table; null when revoked. */
 export async function getCurrentSession(): Promise<CurrentSession | null> {
-  const jwt = await getServerSession(authOptions());
-  const sid = (jwt as { sid?: string } | null)?.sid;
+  return currentSessionFor(await requestSessionId());
+}
+
+/** The signed-in user behind session `sid` (from the request's cookie), checked on every call. */
+export async function currentSessionFor(sid: string | null): Promise<CurrentSession | null> {
   if (!sid) return null;
   const db = getDb();
   const now = systemClock.now();
-  const session = await findActiveSession(db, sid, now);
+  const row = await findSignedInSession(db, sid, now);
   // Password only, second factor still to come: not signed in yet (see second-factor.service.ts).
-  if (!session || session.second_factor_pending) return null;
-  const user = await findUserById(db, session.user_id);
-  if (!user || user.disabled_at) return null;
-  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
-  return { sessionId: sid, account: rowToAccount(user, env().MAIL_DOMAIN), clientKey: session.client_key };
+  if (!row || row.second_factor_pending || row.disabled_at) return null;
+  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(db, sid, now);
+  return { sessionId: sid, account: rowToAccount(row, env().MAIL_DOMAIN), clientKey: row.client_key };
 }
 
 /** The caller's session row, full or still waiting for its second factor (see two-factor.service.ts). */
@@ -40,9 +49,7 @@ export interface AnySession {
   webauthnChallenge: string | null;
 }
 
-export async function getAnySession(): Promise<AnySession | null> {
-  const jwt = await getServerSession(authOptions());
-  const sid = (jwt as { sid?: string } | null)?.sid;
+export async function anySessionFor(sid: string | null): Promise<AnySession | null> {
   if (!sid) return null;
   const session = await findActiveSession(getDb(), sid, systemClock.now());
   if (!session) return null;

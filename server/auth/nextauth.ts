@@ -26,13 +26,18 @@ declare module 'next-auth/jwt' {
   }
 }
 
+/** The key next-auth encrypts its session cookie with; session-cookie.ts reads the cookie with it too. */
+export function nextAuthSecret(): string {
+  return deriveSecret('nextauth').toString('base64');
+}
+
 /**
  * next-auth carries a signed, encrypted JWT that names a row in `sessions`. The row is the truth:
  * every request checks it (see session.ts), so revoking it ends the session at once.
  */
 export function authOptions(): NextAuthOptions {
   return {
-    secret: deriveSecret('nextauth').toString('base64'),
+    secret: nextAuthSecret(),
     session: { strategy: 'jwt', maxAge: SESSION_LIFETIME_MS / 1000 },
     pages: { signIn: '/login', error: '/login' },
     providers: [

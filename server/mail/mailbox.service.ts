@@ -5,7 +5,6 @@ import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
 import { MAIL_FOLDERS, type MailFolder, OWN_FOLDER, isMailFolder } from '../../mime/folders';
-import { labelIdsOf } from '../../db/repositories/mailbox-organize.repository';
 
 /**
  * The mailbox as the web client sees it. The server only ever handles ciphertext here: summaries
@@ -100,12 +99,7 @@ export async function listFolder(db: Db, userId: string, folder: string, cursor?
     limit: PAGE_SIZE + 1,
     before: cursor ? decodeCursor(cursor) : undefined,
   });
-  const page = rows.slice(0, PAGE_SIZE);
-  const labels = await labelIdsOf(
-    db,
-    page.map((row) => row.id),
-  );
-  const items = page.map((row) => rowToMailListItem(row, labels.get(row.id) ?? []));
+  const items = rows.slice(0, PAGE_SIZE).map((row) => rowToMailListItem(row, row.label_ids));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };
 }

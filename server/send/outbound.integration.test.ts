@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAddress } from '../../db/repositories/address.repository';
+import { insertAddress, updateAddress } from '../../db/repositories/address.repository';
+import { findDomainByName } from '../../db/repositories/domain.repository';
 import { findOutbound, listRecipients } from '../../db/repositories/outbound.repository';
 import type { AppError } from '../errors';
 import { createDnsResolver } from '../mail/dns';
@@ -119,23 +120,41 @@ describe('scheduled send and undo', () => {
 });
 
 describe('who may send from what', () => {
-  it('refuses an unverified domain, an alias and somebody else’s address, and queues nothing', async () => {
+  it('sends from an own alias, signed for its domain; refuses a turned-off alias, an unverified domain and somebody else’s address', async () => {
     const db = isolated.db();
     const user = await createTestUser(db);
     const other = await createTestUser(db);
     const pending = await senderDomain(db, user, h.zone, unique('pending'), { verified: false });
     const verified = await senderDomain(db, user, h.zone, unique('ok'));
-    const alias = `news@${verified.domain}`;
-    await insertAddress(db, {
-      user_id: user.account.id,
-      domain_id: null,
-      local_part: 'news',
-      domain: verified.domain,
-      address: alias,
-      kind: 'alias',
-      alias_style: 'custom',
-      note: null,
-    });
+    const domainId = (await findDomainByName(db, verified.domain))!.id;
+    const alias = (local: string, enabled = true) =>
+      insertAddress(db, {
+        user_id: user.account.id,
+        domain_id: domainId,
+        local_part: local,
+        domain: verified.domain,
+        address: `${local}@${verified.domain}`,
+        kind: 'alias',
+        alias_style: 'custom',
+        note: null,
+      }).then((row) => (enabled ? row : updateAddress(db, row.id, user.account.id, { enabled: false })));
+    const news = `news@${verified.domain}`;
+    const off = `old@${verified.domain}`;
+    await alias('news');
+    await alias('old', false);
+    const rcpt = unique('alias-reply');
+    routeToSink(h.zone, rcpt);
+
+    // The alias's owner: queued, signed with the alias domain's key, From with the display name.
+    const sent = await queueTestMail(db, h.queue, h.clock, user.account, message(news, [`shop@${rcpt}`], { fromName: 'Zoë News', sendAt: h.clock.now() }));
+    expect(sent.from).toBe(news);
+    await h.deliverer.deliver(sent.id);
+    await untilStatus(db, sent.id, 'delivered');
+    const [arrived] = h.sink.to(`shop@${rcpt}`);
+    expect(arrived!.envelopeFrom).toBe(news);
+    expect(arrived!.raw.toString()).toContain(`From: =?UTF-8?B?${Buffer.from('Zoë News').toString('base64')}?= <${news}>`);
+    const verdict = await dkimVerify(arrived!.raw, { resolver: createDnsResolver([h.dns.address]) });
+    expect(verdict.results.map((r) => [r.signingDomain, r.status.result])).toEqual([[verified.domain, 'pass']]);
 
     const refusal = await appError(queueTestMail(db, h.queue, h.clock, user.account, message(pending.address, ['x@example.org'])));
     expect(refusal).toEqual({
@@ -143,15 +162,20 @@ describe('who may send from what', () => {
       message: `You can't send from ${pending.address}: the domain ${pending.domain} isn't verified yet.`,
       details: undefined,
     });
-    expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(alias, ['x@example.org'])))).message).toBe(
-      `You can't send from ${alias}: it's an alias, and aliases only receive mail.`,
+    expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(off, ['x@example.org'])))).message).toBe(
+      `You can't send from ${off}: that alias is turned off.`,
+    );
+    // Somebody else's alias and address: refused, whatever display name the From carries.
+    expect((await appError(queueTestMail(db, h.queue, h.clock, other.account, message(news, ['x@example.org'], { fromName: 'News' })))).message).toBe(
+      `You can't send from ${news}: it isn't one of your addresses.`,
     );
     expect((await appError(queueTestMail(db, h.queue, h.clock, other.account, message(verified.address, ['x@example.org'])))).message).toBe(
       `You can't send from ${verified.address}: it isn't one of your addresses.`,
     );
     expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message('ghost@nowhere.example', ['x@example.org'])))).code).toBe('FORBIDDEN');
     expect((await appError(queueTestMail(db, h.queue, h.clock, user.account, message(verified.address, ['not an address'])))).code).toBe('BAD_INPUT');
-    expect(await listOutbound(db, user.account, { limit: 10 })).toEqual([]);
+    expect((await listOutbound(db, user.account, { limit: 10 })).map((m) => m.id)).toEqual([sent.id]);
+    expect(await listOutbound(db, other.account, { limit: 10 })).toEqual([]);
   });
 });
 

@@ -6,7 +6,8 @@ import { AppError } from '../errors';
 /**
  * Mail between users of this instance may come from any of the sender's own addresses: the
  * primary <username>@MAIL_DOMAIN, an address, or an enabled alias (replying from the alias a
- * message came to). External mail is stricter (sending-identity.ts: no aliases).
+ * message came to). External mail follows the same rule and also needs the address's domain to
+ * be verified (sending-identity.ts).
  */
 export async function assertOwnAddress(db: Db, sender: Account, from: string): Promise<string> {
   const address = from.trim().toLowerCase();

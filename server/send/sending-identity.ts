@@ -82,8 +82,9 @@ export async function instanceDkimRecordFor(db: Db, mailDomain: string, actor: A
 
 /**
  * Checks that `from` is one of the sender's sending addresses and picks its key. Sending
- * addresses: <username>@MAIL_DOMAIN, and rows of kind 'address' on MAIL_DOMAIN or on a verified
- * domain. Aliases only receive.
+ * addresses: <username>@MAIL_DOMAIN, and the sender's rows on MAIL_DOMAIN or on a verified domain:
+ * addresses, and enabled aliases (a reply to mail received at an alias goes out from that alias,
+ * so the reply doesn't reveal the main address). Each is signed with its own domain's key.
  */
 export async function resolveSendingIdentity(db: Db, mailDomain: string, sender: Account, from: string): Promise<SendingIdentity> {
   const address = from.trim().toLowerCase();
@@ -93,7 +94,7 @@ export async function resolveSendingIdentity(db: Db, mailDomain: string, sender:
   if (address !== sender.address.toLowerCase()) {
     const row = await findAddress(db, address);
     if (!row || row.user_id !== sender.id) throw refuse("it isn't one of your addresses.");
-    if (row.kind !== 'address') throw refuse("it's an alias, and aliases only receive mail.");
+    if (row.kind === 'alias' && !row.enabled) throw refuse('that alias is turned off.');
     if (row.domain_id) {
       const domainRow = await findDomainById(db, row.domain_id);
       if (!domainRow) throw refuse("it isn't one of your addresses.");

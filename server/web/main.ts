@@ -13,6 +13,8 @@ import { initProcessMetrics } from '../metrics/registry';
 import { recordHttpResponse } from '../metrics/web';
 import { platformRequestHandler } from '../platform/web';
 import { getPlatformQueue } from '../jobs/queue-client';
+import { SECURITY_HEADERS } from './security-headers';
+import { TRPC_PREFIX, handleTrpc } from './trpc-handler';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
@@ -51,12 +53,12 @@ async function main() {
       req.headers[CLIENT_IP_HEADER] = ip;
       req.headers['x-forwarded-for'] = ip;
     }
-    platform(req, res)
-      .then((handled) => (handled ? undefined : handle(req, res)))
-      .catch((err: unknown) => {
-        logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    const serve = req.url?.startsWith(TRPC_PREFIX) ? handleTrpc(req, res) : platform(req, res).then((handled) => (handled ? undefined : handle(req, res)));
+    serve.catch((err: unknown) => {
+      logger.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   });
   server.listen(env.PORT, () => logger.info({ port: env.PORT, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'));
 

@@ -7,6 +7,8 @@ import { allRecipients } from '@/app/lib/compose/recipients';
 import type { PrepareResult, SendProblem, SendRequest } from '@/app/lib/compose/send';
 import { type FromAddress, useCorrespondents, useRecipientKinds } from '@/app/lib/compose/use-compose-data';
 import { useDraftAutosave } from '@/app/lib/compose/use-draft-autosave';
+import { identityLabel } from '@/app/lib/identities/identity-model';
+import { useComposeIdentity } from '@/app/lib/identities/use-compose-identity';
 import { errorMessage } from '@/app/lib/trpc';
 import { CloseIcon } from '../mail/icons';
 import { AttachmentPicker } from './attachment-picker';
@@ -61,6 +63,7 @@ export function ComposeWindow({
   const [problems, setProblems] = useState<SendProblem[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
   const autosave = useDraftAutosave(state);
+  const { identities, editorVersion, changeFrom } = useComposeIdentity(state, setState);
 
   const ownAddresses = useMemo(() => fromAddresses.map((a) => a.address), [fromAddresses]);
   const correspondents = useCorrespondents(ownAddresses);
@@ -120,7 +123,6 @@ export function ComposeWindow({
     }
   };
 
-  const fromIsAlias = fromAddresses.find((a) => a.address === state.from)?.kind === 'alias';
   const savedText = { idle: '', saving: 'Saving draft…', saved: 'Draft saved', error: "Couldn't save the draft" }[autosave.status];
   const fieldProps = { kinds, correspondents, exclude: chosen, mailDomain };
 
@@ -172,14 +174,16 @@ export function ComposeWindow({
           <select
             id={fromId}
             value={state.from}
-            onChange={(e) => update({ from: e.target.value })}
+            onChange={(e) => {
+              changeFrom(e.target.value);
+              update({});
+            }}
             className="min-w-0 flex-1 rounded border-0 bg-transparent py-1.5 text-sm"
           >
             {fromAddresses.some((a) => a.address === state.from) ? null : <option value={state.from}>{state.from}</option>}
             {fromAddresses.map((a) => (
               <option key={a.address} value={a.address}>
-                {a.address}
-                {a.kind === 'alias' ? ' (alias)' : ''}
+                {identityLabel(identities?.find((i) => i.address === a.address) ?? { ...a, displayName: '' })}
               </option>
             ))}
           </select>
@@ -236,7 +240,7 @@ export function ComposeWindow({
           </Button>
         </div>
         <MessageEditor
-          key={state.mode}
+          key={`${state.mode}-${editorVersion}`}
           mode={state.mode}
           html={state.html}
           text={state.text}
@@ -254,7 +258,6 @@ export function ComposeWindow({
       <div className="space-y-2 border-t border-slate-200 px-4 py-3" hidden={confirmClose || minimised}>
         {problems.length ? <ProblemList problems={problems} /> : null}
         {failure ? <Alert>{failure}</Alert> : null}
-        {fromIsAlias ? <p className="text-xs text-slate-600">From an alias you can write only to people on this server.</p> : null}
         {progress ? <StepProgress label={progress.label} step={progress.step} total={progress.total} /> : null}
         {scheduling ? (
           <SchedulePicker busy={busy} onSchedule={(when) => void send(when)} onCancel={() => setScheduling(false)} />

@@ -7,6 +7,7 @@ import type { MailAddress, ParsedMessage } from '@/app/lib/mail/parse-message';
 import { subjectLabel } from '@/app/lib/mail/summary-reader';
 import { type OriginResult, spoofedFrom } from '@/app/lib/mail/origin';
 import type { MessageSummary } from '@/mime/summary';
+import { AddSenderToContacts } from '../contacts/add-sender';
 import { AttachmentList } from './attachment-list';
 import { AuthBadges } from './auth-badges';
 import { HtmlBody } from './html-body';
@@ -43,6 +44,7 @@ export function MessageView({
             </>
           ) : null}
         </dl>
+        <AddSenderToContacts sender={message.from[0]} />
         {auth ? <AuthBadges auth={auth} /> : null}
         {origin && origin !== 'invalid' ? (
           <p className="inline-flex rounded-full border border-emerald-200 bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800" data-testid="internal-origin">

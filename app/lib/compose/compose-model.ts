@@ -3,6 +3,7 @@ import type { ParsedMessage } from '../mail/parse-message';
 import { type OutgoingMail, buildMessage, newMessageId } from '@/mime/build';
 import { addressError } from '@/mime/address';
 import type { Recipient } from './recipients';
+import { type Signature, textWithoutSignature } from '../identities/identity-model';
 
 /**
  * What the compose window holds, and how it becomes mail: the RFC 5322 message, the summary that
@@ -32,6 +33,13 @@ export interface ComposeState {
   attachments: DraftAttachment[];
   inReplyTo: string | null;
   references: string[];
+  /** The display name on the From (the identity's); none when absent. */
+  fromName?: string;
+  /**
+   * The signature compose put in the body, so a change of From can swap it: 'pending' until the
+   * identities are decrypted; absent (a resumed draft) when unknown, and then it is left alone.
+   */
+  signature?: Signature | null | 'pending';
 }
 
 export function emptyCompose(from: string): ComposeState {
@@ -45,7 +53,7 @@ const box = (r: Recipient) => ({ name: r.name, address: r.address });
 /** The message as recipients get it; `bcc` only for the sender's own copies. */
 export function toOutgoingMail(state: ComposeState, options: { date: Date; messageId?: string; includeBcc: boolean }): OutgoingMail {
   return {
-    from: { name: '', address: state.from },
+    from: { name: state.fromName ?? '', address: state.from },
     to: state.to.map(box),
     cc: state.cc.map(box),
     bcc: options.includeBcc ? state.bcc.map(box) : undefined,
@@ -99,6 +107,7 @@ export function stateFromDraft(message: ParsedMessage, draftId: string, mailDoma
   return {
     draftId,
     from: message.from[0]?.address ?? '',
+    fromName: message.from[0]?.name ?? '',
     to: recipients(message.to),
     cc: recipients(message.cc),
     bcc: recipients(message.bcc),
@@ -120,7 +129,8 @@ export function stateFromDraft(message: ParsedMessage, draftId: string, mailDoma
 
 /** Nothing worth keeping: closing it needs no question and saves no draft. */
 export function isBlank(state: ComposeState): boolean {
-  return !state.to.length && !state.cc.length && !state.bcc.length && !state.subject.trim() && !state.text.trim() && !state.attachments.length;
+  const text = textWithoutSignature(state.text, state.signature);
+  return !state.to.length && !state.cc.length && !state.bcc.length && !state.subject.trim() && !text.trim() && !state.attachments.length;
 }
 
 export function totalAttachmentBytes(state: ComposeState): number {

@@ -57,6 +57,17 @@ describe('startReply', () => {
     expect(reply.attachments).toEqual([]);
   });
 
+  it('comes From the alias the message was received at: in Cc, or named by Delivered-To when the headers hide it', () => {
+    const toAlias = original({ to: [{ name: 'Shop', address: 'shop@example.org' }], cc: [{ name: '', address: 'MY-ALIAS@localhost' }] });
+    expect(startReply(toAlias, 'reply', own, date).from).toBe('my-alias@localhost');
+    expect(startReply(toAlias, 'reply-all', own, date).from).toBe('my-alias@localhost');
+    expect(startReply(toAlias, 'forward', own, date).from).toBe('my-alias@localhost');
+    // A list or Bcc copy: only the envelope knew the alias.
+    const viaList = original({ to: [{ name: '', address: 'list@example.org' }], cc: [], deliveredTo: ['my-alias@localhost'] });
+    expect(startReply(viaList, 'reply', own, date).from).toBe('my-alias@localhost');
+    expect(startReply(original({ to: [], cc: [], deliveredTo: ['stranger@example.org'] }), 'reply', own, date).from).toBeNull();
+  });
+
   it('reply all adds the other recipients as Cc, never the user themselves, each once', () => {
     const reply = startReply(original({ cc: [...original().cc, { name: 'Alice again', address: 'ALICE@example.org' }] }), 'reply-all', own, date);
     expect(reply.to.map((r) => r.address)).toEqual(['alice@example.org']);

@@ -20,7 +20,7 @@ export interface ReplyStart {
   text: string;
   /** Forwarded attachments (inline images of an HTML body are left behind). */
   attachments: ParsedAttachment[];
-  /** The own address the original was sent to: the natural From of the reply. */
+  /** The own address or alias the original was received at: the natural From of the reply. */
   from: string | null;
 }
 
@@ -59,7 +59,8 @@ export function startReply(message: ParsedMessage, mode: ReplyMode, ownAddresses
   const own = new Set(ownAddresses.map((a) => a.toLowerCase()));
   const isOwn = (a: MailAddress) => own.has(a.address.toLowerCase());
   const sentByMe = message.from.some(isOwn);
-  const ownRecipient = [...message.to, ...message.cc].find(isOwn);
+  // Where it was received: an envelope recipient the path recorded, else the first own address in To or Cc.
+  const ownRecipient = (message.deliveredTo ?? []).find((a) => own.has(a)) ?? [...message.to, ...message.cc].find(isOwn)?.address.toLowerCase();
 
   let to: MailAddress[] = [];
   let cc: MailAddress[] = [];
@@ -115,6 +116,6 @@ export function startReply(message: ParsedMessage, mode: ReplyMode, ownAddresses
     html,
     text,
     attachments: mode === 'forward' ? message.attachments.filter((a) => !a.inline) : [],
-    from: ownRecipient?.address ?? null,
+    from: ownRecipient ?? null,
   };
 }

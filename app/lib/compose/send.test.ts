@@ -86,9 +86,7 @@ describe('prepareSend', () => {
     const result = await prepareSend(
       { ...mixed(), attachments: [{ id: 'a', filename: 'n.csv', contentType: 'text/csv', size: 4, content: new TextEncoder().encode('a,b\n') }] },
       deps,
-      {
-        fromCanSendExternally: true,
-      },
+      {},
     );
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const [request] = calls.scheduled;
@@ -113,7 +111,7 @@ describe('prepareSend', () => {
 
   it('splits a mixed list: internal copies encrypted per recipient, PGP/MIME for keys, the rest to the queue', async () => {
     const { deps, calls } = fakeDeps();
-    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true });
+    const result = await prepareSend(mixed(), deps, {});
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     const { pending } = result;
     expect(pending).toMatchObject({ sendId: 'sched-1', sendAt: UNDO_AT, outboundIds: ['pgp-1', 'out-1'] });
@@ -160,7 +158,7 @@ describe('prepareSend', () => {
   it('sends nothing while any recipient is a problem, and says which and why', async () => {
     const { deps, calls } = fakeDeps();
     const state = { ...mixed(), to: parseRecipients('nobody@localhost, broken', 'localhost') };
-    const result = await prepareSend(state, deps, { fromCanSendExternally: true });
+    const result = await prepareSend(state, deps, {});
     expect(result).toEqual({
       status: 'problems',
       problems: [
@@ -169,19 +167,23 @@ describe('prepareSend', () => {
       ],
     });
     expect(calls.outbound.length + calls.prebuilt.length + calls.scheduled.length).toBe(0);
-    expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, { fromCanSendExternally: true })).status).toBe('problems');
+    expect((await prepareSend({ ...mixed(), to: [], cc: [], bcc: [] }, deps, {})).status).toBe('problems');
   });
 
-  it('refuses an alias From for outside recipients', async () => {
-    const { deps } = fakeDeps();
-    const alias = await prepareSend(mixed(), deps, { fromCanSendExternally: false });
-    expect(alias.status === 'problems' && alias.problems.map((p) => p.address)).toEqual(['plain@example.org', 'hidden@example.org', 'pgp@example.net']);
+  it('puts the identity’s display name on the From of every copy, RFC 2047-encoded when not ASCII', async () => {
+    const { deps, calls } = fakeDeps();
+    const result = await prepareSend({ ...mixed(), fromName: 'Zoë from Accounts' }, deps, {});
+    if (result.status !== 'queued') throw new Error(JSON.stringify(result));
+    const from = `From: =?UTF-8?B?${btoa(String.fromCharCode(...new TextEncoder().encode('Zoë from Accounts')))}?= <me@localhost>`;
+    expect(decoder.decode(fromBase64(calls.outbound[0]!.mime))).toContain(`${from}\r\n`);
+    expect(await text(bob, calls.scheduled[0]!.recipients[0]!.raw)).toContain(`${from}\r\n`);
+    expect(await text(me, calls.scheduled[0]!.sent!.raw)).toContain(`${from}\r\n`);
   });
 
   it('passes a scheduled time to every part, dated at that time', async () => {
     const { deps, calls } = fakeDeps();
     const sendAt = new Date('2026-12-01T09:00:00Z');
-    const result = await prepareSend(mixed(), deps, { fromCanSendExternally: true, sendAt });
+    const result = await prepareSend(mixed(), deps, { sendAt });
     if (result.status !== 'queued') throw new Error(JSON.stringify(result));
     expect(result.pending).toMatchObject({ sendId: 'sched-1', sendAt: '2026-12-01T09:00:00.000Z', outboundIds: ['pgp-1', 'out-1'] });
     const [request] = calls.scheduled;
@@ -196,7 +198,7 @@ describe('prepareSend', () => {
   it('a send to this server only is one scheduled send, holding the Sent copy', async () => {
     const { deps, calls } = fakeDeps();
     const internalOnly = { ...mixed(), to: parseRecipients('bob@localhost', 'localhost'), cc: [], bcc: [] };
-    const now = await prepareSend(internalOnly, deps, { fromCanSendExternally: false });
+    const now = await prepareSend(internalOnly, deps, {});
     expect(now.status === 'queued' && now.pending).toMatchObject({ sendId: 'sched-1', outboundIds: [] });
     expect(calls.scheduled[0]!.recipients.map((r) => r.address)).toEqual(['bob@localhost']);
     expect(calls.scheduled[0]!.sent).toBeDefined();
@@ -209,7 +211,7 @@ describe('prepareSend', () => {
         throw new Error('send limit reached');
       },
     });
-    await expect(prepareSend(mixed(), failing.deps, { fromCanSendExternally: true })).rejects.toThrow('send limit reached');
+    await expect(prepareSend(mixed(), failing.deps, {})).rejects.toThrow('send limit reached');
     expect(failing.calls.cancelled).toEqual(['pgp-1']);
     expect(failing.calls.scheduled).toEqual([]);
 
@@ -218,7 +220,7 @@ describe('prepareSend', () => {
         throw new Error('too large');
       },
     });
-    await expect(prepareSend(mixed(), refused.deps, { fromCanSendExternally: true })).rejects.toThrow('too large');
+    await expect(prepareSend(mixed(), refused.deps, {})).rejects.toThrow('too large');
     expect(refused.calls.cancelled).toEqual(['pgp-1', 'out-1']);
   });
 });

@@ -42,8 +42,6 @@ export interface SendDeps {
 export interface SendOptions {
   /** Scheduled send; omitted = now, after the undo window. */
   sendAt?: Date;
-  /** Aliases only receive from the outside world: the From must be an address to send outside. */
-  fromCanSendExternally: boolean;
 }
 
 export interface SendProblem {
@@ -81,14 +79,6 @@ export async function prepareSend(state: ComposeState, deps: SendDeps, options: 
   progress('Looking up recipients…', 0, 1);
   const split = splitRecipients(fields, await deps.recipientKeys(everyone.filter((r) => !r.error).map((r) => r.address)));
   const problems: SendProblem[] = [...split.problems];
-  const outside = [...split.external, ...split.externalPgp];
-  if (!options.fromCanSendExternally) {
-    for (const r of outside)
-      problems.push({
-        address: r.recipient.address,
-        reason: `${state.from} is an alias: it can only send to people on this server. Pick another From address.`,
-      });
-  }
   if (problems.length) return { status: 'problems', problems };
 
   // One message, one Message-ID, one body: every copy below is made from these bytes.

@@ -7,6 +7,7 @@ import type { ParsedMessage } from '../mail/parse-message';
 import { useTRPCClient } from '../trpc';
 import { type ComposeState, type DraftAttachment, emptyCompose, stateFromDraft } from './compose-model';
 import { type ReplyMode, startReply } from './quote';
+import { useIdentities } from '../identities/use-identities';
 import { useComposeSettings, useFromAddresses } from './use-compose-data';
 import type { SendRequest } from './send';
 import { useComposeDock } from './use-compose-dock';
@@ -23,6 +24,8 @@ const TITLES: Record<ReplyMode, string> = { reply: 'Reply', 'reply-all': 'Reply 
 export function useComposeController(primaryAddress: string) {
   const client = useTRPCClient();
   const { addresses } = useFromAddresses();
+  // Decrypted ahead of time, so a compose window opens with its signature in.
+  useIdentities();
   const settings = useComposeSettings();
   const outgoing = useOutgoing(settings.data?.undoSendSeconds ?? 10);
   const sendDeps = useSendDeps();
@@ -34,13 +37,13 @@ export function useComposeController(primaryAddress: string) {
   const defaultFrom = useMemo(() => addresses.find((a) => a.isDefault)?.address ?? primaryAddress, [addresses, primaryAddress]);
   const show = dock.open;
 
-  const openNew = useCallback(() => show('New message', emptyCompose(defaultFrom)), [show, defaultFrom]);
+  const openNew = useCallback(() => show('New message', { ...emptyCompose(defaultFrom), signature: 'pending' }), [show, defaultFrom]);
 
   const openReply = useCallback(
     (message: ParsedMessage, mode: ReplyMode) => {
       const start = startReply(message, mode, addresses.map((a) => a.address).concat(primaryAddress), (iso) => formatFullDate(iso));
-      // Reply from the address the message came to, unless it is an alias (aliases can't write outside).
-      const from = start.from && addresses.some((a) => a.address === start.from && a.kind !== 'alias') ? start.from : defaultFrom;
+      // From the address or alias the message came to, so the reply doesn't reveal the main address.
+      const from = addresses.find((a) => a.address.toLowerCase() === start.from?.toLowerCase())?.address ?? defaultFrom;
       const attachments: DraftAttachment[] = start.attachments.map((a, i) => ({
         id: `fwd-${i}`,
         filename: a.filename ?? `attachment-${i + 1}`,
@@ -58,6 +61,7 @@ export function useComposeController(primaryAddress: string) {
         inReplyTo: start.inReplyTo,
         references: start.references,
         attachments,
+        signature: 'pending',
       });
     },
     [addresses, defaultFrom, primaryAddress, show],
@@ -83,11 +87,10 @@ export function useComposeController(primaryAddress: string) {
 
   const send = useCallback(
     async (request: SendRequest) => {
-      const fromCanSendExternally = addresses.find((a) => a.address === request.state.from)?.kind !== 'alias';
-      const result = await outgoing.send(request.state, { sendAt: request.sendAt, fromCanSendExternally }, { ...sendDeps, onProgress: request.onProgress });
+      const result = await outgoing.send(request.state, { sendAt: request.sendAt }, { ...sendDeps, onProgress: request.onProgress });
       return result;
     },
-    [addresses, outgoing, sendDeps],
+    [outgoing, sendDeps],
   );
 
   const discard = useCallback(

@@ -1,6 +1,8 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { mergeWithCorrespondents } from '../contacts/contact';
+import { useAddressBook } from '../contacts/use-contacts';
 import { useTRPC } from '../trpc';
 import { decryptedSummaries } from '../mail/summaries';
 import { type Correspondent, correspondentsOf } from './contacts';
@@ -42,7 +44,11 @@ export function useRecipientKinds(addresses: string[]) {
   return { query, byAddress };
 }
 
-/** Past correspondents from the summaries decrypted in this tab; recomputed when compose opens. */
+/**
+ * Suggestions for the recipient fields: the address book (stored encrypted, so it is there after a
+ * reload), then past correspondents from the summaries decrypted in this tab (kept in memory only).
+ */
 export function useCorrespondents(ownAddresses: string[]): Correspondent[] {
-  return useMemo(() => correspondentsOf(decryptedSummaries(), ownAddresses), [ownAddresses]);
+  const contacts = useAddressBook().decrypted.data?.contacts;
+  return useMemo(() => mergeWithCorrespondents(contacts ?? [], correspondentsOf(decryptedSummaries(), ownAddresses)), [contacts, ownAddresses]);
 }

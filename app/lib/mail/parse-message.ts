@@ -35,6 +35,8 @@ export interface ParsedMessage {
   inReplyTo: string | null;
   /** The References chain, oldest first, each <id>. */
   references: string[];
+  /** Envelope recipients named by Delivered-To / X-Original-To fields (lowercased), when the path wrote any. */
+  deliveredTo?: string[];
   /** Header fields whose names start with X-Sealpost- (a draft's state), lowercased names. */
   sealpostHeaders: Record<string, string>;
   /** ISO 8601 when the Date header parsed, otherwise its raw text; null when missing. */
@@ -95,6 +97,11 @@ export function toParsedMessage(email: Email): ParsedMessage {
     messageId: messageIds(email.messageId)[0] ?? null,
     inReplyTo: messageIds(email.inReplyTo)[0] ?? null,
     references: messageIds(email.references).slice(-50),
+    deliveredTo: email.headers
+      .filter((h) => h.key === 'delivered-to' || h.key === 'x-original-to')
+      .slice(0, 20)
+      .map((h) => h.value.trim().replace(/^<|>$/g, '').toLowerCase())
+      .filter((a) => a.includes('@')),
     sealpostHeaders: Object.fromEntries(email.headers.filter((h) => h.key.startsWith('x-sealpost-')).map((h) => [h.key, h.value])),
     date: email.date ?? null,
     text,

@@ -25,7 +25,7 @@ import {
   removePasskey,
   verifyPasskeyLogin,
 } from '../../auth/passkey.service';
-import { getAnySession } from '../../auth/current-session';
+import { anySessionFor } from '../../auth/current-session';
 import { SESSION_LIFETIME_MS } from '../../auth/session-lifetime';
 import {
   beginTotp,
@@ -43,7 +43,7 @@ const ended = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session
 
 /** A session that passed the password and waits for its second factor. */
 const pendingProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = ctx.session ? null : await getAnySession();
+  const session = ctx.session ? null : await anySessionFor(ctx.sid);
   if (!session?.pending) throw ended();
   return next({ ctx: { ...ctx, pending: session } });
 });
@@ -53,7 +53,7 @@ const pendingProcedure = publicProcedure.use(async ({ ctx, next }) => {
  * requires 2FA and the user has none yet (never when they have one: that would skip it).
  */
 const enrolProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await getAnySession();
+  const session = await anySessionFor(ctx.sid);
   if (!session) throw ended();
   if (session.pending && (await stageAfterPassword(ctx.db, session.userId)) !== 'enrol') throw ended();
   const user = await findUserById(ctx.db, session.userId);
@@ -84,7 +84,7 @@ export const securityRouter = router({
     .output(z.object({ stage: z.enum(['signed-out', 'done', 'verify', 'enrol']), totp: z.boolean(), passkey: z.boolean() }))
     .query(async ({ ctx }) => {
       if (ctx.session) return { stage: 'done' as const, totp: false, passkey: false };
-      const session = await getAnySession();
+      const session = await anySessionFor(ctx.sid);
       if (!session?.pending) return { stage: 'signed-out' as const, totp: false, passkey: false };
       const stage = await stageAfterPassword(ctx.db, session.userId);
       const overview = await twoFactorOverview(ctx.db, session.userId);
