@@ -4,6 +4,7 @@ import { AppHeader } from '@/app/components/app-header';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { MailFilters } from './mail-filters';
 import { ConversationSetting } from '@/app/components/conversations/conversation-setting';
+import { NotificationSetting } from '@/app/components/mail/notification-setting';
 import { DeleteAccount } from './delete-account';
 import { SessionList } from './session-list';
 import { StorageUsage } from './storage-usage';
@@ -51,6 +52,7 @@ export default async function SettingsPage() {
           </Link>
         </section>
         <ConversationSetting />
+        <NotificationSetting />
         {session.account.isAdmin ? (
           <section aria-labelledby="administration-heading" className="rounded-2xl border border-slate-200 bg-white p-4">
             <h2 id="administration-heading" className="font-medium">

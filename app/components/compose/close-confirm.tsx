@@ -1,9 +1,10 @@
 'use client';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Button } from '@/app/components/ui';
 
 /** Closing a message that has content: keep it as a draft, throw it away, or go back to it. */
 export function CloseConfirm({ onKeep, onDiscard, onBack }: { onKeep: () => Promise<void>; onDiscard: () => Promise<void>; onBack: () => void }) {
+  const titleId = useId();
   const [busy, setBusy] = useState<'keep' | 'discard' | null>(null);
   const run = (which: 'keep' | 'discard', action: () => Promise<void>) => async () => {
     setBusy(which);
@@ -14,8 +15,8 @@ export function CloseConfirm({ onKeep, onDiscard, onBack }: { onKeep: () => Prom
     }
   };
   return (
-    <div role="alertdialog" aria-labelledby="close-confirm-title" className="m-auto max-w-sm space-y-4 p-6 text-center">
-      <h3 id="close-confirm-title" className="text-base font-semibold">
+    <div role="alertdialog" aria-labelledby={titleId} className="m-auto max-w-sm space-y-4 p-6 text-center">
+      <h3 id={titleId} className="text-base font-semibold">
         Keep this message as a draft?
       </h3>
       <p className="text-sm text-slate-600">Drafts are encrypted to your key. You’ll find it in Drafts.</p>

@@ -7,20 +7,21 @@ import { allRecipients } from '@/app/lib/compose/recipients';
 import type { PrepareResult, SendProblem, SendRequest } from '@/app/lib/compose/send';
 import { type FromAddress, useCorrespondents, useRecipientKinds } from '@/app/lib/compose/use-compose-data';
 import { useDraftAutosave } from '@/app/lib/compose/use-draft-autosave';
-import { FOCUSABLE_SELECTOR, nextFocusIndex } from '@/app/lib/focus-cycle';
 import { identityLabel } from '@/app/lib/identities/identity-model';
 import { useComposeIdentity } from '@/app/lib/identities/use-compose-identity';
 import { errorMessage } from '@/app/lib/trpc';
 import { CloseIcon } from '../mail/icons';
 import { AttachmentPicker } from './attachment-picker';
 import { CloseConfirm } from './close-confirm';
+import { MinimiseToggle, focusFirstField, windowClass } from './docked-window';
 import { MessageEditor } from './message-editor';
 import { RecipientField } from './recipient-field';
 import { SchedulePicker } from './schedule-picker';
 
 /**
- * The compose window: a modal dialog (the mailbox behind it is inert), so Tab stays inside and
- * Escape asks whether to keep the draft. Ctrl+Enter sends. The draft saves itself as you type.
+ * One compose window in the dock (compose-dock.tsx): a non-modal dialog, so the mailbox beside it
+ * stays usable, that can be minimised to its title bar. Escape asks whether to keep the draft;
+ * Ctrl+Enter sends. The draft saves itself as you type.
  */
 export function ComposeWindow({
   initial,
@@ -31,6 +32,9 @@ export function ComposeWindow({
   onSend,
   onDiscard,
   onClose,
+  minimised = false,
+  onMinimise,
+  onRestore,
 }: {
   initial: ComposeState;
   title: string;
@@ -40,8 +44,11 @@ export function ComposeWindow({
   onSend: (request: SendRequest) => Promise<PrepareResult>;
   onDiscard: (draftId: string | null) => Promise<void>;
   onClose: () => void;
+  minimised?: boolean;
+  onMinimise?: () => void;
+  onRestore?: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useRef<HTMLElement>(null);
   const titleId = useId();
   const bodyLabelId = useId();
   const subjectId = useId();
@@ -64,11 +71,12 @@ export function ComposeWindow({
   const { byAddress: kinds, query: kindsQuery } = useRecipientKinds(everyone.filter((r) => !r.error).map((r) => r.address));
   const chosen = everyone.map((r) => r.address);
 
+  // Focus goes into the window when it opens and when it is restored (not when the dock minimises it).
+  const wasMinimised = useRef(minimised);
   useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-    return () => el?.close();
-  }, []);
+    if (!minimised && dialog.current && (wasMinimised.current || !dialog.current.contains(document.activeElement))) focusFirstField(dialog.current);
+    wasMinimised.current = minimised;
+  }, [minimised]);
 
   const update = (change: Partial<ComposeState>) => {
     setState((s) => ({ ...s, ...change }));
@@ -79,7 +87,10 @@ export function ComposeWindow({
   const requestClose = () => {
     if (busy) return;
     if (isBlank(state) && !state.draftId) onClose();
-    else setConfirmClose(true);
+    else {
+      setConfirmClose(true);
+      if (minimised) onRestore?.();
+    }
   };
 
   const send = async (sendAt?: Date) => {
@@ -98,20 +109,17 @@ export function ComposeWindow({
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    // Keys typed here are the window's: the mailbox's shortcuts (on document) never see them.
+    event.stopPropagation();
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      if (!busy) void send();
-    } else if (event.key === 'Tab' && dialog.current) {
-      // Keep Tab inside the dialog, wrapping at both ends.
-      const focusable = Array.from(dialog.current.querySelectorAll<HTMLElement>(`${FOCUSABLE_SELECTOR}, [contenteditable="true"]`)).filter(
-        (el) => el.getClientRects().length > 0,
-      );
-      const index = focusable.indexOf(document.activeElement as HTMLElement);
-      if (index === -1 || index === 0 || index === focusable.length - 1) {
-        event.preventDefault();
-        focusable[nextFocusIndex(index, focusable.length, event.shiftKey)]?.focus();
-      }
+      if (!busy && !minimised) void send();
+    } else if (event.key === 'Escape' && !event.defaultPrevented && !minimised) {
+      // A field that used Escape (closing suggestions) prevented its default.
+      event.preventDefault();
+      if (confirmClose) setConfirmClose(false);
+      else requestClose();
     }
   };
 
@@ -119,33 +127,32 @@ export function ComposeWindow({
   const fieldProps = { kinds, correspondents, exclude: chosen, mailDomain };
 
   return (
-    <dialog
+    <section
       ref={dialog}
+      role="dialog"
+      aria-modal="false"
       aria-labelledby={titleId}
       data-testid="compose"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (confirmClose) setConfirmClose(false);
-        else requestClose();
-      }}
+      data-minimised={minimised}
       onKeyDown={onKeyDown}
-      className="m-auto flex h-[min(92vh,52rem)] w-[min(96vw,56rem)] flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      className={windowClass(minimised)}
     >
-      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2">
-        <h2 id={titleId} className="text-base font-semibold">
-          {title}
+      <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-2">
+        <h2 id={titleId} className="min-w-0 truncate text-base font-semibold">
+          {state.subject.trim() || title}
         </h2>
-        <div className="flex items-center gap-3">
-          <span role="status" className="text-xs text-slate-500" data-testid="draft-status">
+        <div className="flex shrink-0 items-center gap-1">
+          <span role="status" className={`mr-2 text-xs text-slate-600 ${minimised ? 'sr-only' : ''}`} data-testid="draft-status">
             {savedText}
           </span>
+          {onMinimise && onRestore ? <MinimiseToggle minimised={minimised} onMinimise={onMinimise} onRestore={onRestore} /> : null}
           <button type="button" onClick={requestClose} aria-label="Close" className="rounded p-1 hover:bg-slate-100">
             <CloseIcon />
           </button>
         </div>
       </div>
 
-      {confirmClose ? (
+      {confirmClose && !minimised ? (
         <CloseConfirm
           onKeep={async () => {
             await autosave.flush();
@@ -159,7 +166,7 @@ export function ComposeWindow({
         />
       ) : null}
 
-      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto px-4" hidden={confirmClose}>
+      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto px-4" hidden={confirmClose || minimised}>
         <div className="flex items-center gap-2 border-b border-slate-200 py-1">
           <label htmlFor={fromId} className="w-12 shrink-0 text-sm text-slate-500">
             From
@@ -248,7 +255,7 @@ export function ComposeWindow({
         />
       </div>
 
-      <div className="space-y-2 border-t border-slate-200 px-4 py-3" hidden={confirmClose}>
+      <div className="space-y-2 border-t border-slate-200 px-4 py-3" hidden={confirmClose || minimised}>
         {problems.length ? <ProblemList problems={problems} /> : null}
         {failure ? <Alert>{failure}</Alert> : null}
         {progress ? <StepProgress label={progress.label} step={progress.step} total={progress.total} /> : null}
@@ -269,7 +276,7 @@ export function ComposeWindow({
           </div>
         )}
       </div>
-    </dialog>
+    </section>
   );
 }
 

@@ -6,13 +6,12 @@ import { useConversationList, useConversationPlacement } from '@/app/lib/convers
 import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import type { SummaryResult } from '@/app/lib/mail/summary-reader';
-import type { MailRoute } from '@/app/lib/mail/use-mail-route';
+import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
 import { errorMessage } from '@/app/lib/trpc';
-import type { MailFolder } from '@/mime/folders';
-import { FOLDER_NAMES } from '../mail/folder-nav';
+import { useFolderName } from '../mail/folder-name';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
-import { EMPTY_FOLDER_TEXT } from '../mail/folder-panel';
+import { emptyFolderText } from '../mail/folder-panel';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
@@ -35,7 +34,7 @@ export function ConversationPanel({
   route,
   onReply,
 }: {
-  route: MailRoute & { folder: MailFolder };
+  route: MailRoute & { folder: ListFolder };
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
 }) {
   useConversationPlacement();
@@ -56,6 +55,7 @@ export function ConversationPanel({
     if (lastOpened.current) document.querySelector<HTMLElement>(`[data-message-id="${lastOpened.current}"]`)?.focus();
   }, [messageId, closeMessage]);
 
+  const folderName = useFolderName(route.folder);
   // The route names a message; its conversation is the row it heads or belongs to.
   const open = messageId ? conversations.find((c) => c.latest.id === messageId || c.recent.some((m) => m.id === messageId)) : undefined;
   const summaryOf = (id: string): SummaryResult | undefined => summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
@@ -68,7 +68,7 @@ export function ConversationPanel({
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
         <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
-          {FOLDER_NAMES[route.folder]}
+          {folderName}
         </h1>
         {list.isPending ? (
           <div className="p-4 text-sm text-slate-600">
@@ -82,7 +82,7 @@ export function ConversationPanel({
             </Button>
           </div>
         ) : conversations.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">{EMPTY_FOLDER_TEXT[route.folder]}</p>
+          <p className="p-6 text-center text-sm text-slate-600">{emptyFolderText(route.folder)}</p>
         ) : (
           <div className="min-h-0 flex-1 overflow-y-auto">
             <ul aria-label="Messages" className="divide-y divide-slate-100" onKeyDown={onListKeyDown}>

@@ -8,7 +8,7 @@ import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import { type SummaryResult, senderLabel, subjectLabel } from '@/app/lib/mail/summary-reader';
 import { useOpenedMessage } from '@/app/lib/mail/use-mail';
 import { errorMessage } from '@/app/lib/trpc';
-import type { MailFolder } from '@/mime/folders';
+import type { ListFolder } from '@/app/lib/mail/use-mail-route';
 import { BackIcon, ReplyIcon } from '../mail/icons';
 import { MessageView } from '../mail/message-view';
 
@@ -29,7 +29,7 @@ export function ConversationThread({
   onReply,
 }: {
   conversationKey: string;
-  folder: MailFolder;
+  folder: ListFolder;
   onBack: () => void;
   onGone: () => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;

@@ -2,8 +2,7 @@
 import type { ReplyMode } from '@/app/lib/compose/quote';
 import { useConversationSetting } from '@/app/lib/conversations/use-conversations';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
-import type { MailRoute } from '@/app/lib/mail/use-mail-route';
-import type { MailFolder } from '@/mime/folders';
+import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
 import { useSearchText } from '@/app/lib/search/use-search';
 import { FolderPanel } from '../mail/folder-panel';
 import type { useBulk } from '@/app/lib/mail/use-organize';
@@ -12,7 +11,7 @@ import { ConversationPanel } from './conversation-panel';
 
 /** Search results while the search box has text; else a folder as conversations, unless the setting turned them off (Drafts is always a plain list). */
 export function MailPanel(props: {
-  route: MailRoute & { folder: MailFolder };
+  route: MailRoute & { folder: ListFolder };
   onOpenDraft: (id: string) => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
   bulk: ReturnType<typeof useBulk>;

@@ -1,8 +1,8 @@
 'use client';
-import type { MailView } from '@/app/lib/mail/use-mail-route';
+import type { BuiltInView, MailView } from '@/app/lib/mail/use-mail-route';
 import { ArchiveIcon, ClockIcon, DraftIcon, InboxIcon, SendIcon, SpamIcon, TrashIcon } from './icons';
 
-export const FOLDER_NAMES: Record<MailView, string> = {
+export const FOLDER_NAMES: Record<BuiltInView, string> = {
   inbox: 'Inbox',
   drafts: 'Drafts',
   sent: 'Sent',
@@ -11,8 +11,8 @@ export const FOLDER_NAMES: Record<MailView, string> = {
   archive: 'Archive',
   spam: 'Spam',
 };
-const VIEWS: MailView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'archive', 'spam', 'trash'];
-const FOLDER_ICONS: Record<MailView, typeof InboxIcon> = {
+const VIEWS: BuiltInView[] = ['inbox', 'drafts', 'sent', 'scheduled', 'archive', 'spam', 'trash'];
+const FOLDER_ICONS: Record<BuiltInView, typeof InboxIcon> = {
   inbox: InboxIcon,
   drafts: DraftIcon,
   sent: SendIcon,

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReplyMode } from '@/app/lib/compose/quote';
 import { isNavigationTarget } from '@/app/lib/mail/list-navigation';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
-import type { MailRoute } from '@/app/lib/mail/use-mail-route';
+import { type ListFolder, type MailRoute, isOwnFolder } from '@/app/lib/mail/use-mail-route';
 import { useMailList } from '@/app/lib/mail/use-mail';
 import type { MailFolder } from '@/mime/folders';
 import { EMPTY_SELECTION, type ListSelection, selectionTarget, toggle } from '@/app/lib/mail/selection';
@@ -13,7 +13,7 @@ import { LABEL_STYLES, type useBulk, useLabels, useOrganizeCounts } from '@/app/
 import { errorMessage } from '@/app/lib/trpc';
 import { Alert } from '../ui';
 import { BulkToolbar } from './bulk-toolbar';
-import { FOLDER_NAMES } from './folder-nav';
+import { useFolderName } from './folder-name';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';
@@ -28,6 +28,8 @@ export const EMPTY_FOLDER_TEXT: Record<MailFolder, string> = {
   spam: 'No spam.',
 };
 
+export const emptyFolderText = (folder: ListFolder) => (isOwnFolder(folder) ? 'This folder is empty.' : EMPTY_FOLDER_TEXT[folder]);
+
 /** One folder: its message list and the reading pane. In Drafts, opening a row resumes the draft. */
 export function FolderPanel({
   route,
@@ -35,7 +37,7 @@ export function FolderPanel({
   onReply,
   bulk,
 }: {
-  route: MailRoute & { folder: MailFolder };
+  route: MailRoute & { folder: ListFolder };
   onOpenDraft: (id: string) => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
   bulk: ReturnType<typeof useBulk>;
@@ -61,6 +63,7 @@ export function FolderPanel({
   const item = messageId ? items.find((m) => m.id === messageId) : undefined;
   const isDrafts = route.folder === 'drafts';
   const organize = useOrganize(route, items, messageId, bulk);
+  const folderName = useFolderName(route.folder);
 
   return (
     <>
@@ -70,7 +73,7 @@ export function FolderPanel({
       >
         <div className="flex items-center border-b border-slate-100 px-4 py-3">
           <h1 id="mailbox-heading" className="text-xl font-semibold">
-            {FOLDER_NAMES[route.folder]}
+            {folderName}
           </h1>
           <button
             type="button"
@@ -92,7 +95,7 @@ export function FolderPanel({
           items={items}
           summaries={summaries}
           selectedId={messageId}
-          emptyText={EMPTY_FOLDER_TEXT[route.folder]}
+          emptyText={emptyFolderText(route.folder)}
           showRecipients={route.folder === 'sent' || isDrafts}
           onOpen={isDrafts ? onOpenDraft : route.openMessage}
           rowSelection={isDrafts ? undefined : organize.rowSelection}
@@ -133,7 +136,7 @@ const MOVED_TEXT: Record<MoveTarget, string> = {
  * Checkboxes, the bulk toolbar and the keyboard shortcuts of one folder. An action applies to the
  * open message, else to the checked rows (or the whole folder), else to the focused row.
  */
-function useOrganize(route: MailRoute & { folder: MailFolder }, items: Items, messageId: string | null, bulk: ReturnType<typeof useBulk>) {
+function useOrganize(route: MailRoute & { folder: ListFolder }, items: Items, messageId: string | null, bulk: ReturnType<typeof useBulk>) {
   const [selection, setSelection] = useState<ListSelection>(EMPTY_SELECTION);
   const [helpOpen, setHelpOpen] = useState(false);
   const [shortcutsOn, setShortcutsOn] = useState(true);
@@ -142,6 +145,7 @@ function useOrganize(route: MailRoute & { folder: MailFolder }, items: Items, me
   const counts = useOrganizeCounts();
   const labelById = new Map((labels.data ?? []).map((l) => [l.id, l]));
   const folder = route.folder;
+  const folderName = useFolderName(folder);
   const total = counts.data?.folders[folder]?.total ?? items.length;
   const order = items.map((m) => m.id);
 
@@ -234,7 +238,7 @@ function useOrganize(route: MailRoute & { folder: MailFolder }, items: Items, me
   const toolbar = (
     <BulkToolbar
       folder={folder}
-      folderName={FOLDER_NAMES[folder]}
+      folderName={folderName}
       checked={selection.allInFolder ? total : selection.ids.size}
       loaded={items.length}
       total={total}

@@ -6,7 +6,8 @@ import { shortcutSetting } from '@/app/lib/mail/shortcuts';
 import { useBulk, useOrganizeCounts } from '@/app/lib/mail/use-organize';
 import { useMailRoute } from '@/app/lib/mail/use-mail-route';
 import { useForgetDecryptedOnUnmount, useMailCounts, useNewMailEvents } from '@/app/lib/mail/use-mail';
-import { ComposeWindow } from '../compose/compose-window';
+import { useDesktopNotifications } from '@/app/lib/mail/use-desktop-notifications';
+import { ComposeDock } from '../compose/compose-dock';
 import { OutgoingToast } from '../compose/outgoing-toast';
 import { ScheduledList } from '../compose/scheduled-list';
 import { Alert, Button } from '../ui';
@@ -15,13 +16,14 @@ import { MailPanel } from '../conversations/mail-panel';
 import { SearchBox } from '../search/search-box';
 import { DraftIcon } from './icons';
 import { LabelNav } from './label-nav';
+import { OwnFolderNav } from './own-folder-nav';
 import { UndoToast } from './undo-toast';
 import type { MailView } from '@/app/lib/mail/use-mail-route';
 
 /**
  * The mail client: folders, the message list and the reading pane side by side on wide screens;
  * on a phone one at a time (list, then the message with a Back button). "New message" (or the
- * key c) opens the compose window over it.
+ * key c) opens a compose window in the dock at the bottom right, beside any already open.
  */
 export function Mailbox({ address }: { address: string }) {
   const route = useMailRoute();
@@ -30,21 +32,21 @@ export function Mailbox({ address }: { address: string }) {
   const organizeCounts = useOrganizeCounts();
   const bulk = useBulk();
   useNewMailEvents();
+  useDesktopNotifications();
   useForgetDecryptedOnUnmount();
 
   const { openNew } = compose;
-  const composing = compose.open !== null;
   useEffect(() => {
-    if (composing) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load()) {
+      // Not behind a modal dialog (the docked compose windows are not modal: c opens another beside them).
+      if (event.key === 'c' && isNavigationTarget(event) && !event.shiftKey && shortcutSetting.load() && !document.querySelector('dialog[open]')) {
         event.preventDefault();
         openNew();
       }
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [composing, openNew]);
+  }, [openNew]);
 
   const reading = route.messageId !== null;
   const inboxUnread = counts.data?.inbox.unread ?? 0;
@@ -66,6 +68,7 @@ export function Mailbox({ address }: { address: string }) {
         </Button>
         <SearchBox />
         <FolderNav current={route.folder} unread={unreadByFolder(counts.data, organizeCounts.data?.folders)} onSelect={route.openFolder} />
+        <OwnFolderNav current={route.folder} counts={organizeCounts.data?.folders} onSelect={route.openFolder} />
         <LabelNav counts={organizeCounts.data?.labels} />
       </div>
 
@@ -86,19 +89,14 @@ export function Mailbox({ address }: { address: string }) {
         </div>
       ) : null}
 
-      {compose.open ? (
-        <ComposeWindow
-          key={compose.open.key}
-          title={compose.open.title}
-          initial={compose.open.initial}
-          fromAddresses={compose.addresses.length ? compose.addresses : [{ address, kind: 'primary', isDefault: true }]}
-          mailDomain={compose.mailDomain}
-          attachmentLimit={compose.attachmentLimit}
-          onSend={compose.send}
-          onDiscard={compose.discard}
-          onClose={compose.close}
-        />
-      ) : null}
+      <ComposeDock
+        dock={compose.dock}
+        fromAddresses={compose.addresses.length ? compose.addresses : [{ address, kind: 'primary', isDefault: true }]}
+        mailDomain={compose.mailDomain}
+        attachmentLimit={compose.attachmentLimit}
+        onSend={compose.send}
+        onDiscard={compose.discard}
+      />
       <UndoToast entry={bulk.undoable} onUndo={() => void bulk.undo()} onDismiss={bulk.dismiss} />
       <OutgoingToast
         toast={compose.outgoing.toast}

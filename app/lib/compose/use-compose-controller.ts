@@ -10,18 +10,14 @@ import { type ReplyMode, startReply } from './quote';
 import { useIdentities } from '../identities/use-identities';
 import { useComposeSettings, useFromAddresses } from './use-compose-data';
 import type { SendRequest } from './send';
+import { useComposeDock } from './use-compose-dock';
 import { useOutgoing, useSendDeps } from './use-outgoing';
 
 /**
- * Which compose window is open and what it started from: new, a reply or forward, a saved draft,
- * or a message brought back by Undo. Sending goes through useOutgoing, which outlives the window.
+ * Which compose windows are open (the dock, use-compose-dock.ts) and what each started from: new,
+ * a reply or forward, a saved draft, or a message brought back by Undo. Sending goes through
+ * useOutgoing, which outlives the window.
  */
-export interface OpenCompose {
-  /** Remounts the window for each new start. */
-  key: number;
-  title: string;
-  initial: ComposeState;
-}
 
 const TITLES: Record<ReplyMode, string> = { reply: 'Reply', 'reply-all': 'Reply all', forward: 'Forward' };
 
@@ -33,13 +29,13 @@ export function useComposeController(primaryAddress: string) {
   const settings = useComposeSettings();
   const outgoing = useOutgoing(settings.data?.undoSendSeconds ?? 10);
   const sendDeps = useSendDeps();
-  const [open, setOpen] = useState<OpenCompose | null>(null);
+  const dock = useComposeDock();
   const [opening, setOpening] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
   const mailDomain = primaryAddress.slice(primaryAddress.lastIndexOf('@') + 1);
 
   const defaultFrom = useMemo(() => addresses.find((a) => a.isDefault)?.address ?? primaryAddress, [addresses, primaryAddress]);
-  const show = useCallback((title: string, initial: ComposeState) => setOpen({ key: Date.now(), title, initial }), []);
+  const show = dock.open;
 
   const openNew = useCallback(() => show('New message', { ...emptyCompose(defaultFrom), signature: 'pending' }), [show, defaultFrom]);
 
@@ -92,7 +88,6 @@ export function useComposeController(primaryAddress: string) {
   const send = useCallback(
     async (request: SendRequest) => {
       const result = await outgoing.send(request.state, { sendAt: request.sendAt }, { ...sendDeps, onProgress: request.onProgress });
-      if (result.status === 'queued') setOpen(null);
       return result;
     },
     [outgoing, sendDeps],
@@ -111,8 +106,7 @@ export function useComposeController(primaryAddress: string) {
   }, [outgoing, show]);
 
   return {
-    open,
-    close: () => setOpen(null),
+    dock,
     openNew,
     openReply,
     openDraft,

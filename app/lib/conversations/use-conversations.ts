@@ -1,7 +1,7 @@
 'use client';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { MailFolder } from '@/mime/folders';
+import type { ListFolder } from '../mail/use-mail-route';
 import { callKeys } from '../keys/key-proxy';
 import { decryptSummaries } from '../mail/summaries';
 import { useTRPC, useTRPCClient } from '../trpc';
@@ -11,7 +11,7 @@ import { vaultSecret } from './vault-secret';
 
 const decryptBatch = async (items: Uint8Array[]) => (await callKeys('decryptBatch', { items })).results;
 
-export function useConversationList(folder: MailFolder) {
+export function useConversationList(folder: ListFolder) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.conversations.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const conversations = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);

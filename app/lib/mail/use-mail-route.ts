@@ -8,7 +8,13 @@ import { type MailFolder, isMailFolder } from '@/mime/folders';
  * (?folder=trash&m=<id>) through the History API, so a reload keeps the place and a phone's back
  * gesture returns from a message to the list.
  */
-export type MailView = MailFolder | 'scheduled';
+/** A folder of the user's own, named by its id (a UUID; the server keeps its name as ciphertext). */
+export type OwnFolderId = `${string}-${string}-${string}-${string}-${string}`;
+/** A folder whose messages are listed: a built-in one or one of the user's own. */
+export type ListFolder = MailFolder | OwnFolderId;
+/** The built-in views, which have fixed names and icons. */
+export type BuiltInView = MailFolder | 'scheduled';
+export type MailView = BuiltInView | OwnFolderId;
 
 export interface MailRoute {
   folder: MailView;
@@ -18,10 +24,12 @@ export interface MailRoute {
   closeMessage(): void;
 }
 
-/** The views a URL may name: the mailbox's own folders, and the scheduled list. */
-const isMailView = (value: string): value is MailView => value === 'scheduled' || isMailFolder(value);
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isOwnFolder = (value: string): value is OwnFolderId => UUID.test(value);
+
+/** The views a URL may name: the mailbox's folders, the user's own, and the scheduled list. */
+const isMailView = (value: string): value is MailView => value === 'scheduled' || isMailFolder(value) || isOwnFolder(value);
 
 export function useMailRoute(): MailRoute {
   const params = useSearchParams();

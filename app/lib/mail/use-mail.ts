@@ -2,13 +2,14 @@
 import { type InfiniteData, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo } from 'react';
 import { fromBase64 } from '@/crypto/encoding';
-import type { MailFolder } from '@/mime/folders';
+import type { ListFolder } from './use-mail-route';
 import { callKeys } from '../keys/key-proxy';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { withSeen, without } from './list-cache';
 import { parseInWorker } from './mime-proxy';
 import { type OpenDeps, openMessage } from './open-message';
 import { readOrigin } from './origin';
+import { NEW_MAIL_EVENT } from './desktop-notifications';
 import { decryptSummaries, forgetSummaries } from './summaries';
 
 /**
@@ -21,7 +22,7 @@ const decrypted = {
   message: (id: string) => ['sealpost-decrypted', 'message', id] as const,
 };
 
-export function useMailList(folder: MailFolder) {
+export function useMailList(folder: ListFolder) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.mail.list.infiniteQueryOptions({ folder }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
@@ -127,7 +128,10 @@ export function useNewMailEvents() {
       source.addEventListener('open', () => {
         if (opens++ > 0) refresh();
       });
-      source.addEventListener('new-mail', refresh);
+      source.addEventListener('new-mail', () => {
+        refresh();
+        window.dispatchEvent(new Event(NEW_MAIL_EVENT));
+      });
       source.addEventListener('resync', refresh);
       source.addEventListener('error', () => {
         if (source?.readyState !== EventSource.CLOSED) return;
