@@ -26,11 +26,50 @@ const QUERIES = Number(process.env.QUERIES ?? 60);
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 
-// A vocabulary of made-up words, so the index sees realistic term counts; Zipf-like picks.
-const vocabulary = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}${'lmnrst'[i % 6]}`);
-const pick = () => vocabulary[Math.floor(vocabulary.length * Math.random() ** 3)]!;
+/**
+ * The corpus: Zipf-distributed words (the r-th most frequent drawn with probability ∝ 1/r), the
+ * head being the real words of the project's test e-mails (bench/fixtures/mail-words.txt, by
+ * frequency), the tail pronounceable made-up words, to VOCABULARY in all; plus, per message, a few
+ * tokens of its own (order numbers, codes), as real mail has. Seeded: every run sends the same mail.
+ */
+const VOCABULARY = Number(process.env.VOCABULARY ?? 30_000);
+let seed = 0x5ea1;
+/** mulberry32: a seeded generator in 32-bit integer arithmetic. */
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const realWords = readFileSync(path.join(import.meta.dirname, 'fixtures/mail-words.txt'), 'utf8')
+  .split('\n')
+  .filter((w) => w && !w.startsWith('#'));
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'to', 'sa', 'vel', 'dor', 'an', 'is', 'pre', 'mon', 'tu', 'ger', 'li', 'ba', 'nor', 'est'];
+const vocabulary = [...realWords];
+for (const seen = new Set(vocabulary); vocabulary.length < VOCABULARY; ) {
+  const word = Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join('');
+  if (!seen.has(word)) vocabulary.push(word), seen.add(word);
+}
+// Zipf with s = 1: the cumulative weights, and a binary search per pick.
+const cumulative: number[] = [];
+for (let r = 0, sum = 0; r < vocabulary.length; r++) cumulative.push((sum += 1 / (r + 1)));
+const pickRank = (from = 0) => {
+  const lo0 = cumulative[from - 1] ?? 0;
+  const x = lo0 + random() * (cumulative[cumulative.length - 1]! - lo0);
+  let lo = from;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumulative[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+const pick = () => vocabulary[pickRank()]!;
+/** What people search for: not "the", but a word from rank 100 on (still Zipf). */
+const queryWord = () => vocabulary[pickRank(100)]!;
 
-function body(bytes: number): string {
+function body(bytes: number, n: number): string {
   const lines: string[] = [];
   let size = 0;
   while (size < bytes) {
@@ -38,6 +77,7 @@ function body(bytes: number): string {
     lines.push(line);
     size += line.length + 1;
   }
+  lines.splice(1, 0, `Order ${100_000 + n}, reference ${(n * 7919).toString(36)}-${n % 97}.`);
   return lines.join('\n');
 }
 
@@ -137,7 +177,7 @@ async function main() {
             `Date: ${new Date(Date.UTC(2026, 0, 1) + (from + k) * 600_000).toUTCString()}`,
             `Message-ID: <b${from + k}-${randomBytes(4).toString('hex')}@outside.example>`,
             '',
-            body(BODY_KB * 1024),
+            body(BODY_KB * 1024, from + k),
           ].join('\n'),
         }));
       // Two connections at once: the smtp role encrypts one while it reads the other.
@@ -172,7 +212,7 @@ async function main() {
     const shown: number[] = [];
     const box = first.getByLabel('Search mail');
     for (let i = 0; i < QUERIES; i++) {
-      const query = i % 3 === 0 ? pick().slice(0, 4) : i % 3 === 1 ? `${pick()} ${pick()}` : pick();
+      const query = i % 3 === 0 ? queryWord().slice(0, 4) : i % 3 === 1 ? `${queryWord()} ${queryWord()}` : queryWord();
       await box.fill('');
       const started = performance.now();
       await box.fill(query);
