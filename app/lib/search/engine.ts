@@ -232,7 +232,9 @@ export class SearchEngine {
       return query.phrases.every((phrase) => stored.text.includes(phrase));
     };
     const hits: RawHit[] = [];
-    for (const result of index.search(buildQuery(query), { filter, boost: BOOST })) {
+    // No operator that needs the stored fields: no per-match callback.
+    const filtering = query.hasAttachment || query.before !== null || query.after !== null || query.phrases.length > 0;
+    for (const result of index.search(buildQuery(query), filtering ? { filter, boost: BOOST } : { boost: BOOST })) {
       const id = String(result.id);
       if (this.manifest.docs[id] !== segment) continue;
       const stored = result as unknown as StoredFields;
