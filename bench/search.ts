@@ -18,6 +18,7 @@ import { type Browser, type Page, chromium } from '@playwright/test';
 import pg from 'pg';
 import { freePort } from '../db/embedded';
 import { sendBatch } from '../e2e/smtp-batch';
+import { body, pick, queryWord } from './search-corpus';
 import { startLoopbackDns } from '../testing/loopback-dns';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 10_000);
@@ -25,61 +26,6 @@ const BODY_KB = Number(process.env.BODY_KB ?? 20);
 const QUERIES = Number(process.env.QUERIES ?? 60);
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
-
-/**
- * The corpus: Zipf-distributed words (the r-th most frequent drawn with probability ∝ 1/r), the
- * head being the real words of the project's test e-mails (bench/fixtures/mail-words.txt, by
- * frequency), the tail pronounceable made-up words, to VOCABULARY in all; plus, per message, a few
- * tokens of its own (order numbers, codes), as real mail has. Seeded: every run sends the same mail.
- */
-const VOCABULARY = Number(process.env.VOCABULARY ?? 30_000);
-let seed = 0x5ea1;
-/** mulberry32: a seeded generator in 32-bit integer arithmetic. */
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
-const realWords = readFileSync(path.join(import.meta.dirname, 'fixtures/mail-words.txt'), 'utf8')
-  .split('\n')
-  .filter((w) => w && !w.startsWith('#'));
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'to', 'sa', 'vel', 'dor', 'an', 'is', 'pre', 'mon', 'tu', 'ger', 'li', 'ba', 'nor', 'est'];
-const vocabulary = [...realWords];
-for (const seen = new Set(vocabulary); vocabulary.length < VOCABULARY; ) {
-  const word = Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join('');
-  if (!seen.has(word)) vocabulary.push(word), seen.add(word);
-}
-// Zipf with s = 1: the cumulative weights, and a binary search per pick.
-const cumulative: number[] = [];
-for (let r = 0, sum = 0; r < vocabulary.length; r++) cumulative.push((sum += 1 / (r + 1)));
-const pickRank = (from = 0) => {
-  const lo0 = cumulative[from - 1] ?? 0;
-  const x = lo0 + random() * (cumulative[cumulative.length - 1]! - lo0);
-  let lo = from;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cumulative[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-};
-const pick = () => vocabulary[pickRank()]!;
-/** What people search for: not "the", but a word from rank 100 on (still Zipf). */
-const queryWord = () => vocabulary[pickRank(100)]!;
-
-function body(bytes: number, n: number): string {
-  const lines: string[] = [];
-  let size = 0;
-  while (size < bytes) {
-    const line = Array.from({ length: 12 }, pick).join(' ');
-    lines.push(line);
-    size += line.length + 1;
-  }
-  lines.splice(1, 0, `Order ${100_000 + n}, reference ${(n * 7919).toString(36)}-${n % 97}.`);
-  return lines.join('\n');
-}
 
 function rssOfTree(rootPid: number): number {
   const pids = [rootPid];
@@ -93,6 +39,19 @@ function rssOfTree(rootPid: number): number {
   for (const pid of pids) kb += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${pid}/status`))?.[1] ?? 0);
   return kb * 1024;
 }
+/** CPU seconds (user + system) used so far by a process and its descendants alive now. */
+function cpuOfTree(rootPid: number): number {
+  const pids = [rootPid];
+  for (let i = 0; i < pids.length; i++) pids.push(...childrenOf(pids[i]!));
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = safeRead(`/proc/${pid}/stat`).split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
+}
+const browserCpu = (serverPid: number | undefined) => childrenOf(process.pid).reduce((sum, pid) => (pid === serverPid ? sum : sum + cpuOfTree(pid)), 0);
+
 function childrenOf(pid: number): number[] {
   return safeList(`/proc/${pid}/task`).flatMap((task) => safeRead(`/proc/${pid}/task/${task}/children`).trim().split(/\s+/).filter(Boolean).map(Number));
 }
@@ -190,6 +149,7 @@ async function main() {
     await signIn(first, username, password);
     console.log(`load average at the start of the build: ${load()}`);
     t = performance.now();
+    const cpuAtStart = { browser: browserCpu(server.pid), server: cpuOfTree(server.pid!) };
     let peak = 0;
     // Chromium runs as children of this process, beside the Sealpost server (left out).
     const sample = () => {
@@ -204,6 +164,10 @@ async function main() {
     const decryptedFirst = await first.getByTestId('search-status').getAttribute('data-decrypted');
     console.log(
       `first build: ${MESSAGES} messages in ${buildSeconds.toFixed(1)} s = ${(MESSAGES / buildSeconds).toFixed(1)} msgs/s; decrypted ${decryptedFirst}`,
+    );
+    const cpu = { browser: browserCpu(server.pid) - cpuAtStart.browser, server: cpuOfTree(server.pid!) - cpuAtStart.server };
+    console.log(
+      `first build CPU time: Chromium ${cpu.browser.toFixed(0)} s (${(MESSAGES / cpu.browser).toFixed(1)} msgs per CPU-second), Sealpost ${cpu.server.toFixed(0)} s`,
     );
     console.log(`peak memory, all Chromium processes (RSS): ${(peak / 1048576).toFixed(0)} MiB`);
     console.log(`load average at the end of the build: ${load()}`);
@@ -250,7 +214,7 @@ async function main() {
     console.log(
       `second browser: searchable ${syncSeconds.toFixed(1)} s after sign-in (sign-in ${((signedIn - t) / 1000).toFixed(1)} s), decrypted ${decryptedSecond} messages; rebuild took ${buildSeconds.toFixed(1)} s (${(buildSeconds / syncSeconds).toFixed(1)}x)`,
     );
-    console.log(`load average at the end: ${load()}`);
+    console.log(`load average at the end: ${load()} (uptime: ${(await run('uptime')).stdout.trim()})`);
   } finally {
     await browser?.close();
     server.kill('SIGTERM');
