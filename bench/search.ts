@@ -27,7 +27,7 @@ const QUERIES = Number(process.env.QUERIES ?? 60);
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 
-function rssOfTree(rootPid: number): number {
+function memoryOfTree(rootPid: number): number {
   const pids = [rootPid];
   for (let i = 0; i < pids.length; i++) {
     for (const task of safeList(`/proc/${pids[i]}/task`)) {
@@ -35,8 +35,9 @@ function rssOfTree(rootPid: number): number {
       if (children) pids.push(...children.split(/\s+/).map(Number));
     }
   }
+  // PSS, not RSS: Chromium's processes share most of their pages, and RSS would count them in each.
   let kb = 0;
-  for (const pid of pids) kb += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${pid}/status`))?.[1] ?? 0);
+  for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(safeRead(`/proc/${pid}/smaps_rollup`))?.[1] ?? 0);
   return kb * 1024;
 }
 /** CPU seconds (user + system) used so far by a process and its descendants alive now. */
@@ -153,9 +154,9 @@ async function main() {
     let peak = 0;
     // Chromium runs as children of this process, beside the Sealpost server (left out).
     const sample = () => {
-      let rss = 0;
-      for (const child of childrenOf(process.pid)) if (child !== server.pid) rss += rssOfTree(child);
-      peak = Math.max(peak, rss);
+      let bytes = 0;
+      for (const child of childrenOf(process.pid)) if (child !== server.pid) bytes += memoryOfTree(child);
+      peak = Math.max(peak, bytes);
     };
     const sampler = setInterval(sample, 250);
     await waitReady(first, sample);
@@ -169,7 +170,7 @@ async function main() {
     console.log(
       `first build CPU time: Chromium ${cpu.browser.toFixed(0)} s (${(MESSAGES / cpu.browser).toFixed(1)} msgs per CPU-second), Sealpost ${cpu.server.toFixed(0)} s`,
     );
-    console.log(`peak memory, all Chromium processes (RSS): ${(peak / 1048576).toFixed(0)} MiB`);
+    console.log(`peak memory, all Chromium processes (PSS, shared pages counted once): ${(peak / 1048576).toFixed(0)} MiB`);
     console.log(`load average at the end of the build: ${load()}`);
 
     const inWorker: number[] = [];
