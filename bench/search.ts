@@ -18,6 +18,7 @@ import { type Browser, type Page, chromium } from '@playwright/test';
 import pg from 'pg';
 import { freePort } from '../db/embedded';
 import { sendBatch } from '../e2e/smtp-batch';
+import { body, pick, queryWord } from './search-corpus';
 import { startLoopbackDns } from '../testing/loopback-dns';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 10_000);
@@ -26,22 +27,7 @@ const QUERIES = Number(process.env.QUERIES ?? 60);
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 
-// A vocabulary of made-up words, so the index sees realistic term counts; Zipf-like picks.
-const vocabulary = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}${'lmnrst'[i % 6]}`);
-const pick = () => vocabulary[Math.floor(vocabulary.length * Math.random() ** 3)]!;
-
-function body(bytes: number): string {
-  const lines: string[] = [];
-  let size = 0;
-  while (size < bytes) {
-    const line = Array.from({ length: 12 }, pick).join(' ');
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join('\n');
-}
-
-function rssOfTree(rootPid: number): number {
+function memoryOfTree(rootPid: number): number {
   const pids = [rootPid];
   for (let i = 0; i < pids.length; i++) {
     for (const task of safeList(`/proc/${pids[i]}/task`)) {
@@ -49,10 +35,24 @@ function rssOfTree(rootPid: number): number {
       if (children) pids.push(...children.split(/\s+/).map(Number));
     }
   }
+  // PSS, not RSS: Chromium's processes share most of their pages, and RSS would count them in each.
   let kb = 0;
-  for (const pid of pids) kb += Number(/VmRSS:\s+(\d+)/.exec(safeRead(`/proc/${pid}/status`))?.[1] ?? 0);
+  for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(safeRead(`/proc/${pid}/smaps_rollup`))?.[1] ?? 0);
   return kb * 1024;
 }
+/** CPU seconds (user + system) used so far by a process and its descendants alive now. */
+function cpuOfTree(rootPid: number): number {
+  const pids = [rootPid];
+  for (let i = 0; i < pids.length; i++) pids.push(...childrenOf(pids[i]!));
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = safeRead(`/proc/${pid}/stat`).split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
+}
+const browserCpu = (serverPid: number | undefined) => childrenOf(process.pid).reduce((sum, pid) => (pid === serverPid ? sum : sum + cpuOfTree(pid)), 0);
+
 function childrenOf(pid: number): number[] {
   return safeList(`/proc/${pid}/task`).flatMap((task) => safeRead(`/proc/${pid}/task/${task}/children`).trim().split(/\s+/).filter(Boolean).map(Number));
 }
@@ -137,7 +137,7 @@ async function main() {
             `Date: ${new Date(Date.UTC(2026, 0, 1) + (from + k) * 600_000).toUTCString()}`,
             `Message-ID: <b${from + k}-${randomBytes(4).toString('hex')}@outside.example>`,
             '',
-            body(BODY_KB * 1024),
+            body(BODY_KB * 1024, from + k),
           ].join('\n'),
         }));
       // Two connections at once: the smtp role encrypts one while it reads the other.
@@ -150,12 +150,13 @@ async function main() {
     await signIn(first, username, password);
     console.log(`load average at the start of the build: ${load()}`);
     t = performance.now();
+    const cpuAtStart = { browser: browserCpu(server.pid), server: cpuOfTree(server.pid!) };
     let peak = 0;
     // Chromium runs as children of this process, beside the Sealpost server (left out).
     const sample = () => {
-      let rss = 0;
-      for (const child of childrenOf(process.pid)) if (child !== server.pid) rss += rssOfTree(child);
-      peak = Math.max(peak, rss);
+      let bytes = 0;
+      for (const child of childrenOf(process.pid)) if (child !== server.pid) bytes += memoryOfTree(child);
+      peak = Math.max(peak, bytes);
     };
     const sampler = setInterval(sample, 250);
     await waitReady(first, sample);
@@ -165,14 +166,18 @@ async function main() {
     console.log(
       `first build: ${MESSAGES} messages in ${buildSeconds.toFixed(1)} s = ${(MESSAGES / buildSeconds).toFixed(1)} msgs/s; decrypted ${decryptedFirst}`,
     );
-    console.log(`peak memory, all Chromium processes (RSS): ${(peak / 1048576).toFixed(0)} MiB`);
+    const cpu = { browser: browserCpu(server.pid) - cpuAtStart.browser, server: cpuOfTree(server.pid!) - cpuAtStart.server };
+    console.log(
+      `first build CPU time: Chromium ${cpu.browser.toFixed(0)} s (${(MESSAGES / cpu.browser).toFixed(1)} msgs per CPU-second), Sealpost ${cpu.server.toFixed(0)} s`,
+    );
+    console.log(`peak memory, all Chromium processes (PSS, shared pages counted once): ${(peak / 1048576).toFixed(0)} MiB`);
     console.log(`load average at the end of the build: ${load()}`);
 
     const inWorker: number[] = [];
     const shown: number[] = [];
     const box = first.getByLabel('Search mail');
     for (let i = 0; i < QUERIES; i++) {
-      const query = i % 3 === 0 ? pick().slice(0, 4) : i % 3 === 1 ? `${pick()} ${pick()}` : pick();
+      const query = i % 3 === 0 ? queryWord().slice(0, 4) : i % 3 === 1 ? `${queryWord()} ${queryWord()}` : queryWord();
       await box.fill('');
       const started = performance.now();
       await box.fill(query);
@@ -210,7 +215,7 @@ async function main() {
     console.log(
       `second browser: searchable ${syncSeconds.toFixed(1)} s after sign-in (sign-in ${((signedIn - t) / 1000).toFixed(1)} s), decrypted ${decryptedSecond} messages; rebuild took ${buildSeconds.toFixed(1)} s (${(buildSeconds / syncSeconds).toFixed(1)}x)`,
     );
-    console.log(`load average at the end: ${load()}`);
+    console.log(`load average at the end: ${load()} (uptime: ${(await run('uptime')).stdout.trim()})`);
   } finally {
     await browser?.close();
     server.kill('SIGTERM');

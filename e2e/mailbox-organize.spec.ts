@@ -5,8 +5,9 @@ import { databaseUrl, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 import { type E2eUser, newUser, openMailbox } from './session';
 
-// These tests are about the plain message list (checkboxes, bulk actions, row shortcuts), which
-// conversation view (on by default; e2e/conversations.spec.ts) doesn't offer yet.
+// These tests are about the plain message list (checkboxes, bulk actions, row shortcuts); the copies
+// of one message they make would group into one conversation. Conversation view runs the same
+// selection, toolbar and shortcuts on whole conversations (e2e/conversations.spec.ts).
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('sealpost.conversation-view', 'off'));
 });

@@ -1,15 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Page, type Request, expect, test } from '@playwright/test';
 import { dumpAllTables } from '../testing/dump';
-import { databaseUrl, signIn } from './helpers';
-import { newUser } from './session';
+import pg from 'pg';
+import { databaseUrl, signIn, signOut } from './helpers';
+import { forgetSession, newUser } from './session';
 import { E2E } from '../playwright.config';
 import { sendBatch } from './smtp-batch';
 
 /**
  * Search against the whole system: 1,000 messages arrive over SMTP, the browser indexes them (the
  * server sees ciphertext only), operators narrow the results, and a second browser that signs in
- * takes the encrypted index the first one uploaded instead of decrypting the mail again.
+ * takes the encrypted index the first one uploaded instead of decrypting the mail again. Signed
+ * out, a browser keeps only ciphertext; a revoked session gets no index key.
  */
 test.setTimeout(600_000);
 
@@ -177,5 +179,71 @@ test('1,000 messages over SMTP: indexed in the browser, found by word, attachmen
   await page2.getByLabel('Search mail').fill(bodyWord);
   await expect(page2.getByTestId('search-result')).toHaveCount(1);
   expect(sent.join('\n').toLowerCase().includes(bodyWord)).toBe(false);
+
+  // Sign-out forgets the index key: the first browser keeps the sealed segments, nothing that opens them.
+  await signOut(page);
+  const local = await page.evaluate(storedInThisBrowser);
+  expect(local.searchRecords).toBeGreaterThan(1);
+  expect(local.readable).toEqual([]);
+  expect(local.cryptoKeys).toBe(0);
+  expect(local.keyLike).toEqual([]);
+  expect(await page.evaluate(() => sessionStorage.getItem('sealpost.session'))).toBeNull();
+
+  // A revoked session can't open the index: its key request gets 401, and reloaded, its tab ends
+  // without reading a segment.
+  const vaultKey = `/api/trpc/conversations.vaultKey?input=${encodeURIComponent(JSON.stringify({ purpose: 'search-index' }))}`;
+  expect((await page2.request.get(vaultKey)).status()).toBe(200);
+  await revokeSessionsOf(alice.username);
+  forgetSession(alice);
+  expect((await page2.request.get(vaultKey)).status()).toBe(401);
+  const afterRevoke: string[] = [];
+  page2.on('request', (request) => afterRevoke.push(request.url()));
+  await page2.reload();
+  await expect(page2).toHaveURL(/\/login/);
+  expect(afterRevoke.filter((url) => url.includes('searchIndex.'))).toEqual([]);
   await second.close();
 });
+
+/** Runs in the page: what IndexedDB and storage hold for this origin. */
+async function storedInThisBrowser() {
+  const request = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  const out = { searchRecords: 0, readable: [] as string[], cryptoKeys: 0, keyLike: [] as string[] };
+  const walk = (value: unknown, where: string): void => {
+    if (value instanceof CryptoKey) out.cryptoKeys++;
+    else if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+      if (value.byteLength === 32) out.keyLike.push(where);
+    } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
+  };
+  for (const info of await indexedDB.databases()) {
+    const db = await request(indexedDB.open(info.name!));
+    for (const store of db.objectStoreNames) {
+      for (const value of await request(db.transaction(store).objectStore(store).getAll())) {
+        walk(value, `${info.name}/${store}`);
+        if (!info.name!.startsWith('sealpost-search-')) continue;
+        out.searchRecords++;
+        // Plaintext would be JSON (a segment or the manifest); AES-GCM output is not even UTF-8.
+        try {
+          JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode((value as { data: Uint8Array }).data));
+          out.readable.push((value as { id: string }).id);
+        } catch {}
+      }
+    }
+    db.close();
+  }
+  for (const [k, v] of Object.entries(localStorage)) if (/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(v)) out.keyLike.push(`localStorage.${k}`);
+  return out;
+}
+
+async function revokeSessionsOf(username: string) {
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  await client.connect();
+  try {
+    await client.query('UPDATE sessions SET revoked_at = now() WHERE user_id = (SELECT id FROM users WHERE username = $1) AND revoked_at IS NULL', [username]);
+  } finally {
+    await client.end();
+  }
+}

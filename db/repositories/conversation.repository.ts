@@ -86,26 +86,27 @@ export async function conversationMembers(
   userId: string,
   keys: string[],
   opts: { perConversation: number; inTrash: boolean },
-): Promise<{ rows: ConversationListRow[]; totals: Map<string, { count: number; unread: number }> }> {
+): Promise<{ rows: ConversationListRow[]; totals: Map<string, { count: number; unread: number; starred: number }> }> {
   if (keys.length === 0) return { rows: [], totals: new Map() };
   const trashFilter = opts.inTrash ? sql`folder = 'trash'` : sql`folder NOT IN ('trash', 'drafts')`;
-  const ranked = await sql<ConversationListRow & { total: string; unread: string }>`
+  const ranked = await sql<ConversationListRow & { total: string; unread: string; starred_count: string }>`
     SELECT * FROM (
       SELECT ${sql.join(listColumns.map((c) => sql.ref(c)))},
         row_number() OVER w AS rank,
         count(*) OVER (PARTITION BY conversation_key) AS total,
-        count(*) FILTER (WHERE NOT seen) OVER (PARTITION BY conversation_key) AS unread
+        count(*) FILTER (WHERE NOT seen) OVER (PARTITION BY conversation_key) AS unread,
+        count(*) FILTER (WHERE starred) OVER (PARTITION BY conversation_key) AS starred_count
       FROM messages
       WHERE user_id = ${userId} AND conversation_key = ANY(${keys}::text[]) AND ${trashFilter}
       WINDOW w AS (PARTITION BY conversation_key ORDER BY received_at DESC, id DESC)
     ) ranked WHERE rank <= ${opts.perConversation}
     ORDER BY received_at DESC, id DESC`.execute(db);
-  const totals = new Map<string, { count: number; unread: number }>();
+  const totals = new Map<string, { count: number; unread: number; starred: number }>();
   const rows: ConversationListRow[] = [];
   for (const row of ranked.rows) {
-    const { total, unread, ...rest } = row as typeof row & { rank: unknown };
+    const { total, unread, starred_count, ...rest } = row as typeof row & { rank: unknown };
     delete (rest as { rank?: unknown }).rank;
-    totals.set(row.conversation_key!, { count: Number(total), unread: Number(unread) });
+    totals.set(row.conversation_key!, { count: Number(total), unread: Number(unread), starred: Number(starred_count) });
     rows.push(rest);
   }
   return { rows, totals };

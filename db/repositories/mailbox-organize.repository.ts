@@ -10,12 +10,44 @@ type Executor = Db;
  * a list of ids, or "everything in this folder" (or under this label), which the database resolves
  * itself, so pages the browser never loaded are included and one statement does the work.
  */
-export type Selection = { ids: string[] } | { folder: string } | { labelId: string };
+export type Selection =
+  | { ids: string[] }
+  | { folder: string }
+  | { labelId: string }
+  /** Conversation view's rows: whole conversations by key, and messages no session has placed yet, as listed in `in`. */
+  | { conversations: string[]; ids: string[]; in: string }
+  /** Every conversation present in a folder (and its unplaced messages), pages not loaded included. */
+  | { conversationsIn: string };
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The ids of the user's messages that a selection names, as a subquery. */
 function selected(db: Executor, userId: string, selection: Selection): SelectQueryBuilder<Database, 'messages', { id: string }> {
   let query = db.selectFrom('messages').select('messages.id').where('messages.user_id', '=', userId);
-  if ('ids' in selection) query = query.where('messages.id', 'in', selection.ids.length ? selection.ids : ['00000000-0000-0000-0000-000000000000']);
+  // A whole conversation is its messages in every folder but Drafts and Trash; listed in the Trash, only what is in the Trash.
+  const memberFolders = (from: string) =>
+    from === 'trash' ? sql<boolean>`messages.folder = 'trash'` : sql<boolean>`messages.folder NOT IN ('trash', 'drafts')`;
+  if ('conversations' in selection) {
+    const keys = selection.conversations.length ? selection.conversations : [''];
+    const ids = selection.ids.length ? selection.ids : [NO_ID];
+    return query.where((eb) => eb.or([eb.and([eb('messages.conversation_key', 'in', keys), memberFolders(selection.in)]), eb('messages.id', 'in', ids)]));
+  }
+  if ('conversationsIn' in selection) {
+    const folder = selection.conversationsIn;
+    const present = db
+      .selectFrom('messages as c')
+      .select('c.conversation_key')
+      .where('c.user_id', '=', userId)
+      .where('c.folder', '=', folder)
+      .where('c.conversation_key', 'is not', null);
+    return query.where((eb) =>
+      eb.or([
+        eb.and([eb('messages.conversation_key', 'in', present), memberFolders(folder)]),
+        eb.and([eb('messages.folder', '=', folder), eb('messages.conversation_key', 'is', null)]),
+      ]),
+    );
+  }
+  if ('ids' in selection) query = query.where('messages.id', 'in', selection.ids.length ? selection.ids : [NO_ID]);
   else if ('folder' in selection) query = query.where('messages.folder', '=', selection.folder);
   else query = query.where('messages.id', 'in', db.selectFrom('message_labels').select('message_id').where('label_id', '=', selection.labelId));
   return query;

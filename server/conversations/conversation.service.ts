@@ -27,6 +27,8 @@ export interface ConversationSummary {
   key: string | null;
   count: number;
   unread: number;
+  /** How many of its messages are starred. */
+  starred: number;
   /** The newest message of the conversation in the listed folder: the row's position and cursor. */
   latest: ConversationItem;
   /** Up to RECENT_MEMBERS newest messages of the conversation (any folder but drafts and trash): participants. */
@@ -69,6 +71,7 @@ export async function listConversations(
       key,
       count: totals?.count ?? 1,
       unread: totals?.unread ?? (row.seen ? 0 : 1),
+      starred: totals?.starred ?? (row.starred ? 1 : 0),
       latest,
       recent: (key && recentByKey.get(key)) || [latest],
     };

@@ -41,6 +41,38 @@ describe('labels and own folders', () => {
 });
 
 describe('organize.apply', () => {
+  it('takes whole conversations in one call: every member but Drafts and Trash, unplaced rows by id, or all conversations in a folder', async () => {
+    const key = (c: string) => c.repeat(43);
+    const put = async (folder: 'inbox' | 'sent' | 'drafts' | 'trash', conversation: string | null) => {
+      const id = await insertTestMessage(db, bob.account.id, bob.publicKeyArmored, { folder, seen: false });
+      await db.updateTable('messages').set({ conversation_key: conversation }).where('id', '=', id).execute();
+      return id;
+    };
+    for (const folder of ['inbox', 'inbox', 'sent', 'drafts', 'trash'] as const) await put(folder, key('a'));
+    for (const folder of ['inbox', 'sent'] as const) await put(folder, key('b'));
+    const unplaced = await put('inbox', null);
+    await put('inbox', null);
+    const folderOf = async () =>
+      (await db.selectFrom('messages').select(['folder', 'conversation_key']).where('user_id', '=', bob.account.id).execute())
+        .map((r) => `${r.folder}:${r.conversation_key?.[0] ?? '-'}`)
+        .sort();
+
+    const archived = await callerFor(bob).organize.bulk({
+      selection: { conversations: [key('a')], ids: [unplaced], in: 'inbox' },
+      action: { kind: 'move', folder: 'archive' },
+    });
+    expect(archived.updated).toBe(4);
+    expect(await folderOf()).toEqual(['archive:-', 'archive:a', 'archive:a', 'archive:a', 'drafts:a', 'inbox:-', 'inbox:b', 'sent:b', 'trash:a']);
+    // Alice can't reach Bob's conversations by key.
+    expect((await callerFor(alice).organize.bulk({ selection: { conversationsIn: 'inbox' }, action: { kind: 'star', value: true } })).updated).toBe(0);
+
+    // Everything in the Inbox as conversations: b (its Sent copy too) and the unplaced one left there.
+    const read = await callerFor(bob).organize.bulk({ selection: { conversationsIn: 'inbox' }, action: { kind: 'seen', value: true } });
+    expect(read.updated).toBe(3);
+    await callerFor(bob).organize.undoMoves({ moves: archived.moves });
+    expect((await folderOf()).filter((f) => f.startsWith('inbox'))).toHaveLength(5);
+  });
+
   it('moves every message of a folder, pages never listed included, and Undo puts them back', async () => {
     await fill(alice, 320);
     const firstPage = await callerFor(alice).mail.list({ folder: 'inbox' });

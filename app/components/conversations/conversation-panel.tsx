@@ -1,17 +1,21 @@
 'use client';
-import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useMemo, useRef } from 'react';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import type { ReplyMode } from '@/app/lib/compose/quote';
+import { conversationRowId, conversationTarget } from '@/app/lib/conversations/conversation-rows';
 import { useConversationList, useConversationPlacement } from '@/app/lib/conversations/use-conversations';
 import { isNavigationTarget, nextRowIndex } from '@/app/lib/mail/list-navigation';
 import type { ParsedMessage } from '@/app/lib/mail/parse-message';
 import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
+import type { useBulk } from '@/app/lib/mail/use-organize';
 import { errorMessage } from '@/app/lib/trpc';
 import { useFolderName } from '../mail/folder-name';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
 import { emptyFolderText } from '../mail/folder-panel';
+import { OpenActions } from '../mail/open-actions';
+import { type OrganizeRows, useListOrganize } from '../mail/use-list-organize';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
 
@@ -33,12 +37,34 @@ function onListKeyDown(event: ReactKeyboardEvent<HTMLUListElement>) {
 export function ConversationPanel({
   route,
   onReply,
+  bulk,
 }: {
   route: MailRoute & { folder: ListFolder };
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+  bulk: ReturnType<typeof useBulk>;
 }) {
   useConversationPlacement();
   const { list, conversations, summaries } = useConversationList(route.folder);
+  // The plain list's selection, toolbar and shortcuts, with a row being a whole conversation.
+  const rows = useMemo((): OrganizeRows => {
+    const byRow = new Map(conversations.map((c) => [conversationRowId(c), c]));
+    const rowOfMessage = new Map<string, string>();
+    for (const c of conversations) for (const m of [c.latest, ...c.recent]) if (!rowOfMessage.has(m.id)) rowOfMessage.set(m.id, conversationRowId(c));
+    return {
+      noun: 'conversation',
+      order: [...byRow.keys()],
+      more: !!list.hasNextPage,
+      rowOf: (id) => rowOfMessage.get(id) ?? null,
+      starred: (row) => (byRow.get(row)?.starred ?? 0) > 0,
+      labelIds: (row) => {
+        const c = byRow.get(row);
+        return c ? [...new Set([c.latest, ...c.recent].flatMap((m) => m.labelIds))] : [];
+      },
+      target: (ids) => conversationTarget(ids, route.folder),
+      all: { conversationsIn: route.folder },
+    };
+  }, [conversations, list.hasNextPage, route.folder]);
+  const organize = useListOrganize(route, rows, bulk);
   const { messageId, closeMessage } = route;
   const reading = messageId !== null;
 
@@ -67,9 +93,25 @@ export function ConversationPanel({
         aria-labelledby="mailbox-heading"
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
-        <h1 id="mailbox-heading" className="border-b border-slate-100 px-4 py-3 text-xl font-semibold">
-          {folderName}
-        </h1>
+        <div className="flex items-center border-b border-slate-100 px-4 py-3">
+          <h1 id="mailbox-heading" className="text-xl font-semibold">
+            {folderName}
+          </h1>
+          <button
+            type="button"
+            onClick={organize.openHelp}
+            aria-keyshortcuts="?"
+            className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+          >
+            Keyboard shortcuts
+          </button>
+        </div>
+        {organize.toolbar}
+        {bulk.error ? (
+          <div className="px-3 pt-2">
+            <Alert>{errorMessage(bulk.error)}</Alert>
+          </div>
+        ) : null}
         {list.isPending ? (
           <div className="p-4 text-sm text-slate-600">
             <Spinner label="Loading conversations…" />
@@ -89,7 +131,14 @@ export function ConversationPanel({
               {conversations.map((c) => (
                 <li key={c.latest.id}>
                   {c.key && c.count > 1 ? (
-                    <ConversationRow conversation={c} summaryOf={summaryOf} selected={c === open} now={now} onOpen={route.openMessage} />
+                    <ConversationRow
+                      conversation={c}
+                      summaryOf={summaryOf}
+                      selected={c === open}
+                      now={now}
+                      onOpen={route.openMessage}
+                      selection={organize.rowSelection(conversationRowId(c))}
+                    />
                   ) : (
                     // A conversation of one reads as the message it is.
                     <MessageRow
@@ -99,6 +148,7 @@ export function ConversationPanel({
                       now={now}
                       showRecipients={route.folder === 'sent'}
                       onOpen={route.openMessage}
+                      selection={organize.rowSelection(conversationRowId(c))}
                     />
                   )}
                 </li>
@@ -113,10 +163,19 @@ export function ConversationPanel({
             ) : null}
           </div>
         )}
+        {organize.help}
       </section>
       <section aria-label="Conversation" className={`${reading ? 'flex' : 'hidden md:flex'} min-h-0 flex-1 flex-col`}>
         {messageId && open?.key && open.count > 1 ? (
-          <ConversationThread key={open.key} conversationKey={open.key} folder={route.folder} onBack={closeMessage} onGone={closeMessage} onReply={onReply} />
+          <ConversationThread
+            key={open.key}
+            conversationKey={open.key}
+            folder={route.folder}
+            onBack={closeMessage}
+            onGone={closeMessage}
+            onReply={onReply}
+            actions={<OpenActions folder={route.folder} organize={organize} starred={rows.starred(conversationRowId(open))} />}
+          />
         ) : messageId ? (
           <ReadingPane
             key={messageId}

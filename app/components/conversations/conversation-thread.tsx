@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import type { ReplyMode } from '@/app/lib/compose/quote';
 import { useConversationActions, useConversationThread } from '@/app/lib/conversations/use-conversations';
@@ -27,22 +27,25 @@ export function ConversationThread({
   onBack,
   onGone,
   onReply,
+  actions,
 }: {
   conversationKey: string;
   folder: ListFolder;
   onBack: () => void;
   onGone: () => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+  /** Archive, Delete, Spam, Star, Label: the list's, applied to this conversation. */
+  actions: ReactNode;
 }) {
   const { thread, items, summaries } = useConversationThread(conversationKey);
-  const actions = useConversationActions();
+  const conversationActions = useConversationActions();
   const [expanded, setExpanded] = useState<Set<string> | null>(null);
   const keys = [conversationKey];
   const unread = items.some((m) => !m.seen);
 
   // Opening the conversation reads it, once; "Mark as unread" afterwards sticks.
   const marked = useRef(false);
-  const { mutate: setSeen } = actions.setSeen;
+  const { mutate: setSeen } = conversationActions.setSeen;
   useEffect(() => {
     if (marked.current || items.length === 0) return;
     marked.current = true;
@@ -51,7 +54,7 @@ export function ConversationThread({
     if (items.some((m) => !m.seen)) setSeen({ keys: [conversationKey], seen: true });
   }, [items, conversationKey, setSeen]);
 
-  const failure = actions.setSeen.error ?? actions.move.error;
+  const failure = conversationActions.setSeen.error ?? conversationActions.move.error;
   const firstSummary = items[0] ? summaries.data?.[items[0].id] : undefined;
   const toggle = (id: string) =>
     setExpanded((current) => {
@@ -68,22 +71,19 @@ export function ConversationThread({
           <BackIcon />
           Back
         </Button>
-        <Button variant="secondary" onClick={() => actions.setSeen.mutate({ keys, seen: unread })}>
+        <Button variant="secondary" onClick={() => conversationActions.setSeen.mutate({ keys, seen: unread })}>
           {unread ? 'Mark conversation as read' : 'Mark conversation as unread'}
         </Button>
         {folder === 'trash' ? (
-          <Button variant="secondary" onClick={() => actions.move.mutate({ keys, from: 'trash', to: 'inbox' }, { onSuccess: onGone })}>
-            Restore conversation
-          </Button>
-        ) : (
           <Button
             variant="secondary"
-            loading={actions.move.isPending}
-            onClick={() => actions.move.mutate({ keys, from: folder, to: 'trash' }, { onSuccess: onGone })}
+            loading={conversationActions.move.isPending}
+            onClick={() => conversationActions.move.mutate({ keys, from: 'trash', to: 'inbox' }, { onSuccess: onGone })}
           >
-            Delete conversation
+            Restore conversation
           </Button>
-        )}
+        ) : null}
+        {actions}
       </div>
       {failure ? (
         <div className="px-4 pt-3">

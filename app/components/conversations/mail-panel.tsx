@@ -19,6 +19,6 @@ export function MailPanel(props: {
   const [conversations] = useConversationSetting();
   const [searching] = useSearchText();
   if (searching.trim()) return <SearchPanel route={props.route} onReply={props.onReply} />;
-  if (conversations && props.route.folder !== 'drafts') return <ConversationPanel route={props.route} onReply={props.onReply} />;
+  if (conversations && props.route.folder !== 'drafts') return <ConversationPanel route={props.route} onReply={props.onReply} bulk={props.bulk} />;
   return <FolderPanel {...props} />;
 }

@@ -9,11 +9,13 @@ import { Button } from '../ui';
  * done on the server); always "Mark all as read", and in Trash or Spam "Empty …" behind a dialog.
  */
 export function BulkToolbar({
+  noun,
   folder,
   folderName,
   checked,
   loaded,
   total,
+  more,
   allInFolder,
   labels,
   folders,
@@ -24,11 +26,16 @@ export function BulkToolbar({
   onAction,
   onEmpty,
 }: {
+  /** What a row is: a message, or a whole conversation (conversation view). */
+  noun: 'message' | 'conversation';
   folder: string;
   folderName: string;
   checked: number;
   loaded: number;
+  /** Messages in the folder. */
   total: number;
+  /** Rows exist that are not loaded. */
+  more: boolean;
   allInFolder: boolean;
   labels: Label[];
   folders: Label[];
@@ -44,12 +51,13 @@ export function BulkToolbar({
   const [confirmEmpty, setConfirmEmpty] = useState(false);
   const emptyButton = useRef<HTMLButtonElement>(null);
   const count = allInFolder ? total : checked;
+  const rows = noun === 'message' ? 'messages' : 'conversations';
   const emptyable = folder === 'trash' || folder === 'spam';
   return (
-    <div role="toolbar" aria-label="Selected messages" className="flex flex-wrap items-center gap-1.5 border-b border-slate-100 px-3 py-2 text-sm">
+    <div role="toolbar" aria-label={`Selected ${rows}`} className="flex flex-wrap items-center gap-1.5 border-b border-slate-100 px-3 py-2 text-sm">
       <input
         type="checkbox"
-        aria-label={checked ? 'Clear the selection' : 'Select every loaded message'}
+        aria-label={checked ? 'Clear the selection' : `Select every loaded ${noun}`}
         checked={checked > 0 && checked === loaded}
         ref={(el) => {
           if (el) el.indeterminate = checked > 0 && checked < loaded;
@@ -61,11 +69,11 @@ export function BulkToolbar({
       {count > 0 ? (
         <>
           <span data-testid="selected-count" aria-live="polite">
-            {count} selected
+            {allInFolder && noun === 'conversation' ? `All conversations in ${folderName} selected` : `${count} selected`}
           </span>
-          {!allInFolder && checked === loaded && total > loaded ? (
+          {!allInFolder && checked === loaded && more ? (
             <Button variant="ghost" className="px-2 py-1 text-brand-700" onClick={onAll}>
-              Select all {total} in {folderName}
+              {noun === 'message' ? `Select all ${total} in ${folderName}` : `Select all conversations in ${folderName}`}
             </Button>
           ) : null}
           {folder !== 'archive' ? (

@@ -4,12 +4,55 @@ import { recipientsLabel, senderLabel, subjectLabel, type SummaryResult } from '
 import type { MailListItem } from '@/app/lib/mail/use-mail';
 import { PaperclipIcon, StarIcon, WarningIcon } from './icons';
 
-/** Row-level choices: the checkbox (with Shift for a range) and the star. */
+/** Row-level choices: the checkbox (with Shift for a range), the star and the labels, bound to the row. */
 export interface RowSelection {
   checked: boolean;
-  onCheck: (id: string, range: boolean) => void;
-  onStar: (id: string, starred: boolean) => void;
+  /** The star shown: the message's, or whether any message of a conversation is starred. */
+  starred: boolean;
+  onCheck: (range: boolean) => void;
+  onStar: (starred: boolean) => void;
   labels: { id: string; name: string; chip: string }[];
+}
+
+/** A row's checkbox and star, beside the button that opens it (plain list and conversation view alike). */
+export function RowControls({ selection, name }: { selection: RowSelection; name: string }) {
+  return (
+    <div className="flex shrink-0 flex-col items-center gap-1 pl-2 pt-3">
+      <input
+        type="checkbox"
+        data-testid="row-checkbox"
+        aria-label={`Select ${name}`}
+        checked={selection.checked}
+        onChange={() => undefined}
+        onClick={(event) => selection.onCheck(event.shiftKey)}
+        className="h-4 w-4 accent-brand-600"
+      />
+      <button
+        type="button"
+        aria-label={selection.starred ? `Unstar ${name}` : `Star ${name}`}
+        aria-pressed={selection.starred}
+        data-testid="row-star"
+        onClick={() => selection.onStar(!selection.starred)}
+        className={`rounded p-0.5 ${selection.starred ? 'text-amber-600' : 'text-slate-500 hover:text-slate-700'}`}
+      >
+        <StarIcon filled={selection.starred} />
+      </button>
+    </div>
+  );
+}
+
+/** The label chips under a row. */
+export function RowLabels({ labels }: { labels: RowSelection['labels'] }) {
+  if (!labels.length) return null;
+  return (
+    <span className="mt-1 flex flex-wrap gap-1 pl-4">
+      {labels.map((label) => (
+        <span key={label.id} data-testid="row-label" className={`rounded px-1.5 text-xs ${label.chip}`}>
+          {label.name}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 /** One row of the list: a checkbox, a star, and a focusable button that opens the message. */
@@ -38,29 +81,7 @@ export function MessageRow({
       className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`}
       data-testid="message-row-wrap"
     >
-      {selection ? (
-        <div className="flex shrink-0 flex-col items-center gap-1 pl-2 pt-3">
-          <input
-            type="checkbox"
-            data-testid="row-checkbox"
-            aria-label={`Select ${name}`}
-            checked={selection.checked}
-            onChange={() => undefined}
-            onClick={(event) => selection.onCheck(item.id, event.shiftKey)}
-            className="h-4 w-4 accent-brand-600"
-          />
-          <button
-            type="button"
-            aria-label={item.starred ? `Unstar ${name}` : `Star ${name}`}
-            aria-pressed={item.starred}
-            data-testid="row-star"
-            onClick={() => selection.onStar(item.id, !item.starred)}
-            className={`rounded p-0.5 ${item.starred ? 'text-amber-600' : 'text-slate-500 hover:text-slate-700'}`}
-          >
-            <StarIcon filled={item.starred} />
-          </button>
-        </div>
-      ) : null}
+      {selection ? <RowControls selection={selection} name={name} /> : null}
       <button
         type="button"
         data-message-id={item.id}
@@ -81,15 +102,7 @@ export function MessageRow({
           </time>
         </div>
         <RowBody summary={summary} unread={unread} />
-        {selection?.labels.length ? (
-          <span className="mt-1 flex flex-wrap gap-1 pl-4">
-            {selection.labels.map((label) => (
-              <span key={label.id} data-testid="row-label" className={`rounded px-1.5 text-xs ${label.chip}`}>
-                {label.name}
-              </span>
-            ))}
-          </span>
-        ) : null}
+        {selection ? <RowLabels labels={selection.labels} /> : null}
       </button>
     </div>
   );

@@ -27,8 +27,11 @@ export function toggle(selection: ListSelection, order: string[], id: string, ra
   return { ids, anchor: id, allInFolder: false };
 }
 
-/** What the server is asked to change: the ids, or the whole folder. */
-export function selectionTarget(selection: ListSelection, folder: string): { ids: string[] } | { folder: string } | null {
-  if (selection.allInFolder) return { folder };
-  return selection.ids.size ? { ids: [...selection.ids] } : null;
+/**
+ * What the server is asked to change: the checked rows, or the whole folder. What a row id means
+ * (a message, a conversation) is the caller's: `target` and `all` make the request.
+ */
+export function selectionTarget<T>(selection: ListSelection, rows: { target: (ids: string[]) => T; all: T }): T | null {
+  if (selection.allInFolder) return rows.all;
+  return selection.ids.size ? rows.target([...selection.ids]) : null;
 }

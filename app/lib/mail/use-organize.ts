@@ -88,6 +88,7 @@ export function useBulk() {
     () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.mail.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.organize.counts.queryKey() }),
       ]),
     [queryClient, trpc],

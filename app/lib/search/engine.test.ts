@@ -79,4 +79,17 @@ describe('SearchEngine', () => {
     engine.remove(['only']);
     expect(engine.takeChanges().segments).toEqual([{ id: segments[0]!.id, json: null }]);
   });
+
+  it('keeps decrypted segments within its memory bound, dropping the least recently used full one', () => {
+    const engine = new SearchEngine(newId, 1);
+    engine.add(Array.from({ length: SEGMENT_SIZE * 2 + 1 }, (_, i) => doc(`b${i}`, i === 3 ? { body: 'a rare ocelot' } : {})));
+    const { segments } = engine.takeChanges();
+    // Over the bound: the two full segments go (they are saved); the open one stays for new mail.
+    expect(engine.missingSegments()).toHaveLength(2);
+    expect(engine.search(parseQuery('ocelot'))).toEqual([]);
+    const full = segments.find((s) => engine.missingSegments().includes(s.id) && s.json!.includes('ocelot'))!;
+    engine.loadSegment(full.id, full.json!);
+    expect(engine.searchIn(full.id, parseQuery('ocelot')).map((h) => h.id)).toEqual(['b3']);
+    expect(engine.segmentsOf(['b3', 'b4'])).toEqual([full.id]);
+  });
 });

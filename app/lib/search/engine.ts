@@ -14,6 +14,12 @@ import type { SearchQuery } from './query';
 export const SEGMENT_SIZE = 500;
 /** Characters of body text kept per message, for "quoted phrases" and the highlighted excerpt. */
 export const KEPT_TEXT = 2000;
+/**
+ * Decrypted segments kept in the Worker's memory between queries, by the length of their JSON
+ * (the parsed index takes a small multiple of it). Past it the least recently used segments that
+ * hold no unsaved change are dropped, and read back from IndexedDB when a query needs them.
+ */
+export const SEGMENT_CACHE_CHARS = 160 * 1024 * 1024;
 
 export interface SearchDoc {
   id: string;
@@ -60,13 +66,36 @@ export interface Manifest {
 
 type StoredFields = { subject: string; from: string; date: number; hasAttachment: boolean; text: string };
 
+/** A match before ranking: the excerpt is cut only for the hits that are shown. */
+export interface RawHit {
+  id: string;
+  score: number;
+  date: number;
+  subject: string;
+  from: string;
+  text: string;
+  terms: string[];
+}
+
 export class SearchEngine {
   private manifest: Manifest = { v: 1, segments: {}, docs: {} };
   private readonly indexes = new Map<string, MiniSearch<SearchDoc>>();
   private readonly dirty = new Set<string>();
   private manifestDirty = false;
+  /** JSON length of each loaded segment (0 until first serialized), and when a query last used it. */
+  private readonly sizes = new Map<string, number>();
+  private readonly used = new Map<string, number>();
+  private clock = 0;
 
-  constructor(private readonly newSegmentId: () => string) {}
+  constructor(
+    private readonly newSegmentId: () => string,
+    private readonly cacheChars = SEGMENT_CACHE_CHARS,
+  ) {}
+
+  /** How much segment JSON the engine keeps loaded. */
+  get cacheBound(): number {
+    return this.cacheChars;
+  }
 
   get size(): number {
     return Object.keys(this.manifest.docs).length;
@@ -91,8 +120,48 @@ export class SearchEngine {
     return Object.keys(this.manifest.segments).filter((id) => !this.indexes.has(id));
   }
 
+  /** Every segment the manifest names, loaded or not. */
+  segmentIds(): string[] {
+    return Object.keys(this.manifest.segments);
+  }
+
+  isLoaded(id: string): boolean {
+    return this.indexes.has(id);
+  }
+
+  /** The segments that hold these messages. */
+  segmentsOf(ids: string[]): string[] {
+    return [...new Set(ids.flatMap((id) => this.manifest.docs[id] ?? []))];
+  }
+
   loadSegment(id: string, json: string): void {
     this.indexes.set(id, MiniSearch.loadJSON<SearchDoc>(json, options));
+    this.sizes.set(id, json.length);
+    this.used.set(id, ++this.clock);
+    this.evict(id);
+  }
+
+  /** Loaded segments' JSON length in all (what the cache bound counts). */
+  cachedChars(): number {
+    let total = 0;
+    for (const id of this.indexes.keys()) total += this.sizes.get(id) ?? 0;
+    return total;
+  }
+
+  /** Drops the least recently used clean segments until the cache fits its bound (`keep` stays). */
+  private evict(keep?: string): void {
+    let total = this.cachedChars();
+    if (total <= this.cacheChars) return;
+    const candidates = [...this.indexes.keys()]
+      .filter((id) => id !== keep && !this.dirty.has(id) && (this.manifest.segments[id] ?? 0) >= SEGMENT_SIZE)
+      .sort((a, b) => (this.used.get(a) ?? 0) - (this.used.get(b) ?? 0));
+    for (const id of candidates) {
+      if (total <= this.cacheChars) break;
+      total -= this.sizes.get(id) ?? 0;
+      this.indexes.delete(id);
+      this.sizes.delete(id);
+      this.used.delete(id);
+    }
   }
 
   add(docs: SearchDoc[]): void {
@@ -115,7 +184,9 @@ export class SearchEngine {
       if (index?.has(id)) index.discard(id);
       delete this.manifest.docs[id];
       this.manifest.segments[segment] = Math.max(0, (this.manifest.segments[segment] ?? 1) - 1);
-      this.dirty.add(segment);
+      // A segment that isn't loaded can't be rewritten: the manifest alone forgets the message
+      // (a query drops what the manifest doesn't name); the caller loads segments first when it can.
+      if (index) this.dirty.add(segment);
       this.manifestDirty = true;
     }
   }
@@ -127,17 +198,32 @@ export class SearchEngine {
       if (empty) {
         delete this.manifest.segments[id];
         this.indexes.delete(id);
+        this.sizes.delete(id);
+        return { id, json: null };
       }
-      return { id, json: empty ? null : JSON.stringify(this.indexes.get(id)) };
+      const json = JSON.stringify(this.indexes.get(id));
+      this.sizes.set(id, json.length);
+      return { id, json };
     });
     this.dirty.clear();
+    this.evict();
     const manifest = this.manifestDirty || segments.length ? JSON.stringify(this.manifest) : null;
     this.manifestDirty = false;
     return { segments, manifest };
   }
 
+  /** Every segment that is loaded: what tests and a fully cached index search. */
   search(query: SearchQuery, limit = 200): SearchHit[] {
-    const tree = buildQuery(query);
+    const hits: RawHit[] = [];
+    for (const id of this.indexes.keys()) for (const hit of this.searchIn(id, query)) hits.push(hit);
+    return rankHits(hits, query, limit);
+  }
+
+  /** The matches of one loaded segment, unranked; messages the manifest no longer names are left out. */
+  searchIn(segment: string, query: SearchQuery): RawHit[] {
+    const index = this.indexes.get(segment);
+    if (!index) return [];
+    this.used.set(segment, ++this.clock);
     const filter = (result: { [key: string]: unknown }) => {
       const stored = result as unknown as StoredFields;
       if (query.hasAttachment && !stored.hasAttachment) return false;
@@ -145,22 +231,16 @@ export class SearchEngine {
       if (query.after !== null && !(stored.date >= query.after)) return false;
       return query.phrases.every((phrase) => stored.text.includes(phrase));
     };
-    const hits: SearchHit[] = [];
-    for (const index of this.indexes.values()) {
-      for (const result of index.search(tree, { filter, boost: BOOST })) {
-        const stored = result as unknown as StoredFields;
-        hits.push({
-          id: String(result.id),
-          score: result.score,
-          date: stored.date,
-          subject: stored.subject,
-          from: stored.from,
-          excerpt: excerptAround(stored.text, [...result.terms, ...query.phrases]),
-          terms: result.terms,
-        });
-      }
+    const hits: RawHit[] = [];
+    // No operator that needs the stored fields: no per-match callback.
+    const filtering = query.hasAttachment || query.before !== null || query.after !== null || query.phrases.length > 0;
+    for (const result of index.search(buildQuery(query), filtering ? { filter, boost: BOOST } : { boost: BOOST })) {
+      const id = String(result.id);
+      if (this.manifest.docs[id] !== segment) continue;
+      const stored = result as unknown as StoredFields;
+      hits.push({ id, score: result.score, date: stored.date, subject: stored.subject, from: stored.from, text: stored.text, terms: result.terms });
     }
-    return hits.sort((a, b) => b.score - a.score || b.date - a.date).slice(0, limit);
+    return hits;
   }
 
   private openSegment(): string {
@@ -192,6 +272,23 @@ function buildQuery(query: SearchQuery): Query {
   field('filenames', query.filename);
   if (parts.length === 0) return MiniSearch.wildcard;
   return { queries: parts, combineWith: 'AND' } as Query & SearchOptions;
+}
+
+/**
+ * The best `limit` of many segments' matches (by score, then newest), each with its excerpt. The
+ * excerpt is cut here, for the hits shown only: a common word matches thousands of messages.
+ */
+export function rankHits(hits: RawHit[], query: SearchQuery, limit: number): SearchHit[] {
+  hits.sort((a, b) => b.score - a.score || b.date - a.date);
+  return hits.slice(0, limit).map((hit) => ({
+    id: hit.id,
+    score: hit.score,
+    date: hit.date,
+    subject: hit.subject,
+    from: hit.from,
+    excerpt: excerptAround(hit.text, [...hit.terms, ...query.phrases]),
+    terms: hit.terms,
+  }));
 }
 
 /** About 160 characters of the kept text around the first match. */

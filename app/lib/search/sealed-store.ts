@@ -64,6 +64,7 @@ function run<T>(db: IDBDatabase, mode: IDBTransactionMode, body: (store: IDBObje
   });
 }
 
-export const readAll = async (db: IDBDatabase) => ((await run(db, 'readonly', (s) => s.getAll() as IDBRequest<StoredSegment[]>)) ?? []) as StoredSegment[];
+export const readIds = async (db: IDBDatabase) => ((await run(db, 'readonly', (s) => s.getAllKeys() as IDBRequest<IDBValidKey[]>)) ?? []).map(String);
+export const readOne = async (db: IDBDatabase, id: string) => (await run(db, 'readonly', (s) => s.get(id) as IDBRequest<StoredSegment | undefined>)) ?? null;
 export const write = (db: IDBDatabase, segment: StoredSegment) => run(db, 'readwrite', (s) => s.put(segment) as IDBRequest<unknown>);
 export const remove = (db: IDBDatabase, id: string) => run(db, 'readwrite', (s) => s.delete(id) as IDBRequest<unknown>);

@@ -1,5 +1,5 @@
-import { SearchEngine } from './engine';
-import { databaseName, importIndexKey, open, openDatabase, readAll, remove, seal, write } from './sealed-store';
+import { type RawHit, SearchEngine, rankHits } from './engine';
+import { databaseName, importIndexKey, open, openDatabase, readIds, readOne, remove, seal, write } from './sealed-store';
 import type { SearchOps } from './protocol';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
@@ -24,20 +24,36 @@ export function createSearchState(): Async<SearchOps> {
     else engine.loadSegment(id, plain);
   };
 
+  /** A segment the memory bound dropped, read back from IndexedDB and decrypted; false if there is none. */
+  const loadLocal = async (id: string): Promise<boolean> => {
+    const { key: k, db: d } = need();
+    const stored = await readOne(d, id);
+    const plain = stored ? await open(k, id, stored.data) : null;
+    if (plain === null) return false;
+    engine.loadSegment(id, plain);
+    return true;
+  };
+
   return {
     async open({ key: raw }) {
       key = await importIndexKey(raw);
       db = await openDatabase(await databaseName(raw));
       engine = new SearchEngine(randomId);
       versions = {};
-      const stored = await readAll(db);
-      // The manifest first: it says which segments belong.
-      stored.sort((a, b) => (a.id === MANIFEST ? -1 : b.id === MANIFEST ? 1 : 0));
-      for (const segment of stored) {
-        const plain = await open(key, segment.id, segment.data);
+      // The manifest first: it says which segments belong. Then one record at a time, decrypted
+      // while the memory bound has room; the rest is read back when a query needs it.
+      const ids = (await readIds(db)).sort((a, b) => (a === MANIFEST ? -1 : b === MANIFEST ? 1 : 0));
+      for (const id of ids) {
+        const segment = await readOne(db, id);
+        if (!segment) continue;
+        if (id !== MANIFEST && engine.cachedChars() >= engine.cacheBound) {
+          versions[id] = segment.version;
+          continue;
+        }
+        const plain = await open(key, id, segment.data);
         if (plain === null) continue;
-        loadPlain(segment.id, plain);
-        versions[segment.id] = segment.version;
+        loadPlain(id, plain);
+        versions[id] = segment.version;
       }
       return { indexed: engine.size, versions };
     },
@@ -65,6 +81,7 @@ export function createSearchState(): Async<SearchOps> {
     },
 
     async remove({ ids }) {
+      for (const segment of engine.segmentsOf(ids)) if (!engine.isLoaded(segment)) await loadLocal(segment);
       engine.remove(ids);
       return { indexed: engine.size };
     },
@@ -102,10 +119,13 @@ export function createSearchState(): Async<SearchOps> {
     },
 
     async search({ query, limit }) {
-      const seen = new Set<string>();
-      // Two browsers writing at once can leave a message in two segments: show it once.
-      const hits = engine.search(query, limit * 2).filter((hit) => (seen.has(hit.id) ? false : (seen.add(hit.id), true)));
-      return { hits: hits.slice(0, limit) };
+      // Segment by segment: one the memory bound dropped is read back (and may push out another).
+      const hits: RawHit[] = [];
+      for (const segment of engine.segmentIds()) {
+        if (!engine.isLoaded(segment) && !(await loadLocal(segment))) continue;
+        for (const hit of engine.searchIn(segment, query)) hits.push(hit);
+      }
+      return { hits: rankHits(hits, query, limit) };
     },
 
     async close() {

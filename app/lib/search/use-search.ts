@@ -57,7 +57,8 @@ export function useSearchResults(input: string, order: SearchOrder) {
     gcTime: 30_000,
     queryFn: async () => {
       const started = performance.now();
-      const { hits } = await callSearch('search', { query, limit: 500 });
+      // 200 are shown; more are asked for only when in: or is: will drop some of them here.
+      const { hits } = await callSearch('search', { query, limit: query.folder || query.unread ? 500 : 200 });
       const catalog = searchIndexer.catalog();
       const results: SearchResult[] = [];
       for (const hit of hits) {

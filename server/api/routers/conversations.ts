@@ -26,6 +26,7 @@ const conversation = z.object({
   key: conversationKey.nullable(),
   count: z.number().int(),
   unread: z.number().int(),
+  starred: z.number().int(),
   latest: item,
   recent: z.array(item),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LABEL_COLORS, applyToSelection, createLabel, editLabel, labelsOf, mailboxCounts, removeLabel, undoMoves } from '../../mail/organize.service';
 import { protectedProcedure, router } from '../trpc';
+import { conversationKey } from './conversations';
 import { anyFolder } from './mail';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
@@ -9,6 +10,10 @@ const color = z.enum(LABEL_COLORS);
 
 /** Ids (one page's worth, or a hand-made selection), or everything in a folder or under a label. */
 const selection = z.union([
+  // Conversation view: whole conversations by key (and unplaced messages by id), or all in a folder.
+  // First: zod keeps the first variant that fits, and `{ ids }` would fit these with their keys stripped.
+  z.object({ conversations: z.array(conversationKey).max(1000), ids: z.array(z.string().uuid()).max(1000), in: anyFolder }),
+  z.object({ conversationsIn: anyFolder }),
   z.object({ ids: z.array(z.string().uuid()).min(1).max(1000) }),
   z.object({ folder: anyFolder }),
   z.object({ labelId: z.string().uuid() }),
