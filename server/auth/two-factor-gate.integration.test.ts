@@ -1,13 +1,14 @@
 import { Secret, TOTP } from 'otpauth';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client';
 import { deriveFromPassword } from '../../crypto/account';
-import { completeSecondFactor, liftSessionGates } from '../../db/repositories/account-security.repository';
+import { completeSecondFactor } from '../../db/repositories/account-security.repository';
 import { findActiveSession } from '../../db/repositories/session.repository';
-import { useTestDb } from '../../testing/db';
+import { useIsolatedDb } from '../../testing/outbound/isolated-db';
 import { createTestUser } from '../../testing/factories';
 import type { Clock } from '../clock';
 import { preLogin, signIn } from './account.service';
-import { REQUIRE_TWO_FACTOR_KEY, setRequireTwoFactor } from './instance-policy.service';
+import { setRequireTwoFactor } from './instance-policy.service';
 import { SESSION_LIFETIME_MS } from './session-lifetime';
 import { beginTotp, confirmTotp, resetTwoFactor, stageAfterPassword } from './two-factor.service';
 
@@ -16,7 +17,13 @@ import { beginTotp, confirmTotp, resetTwoFactor, stageAfterPassword } from './tw
  * factor go to the enrolment gate (password-only: no keyring, no mail) at their next request, and
  * leave it by enrolling, or when the requirement is turned off again. Users with 2FA are untouched.
  */
-const db = useTestDb();
+// A database of its own: requiring 2FA gates every session in the database it is turned on in, and
+// other files, signing in at the same time, share the run's database.
+const isolated = useIsolatedDb();
+let db: Db;
+beforeAll(() => {
+  db = isolated.db();
+});
 const clock: Clock = { now: () => new Date() };
 const ip = '192.0.2.15';
 
@@ -27,12 +34,6 @@ async function fullSession(user: { username: string; password: string }) {
 }
 
 const pending = async (sessionId: string) => (await findActiveSession(db, sessionId, new Date()))?.second_factor_pending;
-
-// Other files share the database: whatever happens here, the requirement ends with this file.
-afterAll(async () => {
-  await db.deleteFrom('instance_settings').where('key', '=', REQUIRE_TWO_FACTOR_KEY).execute();
-  await liftSessionGates(db);
-});
 
 describe('requiring 2FA with sessions open', () => {
   it('gates the sessions of users without a factor until they enrol, and lifts the gate when the requirement goes', async () => {
