@@ -35,7 +35,7 @@ export async function findInboundKeys(
 ): Promise<{ keys: { id: string; public_key: string; filters: InboundFilterRule[] }[]; dbNow: Date }> {
   const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date; filters: InboundFilterRule[] | null }>`
     SELECT u.id, u.public_key, now.db_now,
-      (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder) ORDER BY f.created_at, f.id)
+      (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder, 'label', f.label_id) ORDER BY f.created_at, f.id)
          FROM mail_filters f WHERE f.user_id = u.id) AS filters
     FROM (SELECT clock_timestamp() AS db_now) now
     LEFT JOIN users u ON u.id = ANY(${userIds}::uuid[])`.execute(db);
@@ -47,8 +47,10 @@ export async function findInboundKeys(
 export interface InboundFilterRule {
   field: 'from' | 'to' | 'subject' | 'has_attachment';
   contains: string;
-  action: 'move' | 'mark_read' | 'discard';
+  action: 'move' | 'label' | 'mark_read' | 'discard';
   folder: 'inbox' | 'spam' | 'trash' | null;
+  /** The label's id, for the label action. */
+  label: string | null;
 }
 
 /** Every admin of the instance: who receives mail for postmaster (RFC 5321 4.5.1). */
