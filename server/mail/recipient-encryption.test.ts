@@ -12,11 +12,17 @@ import { encryptPartsTo } from './recipient-encryption';
 describe('encryptPartsTo', () => {
   it('cv25519: every part decrypts with openpgp.js and GnuPG, one fresh PKESK per call to the encryption subkey', async () => {
     const bob = await generateUserKey('Bob', 'bob@example.org');
-    const parts = [new TextEncoder().encode('the raw message'), new Uint8Array(70_000).fill(7)];
-    const [first, second] = await encryptPartsTo(parts, bob.publicKeyArmored);
+    // One-, two- and five-octet packet lengths.
+    const parts = [new TextEncoder().encode('the raw message'), new Uint8Array(1000).fill(9), new Uint8Array(70_000).fill(7)];
+    const [first, second, third] = await encryptPartsTo(parts, bob.publicKeyArmored);
     const key = await readPrivateKey(bob.privateKeyArmored);
     expect(await decryptBytes(first!, key)).toEqual({ status: 'ok', data: parts[0] });
     expect(await decryptBytes(second!, key)).toEqual({ status: 'ok', data: parts[1] });
+    expect(await decryptBytes(third!, key)).toEqual({ status: 'ok', data: parts[2] });
+    // A flipped bit in the encrypted data fails the integrity check: no plaintext comes out.
+    const tampered = new Uint8Array(third!);
+    tampered[tampered.length - 100]! ^= 1;
+    expect((await decryptBytes(tampered, key)).status).toBe('decrypt-failed');
 
     const message = await openpgp.readMessage({ binaryMessage: first! });
     const subkey = await (await openpgp.readKey({ armoredKey: bob.publicKeyArmored })).getEncryptionKey();
@@ -29,9 +35,11 @@ describe('encryptPartsTo', () => {
     try {
       writeFileSync(path.join(home, 'key.asc'), bob.privateKeyArmored);
       writeFileSync(path.join(home, 'message.gpg'), first!);
+      writeFileSync(path.join(home, 'large.gpg'), third!);
       const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       gpg('--import', path.join(home, 'key.asc'));
       expect(gpg('--decrypt', path.join(home, 'message.gpg')).toString()).toBe('the raw message');
+      expect(gpg('--decrypt', path.join(home, 'large.gpg')).equals(Buffer.from(parts[2]!))).toBe(true);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -16,7 +16,8 @@ import { readPublicKey } from '../../crypto/pgp';
  * synchronously, byte for byte what openpgp.js writes (RFC 9580 5.1 and 11.5, the v4 "legacy" ECDH).
  *
  * Keys of any other kind (RSA, NIST curves, v6 keys, a key that prefers AEAD) take openpgp.js's own
- * path. The data packets are always openpgp.js's.
+ * path. The data packet, likewise, is written here in one pass (seipdV1) rather than through
+ * openpgp.js's streams.
  */
 interface FastRecipient {
   keyId: Uint8Array;
@@ -30,6 +31,8 @@ interface FastRecipient {
   sessionAlgorithm: openpgp.enums.symmetricNames;
   sessionAlgorithmId: number;
   sessionKeyBytes: number;
+  /** node:crypto's name of the session key's cipher in CFB mode, for the data packet. */
+  dataCipher: string;
 }
 
 const CHECKED_FOR_MS = 60_000;
@@ -45,18 +48,13 @@ export async function encryptPartsTo(parts: Uint8Array[], armoredKey: string): P
   if (!recipient) return encryptBytesSharingKey(parts, [armoredKey]);
   const sessionKey = randomBytes(recipient.sessionKeyBytes);
   const keyPacket = pkesk(recipient, sessionKey);
-  const sessionKeyObject = { data: new Uint8Array(sessionKey), algorithm: recipient.sessionAlgorithm };
-  return Promise.all(
-    parts.map(async (data) => {
-      const message = await openpgp.createMessage({ binary: data, format: 'binary' });
-      // With a session key and no keys, openpgp writes only the encrypted data packet.
-      const dataPacket = (await openpgp.encrypt({ message, sessionKey: sessionKeyObject, format: 'binary' })) as Uint8Array;
-      const out = new Uint8Array(keyPacket.length + dataPacket.length);
-      out.set(keyPacket, 0);
-      out.set(dataPacket, keyPacket.length);
-      return out;
-    }),
-  );
+  return parts.map((data) => {
+    const dataPacket = seipdV1(data, sessionKey, recipient.dataCipher);
+    const out = new Uint8Array(keyPacket.length + dataPacket.length);
+    out.set(keyPacket, 0);
+    out.set(dataPacket, keyPacket.length);
+    return out;
+  });
 }
 
 function fastRecipient(armoredKey: string): Promise<FastRecipient | null> {
@@ -105,6 +103,7 @@ async function prepare(armoredKey: string): Promise<FastRecipient | null> {
     sessionAlgorithm: session.algorithm,
     sessionAlgorithmId,
     sessionKeyBytes,
+    dataCipher: `aes-${sessionKeyBytes * 8}-cfb`,
   };
 }
 
@@ -139,7 +138,42 @@ function pkesk(recipient: FastRecipient, sessionKey: Buffer): Uint8Array {
     [wrapped.length],
     wrapped,
   ]);
-  return concat([[0xc0 | openpgp.enums.packet.publicKeyEncryptedSessionKey, body.length], body]);
+  return concat([packetHeader(openpgp.enums.packet.publicKeyEncryptedSessionKey, body.length), body]);
+}
+
+/**
+ * A v1 symmetrically encrypted integrity protected data packet (tag 18, RFC 9580 5.13.1) holding
+ * one binary literal data packet (tag 11, no file name, dated now): the block-size random prefix
+ * with its last two octets repeated, the literal packet and the MDC packet (0xD3 0x14 and the
+ * SHA-1 of all that came before it), encrypted in CFB mode with a zero IV. What openpgp.encrypt
+ * writes for the same session key, without its stream machinery.
+ */
+function seipdV1(data: Uint8Array, sessionKey: Buffer, cipherName: string): Uint8Array {
+  const seconds = Math.floor(Date.now() / 1000);
+  const literalHead = concat([[0x62, 0, seconds >>> 24, (seconds >>> 16) & 0xff, (seconds >>> 8) & 0xff, seconds & 0xff]]);
+  const literalHeader = packetHeader(openpgp.enums.packet.literalData, literalHead.length + data.length);
+  const random = randomBytes(16);
+  const prefix = concat([random, random.subarray(14, 16)]);
+  const mdcHeader = Buffer.from([0xd3, 0x14]);
+  const mdc = createHash('sha1').update(prefix).update(literalHeader).update(literalHead).update(data).update(mdcHeader).digest();
+  const cipher = createCipheriv(cipherName, sessionKey, Buffer.alloc(16));
+  const encrypted = Buffer.concat([
+    cipher.update(prefix),
+    cipher.update(literalHeader),
+    cipher.update(literalHead),
+    cipher.update(data),
+    cipher.update(mdcHeader),
+    cipher.update(mdc),
+    cipher.final(),
+  ]);
+  return concat([packetHeader(openpgp.enums.packet.symEncryptedIntegrityProtectedData, encrypted.length + 1), [1], encrypted]);
+}
+
+/** A new-format packet header: the tag, then a one-, two- or five-octet length. */
+function packetHeader(tag: number, length: number): Uint8Array {
+  if (length < 192) return new Uint8Array([0xc0 | tag, length]);
+  if (length < 8384) return new Uint8Array([0xc0 | tag, ((length - 192) >> 8) + 192, (length - 192) & 0xff]);
+  return new Uint8Array([0xc0 | tag, 0xff, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff]);
 }
 
 function concat(parts: (Uint8Array | number[])[]): Uint8Array {
