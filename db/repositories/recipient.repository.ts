@@ -58,3 +58,24 @@ export async function findAdminIds(db: Executor): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`SELECT id FROM users WHERE is_admin ORDER BY created_at, id`.execute(db);
   return rows.map((row) => row.id);
 }
+
+/**
+ * Whether a mailbox may take mail, for the MX at RCPT: disabled, and its quota (the user's own, or
+ * the default; 0 = none). With `withUsage`, also the bytes it holds: a sum over all its messages,
+ * so the MX asks for it only when its own remembered figure can't answer (server/mail/mailbox-usage.service.ts).
+ */
+export async function findMailboxLimits(
+  db: Executor,
+  userId: string,
+  defaultQuotaBytes: number,
+  withUsage: boolean,
+): Promise<{ disabled: boolean; quotaBytes: number; usedBytes: number | null } | undefined> {
+  const { rows } = await sql<{ disabled: boolean; quota_bytes: string; used_bytes: string | null }>`
+    SELECT u.disabled_at IS NOT NULL AS disabled,
+           coalesce(u.quota_bytes, ${defaultQuotaBytes}::bigint) AS quota_bytes,
+           CASE WHEN ${withUsage}::boolean THEN (SELECT coalesce(sum(size), 0) FROM messages WHERE user_id = u.id) END AS used_bytes
+      FROM users u WHERE u.id = ${userId}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return { disabled: row.disabled, quotaBytes: Number(row.quota_bytes), usedBytes: row.used_bytes === null ? null : Number(row.used_bytes) };
+}
