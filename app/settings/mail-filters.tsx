@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Alert, Button, Spinner } from '@/app/components/ui';
 import { useLabels } from '@/app/lib/mail/use-organize';
-import { errorMessage, useTRPC } from '@/app/lib/trpc';
+import { resumeSession } from '@/app/lib/auth-flows';
+import { errorMessage, useTRPC, useTRPCClient } from '@/app/lib/trpc';
 import { type FilterAction, type FilterField, type FilterFolder, MAX_FILTER_TEXT } from '@/mime/mail-filter';
 
 const FIELD_LABELS: Record<FilterField, string> = {
@@ -17,8 +18,19 @@ const FOLDER_LABELS: Record<FilterFolder, string> = { inbox: 'Inbox', spam: 'Spa
 
 const inputClass = 'rounded-lg border border-slate-300 px-3 py-2 text-sm';
 
-/** The user's own filter rules: applied by the server when mail arrives (see the note). */
+/**
+ * The user's own filter rules: applied by the server when mail arrives (see the note). Label names
+ * are ciphertext: this page may be the first one opened in the tab, so the key is resumed (as the
+ * mailbox's KeyGate does) before any name is decrypted.
+ */
 export function MailFilters() {
+  const client = useTRPCClient();
+  const resumed = useQuery({ queryKey: ['sealpost-key-resumed'], queryFn: () => resumeSession(client), staleTime: Infinity, retry: false });
+  if (resumed.isPending) return <Spinner label="Unlocking your key…" />;
+  return <MailFilterRules />;
+}
+
+function MailFilterRules() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const filters = useQuery(trpc.filters.list.queryOptions());
