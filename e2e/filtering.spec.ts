@@ -60,7 +60,7 @@ test('a filter rule labels mail at arrival: the label chosen by its decrypted na
   await form.getByLabel('When').selectOption({ label: 'Subject contains' });
   await form.getByLabel('Text').fill(token);
   await form.getByLabel('Then').selectOption({ label: 'Label as' });
-  await form.getByLabel('Label', { exact: true }).selectOption({ label });
+  await form.getByRole('combobox', { name: 'Label', exact: true }).selectOption({ label });
   await form.getByRole('button', { name: 'Add rule' }).click();
   await expect(page.getByRole('list', { name: 'Filter rules' })).toContainText(`Subject contains “${token}” → Label as “${label}”`);
 
