@@ -104,3 +104,34 @@ export function machineBusyMs(): number {
   const total = line.slice(0, 8).reduce((a, b) => a + b, 0);
   return (total - idle) / TICKS_PER_MS;
 }
+
+/**
+ * CPU milliseconds so far of `pid` and its descendants, summed per group: `classify` names each
+ * process's group from its command line and name (undefined: not counted).
+ */
+export function treeCpuByGroup(pid: number, classify: (cmdline: string, name: string) => string | undefined): Record<string, number> {
+  const all = readProcesses();
+  const children = new Map<number, ProcessTimes[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const totals: Record<string, number> = {};
+  const add = (p: ProcessTimes) => {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      // the process ended while we looked
+    }
+    const group = classify(cmdline, p.name);
+    if (group) totals[group] = (totals[group] ?? 0) + p.cpuMs;
+  };
+  const visit = (id: number) => {
+    for (const child of children.get(id) ?? []) {
+      add(child);
+      visit(child.pid);
+    }
+  };
+  const self = all.find((p) => p.pid === pid);
+  if (self) add(self);
+  visit(pid);
+  return totals;
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readRunning } from '../bin/runtime';
+import { machineBusyMs, treeCpuByGroup } from './cpu';
 import { createDb } from '../db/client';
 import { freePort } from '../db/embedded';
 import { countMessages } from '../db/repositories/message.repository';
@@ -84,6 +85,17 @@ async function smtpSource(port: number, options: { messages: number; concurrency
   return (performance.now() - started) / 1000;
 }
 
+/** Which part of `npm start` a process is: a role, PostgreSQL, or the supervisor. */
+const roleCpu = (pid: number) =>
+  treeCpuByGroup(pid, (cmdline, name) => {
+    if (name === 'postgres') return 'postgres';
+    if (cmdline.includes('smtp/main.ts')) return 'smtp';
+    if (cmdline.includes('web/main.ts') || name.startsWith('next')) return 'web';
+    if (cmdline.includes('jobs/main.ts')) return 'worker';
+    if (cmdline.includes('bin/sealpost.ts')) return 'supervisor';
+    return undefined;
+  });
+
 const load = () =>
   os
     .loadavg()
@@ -138,11 +150,22 @@ export async function runExternal(options: ExternalOptions): Promise<void> {
       if (options.warmup > 0) await smtpSource(smtpPort, { ...options, messages: options.warmup, to }).catch(explain);
       const before = await count();
       const loadBefore = load();
+      const cpuBefore = roleCpu(sealpost.child.pid!);
+      const busyBefore = machineBusyMs();
       const seconds = await smtpSource(smtpPort, { ...options, to }).catch(explain);
+      const cpuAfter = roleCpu(sealpost.child.pid!);
+      const busy = machineBusyMs() - busyBefore;
       const stored = (await count()) - before;
       console.log(`load     before ${loadBefore}   after ${load()}   (uptime's 1, 5, 15 min averages)`);
       console.log(
         `npm start ${(stored / seconds).toFixed(0).padStart(5)} msg/s   ${stored}/${options.messages} stored in ${seconds.toFixed(2)} s (${options.warmup} warm-up messages before)`,
+      );
+      const perMessage = (ms: number) => (ms / Math.max(1, stored)).toFixed(2);
+      const roles = Object.keys(cpuAfter).sort();
+      const own = roles.reduce((sum, role) => sum + (cpuAfter[role]! - (cpuBefore[role] ?? 0)), 0);
+      console.log(
+        `CPU ms per stored message: ${roles.map((role) => `${role} ${perMessage(cpuAfter[role]! - (cpuBefore[role] ?? 0))}`).join(', ')}; ` +
+          `rest of the machine (smtp-source, other users) ${perMessage(Math.max(0, busy - own))}`,
       );
       if (stored !== options.messages) console.log(`         ${options.messages - stored} messages were refused or deferred (smtp-source does not retry)`);
     } finally {

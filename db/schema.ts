@@ -361,8 +361,10 @@ export interface MailFiltersTable {
   user_id: string;
   field: 'from' | 'to' | 'subject' | 'has_attachment';
   contains: ColumnType<string, string | undefined, string>;
-  action: 'move' | 'mark_read' | 'discard';
+  action: 'move' | 'mark_read' | 'discard' | 'label';
   folder: string | null;
+  /** For the label action only: one of the owner's labels (mail_labels, kind 'label'). */
+  label_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -41,3 +41,37 @@ test('a message failing DMARC under p=quarantine lands in Spam with a red warnin
   await folders.getByRole('button', { name: 'Spam' }).click();
   await expect(row).toBeVisible();
 });
+
+test('a filter rule labels mail at arrival: the label chosen by its decrypted name in Settings → Filters', async ({ page }) => {
+  // The chip on a row is drawn in the plain message list.
+  await page.addInitScript(() => localStorage.setItem('sealpost.conversation-view', 'off'));
+  const user = await newUser('labelrule');
+  const label = uniqueName('Invoices ');
+  const token = uniqueName('inv');
+  await openMailbox(page, user);
+  await page.getByRole('button', { name: '+ New label' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New label' });
+  await dialog.getByLabel('Name').fill(label);
+  await dialog.getByRole('button', { name: 'Create label' }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.goto('/settings');
+  const form = page.getByRole('form', { name: 'Add a rule' });
+  await form.getByLabel('When').selectOption({ label: 'Subject contains' });
+  await form.getByLabel('Text').fill(token);
+  await form.getByLabel('Then').selectOption({ label: 'Label as' });
+  await form.getByRole('combobox', { name: 'Label', exact: true }).selectOption({ label });
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(page.getByRole('list', { name: 'Filter rules' })).toContainText(`Subject contains “${token}” → Label as “${label}”`);
+
+  const subject = `Your ${token} for March`;
+  await sendWithSwaks({ to: user.address, subject, body: 'Amount due: 12 EUR.' });
+  const other = uniqueName('Lunch ');
+  await sendWithSwaks({ to: user.address, subject: other, body: 'No rule for this one.' });
+  await page.goto('/inbox');
+  const row = page.getByTestId('message-row').filter({ hasText: subject });
+  await expect(row).toBeVisible(DELIVERY);
+  await expect(row.getByTestId('row-label')).toHaveText(label);
+  await expect(page.getByTestId('message-row').filter({ hasText: other })).toBeVisible(DELIVERY);
+  await expect(page.getByTestId('row-label')).toHaveCount(1);
+});

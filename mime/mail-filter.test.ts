@@ -37,4 +37,14 @@ describe('applyFilters', () => {
     ).toEqual({ discard: false, seen: true, folder: 'trash' });
     expect(applyFilters([rule({ field: 'from', contains: 'news', action: 'discard' })], summary).discard).toBe(true);
   });
+
+  it('labels add up, each once, alongside a move', () => {
+    const label = (id: string, contains = 'news') => rule({ field: 'from', contains, action: 'label', label: id });
+    expect(
+      applyFilters(
+        [label('a'), rule({ field: 'subject', contains: 'invoice', action: 'move', folder: 'spam' }), label('b'), label('a'), label('c', 'nobody')],
+        summary,
+      ),
+    ).toEqual({ discard: false, seen: false, folder: 'spam', labels: ['a', 'b'] });
+  });
 });

@@ -6,7 +6,7 @@ import type { MessageSummary } from './summary';
  * settings page lists and edits them. Pure, so the rule and its test need no server.
  */
 export const FILTER_FIELDS = ['from', 'to', 'subject', 'has_attachment'] as const;
-export const FILTER_ACTIONS = ['move', 'mark_read', 'discard'] as const;
+export const FILTER_ACTIONS = ['move', 'label', 'mark_read', 'discard'] as const;
 /** Where a rule may move mail: what the mailbox's own Move offers. */
 export const FILTER_FOLDERS = ['inbox', 'spam', 'trash'] as const;
 
@@ -21,6 +21,8 @@ export interface FilterRule {
   action: FilterAction;
   /** For move only. */
   folder: FilterFolder | null;
+  /** For label only: the id of one of the owner's labels. */
+  label?: string | null;
 }
 
 export interface Disposition {
@@ -28,6 +30,8 @@ export interface Disposition {
   /** Set when a rule moved the message. */
   folder?: FilterFolder;
   seen: boolean;
+  /** Labels the rules put on it (ids), each once; absent when none did. */
+  labels?: string[];
 }
 
 export const MAX_FILTERS_PER_USER = 100;
@@ -44,14 +48,16 @@ function matches(rule: FilterRule, summary: MessageSummary): boolean {
   return haystack.some((text) => text.toLowerCase().includes(needle));
 }
 
-/** Every matching rule applies, in order: discard wins, the first move decides the folder. */
+/** Every matching rule applies, in order: discard wins, the first move decides the folder, labels add up. */
 export function applyFilters(rules: readonly FilterRule[], summary: MessageSummary): Disposition {
   const disposition: Disposition = { discard: false, seen: false };
   for (const rule of rules) {
     if (!matches(rule, summary)) continue;
     if (rule.action === 'discard') disposition.discard = true;
     else if (rule.action === 'mark_read') disposition.seen = true;
-    else if (rule.folder && !disposition.folder) disposition.folder = rule.folder;
+    else if (rule.action === 'label') {
+      if (rule.label && !disposition.labels?.includes(rule.label)) disposition.labels = [...(disposition.labels ?? []), rule.label];
+    } else if (rule.folder && !disposition.folder) disposition.folder = rule.folder;
   }
   return disposition;
 }

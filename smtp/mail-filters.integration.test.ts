@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteLabel, insertLabel } from '../db/repositories/mailbox-organize.repository';
 import { countMessages } from '../db/repositories/message.repository';
 import { AppError } from '../server/errors';
 import { addFilter, listFilters, removeFilter } from '../server/mail/mail-filter.service';
@@ -58,5 +59,49 @@ describe('filter rules at arrival', () => {
     const [rule] = await listFilters(db, bob.account.id);
     await expect(removeFilter(db, carol.account.id, rule!.id)).rejects.toThrow(/no longer exists/);
     expect(await listFilters(db, bob.account.id)).toHaveLength(3);
+  });
+
+  it('label: matching mail arrives with its owner’s labels, the rule names only a label of its owner, and goes with the label', async () => {
+    const label = (user: TestUser, kind: 'label' | 'folder' = 'label') =>
+      insertLabel(db, { user_id: user.account.id, kind, name_ciphertext: new Uint8Array([1, 2, 3]), color: 'green' });
+    const [receipts, money, folder, carols] = await Promise.all([label(bob), label(bob), label(bob, 'folder'), label(carol)]);
+    await expect(addFilter(db, bob.account.id, { field: 'subject', contains: 'x', action: 'label', folder: null })).rejects.toThrow(/label/);
+    await expect(addFilter(db, bob.account.id, { field: 'subject', contains: 'x', action: 'label', folder: null, labelId: folder.id })).rejects.toThrow(
+      /no longer exists/,
+    );
+    await expect(addFilter(db, bob.account.id, { field: 'subject', contains: 'x', action: 'label', folder: null, labelId: carols.id })).rejects.toThrow(
+      /no longer exists/,
+    );
+    const rule = await addFilter(db, bob.account.id, { field: 'subject', contains: 'INVOICE', action: 'label', folder: 'trash', labelId: receipts.id });
+    expect(rule).toMatchObject({ action: 'label', folder: null, labelId: receipts.id });
+    await addFilter(db, bob.account.id, { field: 'from', contains: 'billing@', action: 'label', folder: null, labelId: money.id });
+    await addFilter(db, bob.account.id, { field: 'from', contains: 'billing@', action: 'label', folder: null, labelId: receipts.id });
+
+    const labelsOf = async (id: string) =>
+      (await db.selectFrom('message_labels').select('label_id').where('message_id', '=', id).execute()).map((row) => row.label_id).sort();
+    const reply = await send('billing@shop.example', 'Your invoice 42', [bob, carol]);
+    expect(reply.code).toBe(250);
+    const copies = await db
+      .selectFrom('messages')
+      .select(['id', 'user_id', 'folder'])
+      .where('received_at', '>=', new Date(Date.now() - 60_000))
+      .execute();
+    const bobs = await decryptStored(db, bob, queuedId(reply));
+    expect(bobs.row.folder).toBe('inbox');
+    expect(await labelsOf(bobs.row.id)).toEqual([receipts.id, money.id].sort());
+    const carolsCopy = copies.find((c) => c.user_id === carol.account.id && c.id !== bobs.row.id);
+    expect(carolsCopy).toBeDefined();
+    expect(await labelsOf(carolsCopy!.id)).toEqual([]);
+
+    // No match, no label.
+    const plain = await send('friend@elsewhere.example', 'Lunch?', [bob]);
+    expect(await labelsOf(queuedId(plain))).toEqual([]);
+
+    // A removed label takes its rules with it; the mail keeps arriving.
+    await deleteLabel(db, bob.account.id, money.id);
+    expect((await listFilters(db, bob.account.id)).filter((r) => r.action === 'label').map((r) => r.labelId)).toEqual([receipts.id, receipts.id]);
+    const after = await send('billing@shop.example', 'Another invoice', [bob]);
+    expect(after.code).toBe(250);
+    expect(await labelsOf(queuedId(after))).toEqual([receipts.id]);
   });
 });

@@ -8,6 +8,7 @@ import { configureSecrets } from '../server/secrets';
 import { createDnsResolver } from '../server/mail/dns';
 import { createInboundServer, type InboundConfig } from './server';
 import { filterSettingsFrom } from '../server/env';
+import { installPluginCrashGuard } from './plugins/isolation';
 import { pluginsFromSettings } from './plugins/setup';
 import { loadTlsCredentials } from '../server/tls';
 import { collectCluster, metricsSettingsFrom, startMetricsServer } from '../server/metrics/http';
@@ -50,6 +51,8 @@ async function loadTls(config: Env) {
 }
 
 async function runServer(config: Env, onListening: (port: number, tls: string) => void): Promise<void> {
+  // A plugin's own asynchronous crash fails its hook, not the process (smtp/plugins/isolation.ts).
+  installPluginCrashGuard(logger);
   const db = getDb();
   const tls = await loadTls(config);
   const server = createInboundServer({

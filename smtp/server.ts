@@ -10,6 +10,7 @@ import type { DnsResolver } from '../server/mail/dns';
 import { createGroupCommit } from '../server/mail/group-commit.service';
 import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
+import { createMailboxUsage } from '../server/mail/mailbox-usage.service';
 import { resolveInboundRecipient } from '../server/mail/routing';
 import { ConnectionGuard } from './connection-guard';
 import { collectMessage } from './data-collector';
@@ -83,6 +84,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
   });
   // Concurrent sessions' messages share commits (one fsync for many) instead of one each.
   const groupCommit = createGroupCommit(deps.db);
+  const usage = createMailboxUsage(deps.db, { defaultQuotaBytes: config.quotaBytes ?? 0 });
   if (!linearHeaderParser.installed) {
     logger.warn('mailauth was loaded before its header parser could be replaced: header parsing stays quadratic in folded lines');
   }
@@ -171,7 +173,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     },
 
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
-      withTimeout(resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain, quotaBytes: config.quotaBytes }), replyTimeoutMs).then(
+      withTimeout(
+        resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain, quotaBytes: config.quotaBytes, usage }),
+        replyTimeoutMs,
+      ).then(
         (route) => {
           switch (route.status) {
             case 'local': {
@@ -297,6 +302,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             'message stored',
           );
           recordAccepted(collected.raw.length, (performance.now() - started) / 1000);
+          for (const userId of new Set((recipients as string[][]).flat())) usage.stored(userId, collected.raw.length);
           reply(null, queuedReply(result.queueId));
         })
         .catch((err: unknown) => {

@@ -19,7 +19,12 @@ export interface RoleProcess {
 }
 
 export function spawnRole(role: keyof typeof ENTRY, env: Record<string, string>): RoleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, ENTRY[role])], {
+  return spawnScript(role, ENTRY[role], env);
+}
+
+/** Any script of the repository (`entry`, from its root) as a role-like process, named `role` in errors. */
+export function spawnScript(role: string, entry: string, env: Record<string, string>): RoleProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', SEALPOST_ROLE: role, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,6 +14,8 @@ export interface InboundCopy {
   size: number;
   raw_ciphertext: Uint8Array;
   summary_ciphertext: Uint8Array;
+  /** Labels the recipient's own filter rules put on it (ids of that user's labels). */
+  labels?: string[];
 }
 
 /**
@@ -31,6 +33,8 @@ export interface InboundCopy {
  */
 export async function storeInboundMessages(db: Db, rows: InboundCopy[], options: { notAfter?: Date } = {}): Promise<{ id: string; user_id: string }[]> {
   if (rows.length === 0) return [];
+  // Labelled copies need their ids before the statement runs: the batch form makes them.
+  if (rows.some((row) => row.labels?.length)) return (await storeInboundBatch(db, [{ rows, ...(options.notAfter ? { notAfter: options.notAfter } : {}) }]))[0]!;
   const values = sql.join(
     rows.map(
       (row) =>
@@ -81,7 +85,7 @@ export async function storeInboundBatch(db: Db, entries: InboundBatchEntry[]): P
       FROM (VALUES ${values}) AS copy (id, user_id, folder, seen, received_at, size, raw, summary, not_after), gate
       WHERE copy.not_after IS NULL OR gate.now < copy.not_after
       RETURNING id, user_id
-    )
+    )${labelled(copies)}
     SELECT id, user_id, pg_notify('new_mail', user_id::text) AS notified FROM inserted`.execute(db);
   const stored = new Set(inserted.map((row) => row.id));
   const result: { id: string; user_id: string }[][] = entries.map(() => []);
@@ -89,6 +93,25 @@ export async function storeInboundBatch(db: Db, entries: InboundBatchEntry[]): P
     if (stored.has(copy.id)) result[copy.m]!.push({ id: copy.id, user_id: copy.row.user_id });
   }
   return result;
+}
+
+/**
+ * The labels that filter rules put on stored copies, in the same statement as the copies. Only
+ * copies that were stored (past the gate) get them, and only labels that still exist and belong to
+ * the copy's owner (a rule's label may have been removed since the rules were read).
+ */
+function labelled(copies: { id: string; row: InboundCopy }[]) {
+  const pairs = copies.flatMap(({ id, row }) => (row.labels ?? []).map((label) => sql`(${id}::uuid, ${label}::uuid)`));
+  if (pairs.length === 0) return sql``;
+  return sql`,
+    labelled AS (
+      INSERT INTO message_labels (message_id, label_id)
+      SELECT pair.message_id, pair.label_id
+      FROM (VALUES ${sql.join(pairs)}) AS pair (message_id, label_id)
+      JOIN inserted ON inserted.id = pair.message_id
+      JOIN mail_labels label ON label.id = pair.label_id AND label.user_id = inserted.user_id AND label.kind = 'label'
+      ON CONFLICT DO NOTHING
+    )`;
 }
 
 /**

@@ -8,6 +8,7 @@ export interface MailFilterRow {
   contains: string;
   action: MailFiltersTable['action'];
   folder: string | null;
+  label_id: string | null;
   created_at: Date;
 }
 
@@ -15,7 +16,7 @@ export interface MailFilterRow {
 export async function listMailFilters(db: Db, userId: string): Promise<MailFilterRow[]> {
   return db
     .selectFrom('mail_filters')
-    .select(['id', 'field', 'contains', 'action', 'folder', 'created_at'])
+    .select(['id', 'field', 'contains', 'action', 'folder', 'label_id', 'created_at'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .orderBy('id')
@@ -33,9 +34,20 @@ export async function countMailFilters(db: Db, userId: string): Promise<number> 
 
 export async function insertMailFilter(
   db: Db,
-  row: { user_id: string; field: MailFiltersTable['field']; contains: string; action: MailFiltersTable['action']; folder: string | null },
+  row: {
+    user_id: string;
+    field: MailFiltersTable['field'];
+    contains: string;
+    action: MailFiltersTable['action'];
+    folder: string | null;
+    label_id: string | null;
+  },
 ): Promise<MailFilterRow> {
-  return db.insertInto('mail_filters').values(row).returning(['id', 'field', 'contains', 'action', 'folder', 'created_at']).executeTakeFirstOrThrow();
+  return db
+    .insertInto('mail_filters')
+    .values(row)
+    .returning(['id', 'field', 'contains', 'action', 'folder', 'label_id', 'created_at'])
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteMailFilter(db: Db, userId: string, id: string): Promise<boolean> {

@@ -35,7 +35,7 @@ export async function findInboundKeys(
 ): Promise<{ keys: { id: string; public_key: string; filters: InboundFilterRule[] }[]; dbNow: Date }> {
   const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date; filters: InboundFilterRule[] | null }>`
     SELECT u.id, u.public_key, now.db_now,
-      (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder) ORDER BY f.created_at, f.id)
+      (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder, 'label', f.label_id) ORDER BY f.created_at, f.id)
          FROM mail_filters f WHERE f.user_id = u.id) AS filters
     FROM (SELECT clock_timestamp() AS db_now) now
     LEFT JOIN users u ON u.id = ANY(${userIds}::uuid[])`.execute(db);
@@ -47,12 +47,35 @@ export async function findInboundKeys(
 export interface InboundFilterRule {
   field: 'from' | 'to' | 'subject' | 'has_attachment';
   contains: string;
-  action: 'move' | 'mark_read' | 'discard';
+  action: 'move' | 'label' | 'mark_read' | 'discard';
   folder: 'inbox' | 'spam' | 'trash' | null;
+  /** The label's id, for the label action. */
+  label: string | null;
 }
 
 /** Every admin of the instance: who receives mail for postmaster (RFC 5321 4.5.1). */
 export async function findAdminIds(db: Executor): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`SELECT id FROM users WHERE is_admin ORDER BY created_at, id`.execute(db);
   return rows.map((row) => row.id);
+}
+
+/**
+ * Whether a mailbox may take mail, for the MX at RCPT: disabled, and its quota (the user's own, or
+ * the default; 0 = none). With `withUsage`, also the bytes it holds: a sum over all its messages,
+ * so the MX asks for it only when its own remembered figure can't answer (server/mail/mailbox-usage.service.ts).
+ */
+export async function findMailboxLimits(
+  db: Executor,
+  userId: string,
+  defaultQuotaBytes: number,
+  withUsage: boolean,
+): Promise<{ disabled: boolean; quotaBytes: number; usedBytes: number | null } | undefined> {
+  const { rows } = await sql<{ disabled: boolean; quota_bytes: string; used_bytes: string | null }>`
+    SELECT u.disabled_at IS NOT NULL AS disabled,
+           coalesce(u.quota_bytes, ${defaultQuotaBytes}::bigint) AS quota_bytes,
+           CASE WHEN ${withUsage}::boolean THEN (SELECT coalesce(sum(size), 0) FROM messages WHERE user_id = u.id) END AS used_bytes
+      FROM users u WHERE u.id = ${userId}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return { disabled: row.disabled, quotaBytes: Number(row.quota_bytes), usedBytes: row.used_bytes === null ? null : Number(row.used_bytes) };
 }

@@ -5,6 +5,7 @@ import { findMailboxState } from '../../db/repositories/admin-user.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
 import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
 import { parseAddress } from '../../mime/address';
+import type { MailboxUsage } from './mailbox-usage.service';
 
 /**
  * Where mail for one envelope recipient goes. The single place that decides it, in the order
@@ -83,7 +84,7 @@ export async function resolveInboundRecipient(
   db: Db,
   address: string,
   /** quotaBytes: the default storage quota (QUOTA_MB); 0 or absent = no limit unless the user has their own. */
-  options: { mailDomain: string; quotaBytes?: number },
+  options: { mailDomain: string; quotaBytes?: number; usage?: MailboxUsage },
 ): Promise<InboundRoute> {
   const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
@@ -95,10 +96,16 @@ export async function resolveInboundRecipient(
   }
   const route = await resolveRecipient(db, address, { mailDomain });
   if (route.status !== 'local') return route;
-  const mailbox = await findMailboxState(db, route.userId, options.quotaBytes ?? 0);
-  if (mailbox?.disabled) return { status: 'disabled' };
-  if (mailbox?.full) return { status: 'over-quota' };
+  // The MX remembers mailbox usage between messages (./mailbox-usage.service.ts); anything else sums it.
+  const state = options.usage ? await options.usage.check(route.userId) : mailboxState(await findMailboxState(db, route.userId, options.quotaBytes ?? 0));
+  if (state === 'disabled') return { status: 'disabled' };
+  if (state === 'full') return { status: 'over-quota' };
   return { status: 'local', userIds: [route.userId] };
+}
+
+function mailboxState(mailbox: { disabled: boolean; full: boolean } | undefined): 'disabled' | 'full' | 'ok' | undefined {
+  if (!mailbox) return undefined;
+  return mailbox.disabled ? 'disabled' : mailbox.full ? 'full' : 'ok';
 }
 
 function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {

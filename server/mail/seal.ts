@@ -1,5 +1,6 @@
-import { encryptBytesSharingKey, utf8 } from '../../crypto';
+import { utf8 } from '../../crypto';
 import { applyFilters, type Disposition, type FilterRule } from '../../mime/mail-filter';
+import { encryptPartsTo } from './recipient-encryption';
 import { buildSummary } from './summary-builder';
 import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
 
@@ -59,8 +60,8 @@ export async function sealMessage(input: SealInput): Promise<SealOutcome> {
     }
     try {
       // One session key for the pair: they go to the same key, and the public-key step is the
-      // costliest part of encrypting (see crypto/shared-session.ts).
-      const [raw, sealedSummary] = (await encryptBytesSharingKey([stored, summaryBytes], [key])) as [Uint8Array, Uint8Array];
+      // costliest part of encrypting (see ./recipient-encryption.ts).
+      const [raw, sealedSummary] = (await encryptPartsTo([stored, summaryBytes], key)) as [Uint8Array, Uint8Array];
       copies.push({ raw, summary: sealedSummary, disposition });
     } catch (err) {
       const code = (err as { code?: unknown } | undefined)?.code;

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { SummaryFilter } from '../../mime/summary';
+import { recordPluginOutcome } from '../../server/metrics/smtp';
+import { type PluginCall, runAsPlugin } from './isolation';
 import type { ConfiguredPlugin, EnvelopeInfo, InboundPlugin, MessageInfo, SessionInfo, Tag, Verdict } from './plugin';
 
 /**
@@ -29,7 +31,9 @@ export interface PluginRunner {
   readonly failures: ReadonlyMap<string, number>;
 }
 
-type Attempt = { ok: true; verdict: Verdict } | { ok: false; reason: 'threw' | 'timeout' | 'bad-verdict'; errorName?: string; errorCode?: string };
+type Attempt =
+  | { ok: true; verdict: Verdict }
+  | { ok: false; reason: 'threw' | 'timeout' | 'bad-verdict' | 'crashed' | 'crashed-late'; errorName?: string; errorCode?: string };
 
 const ENHANCED = { 4: /^4\.\d{1,3}\.\d{1,3} [\x20-\x7e]{1,400}$/, 5: /^5\.\d{1,3}\.\d{1,3} [\x20-\x7e]{1,400}$/ } as const;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
@@ -38,40 +42,57 @@ const HEADER_VALUE = /^[\x20-\x7e]{0,900}$/;
 export function createPluginRunner(plugins: readonly ConfiguredPlugin[], logger: Logger): PluginRunner {
   const failures = new Map<string, number>();
 
-  async function attempt(configured: ConfiguredPlugin, call: (signal: AbortSignal) => Verdict | Promise<Verdict>): Promise<Attempt> {
+  async function attempt(
+    configured: ConfiguredPlugin,
+    hook: Hook,
+    sessionId: string,
+    call: (signal: AbortSignal) => Verdict | Promise<Verdict>,
+  ): Promise<Attempt> {
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let crash: (attempt: Attempt) => void = () => undefined;
+    const crashed = new Promise<Attempt>((resolve) => {
+      crash = resolve;
+    });
+    // Whatever the hook starts asynchronously runs in this context: a throw in its timer, or a
+    // rejection nobody handles, comes back here instead of ending the process (./isolation.ts).
+    const pluginCall: PluginCall = {
+      plugin: configured.plugin.name,
+      crashed(error) {
+        if (!settled) return crash({ ok: false, reason: 'crashed', ...errorFields(error) });
+        // The hook had already answered: its answer stands, the crash is still a failure.
+        countFailure(configured, hook, sessionId, { ok: false, reason: 'crashed-late', ...errorFields(error) });
+      },
+    };
     const timeout = new Promise<Attempt>((resolve) => {
       timer = setTimeout(() => {
-        abort.abort();
+        // Abort listeners are the plugin's code: a throw in one is its crash too.
+        runAsPlugin(pluginCall, () => abort.abort());
         resolve({ ok: false, reason: 'timeout' });
       }, configured.timeoutMs);
     });
     // Promise.resolve().then: a hook that throws synchronously becomes a rejection like any other.
-    const run = Promise.resolve()
-      .then(() => call(abort.signal))
-      .then(
-        (verdict): Attempt => (isVerdict(verdict) ? { ok: true, verdict } : { ok: false, reason: 'bad-verdict' }),
-        (err: unknown): Attempt => ({ ok: false, reason: 'threw', ...errorFields(err) }),
-      );
+    const run = runAsPlugin(pluginCall, () =>
+      Promise.resolve()
+        .then(() => call(abort.signal))
+        .then(
+          (verdict): Attempt => (isVerdict(verdict) ? { ok: true, verdict } : { ok: false, reason: 'bad-verdict' }),
+          (err: unknown): Attempt => ({ ok: false, reason: 'threw', ...errorFields(err) }),
+        ),
+    );
     try {
-      return await Promise.race([run, timeout]);
+      return await Promise.race([run, timeout, crashed]);
     } finally {
+      settled = true;
       clearTimeout(timer);
     }
   }
 
-  /** The verdict to act on, or undefined when the plugin failed under the `pass` policy. */
-  async function ask(
-    configured: ConfiguredPlugin,
-    hook: Hook,
-    sessionId: string,
-    call: (plugin: InboundPlugin, signal: AbortSignal) => Verdict | Promise<Verdict>,
-  ): Promise<Verdict | undefined> {
-    const result = await attempt(configured, (signal) => call(configured.plugin, signal));
-    if (result.ok) return result.verdict;
+  function countFailure(configured: ConfiguredPlugin, hook: Hook, sessionId: string, result: Extract<Attempt, { ok: false }>): void {
     const name = configured.plugin.name;
     failures.set(name, (failures.get(name) ?? 0) + 1);
+    recordPluginOutcome(name, 'failed');
     logger.warn(
       {
         sessionId,
@@ -85,6 +106,21 @@ export function createPluginRunner(plugins: readonly ConfiguredPlugin[], logger:
       },
       'filter plugin failed',
     );
+  }
+
+  /** The verdict to act on, or undefined when the plugin failed under the `pass` policy. */
+  async function ask(
+    configured: ConfiguredPlugin,
+    hook: Hook,
+    sessionId: string,
+    call: (plugin: InboundPlugin, signal: AbortSignal) => Verdict | Promise<Verdict>,
+  ): Promise<Verdict | undefined> {
+    const result = await attempt(configured, hook, sessionId, (signal) => call(configured.plugin, signal));
+    if (result.ok) {
+      recordPluginOutcome(configured.plugin.name, result.verdict.kind);
+      return result.verdict;
+    }
+    countFailure(configured, hook, sessionId, result);
     if (configured.onFailure === 'pass') return undefined;
     return { kind: 'tempfail', ...PLUGIN_FAILURE_REPLY };
   }

@@ -4,13 +4,15 @@ import { isHostedDomain } from '../../server/mail/hosted-domain.service';
 import type { FilterSettings } from '../../server/env';
 import { clamavPlugin } from './clamav';
 import { dmarcPlugin } from './dmarc';
+import { runAsHost } from './isolation';
 import type { ConfiguredPlugin } from './plugin';
 import { createPluginRunner, type PluginRunner } from './runner';
 import { rspamdPlugin } from './rspamd';
 
 /** The configured plugins, in PLUGINS order, each with its timeout and failure policy. */
 export function pluginsFromSettings(settings: FilterSettings, deps: { db: Db; mailDomain: string; logger: Logger }): PluginRunner {
-  const hosted = cachedFor(HOSTED_CACHE_MS, (domain: string) => isHostedDomain(deps.db, domain, deps.mailDomain));
+  // The lookup runs as the host's code: the pooled connection it may open must not belong to a plugin's context.
+  const hosted = cachedFor(HOSTED_CACHE_MS, (domain: string) => runAsHost(() => isHostedDomain(deps.db, domain, deps.mailDomain)));
   const configured = settings.plugins.map((name): ConfiguredPlugin => {
     switch (name) {
       case 'dmarc':

@@ -9,6 +9,7 @@ const filterOutput = z.object({
   contains: z.string(),
   action: z.enum(FILTER_ACTIONS),
   folder: z.enum(FILTER_FOLDERS).nullable(),
+  labelId: z.string().nullable(),
 });
 
 /** The signed-in user's own filter rules (docs/filtering.md). */
@@ -22,6 +23,7 @@ export const filtersRouter = router({
         contains: z.string().max(MAX_FILTER_TEXT),
         action: z.enum(FILTER_ACTIONS),
         folder: z.enum(FILTER_FOLDERS).nullable(),
+        labelId: z.string().uuid().nullable().optional(),
       }),
     )
     .output(filterOutput)
