@@ -225,12 +225,11 @@ test('with 2FA required for everyone, a user without it sets it up before reachi
     await submitPassword(page, user.username, user.password);
     await expect(page.getByRole('heading', { name: 'Set up two-factor authentication' })).toBeVisible(KEY_WORK);
     expect(await keyringStatus(page)).toBe(401);
-    // The mailbox stays closed; the sign-in page goes on where this session stands (its password
-    // was checked), at enrolment, without asking for the password again.
     await page.goto('/inbox');
     await expect(page).toHaveURL(/\/login/);
+
+    await submitPassword(page, user.username, user.password);
     await expect(page.getByRole('heading', { name: 'Set up two-factor authentication' })).toBeVisible(KEY_WORK);
-    await expect(page.getByLabel('Username')).toHaveCount(0);
     await enrolTotp(page);
     await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible(KEY_WORK);
 
@@ -267,7 +266,8 @@ test('turning on required 2FA sends a signed-in user without it to enrolment at 
 
     await adminPage.goto('/settings/admin');
     await adminPage.getByRole('tab', { name: 'Registration' }).click();
-    await requirement.check();
+    // The box follows the server's answer, so click and wait rather than check() at once.
+    await requirement.click();
     await expect(requirement).toBeChecked();
     await expect(requirement).toBeEnabled();
 
@@ -281,7 +281,7 @@ test('turning on required 2FA sends a signed-in user without it to enrolment at 
     await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible(KEY_WORK);
     expect(await keyringStatus(page)).toBe(200);
 
-    await requirement.uncheck();
+    await requirement.click();
     await expect(requirement).not.toBeChecked();
     await expect(requirement).toBeEnabled();
   } finally {

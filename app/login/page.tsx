@@ -9,8 +9,10 @@ export const dynamic = 'force-dynamic';
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
   if (await getCurrentSession()) redirect('/inbox');
   const { reason } = await searchParams;
-  // Signed in, but 2FA became required and this account has none: straight to enrolment.
+  // Signed in, but 2FA became required and this account has none: straight to enrolment (the tab's
+  // sealed key opens the mailbox after it). A sign-in still at its second step starts again with the
+  // password instead: after a reload this tab no longer holds the key the password unlocks.
   const session = await getAnySession();
-  const enrolNow = session?.pending === true && (await stageAfterPassword(getDb(), session.userId)) === 'enrol';
+  const enrolNow = session?.gated === true && (await stageAfterPassword(getDb(), session.userId)) === 'enrol';
   return <LoginForm reason={reason ?? null} enrolNow={enrolNow} />;
 }

@@ -46,6 +46,8 @@ export interface AnySession {
   sessionId: string;
   userId: string;
   pending: boolean;
+  /** Sent back to the enrolment gate after sign-in, because 2FA became required (two-factor-gate). */
+  gated: boolean;
   webauthnChallenge: string | null;
 }
 
@@ -53,7 +55,13 @@ export async function anySessionFor(sid: string | null): Promise<AnySession | nu
   if (!sid) return null;
   const session = await findActiveSession(getDb(), sid, systemClock.now());
   if (!session) return null;
-  return { sessionId: sid, userId: session.user_id, pending: session.second_factor_pending, webauthnChallenge: session.webauthn_challenge };
+  return {
+    sessionId: sid,
+    userId: session.user_id,
+    pending: session.second_factor_pending,
+    gated: session.two_factor_gated_at !== null,
+    webauthnChallenge: session.webauthn_challenge,
+  };
 }
 
 /** anySessionFor the request Next is rendering (the sign-in page sends a session waiting for 2FA on). */
