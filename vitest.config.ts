@@ -18,9 +18,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two files at a time: most wait on sockets, Argon2id or the database rather than a core (measured:
-    // the whole suite in 473 s with two, 605 s with vitest's default of cores − 1 = one). Files that
-    // change instance-wide state (require 2FA, registration policy) use a database of their own.
+    // Two files at a time: many wait on sockets or the database rather than a core. Measured on this
+    // 2-core machine: 473 s for the whole suite with two, where one at a time (vitest's default of
+    // cores − 1) took 605 s for fewer files. Files that change instance-wide state (require 2FA,
+    // registration policy) use a database of their own, so parallel files don't see it.
     maxWorkers: 2,
     // The logger reads no environment: this configures it from LOG_LEVEL, as an entry point does.
     setupFiles: ['./vitest.setup.ts'],
