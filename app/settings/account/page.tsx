@@ -1,7 +1,5 @@
-import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { AppHeader } from '@/app/components/app-header';
-import { KeyGate } from '@/app/components/key-gate';
+import { SubPage } from '@/app/components/sub-page';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { SettingsSection } from '../section';
 import { DisplayNameSection } from './display-name-section';
@@ -16,30 +14,19 @@ export default async function AccountSecurityPage() {
   if (!session) redirect('/login');
   // The key must be unlocked in this tab: a password change and a new phrase re-wrap it here.
   return (
-    <KeyGate>
-      <div className="min-h-screen">
-        <AppHeader address={session.account.address} />
-        <main className="mx-auto max-w-3xl space-y-6 p-4">
-          <p className="text-sm">
-            <Link href="/settings" className="text-brand-600 hover:underline">
-              ← Settings
-            </Link>
-          </p>
-          <h1 className="text-xl font-semibold">Account and security</h1>
-          <SettingsSection id="display-name-heading" title="Display name">
-            <DisplayNameSection />
-          </SettingsSection>
-          <SettingsSection id="password-heading" title="Password">
-            <PasswordSection username={session.account.username} />
-          </SettingsSection>
-          <SettingsSection id="recovery-heading" title="Recovery phrase">
-            <RecoveryPhraseSection />
-          </SettingsSection>
-          <SettingsSection id="two-factor-heading" title="Two-factor authentication">
-            <TwoFactorSection />
-          </SettingsSection>
-        </main>
-      </div>
-    </KeyGate>
+    <SubPage address={session.account.address} title="Account and security" needsKey>
+      <SettingsSection id="display-name-heading" title="Display name">
+        <DisplayNameSection />
+      </SettingsSection>
+      <SettingsSection id="password-heading" title="Password">
+        <PasswordSection username={session.account.username} />
+      </SettingsSection>
+      <SettingsSection id="recovery-heading" title="Recovery phrase">
+        <RecoveryPhraseSection />
+      </SettingsSection>
+      <SettingsSection id="two-factor-heading" title="Two-factor authentication">
+        <TwoFactorSection />
+      </SettingsSection>
+    </SubPage>
   );
 }

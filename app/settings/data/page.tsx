@@ -1,7 +1,5 @@
-import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { AppHeader } from '@/app/components/app-header';
-import { KeyGate } from '@/app/components/key-gate';
+import { SubPage } from '@/app/components/sub-page';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { SettingsSection } from '../section';
 import { env } from '@/server/env';
@@ -19,30 +17,19 @@ export default async function KeyAndMailPage() {
   if (!session) redirect('/login');
   const { maxMessageBytes } = settingsFrom(env());
   return (
-    <KeyGate>
-      <div className="min-h-screen">
-        <AppHeader address={session.account.address} />
-        <main className="mx-auto max-w-3xl space-y-6 p-4">
-          <p className="text-sm">
-            <Link href="/settings" className="text-brand-600 hover:underline">
-              ← Settings
-            </Link>
-          </p>
-          <h1 className="text-xl font-semibold">Your key and mail</h1>
-          <SettingsSection id="key-heading" title="Your key">
-            <KeySection address={session.account.address} />
-          </SettingsSection>
-          <SettingsSection id="key-import-heading" title="Bring your own key">
-            <KeyImportSection />
-          </SettingsSection>
-          <SettingsSection id="export-heading" title="Export mail">
-            <ExportSection address={session.account.address} />
-          </SettingsSection>
-          <SettingsSection id="import-heading" title="Import mail">
-            <ImportSection owner={session.account.id} maxMessageBytes={maxMessageBytes} />
-          </SettingsSection>
-        </main>
-      </div>
-    </KeyGate>
+    <SubPage address={session.account.address} title="Your key and mail" needsKey>
+      <SettingsSection id="key-heading" title="Your key">
+        <KeySection address={session.account.address} />
+      </SettingsSection>
+      <SettingsSection id="key-import-heading" title="Bring your own key">
+        <KeyImportSection />
+      </SettingsSection>
+      <SettingsSection id="export-heading" title="Export mail">
+        <ExportSection address={session.account.address} />
+      </SettingsSection>
+      <SettingsSection id="import-heading" title="Import mail">
+        <ImportSection owner={session.account.id} maxMessageBytes={maxMessageBytes} />
+      </SettingsSection>
+    </SubPage>
   );
 }

@@ -1,7 +1,5 @@
-import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { AppHeader } from '@/app/components/app-header';
-import { KeyGate } from '@/app/components/key-gate';
+import { SubPage } from '@/app/components/sub-page';
 import { getCurrentSession } from '@/server/auth/current-session';
 import { IdentityList } from './identity-list';
 
@@ -12,23 +10,12 @@ export default async function IdentitiesPage() {
   if (!session) redirect('/login');
   // Names and signatures are decrypted and encrypted by this tab's key.
   return (
-    <KeyGate>
-      <div className="min-h-screen">
-        <AppHeader address={session.account.address} />
-        <main className="mx-auto max-w-3xl space-y-6 p-4">
-          <p className="text-sm">
-            <Link href="/settings" className="text-brand-600 hover:underline">
-              ← Settings
-            </Link>
-          </p>
-          <h1 className="text-xl font-semibold">Names and signatures</h1>
-          <p className="text-sm text-slate-600">
-            Each address and alias you send from has its own display name and signature. They are encrypted to your key before they leave this browser; the
-            server can&apos;t read them.
-          </p>
-          <IdentityList />
-        </main>
-      </div>
-    </KeyGate>
+    <SubPage address={session.account.address} title="Names and signatures" needsKey>
+      <p className="text-sm text-slate-600">
+        Each address and alias you send from has its own display name and signature. They are encrypted to your key before they leave this browser; the server
+        can&apos;t read them.
+      </p>
+      <IdentityList />
+    </SubPage>
   );
 }
