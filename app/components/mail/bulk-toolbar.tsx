@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import type { Label } from '@/app/lib/mail/use-organize';
 import { Dialog } from '../dialog';
 import { Button } from '../ui';
+import { PickMenu } from './pick-menu';
 
 /**
  * Above the list: with rows checked, what can be done to them (and "Select all N in this folder",
@@ -108,38 +109,8 @@ export function BulkToolbar({
           <ActionButton onClick={() => onAction('unstar')} busy={busy}>
             Unstar
           </ActionButton>
-          {labels.length ? (
-            <select
-              aria-label="Add a label"
-              id="bulk-label"
-              className="rounded-lg border border-slate-300 px-2 py-1"
-              value=""
-              onChange={(e) => e.target.value && onAction({ label: e.target.value })}
-            >
-              <option value="">Label…</option>
-              {labels.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          ) : null}
-          {folders.length ? (
-            <select
-              aria-label="Move to a folder"
-              id="bulk-move"
-              className="rounded-lg border border-slate-300 px-2 py-1"
-              value=""
-              onChange={(e) => e.target.value && onAction({ move: e.target.value })}
-            >
-              <option value="">Move to…</option>
-              {folders.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.name}
-                </option>
-              ))}
-            </select>
-          ) : null}
+          <PickMenu label="Add a label" placeholder="Label…" id="bulk-label" items={labels} onPick={(id) => onAction({ label: id })} />
+          <PickMenu label="Move to a folder" placeholder="Move to…" id="bulk-move" items={folders} onPick={(id) => onAction({ move: id })} />
         </>
       ) : (
         <>

@@ -1,6 +1,7 @@
 'use client';
 import type { Label } from '@/app/lib/mail/use-organize';
 import { Button } from '../ui';
+import { PickMenu } from './pick-menu';
 import type { OrganizeAction } from './use-list-organize';
 
 /**
@@ -38,38 +39,22 @@ export function OpenActions({
       <Button variant="secondary" disabled={busy} aria-keyshortcuts="s" aria-pressed={starred} onClick={() => onAction(starred ? 'unstar' : 'star')}>
         {starred ? 'Unstar' : 'Star'}
       </Button>
-      {labels.length ? (
-        <select
-          aria-label="Label the conversation"
-          data-shortcut="label"
-          className="rounded-lg border border-slate-300 px-2 py-1 text-sm"
-          value=""
-          onChange={(e) => e.target.value && onAction({ label: e.target.value })}
-        >
-          <option value="">Label…</option>
-          {labels.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
-        </select>
-      ) : null}
-      {folders.length ? (
-        <select
-          aria-label="Move the conversation to a folder"
-          data-shortcut="move"
-          className="rounded-lg border border-slate-300 px-2 py-1 text-sm"
-          value=""
-          onChange={(e) => e.target.value && onAction({ move: e.target.value })}
-        >
-          <option value="">Move to…</option>
-          {folders.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.name}
-            </option>
-          ))}
-        </select>
-      ) : null}
+      <PickMenu
+        label="Label the conversation"
+        placeholder="Label…"
+        items={labels}
+        shortcut="label"
+        className="rounded-lg border border-slate-300 px-2 py-1 text-sm"
+        onPick={(id) => onAction({ label: id })}
+      />
+      <PickMenu
+        label="Move the conversation to a folder"
+        placeholder="Move to…"
+        items={folders}
+        shortcut="move"
+        className="rounded-lg border border-slate-300 px-2 py-1 text-sm"
+        onPick={(id) => onAction({ move: id })}
+      />
     </>
   );
 }
