@@ -10,7 +10,6 @@ import type { SummaryResult } from '@/app/lib/mail/summary-reader';
 import type { ListFolder, MailRoute } from '@/app/lib/mail/use-mail-route';
 import type { useBulk } from '@/app/lib/mail/use-organize';
 import { errorMessage } from '@/app/lib/trpc';
-import { useFolderName } from '../mail/folder-name';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
 import { emptyFolderText } from '../mail/folder-panel';
@@ -81,7 +80,6 @@ export function ConversationPanel({
     if (lastOpened.current) document.querySelector<HTMLElement>(`[data-message-id="${lastOpened.current}"]`)?.focus();
   }, [messageId, closeMessage]);
 
-  const folderName = useFolderName(route.folder);
   // The route names a message; its conversation is the row it heads or belongs to.
   const open = messageId ? conversations.find((c) => c.latest.id === messageId || c.recent.some((m) => m.id === messageId)) : undefined;
   const summaryOf = (id: string): SummaryResult | undefined => summaries.data?.[id] ?? (summaries.isError ? { status: 'decrypt-failed' } : undefined);
@@ -93,25 +91,9 @@ export function ConversationPanel({
         aria-labelledby="mailbox-heading"
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
-        <div className="flex items-center border-b border-slate-100 px-4 py-3">
-          <h1 id="mailbox-heading" className="text-xl font-semibold">
-            {folderName}
-          </h1>
-          <button
-            type="button"
-            onClick={organize.openHelp}
-            aria-keyshortcuts="?"
-            className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            Keyboard shortcuts
-          </button>
-        </div>
+        {organize.heading}
         {organize.toolbar}
-        {bulk.error ? (
-          <div className="px-3 pt-2">
-            <Alert>{errorMessage(bulk.error)}</Alert>
-          </div>
-        ) : null}
+        {organize.error}
         {list.isPending ? (
           <div className="p-4 text-sm text-slate-600">
             <Spinner label="Loading conversations…" />

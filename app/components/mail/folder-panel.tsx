@@ -7,9 +7,6 @@ import { type ListFolder, type MailRoute, isOwnFolder } from '@/app/lib/mail/use
 import { useMailList } from '@/app/lib/mail/use-mail';
 import type { MailFolder } from '@/mime/folders';
 import type { useBulk } from '@/app/lib/mail/use-organize';
-import { errorMessage } from '@/app/lib/trpc';
-import { Alert } from '../ui';
-import { useFolderName } from './folder-name';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';
 import { type OrganizeRows, useListOrganize } from './use-list-organize';
@@ -72,7 +69,6 @@ export function FolderPanel({
     };
   }, [items, list.hasNextPage, route.folder]);
   const organize = useListOrganize(route, rows, bulk);
-  const folderName = useFolderName(route.folder);
 
   return (
     <>
@@ -80,25 +76,9 @@ export function FolderPanel({
         aria-labelledby="mailbox-heading"
         className={`${reading ? 'hidden md:flex' : 'flex'} min-h-0 flex-1 flex-col border-slate-200 bg-white md:w-80 md:flex-none md:border-r lg:w-96`}
       >
-        <div className="flex items-center border-b border-slate-100 px-4 py-3">
-          <h1 id="mailbox-heading" className="text-xl font-semibold">
-            {folderName}
-          </h1>
-          <button
-            type="button"
-            onClick={organize.openHelp}
-            aria-keyshortcuts="?"
-            className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            Keyboard shortcuts
-          </button>
-        </div>
+        {organize.heading}
         {isDrafts ? null : organize.toolbar}
-        {bulk.error ? (
-          <div className="px-3 pt-2">
-            <Alert>{errorMessage(bulk.error)}</Alert>
-          </div>
-        ) : null}
+        {organize.error}
         <MessageList
           list={list}
           items={items}

@@ -5,6 +5,8 @@ import { EMPTY_SELECTION, type ListSelection, selectionTarget, toggle } from '@/
 import { type ShortcutCommand, shortcutSetting } from '@/app/lib/mail/shortcuts';
 import { useMailShortcuts } from '@/app/lib/mail/use-mail-shortcuts';
 import { LABEL_STYLES, type Selection, type useBulk, useLabels, useOrganizeCounts } from '@/app/lib/mail/use-organize';
+import { errorMessage } from '@/app/lib/trpc';
+import { Alert } from '../ui';
 import { BulkToolbar } from './bulk-toolbar';
 import { useFolderName } from './folder-name';
 import type { RowSelection } from './message-row';
@@ -180,5 +182,26 @@ export function useListOrganize(route: MailRoute & { folder: ListFolder }, rows:
   });
 
   const help = helpOpen ? <ShortcutsDialog onClose={() => setHelpOpen(false)} onChange={setShortcutsOn} /> : null;
-  return { toolbar, rowSelection, help, openHelp: () => setHelpOpen(true), onAction, toggleStar, labels: labelList, folders: folderList, busy: bulk.pending };
+  // The list's heading names the folder (the section is labelled by it) and offers the shortcuts.
+  const heading = (
+    <div className="flex items-center border-b border-slate-100 px-4 py-3">
+      <h1 id="mailbox-heading" className="text-xl font-semibold">
+        {folderName}
+      </h1>
+      <button
+        type="button"
+        onClick={() => setHelpOpen(true)}
+        aria-keyshortcuts="?"
+        className="ml-auto rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+      >
+        Keyboard shortcuts
+      </button>
+    </div>
+  );
+  const error = bulk.error ? (
+    <div className="px-3 pt-2">
+      <Alert>{errorMessage(bulk.error)}</Alert>
+    </div>
+  ) : null;
+  return { heading, toolbar, error, rowSelection, help, onAction, toggleStar, labels: labelList, folders: folderList, busy: bulk.pending };
 }
