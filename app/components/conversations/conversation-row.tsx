@@ -3,7 +3,7 @@ import type { Conversation } from '@/app/lib/conversations/use-conversations';
 import { formatListDate } from '@/app/lib/mail/format';
 import { type SummaryResult, senderLabel, subjectLabel } from '@/app/lib/mail/summary-reader';
 import { PaperclipIcon, WarningIcon } from '../mail/icons';
-import { RowControls, RowLabels, type RowSelection } from '../mail/message-row';
+import { RowControls, RowLabels, type RowSelection, rowWrapClass } from '../mail/message-row';
 
 /** Who took part, newest first, without repeats: "Bob, Alice". */
 export function participantsLabel(conversation: Conversation, summaryOf: (id: string) => SummaryResult | undefined): string | null {
@@ -40,10 +40,7 @@ export function ConversationRow({
   const people = participantsLabel(conversation, summaryOf);
   const name = summary?.status === 'ok' ? `the conversation ${subjectLabel(summary.summary.subject)}` : 'this conversation';
   return (
-    <div
-      className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`}
-      data-testid="message-row-wrap"
-    >
+    <div className={rowWrapClass(selected, selection?.checked ?? false, unread)} data-testid="message-row-wrap">
       {selection ? <RowControls selection={selection} name={name} /> : null}
       <button
         type="button"

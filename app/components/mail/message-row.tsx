@@ -56,6 +56,11 @@ export function RowLabels({ labels }: { labels: RowSelection['labels'] }) {
 }
 
 /** One row of the list: a checkbox, a star, and a focusable button that opens the message. */
+/** The row's background, the same in the plain list and in conversation view: open, checked, unread, read. */
+export function rowWrapClass(selected: boolean, checked: boolean, unread: boolean): string {
+  return `flex items-start ${selected ? 'bg-brand-50' : checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`;
+}
+
 export function MessageRow({
   item,
   summary,
@@ -77,10 +82,7 @@ export function MessageRow({
   const unread = !item.seen;
   const name = summary?.status === 'ok' ? subjectLabel(summary.summary.subject) : 'this message';
   return (
-    <div
-      className={`flex items-start ${selected ? 'bg-brand-50' : selection?.checked ? 'bg-amber-50' : unread ? 'bg-white' : 'bg-slate-50/60'}`}
-      data-testid="message-row-wrap"
-    >
+    <div className={rowWrapClass(selected, selection?.checked ?? false, unread)} data-testid="message-row-wrap">
       {selection ? <RowControls selection={selection} name={name} /> : null}
       <button
         type="button"
