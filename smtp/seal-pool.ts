@@ -10,12 +10,19 @@ import { sealMessage } from '../server/mail/seal';
  * mailauth stays on the main thread: it needs the injected DNS resolver, and the header section it
  * parses is bounded before it gets there (smtp/data-collector.ts).
  *
+ * With `shareSmall`, small messages use the threads too, so sealing runs on another core while the
+ * event loop speaks SMTP: a small message goes to a thread that is up and has at most one job
+ * waiting, and is sealed inline otherwise. It never waits for a thread to start or to drain a
+ * backlog, so a slow start or a busy core costs nothing but the sharing. The threads start with the
+ * pool then, not on first use.
+ *
  * A job that runs longer than `jobTimeoutMs` has its thread terminated and replaced; the sender
  * was told 451 long before (the transaction deadline), so this only frees the thread.
  */
 export interface SealPoolOptions {
   threads: number;
   inlineMaxBytes: number;
+  shareSmall?: boolean;
   jobTimeoutMs?: number;
 }
 
@@ -34,7 +41,11 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** It has loaded its code and said so. */
+  ready: boolean;
   job?: Job;
+  /** Small jobs handed to this thread, waiting behind `job` (shareSmall). */
+  waiting: Job[];
   timer?: NodeJS.Timeout;
 }
 
@@ -51,10 +62,14 @@ export function createSealPool(options: SealPoolOptions): SealPool {
   const failed = (errorName: string): SealOutcome => ({ status: 'encryption-failed', errorName });
 
   function start(): Slot {
-    const slot: Slot = { worker: new Worker(ENTRY) };
+    const slot: Slot = { worker: new Worker(ENTRY), ready: false, waiting: [] };
     // Idle threads must not keep a stopping process alive.
     slot.worker.unref();
-    slot.worker.on('message', (message: { id?: number; outcome?: SealOutcome }) => {
+    slot.worker.on('message', (message: { id?: number; outcome?: SealOutcome; ready?: boolean }) => {
+      if (message.ready) {
+        slot.ready = true;
+        return;
+      }
       if (message.id === undefined || slot.job?.id !== message.id) return;
       finish(slot, message.outcome!);
     });
@@ -70,7 +85,17 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     slot.job = undefined;
     slot.worker.unref();
     job?.resolve(outcome);
+    const next = slot.waiting.shift();
+    if (next) run(slot, next);
     dispatch();
+  }
+
+  function run(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref(); // a job in flight keeps the process up until it answers
+    slot.timer = setTimeout(() => replace(slot, 'SealTimeout'), jobTimeoutMs);
+    offThreadJobs++;
+    slot.worker.postMessage({ id: job.id, input: job.input });
   }
 
   /** A thread that died or hung: its job fails closed, and a fresh thread takes its place. */
@@ -83,6 +108,9 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     void slot.worker.terminate();
     slot.job?.resolve(failed(reason));
     slot.job = undefined;
+    for (const job of slot.waiting.splice(0)) job.resolve(failed(reason));
+    // A thread that had started once is replaced at once; one that died starting is not retried here.
+    if (options.shareSmall && slot.ready && !closed) start();
     dispatch();
   }
 
@@ -90,18 +118,34 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     while (queue.length > 0 && !closed) {
       const slot = slots.find((s) => !s.job) ?? (slots.length < options.threads ? start() : undefined);
       if (!slot) return;
-      const job = queue.shift()!;
-      slot.job = job;
-      slot.worker.ref(); // a job in flight keeps the process up until it answers
-      slot.timer = setTimeout(() => replace(slot, 'SealTimeout'), jobTimeoutMs);
-      offThreadJobs++;
-      slot.worker.postMessage({ id: job.id, input: job.input });
+      run(slot, queue.shift()!);
     }
   }
 
+  /** A thread that is up and can take a small job soon: idle, or with one job and nothing waiting. */
+  function sharable(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of slots) {
+      if (!slot.ready || slot.waiting.length > 0) continue;
+      if (!slot.job) return slot;
+      best ??= slot;
+    }
+    return queue.length === 0 ? best : undefined;
+  }
+
+  if (options.shareSmall) for (let i = 0; i < options.threads; i++) start();
+
   return {
     seal(input) {
-      if (input.raw.length <= options.inlineMaxBytes || options.threads === 0) return sealMessage(input);
+      if (input.raw.length <= options.inlineMaxBytes || options.threads === 0) {
+        const slot = options.shareSmall && !closed ? sharable() : undefined;
+        if (!slot) return sealMessage(input);
+        return new Promise((resolve) => {
+          const job = { id: nextId++, input, resolve };
+          if (slot.job) slot.waiting.push(job);
+          else run(slot, job);
+        });
+      }
       if (closed) return Promise.resolve(failed('SealPoolClosed'));
       return new Promise((resolve) => {
         queue.push({ id: nextId++, input, resolve });
@@ -119,6 +163,7 @@ export function createSealPool(options: SealPoolOptions): SealPool {
           clearTimeout(slot.timer);
           slot.worker.removeAllListeners('exit');
           slot.job?.resolve(failed('SealPoolClosed'));
+          for (const job of slot.waiting.splice(0)) job.resolve(failed('SealPoolClosed'));
           return slot.worker.terminate();
         }),
       );

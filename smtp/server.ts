@@ -10,8 +10,9 @@ import type { DnsResolver } from '../server/mail/dns';
 import { createGroupCommit } from '../server/mail/group-commit.service';
 import { deliverInbound, type ScreenInput } from '../server/mail/inbound.service';
 import { linearHeaderParser } from '../server/mail/mailauth-headers';
+import { createMailboxLookup } from '../server/mail/mailbox-lookup.service';
 import { createMailboxUsage } from '../server/mail/mailbox-usage.service';
-import { resolveInboundRecipient } from '../server/mail/routing';
+import { type InboundRoute, resolveInboundRecipient } from '../server/mail/routing';
 import { ConnectionGuard } from './connection-guard';
 import { collectMessage } from './data-collector';
 import type { HookOutcome, PluginRunner } from './plugins/runner';
@@ -43,8 +44,10 @@ export interface InboundConfig {
   replyTimeoutMs?: number;
   /** Worker threads that seal (parse and encrypt) large messages; 0 seals everything inline. */
   sealThreads?: number;
-  /** Messages up to this size are sealed on the main thread. */
+  /** Messages up to this size are sealed on the main thread, or by an idle thread with sealShareSmall. */
   sealInlineMaxBytes?: number;
+  /** Small messages are sealed by an idle thread when there is one (seal-pool.ts); the threads start at once. */
+  sealShareSmall?: boolean;
   /** The default storage quota per mailbox (QUOTA_MB); absent or 0 = none unless a user has their own. */
   quotaBytes?: number;
 }
@@ -68,6 +71,8 @@ export interface InboundServer {
   close(): Promise<void>;
 }
 
+type LocalRoute = Extract<InboundRoute, { status: 'local' }>;
+
 const IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
 const DEFAULT_SEAL_INLINE_MAX_BYTES = 64 * 1024;
@@ -76,15 +81,19 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
   useOwnEnhancedCodes();
   const { config, logger } = deps;
   const replyTimeoutMs = config.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
-  // RCPT results of the current transaction, per session: lower-cased address -> user ids.
-  const routes = new Map<string, Map<string, string[]>>();
+  // RCPT results of the current transaction, per session: lower-cased address -> its local route
+  // (user ids, and their keys and filter rules as read at RCPT).
+  const routes = new Map<string, Map<string, LocalRoute>>();
   const sealPool = createSealPool({
     threads: config.sealThreads ?? 2,
     inlineMaxBytes: config.sealInlineMaxBytes ?? DEFAULT_SEAL_INLINE_MAX_BYTES,
+    shareSmall: config.sealShareSmall ?? false,
   });
   // Concurrent sessions' messages share commits (one fsync for many) instead of one each.
   const groupCommit = createGroupCommit(deps.db);
-  const usage = createMailboxUsage(deps.db, { defaultQuotaBytes: config.quotaBytes ?? 0 });
+  const usage = createMailboxUsage();
+  // Concurrent RCPTs share lookups the same way.
+  const mailboxes = createMailboxLookup(deps.db, { defaultQuotaBytes: config.quotaBytes ?? 0 });
   if (!linearHeaderParser.installed) {
     logger.warn('mailauth was loaded before its header parser could be replaced: header parsing stays quadratic in folded lines');
   }
@@ -173,17 +182,14 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
     },
 
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
-      withTimeout(
-        resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain, quotaBytes: config.quotaBytes, usage }),
-        replyTimeoutMs,
-      ).then(
+      withTimeout(resolveInboundRecipient(deps.db, address.address, { mailDomain: config.mailDomain, mailboxes, usage }), replyTimeoutMs).then(
         (route) => {
           switch (route.status) {
             case 'local': {
               const accept = () => {
                 let transaction = routes.get(session.id);
                 if (!transaction) routes.set(session.id, (transaction = new Map()));
-                transaction.set(address.address.toLowerCase(), route.userIds);
+                transaction.set(address.address.toLowerCase(), route);
                 callback();
               };
               if (!plugins) return accept();
@@ -211,7 +217,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
           }
         },
         (err: unknown) => {
-          logger.error({ sessionId: session.id, stage: 'routing', errorCode: errorCode(err), code: 451 }, 'recipient lookup failed');
+          logger.error(
+            { sessionId: session.id, stage: 'routing', errorCode: errorCode(err), errorName: (err as Error)?.name, code: 451 },
+            'recipient lookup failed',
+          );
           callback(smtpError('temporaryFailure'));
         },
       );
@@ -254,9 +263,11 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             reply(smtpError('temporaryFailure'));
           }, replyTimeoutMs);
 
-          const transaction = routes.get(session.id) ?? new Map<string, string[]>();
-          const recipients = session.envelope.rcptTo.map((rcpt) => transaction.get(rcpt.address.toLowerCase()));
-          if (recipients.some((userIds) => userIds === undefined)) throw new Error('recipient without a route');
+          const transaction = routes.get(session.id) ?? new Map<string, LocalRoute>();
+          const found = session.envelope.rcptTo.map((rcpt) => transaction.get(rcpt.address.toLowerCase()));
+          if (found.some((route) => route === undefined)) throw new Error('recipient without a route');
+          const localRoutes = found as LocalRoute[];
+          const recipients = localRoutes.flatMap((route) => route.userIds);
 
           const result = await deliverInbound(
             {
@@ -280,8 +291,10 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             {
               raw: collected.raw,
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              recipients: (recipients as string[][]).flat(),
+              recipients,
               client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs || '' },
+              // Any RCPT's clock will do: each was read before its answer arrived.
+              mailboxes: { rows: localRoutes.flatMap((route) => route.mailboxes), clock: localRoutes[0]!.clock },
             },
             { at, signal: giveUp.signal },
           );
@@ -302,7 +315,7 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
             'message stored',
           );
           recordAccepted(collected.raw.length, (performance.now() - started) / 1000);
-          for (const userId of new Set((recipients as string[][]).flat())) usage.stored(userId, collected.raw.length);
+          for (const userId of new Set(recipients)) usage.stored(userId, collected.raw.length);
           reply(null, queuedReply(result.queueId));
         })
         .catch((err: unknown) => {

@@ -24,23 +24,67 @@ export async function findPublicKeys(db: Executor, userIds: string[]): Promise<{
 }
 
 /**
- * The public keys of inbound recipients with their filter rules (oldest first), and PostgreSQL's
- * own clock (clock_timestamp(), the real time, not the transaction's start) when it answered: a
- * deadline for the later INSERT is measured from it, so the database itself can refuse a statement
- * that arrives after the sender was told 451. One round trip for both, per message.
+ * What the MX needs of a mailbox, read once at RCPT: whether it takes mail (disabled, quota), its
+ * public key and its filter rules (oldest first). The key is read per transaction, never cached
+ * between them, so a new key counts from the next RCPT. With `withUsage`, also the bytes the mailbox
+ * holds: a sum over all its messages, so the MX asks for it only when its own remembered figure can't
+ * answer (server/mail/mailbox-usage.service.ts).
+ *
+ * Also PostgreSQL's own clock (clock_timestamp(), the real time, not the transaction's start) when it
+ * answered: the deadline of the later INSERT is measured from it, so the database itself can refuse a
+ * statement that arrives after the sender was told 451. One round trip for all of it.
  */
-export async function findInboundKeys(
+export interface InboundMailbox {
+  id: string;
+  username: string;
+  public_key: string | null;
+  filters: InboundFilterRule[];
+  disabled: boolean;
+  /** The user's own quota, or the default; 0 = none. */
+  quotaBytes: number;
+  usedBytes: number | null;
+}
+
+export async function findInboundMailboxes(
   db: Executor,
-  userIds: string[],
-): Promise<{ keys: { id: string; public_key: string; filters: InboundFilterRule[] }[]; dbNow: Date }> {
-  const { rows } = await sql<{ id: string | null; public_key: string | null; db_now: Date; filters: InboundFilterRule[] | null }>`
-    SELECT u.id, u.public_key, now.db_now,
+  by: { usernames: string[] } | { ids: string[] },
+  defaultQuotaBytes: number,
+  withUsage: boolean,
+): Promise<{ mailboxes: InboundMailbox[]; dbNow: Date }> {
+  const match = 'usernames' in by ? sql`u.username = ANY(${by.usernames}::text[])` : sql`u.id = ANY(${by.ids}::uuid[])`;
+  const { rows } = await sql<{
+    id: string | null;
+    username: string | null;
+    public_key: string | null;
+    db_now: Date;
+    filters: InboundFilterRule[] | null;
+    disabled: boolean;
+    quota_bytes: string;
+    used_bytes: string | null;
+  }>`
+    SELECT u.id, u.username, u.public_key, now.db_now, u.disabled_at IS NOT NULL AS disabled,
+      coalesce(u.quota_bytes, ${defaultQuotaBytes}::bigint) AS quota_bytes,
+      CASE WHEN ${withUsage}::boolean THEN (SELECT coalesce(sum(size), 0) FROM messages WHERE user_id = u.id) END AS used_bytes,
       (SELECT jsonb_agg(jsonb_build_object('field', f.field, 'contains', f.contains, 'action', f.action, 'folder', f.folder, 'label', f.label_id) ORDER BY f.created_at, f.id)
          FROM mail_filters f WHERE f.user_id = u.id) AS filters
     FROM (SELECT clock_timestamp() AS db_now) now
-    LEFT JOIN users u ON u.id = ANY(${userIds}::uuid[])`.execute(db);
-  const keys = rows.flatMap((row) => (row.id && row.public_key !== null ? [{ id: row.id, public_key: row.public_key, filters: row.filters ?? [] }] : []));
-  return { keys, dbNow: rows[0]!.db_now };
+    LEFT JOIN users u ON ${match}`.execute(db);
+  const mailboxes = rows.flatMap((row) =>
+    row.id
+      ? [
+          {
+            id: row.id,
+            username: row.username!,
+            public_key: row.public_key,
+            filters: row.filters ?? [],
+            disabled: row.disabled,
+            quotaBytes: Number(row.quota_bytes),
+            usedBytes: row.used_bytes === null ? null : Number(row.used_bytes),
+          },
+        ]
+      : [],
+  );
+  return { mailboxes, dbNow: rows[0]!.db_now };
 }
 
 /** A filter rule as the MX reads it (mime/mail-filter.ts FilterRule). */
@@ -57,25 +101,4 @@ export interface InboundFilterRule {
 export async function findAdminIds(db: Executor): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`SELECT id FROM users WHERE is_admin ORDER BY created_at, id`.execute(db);
   return rows.map((row) => row.id);
-}
-
-/**
- * Whether a mailbox may take mail, for the MX at RCPT: disabled, and its quota (the user's own, or
- * the default; 0 = none). With `withUsage`, also the bytes it holds: a sum over all its messages,
- * so the MX asks for it only when its own remembered figure can't answer (server/mail/mailbox-usage.service.ts).
- */
-export async function findMailboxLimits(
-  db: Executor,
-  userId: string,
-  defaultQuotaBytes: number,
-  withUsage: boolean,
-): Promise<{ disabled: boolean; quotaBytes: number; usedBytes: number | null } | undefined> {
-  const { rows } = await sql<{ disabled: boolean; quota_bytes: string; used_bytes: string | null }>`
-    SELECT u.disabled_at IS NOT NULL AS disabled,
-           coalesce(u.quota_bytes, ${defaultQuotaBytes}::bigint) AS quota_bytes,
-           CASE WHEN ${withUsage}::boolean THEN (SELECT coalesce(sum(size), 0) FROM messages WHERE user_id = u.id) END AS used_bytes
-      FROM users u WHERE u.id = ${userId}`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-  return { disabled: row.disabled, quotaBytes: Number(row.quota_bytes), usedBytes: row.used_bytes === null ? null : Number(row.used_bytes) };
 }

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundMessages, withdrawInboundMessages } from '../../db/repositories/inbound.repository';
-import { findInboundKeys } from '../../db/repositories/recipient.repository';
+import { findInboundMailboxes, type InboundMailbox } from '../../db/repositories/recipient.repository';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { SummaryAuth, SummaryFilter } from '../../mime/summary';
 import { type AuthenticationAlignment, authenticateMessage } from './authentication';
 import type { InboundStore } from './group-commit.service';
 import type { DnsResolver } from './dns';
+import type { DatabaseClock } from './routing';
 import { type Sealer, sealMessage } from './seal';
 
 /**
@@ -55,6 +56,11 @@ export interface InboundMessage {
   /** Recipient user ids, as routing resolved them at RCPT. */
   recipients: string[];
   client: { ip: string; helo: string };
+  /**
+   * The recipients' keys and filter rules as routing read them at RCPT, with the database's clock
+   * of that read (resolveInboundRecipient). Without it, they are read here, once per message.
+   */
+  mailboxes?: { rows: Pick<InboundMailbox, 'id' | 'public_key' | 'filters'>[]; clock: DatabaseClock };
 }
 
 /**
@@ -105,13 +111,19 @@ export async function deliverInbound(deps: InboundDeps, message: InboundMessage,
   const recipients = [...new Set(message.recipients)];
   if (recipients.length === 0) throw new AppError('BAD_INPUT', 'A message needs at least one recipient.');
 
-  // Read while mailauth waits on DNS; keys are read per message, never cached, so a new key counts at once.
-  const keysPromise = findInboundKeys(deps.db, recipients).then(
-    ({ keys, dbNow }) => {
-      // dbNow was read on the database's clock before the answer arrived here, so dbNow plus the
-      // time left from now on falls no later than `at`: no clock needs to agree with another.
-      const notAfter = deadline ? new Date(dbNow.getTime() + (deadline.at - performance.now()) - COMMIT_MARGIN_MS) : undefined;
-      return { keys: new Map(keys.map((row) => [row.id, row])), notAfter };
+  // Read while mailauth waits on DNS, unless routing read them at RCPT.
+  const read = message.mailboxes
+    ? Promise.resolve(message.mailboxes)
+    : findInboundMailboxes(deps.db, { ids: recipients }, 0, false).then(({ mailboxes, dbNow }) => ({
+        rows: mailboxes,
+        clock: { dbNow, readAt: performance.now() },
+      }));
+  const keysPromise = read.then(
+    ({ rows, clock }) => {
+      // dbNow was read on the database's clock before the answer arrived here (readAt), so dbNow
+      // plus the time left from readAt on falls no later than `at`: no clock needs to agree with another.
+      const notAfter = deadline ? new Date(clock.dbNow.getTime() + (deadline.at - clock.readAt) - COMMIT_MARGIN_MS) : undefined;
+      return { keys: new Map(rows.map((row) => [row.id, row])), notAfter };
     },
     (err: unknown) => {
       throw unavailable('database', err);

@@ -1,6 +1,5 @@
 import 'server-only';
-import type { Db } from '../../db/client';
-import { findMailboxLimits } from '../../db/repositories/recipient.repository';
+import type { InboundMailbox } from '../../db/repositories/recipient.repository';
 
 /**
  * The storage quota at RCPT without summing a mailbox's messages for every message. Summing is a
@@ -12,37 +11,45 @@ import { findMailboxLimits } from '../../db/repositories/recipient.repository';
  * Mail stored by other nodes or by local sends meanwhile can overshoot the quota by what they
  * stored in that time; the quota is a limit on growth, not a hard cap.
  *
- * Whether the account is disabled is read from the database at every RCPT.
+ * Whether the account is disabled is read from the database at every RCPT, in the same statement
+ * as the mailbox's key (findInboundMailboxes).
  */
 export interface MailboxUsage {
-  /** 'disabled', 'full', 'ok', or undefined for no such user. */
-  check(userId: string): Promise<'disabled' | 'full' | 'ok' | undefined>;
+  /** Whether a read of this mailbox should sum its messages: nothing fresh is remembered for it. */
+  needsSum(userId: string): boolean;
+  /**
+   * Whether the mailbox takes mail, from what the database said of it (findInboundMailboxes).
+   * 'recount': that answer had no sum and the remembered figure can't decide, so read it again with one.
+   */
+  judge(mailbox: Pick<InboundMailbox, 'id' | 'disabled' | 'quotaBytes' | 'usedBytes'>): 'disabled' | 'full' | 'ok' | 'recount';
   /** This process stored `bytes` more for the user. */
   stored(userId: string, bytes: number): void;
 }
 
 const MAX_REMEMBERED = 10_000;
 
-export function createMailboxUsage(db: Db, options: { defaultQuotaBytes: number; rememberMs?: number; now?: () => number }): MailboxUsage {
+export function createMailboxUsage(options: { rememberMs?: number; now?: () => number } = {}): MailboxUsage {
   const rememberMs = options.rememberMs ?? 10_000;
   const now = options.now ?? Date.now;
   const known = new Map<string, { at: number; usedBytes: number }>();
+  const fresh = (userId: string) => {
+    const entry = known.get(userId);
+    return entry && now() - entry.at < rememberMs ? entry : undefined;
+  };
 
   return {
-    async check(userId) {
-      const entry = known.get(userId);
-      const fresh = entry && now() - entry.at < rememberMs;
-      const limits = await findMailboxLimits(db, userId, options.defaultQuotaBytes, !fresh);
-      if (!limits) return undefined;
-      if (limits.disabled) return 'disabled';
-      if (limits.quotaBytes === 0) return 'ok';
-      if (fresh && entry.usedBytes < limits.quotaBytes) return 'ok';
+    needsSum: (userId) => !fresh(userId),
+    judge(mailbox) {
+      if (mailbox.disabled) return 'disabled';
+      if (mailbox.quotaBytes === 0) return 'ok';
+      if (mailbox.usedBytes !== null) {
+        if (known.size >= MAX_REMEMBERED) known.clear();
+        known.set(mailbox.id, { at: now(), usedBytes: mailbox.usedBytes });
+        return mailbox.usedBytes >= mailbox.quotaBytes ? 'full' : 'ok';
+      }
       // Not remembered, or full by the remembered figure: the database's own sum decides.
-      const used = fresh ? (await findMailboxLimits(db, userId, options.defaultQuotaBytes, true))?.usedBytes : limits.usedBytes;
-      if (used === null || used === undefined) return 'ok';
-      if (known.size >= MAX_REMEMBERED) known.clear();
-      known.set(userId, { at: now(), usedBytes: used });
-      return used >= limits.quotaBytes ? 'full' : 'ok';
+      const entry = fresh(mailbox.id);
+      return entry && entry.usedBytes < mailbox.quotaBytes ? 'ok' : 'recount';
     },
     stored(userId, bytes) {
       const entry = known.get(userId);

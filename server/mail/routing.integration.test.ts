@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../testing/factories';
 import { useTestDb } from '../../testing/db';
-import { resolveRecipient } from './routing';
+import { createMailboxLookup } from './mailbox-lookup.service';
+import { createMailboxUsage } from './mailbox-usage.service';
+import { resolveInboundRecipient, resolveRecipient } from './routing';
 
 const db = useTestDb();
 let user: TestUser;
@@ -44,5 +46,41 @@ describe('resolveRecipient', () => {
     ]) {
       expect(await route(address), address).toEqual({ status: 'bad-syntax' });
     }
+  });
+});
+
+describe('resolveInboundRecipient', () => {
+  it('answers concurrent RCPTs from shared statements, each with its own mailbox, key and the database clock', async () => {
+    const others = await Promise.all([createTestUser(db), createTestUser(db), createTestUser(db)]);
+    // Counts the statements the lookups send, on the real pool (a Kysely plugin sees every query).
+    let statements = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const mailboxes = createMailboxLookup(counted, { defaultQuotaBytes: 0, concurrency: 1 });
+    const usage = createMailboxUsage();
+    const everyone = [user, ...others];
+    const addresses = Array.from({ length: 40 }, (_, i) => `${everyone[i % everyone.length]!.username}@Mail.Example`);
+    const before = Date.now();
+    const routes = await Promise.all(addresses.map((address) => resolveInboundRecipient(counted, address, { mailDomain: 'mail.example', mailboxes, usage })));
+    for (const [i, route] of routes.entries()) {
+      const owner = everyone[i % everyone.length]!;
+      if (route.status !== 'local') throw new Error(`${addresses[i]}: ${route.status}`);
+      expect(route.userIds).toEqual([owner.account.id]);
+      expect(route.mailboxes[0]!.public_key).toBe(owner.publicKeyArmored);
+      expect(Math.abs(route.clock.dbNow.getTime() - before)).toBeLessThan(60_000);
+    }
+    // One statement went alone; the 39 RCPTs that came while it ran shared the next.
+    expect(statements).toBe(2);
+    // An unknown name in a shared statement is unknown to its own RCPT only.
+    const mixed = await Promise.all([
+      resolveInboundRecipient(counted, `${user.username}@mail.example`, { mailDomain: 'mail.example', mailboxes, usage }),
+      resolveInboundRecipient(counted, 'nobody-like-this@mail.example', { mailDomain: 'mail.example', mailboxes, usage }),
+    ]);
+    expect(mixed.map((route) => route.status)).toEqual(['local', 'unknown-mailbox']);
   });
 });

@@ -1,10 +1,10 @@
 import 'server-only';
 import type { Db } from '../../db/client';
 import { countAliasDelivery, findAddress } from '../../db/repositories/address.repository';
-import { findMailboxState } from '../../db/repositories/admin-user.repository';
 import { findDomainByName } from '../../db/repositories/domain.repository';
-import { findAdminIds, findUserIdByUsername } from '../../db/repositories/recipient.repository';
+import { findAdminIds, findUserIdByUsername, type InboundMailbox } from '../../db/repositories/recipient.repository';
 import { parseAddress } from '../../mime/address';
+import type { MailboxLookup, MailboxRead } from './mailbox-lookup.service';
 import type { MailboxUsage } from './mailbox-usage.service';
 
 /**
@@ -27,8 +27,11 @@ const USERNAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 export async function resolveRecipient(
   db: Db,
   address: string,
-  /** mailDomain: the instance's own. countAlias: false for mere look-ups (compose asking for keys), which are not deliveries. */
-  options: { mailDomain: string; countAlias?: boolean },
+  /**
+   * mailDomain: the instance's own. countAlias: false for mere look-ups (compose asking for keys),
+   * which are not deliveries. usernameChecked: the caller already found no such username.
+   */
+  options: { mailDomain: string; countAlias?: boolean; usernameChecked?: boolean },
 ): Promise<RecipientRoute> {
   const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
@@ -42,7 +45,7 @@ export async function resolveRecipient(
   if (!isHosted(domain, mailDomain, hosted)) return { status: 'not-hosted' };
 
   // 1. Exact address: <username>@MAIL_DOMAIN, or an address row.
-  if (domain === mailDomain && USERNAME.test(local) && local.length <= 64) {
+  if (!options.usernameChecked && domain === mailDomain && USERNAME.test(local) && local.length <= 64) {
     const userId = await findUserIdByUsername(db, local);
     if (userId) return { status: 'local', userId };
   }
@@ -70,9 +73,13 @@ function isHosted(domain: string, mailDomain: string, row: { status: string } | 
  * user, an address or an alias, so nobody can read the instance's abuse reports but its admins.
  * Without any admin there is nobody to deliver to: `no-postmaster` (451), so the mail is retried
  * until the operator makes one, rather than bounced.
+ *
+ * A local route carries what delivery needs of each mailbox (key, filter rules) and the database's
+ * clock, read in the same statement that checked the mailbox, so the end of DATA needs no query of
+ * its own. The common case, <username>@MAIL_DOMAIN, is that one statement in all.
  */
 export type InboundRoute =
-  | { status: 'local'; userIds: string[] }
+  | { status: 'local'; userIds: string[]; mailboxes: InboundMailbox[]; clock: DatabaseClock }
   | { status: 'no-postmaster' }
   /** The mailbox's account is disabled by an admin: 550 5.2.1. */
   | { status: 'disabled' }
@@ -80,32 +87,58 @@ export type InboundRoute =
   | { status: 'over-quota' }
   | Exclude<RecipientRoute, { status: 'local' }>;
 
+/** PostgreSQL's clock as read (dbNow), and performance.now() when that answer had arrived here (readAt). */
+export interface DatabaseClock {
+  dbNow: Date;
+  readAt: number;
+}
+
 export async function resolveInboundRecipient(
   db: Db,
   address: string,
-  /** quotaBytes: the default storage quota (QUOTA_MB); 0 or absent = no limit unless the user has their own. */
-  options: { mailDomain: string; quotaBytes?: number; usage?: MailboxUsage },
+  /** mailboxes: how mailboxes are read (mailbox-lookup.service.ts); usage: the quota's remembered figures. */
+  options: { mailDomain: string; mailboxes: MailboxLookup; usage: MailboxUsage },
 ): Promise<InboundRoute> {
   const mailDomain = options.mailDomain.toLowerCase();
   const parsed = splitAddress(address);
+  const local = (read: MailboxRead, mailboxes: InboundMailbox[]): InboundRoute => ({
+    status: 'local',
+    userIds: mailboxes.map((mailbox) => mailbox.id),
+    mailboxes,
+    clock: { dbNow: read.dbNow, readAt: read.readAt },
+  });
+
   if (parsed && parsed.local.toLowerCase() === 'postmaster') {
     const domain = parsed.domain ?? mailDomain;
     if (!isHosted(domain, mailDomain, domain === mailDomain ? null : await findDomainByName(db, domain))) return { status: 'not-hosted' };
     const admins = await findAdminIds(db);
-    return admins.length > 0 ? { status: 'local', userIds: admins } : { status: 'no-postmaster' };
+    if (admins.length === 0) return { status: 'no-postmaster' };
+    // Every admin gets a copy, whatever their own quota: abuse reports must reach someone.
+    const read = await options.mailboxes.byIds(admins, false);
+    return local(read, read.mailboxes);
   }
-  const route = await resolveRecipient(db, address, { mailDomain });
-  if (route.status !== 'local') return route;
-  // The MX remembers mailbox usage between messages (./mailbox-usage.service.ts); anything else sums it.
-  const state = options.usage ? await options.usage.check(route.userId) : mailboxState(await findMailboxState(db, route.userId, options.quotaBytes ?? 0));
+
+  // 1. Exact address <username>@MAIL_DOMAIN: the mailbox in the same statement (resolveRecipient's first step).
+  const username = parsed?.local.toLowerCase();
+  const byUsername = !!parsed && (parsed.domain ?? mailDomain) === mailDomain && !!username && USERNAME.test(username) && username.length <= 64;
+  let read = byUsername ? await options.mailboxes.byUsername(username!) : undefined;
+  if (!read?.mailboxes.length) {
+    const route = await resolveRecipient(db, address, { mailDomain, usernameChecked: byUsername });
+    if (route.status !== 'local') return route;
+    read = await options.mailboxes.byIds([route.userId], options.usage.needsSum(route.userId));
+  }
+  let mailbox = read.mailboxes[0];
+  if (!mailbox) return { status: 'unknown-mailbox' }; // removed between the two statements
+  let state = options.usage.judge(mailbox);
+  if (state === 'recount') {
+    read = await options.mailboxes.byIds([mailbox.id], true);
+    mailbox = read.mailboxes[0];
+    if (!mailbox) return { status: 'unknown-mailbox' };
+    state = options.usage.judge(mailbox);
+  }
   if (state === 'disabled') return { status: 'disabled' };
   if (state === 'full') return { status: 'over-quota' };
-  return { status: 'local', userIds: [route.userId] };
-}
-
-function mailboxState(mailbox: { disabled: boolean; full: boolean } | undefined): 'disabled' | 'full' | 'ok' | undefined {
-  if (!mailbox) return undefined;
-  return mailbox.disabled ? 'disabled' : mailbox.full ? 'full' : 'ok';
+  return local(read, [mailbox]);
 }
 
 function splitAddress(address: string): { local: string; domain: string | undefined } | undefined {
