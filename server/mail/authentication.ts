@@ -40,7 +40,7 @@ const NO_ALIGNMENT: AuthenticationAlignment = { headerFrom: [], dkimPassDomains:
 export async function authenticateMessage(raw: Buffer, ctx: AuthenticationContext): Promise<AuthenticationOutcome> {
   let result: AuthenticateResult;
   try {
-    result = await authenticate(raw, {
+    result = await authenticate(signatureInput(raw), {
       ip: ctx.ip,
       helo: ctx.helo,
       sender: ctx.sender,
@@ -58,6 +58,25 @@ export async function authenticateMessage(raw: Buffer, ctx: AuthenticationContex
   if (!header) return temporaryFailure(ctx.authservId);
   return { header: Buffer.from(header, 'utf8'), results: resultWords(result), alignment: alignmentOf(result) };
 }
+
+/**
+ * What mailauth needs to read. Only DKIM and ARC signatures look at the body (its hash); SPF, DMARC
+ * and the header From come from the envelope and the header section. A message with no
+ * DKIM-Signature and no ARC header gets the same results from its header section alone, and the
+ * body hash of a 20 KB or 20 MB body that nothing signed is work for nothing.
+ */
+export function signatureInput(raw: Buffer): Buffer {
+  // Where mailauth's own parser ends the header section: the first empty line, CRLF or bare LF.
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const end = Math.min(crlf === -1 ? Number.POSITIVE_INFINITY : crlf + 4, lf === -1 ? Number.POSITIVE_INFINITY : lf + 2);
+  if (end === Number.POSITIVE_INFINITY) return raw;
+  const headerSection = raw.subarray(0, end);
+  return SIGNED.test(headerSection.toString('latin1')) ? raw : headerSection;
+}
+
+// A header field that starts a line (not a folded continuation): name, optional blanks, colon.
+const SIGNED = /(?:^|\n)(?:dkim-signature|arc-seal|arc-message-signature|arc-authentication-results)[ \t]*:/i;
 
 function alignmentOf(result: AuthenticateResult): AuthenticationAlignment {
   const spf = result.spf && result.spf.status.result === 'pass' ? result.spf.domain?.toLowerCase() : undefined;
