@@ -46,13 +46,24 @@ test('a folder of your own: created with an encrypted name, mail moved in with v
   expect(stored[0]!.name_ciphertext.includes(Buffer.from('Taxes'))).toBe(false);
   const folderId = stored[0]!.id;
 
-  // Select the row with x, then v goes to "Move to a folder".
+  // Select the row with x, then v goes to "Move to a folder"; x again clears it.
   const nav = page.getByRole('navigation', { name: 'Your folders' });
   await rows(page).first().focus();
   await page.keyboard.press('x');
   await expect(page.getByTestId('row-checkbox').first()).toBeChecked();
   await page.keyboard.press('v');
-  const moveMenu = page.getByRole('combobox', { name: 'Move to a folder' });
+  await expect(page.getByRole('combobox', { name: 'Move to a folder' })).toBeFocused();
+  await rows(page).first().focus();
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('row-checkbox').first()).not.toBeChecked();
+  // With nothing checked, v on the open message goes to that message's own "Move to…" (opening
+  // it read it; it goes back to unread first, so the folder's count shows it).
+  await rows(page).first().click();
+  const actions = page.getByRole('toolbar', { name: 'Message actions' });
+  await actions.getByRole('button', { name: 'Mark as unread' }).click();
+  await expect(actions.getByRole('button', { name: 'Mark as read' })).toBeVisible();
+  await page.keyboard.press('v');
+  const moveMenu = page.getByRole('combobox', { name: 'Move the message to a folder' });
   await expect(moveMenu).toBeFocused();
   await moveMenu.selectOption({ label: name });
   await expect(page.getByTestId('undo-toast')).toContainText('1 message(s) moved.');

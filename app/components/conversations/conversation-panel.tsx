@@ -13,7 +13,7 @@ import { errorMessage } from '@/app/lib/trpc';
 import { MessageRow } from '../mail/message-row';
 import { ReadingPane } from '../mail/reading-pane';
 import { emptyFolderText } from '../mail/folder-panel';
-import { OpenActions } from '../mail/open-actions';
+import { OpenActions, OpenPickMenus } from '../mail/open-actions';
 import { type OrganizeRows, useListOrganize } from '../mail/use-list-organize';
 import { ConversationRow } from './conversation-row';
 import { ConversationThread } from './conversation-thread';
@@ -167,6 +167,7 @@ export function ConversationPanel({
             onBack={closeMessage}
             onGone={closeMessage}
             onReply={onReply}
+            menus={<OpenPickMenus noun="message" organize={organize} />}
           />
         ) : (
           <p className="m-auto p-6 text-sm text-slate-500">Select a message to read it.</p>

@@ -9,6 +9,7 @@ import type { MailFolder } from '@/mime/folders';
 import type { useBulk } from '@/app/lib/mail/use-organize';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';
+import { OpenPickMenus } from './open-actions';
 import { type OrganizeRows, useListOrganize } from './use-list-organize';
 
 /** What an empty folder says, in the plain list and in conversation view alike. */
@@ -101,6 +102,7 @@ export function FolderPanel({
             onBack={closeMessage}
             onGone={closeMessage}
             onReply={onReply}
+            menus={isDrafts ? undefined : <OpenPickMenus noun="message" organize={organize} />}
           />
         ) : (
           <p className="m-auto p-6 text-sm text-slate-500">{isDrafts ? 'Open a draft to go on writing it.' : 'Select a message to read it.'}</p>

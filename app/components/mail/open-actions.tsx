@@ -18,7 +18,7 @@ export function OpenActions({
   organize: { onAction: (action: OrganizeAction) => void; labels: Label[]; folders: Label[]; busy: boolean };
   starred: boolean;
 }) {
-  const { onAction, labels, folders, busy } = organize;
+  const { onAction, busy } = organize;
   return (
     <>
       {folder !== 'archive' ? (
@@ -39,8 +39,27 @@ export function OpenActions({
       <Button variant="secondary" disabled={busy} aria-keyshortcuts="s" aria-pressed={starred} onClick={() => onAction(starred ? 'unstar' : 'star')}>
         {starred ? 'Unstar' : 'Star'}
       </Button>
+      <OpenPickMenus noun="conversation" organize={organize} />
+    </>
+  );
+}
+
+/**
+ * "Label…" and "Move to…" for what is open, a message or a whole conversation, reached by `l` and
+ * `v` when nothing is checked.
+ */
+export function OpenPickMenus({
+  noun,
+  organize,
+}: {
+  noun: 'message' | 'conversation';
+  organize: { onAction: (action: OrganizeAction) => void; labels: Label[]; folders: Label[] };
+}) {
+  const { onAction, labels, folders } = organize;
+  return (
+    <>
       <PickMenu
-        label="Label the conversation"
+        label={`Label the ${noun}`}
         placeholder="Label…"
         items={labels}
         shortcut="label"
@@ -48,7 +67,7 @@ export function OpenActions({
         onPick={(id) => onAction({ label: id })}
       />
       <PickMenu
-        label="Move the conversation to a folder"
+        label={`Move the ${noun} to a folder`}
         placeholder="Move to…"
         items={folders}
         shortcut="move"

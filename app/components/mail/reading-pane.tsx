@@ -18,6 +18,7 @@ export function ReadingPane({
   onBack,
   onGone,
   onReply,
+  menus,
 }: {
   id: string;
   /** The list's row, when it is loaded: the freshest folder and read state. */
@@ -27,6 +28,8 @@ export function ReadingPane({
   /** The message left this folder (deleted, restored). */
   onGone: () => void;
   onReply: (message: ParsedMessage, mode: ReplyMode) => void;
+  /** The list's "Label…" and "Move to…" for this message (OpenPickMenus), where there is a list. */
+  menus?: React.ReactNode;
 }) {
   const opened = useOpenedMessage(id);
   const actions = useMailActions();
@@ -108,6 +111,7 @@ export function ReadingPane({
             Delete
           </Button>
         )}
+        {menus}
       </div>
       {failure ? (
         <div className="px-4 pt-3">
