@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEGMENT_SIZE, type SearchDoc, SearchEngine, keptText } from './engine';
+import { SEGMENT_SIZE, type SearchDoc, SearchEngine, SearchRun, keptText } from './engine';
 import { parseQuery } from './query';
 
 let counter = 0;
@@ -89,7 +89,9 @@ describe('SearchEngine', () => {
     expect(engine.search(parseQuery('ocelot'))).toEqual([]);
     const full = segments.find((s) => engine.missingSegments().includes(s.id) && s.json!.includes('ocelot'))!;
     engine.loadSegment(full.id, full.json!);
-    expect(engine.searchIn(full.id, parseQuery('ocelot')).map((h) => h.id)).toEqual(['b3']);
+    const run = new SearchRun(parseQuery('ocelot'), 10);
+    engine.searchIn(full.id, run);
+    expect(run.hits().map((h) => h.id)).toEqual(['b3']);
     expect(engine.segmentsOf(['b3', 'b4'])).toEqual([full.id]);
   });
 });

@@ -1,5 +1,7 @@
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
+import { documentId, rawMatches, scoreOf, storedFields } from './minisearch-raw';
 import type { SearchQuery } from './query';
+import { TopHits } from './top-hits';
 
 /**
  * The full-text index, split into segments of at most SEGMENT_SIZE messages, each a MiniSearch
@@ -65,17 +67,6 @@ export interface Manifest {
 }
 
 type StoredFields = { subject: string; from: string; date: number; hasAttachment: boolean; text: string };
-
-/** A match before ranking: the excerpt is cut only for the hits that are shown. */
-export interface RawHit {
-  id: string;
-  score: number;
-  date: number;
-  subject: string;
-  from: string;
-  text: string;
-  terms: string[];
-}
 
 export class SearchEngine {
   private manifest: Manifest = { v: 1, segments: {}, docs: {} };
@@ -214,33 +205,27 @@ export class SearchEngine {
 
   /** Every segment that is loaded: what tests and a fully cached index search. */
   search(query: SearchQuery, limit = 200): SearchHit[] {
-    const hits: RawHit[] = [];
-    for (const id of this.indexes.keys()) for (const hit of this.searchIn(id, query)) hits.push(hit);
-    return rankHits(hits, query, limit);
+    const run = new SearchRun(query, limit);
+    for (const id of this.indexes.keys()) this.searchIn(id, run);
+    return run.hits();
   }
 
-  /** The matches of one loaded segment, unranked; messages the manifest no longer names are left out. */
-  searchIn(segment: string, query: SearchQuery): RawHit[] {
+  /** Offers one loaded segment's matches to the run; messages the manifest no longer names are left out. */
+  searchIn(segment: string, run: SearchRun): void {
     const index = this.indexes.get(segment);
-    if (!index) return [];
+    if (!index) return;
     this.used.set(segment, ++this.clock);
-    const filter = (result: { [key: string]: unknown }) => {
-      const stored = result as unknown as StoredFields;
-      if (query.hasAttachment && !stored.hasAttachment) return false;
-      if (query.before !== null && !(stored.date < query.before)) return false;
-      if (query.after !== null && !(stored.date >= query.after)) return false;
-      return query.phrases.every((phrase) => stored.text.includes(phrase));
-    };
-    const hits: RawHit[] = [];
-    // No operator that needs the stored fields: no per-match callback.
-    const filtering = query.hasAttachment || query.before !== null || query.after !== null || query.phrases.length > 0;
-    for (const result of index.search(buildQuery(query), filtering ? { filter, boost: BOOST } : { boost: BOOST })) {
-      const id = String(result.id);
+    const { top, filter } = run;
+    for (const [shortId, match] of rawMatches(index, run.tree, { boost: BOOST })) {
+      const score = scoreOf(match);
+      // Most matches of a common word end here, before anything else about them is looked up.
+      if (!top.mayTake(score)) continue;
+      const stored = storedFields(index, shortId) as StoredFields;
+      if (filter && !filter(stored)) continue;
+      const id = documentId(index, shortId);
       if (this.manifest.docs[id] !== segment) continue;
-      const stored = result as unknown as StoredFields;
-      hits.push({ id, score: result.score, date: stored.date, subject: stored.subject, from: stored.from, text: stored.text, terms: result.terms });
+      top.add({ id, score, date: stored.date, subject: stored.subject, from: stored.from, text: stored.text, terms: Object.keys(match.match) });
     }
-    return hits;
   }
 
   private openSegment(): string {
@@ -275,20 +260,43 @@ function buildQuery(query: SearchQuery): Query {
 }
 
 /**
- * The best `limit` of many segments' matches (by score, then newest), each with its excerpt. The
- * excerpt is cut here, for the hits shown only: a common word matches thousands of messages.
+ * One query over any number of segments: the MiniSearch query and the operator filter are built
+ * once, and only the best `limit` matches (by score, then newest) are kept as the segments go by.
  */
-export function rankHits(hits: RawHit[], query: SearchQuery, limit: number): SearchHit[] {
-  hits.sort((a, b) => b.score - a.score || b.date - a.date);
-  return hits.slice(0, limit).map((hit) => ({
-    id: hit.id,
-    score: hit.score,
-    date: hit.date,
-    subject: hit.subject,
-    from: hit.from,
-    excerpt: excerptAround(hit.text, [...hit.terms, ...query.phrases]),
-    terms: hit.terms,
-  }));
+export class SearchRun {
+  readonly tree: Query;
+  /** The operators only the stored fields can answer; null when there are none (no per-match check). */
+  readonly filter: ((stored: StoredFields) => boolean) | null;
+  readonly top: TopHits;
+
+  constructor(
+    readonly query: SearchQuery,
+    limit: number,
+  ) {
+    this.tree = buildQuery(query);
+    this.top = new TopHits(limit);
+    const filtering = query.hasAttachment || query.before !== null || query.after !== null || query.phrases.length > 0;
+    this.filter = filtering
+      ? (stored) =>
+          (!query.hasAttachment || stored.hasAttachment) &&
+          (query.before === null || stored.date < query.before) &&
+          (query.after === null || stored.date >= query.after) &&
+          query.phrases.every((phrase) => stored.text.includes(phrase))
+      : null;
+  }
+
+  /** The kept matches, best first, each with its excerpt (cut here, for the hits shown only). */
+  hits(): SearchHit[] {
+    return this.top.ranked().map((hit) => ({
+      id: hit.id,
+      score: hit.score,
+      date: hit.date,
+      subject: hit.subject,
+      from: hit.from,
+      excerpt: excerptAround(hit.text, [...hit.terms, ...this.query.phrases]),
+      terms: hit.terms,
+    }));
+  }
 }
 
 /** About 160 characters of the kept text around the first match. */

@@ -1,4 +1,4 @@
-import { type RawHit, SearchEngine, rankHits } from './engine';
+import { SearchEngine, SearchRun } from './engine';
 import { databaseName, importIndexKey, open, openDatabase, readIds, readOne, remove, seal, write } from './sealed-store';
 import type { SearchOps } from './protocol';
 
@@ -120,12 +120,12 @@ export function createSearchState(): Async<SearchOps> {
 
     async search({ query, limit }) {
       // Segment by segment: one the memory bound dropped is read back (and may push out another).
-      const hits: RawHit[] = [];
+      const run = new SearchRun(query, limit);
       for (const segment of engine.segmentIds()) {
         if (!engine.isLoaded(segment) && !(await loadLocal(segment))) continue;
-        for (const hit of engine.searchIn(segment, query)) hits.push(hit);
+        engine.searchIn(segment, run);
       }
-      return { hits: rankHits(hits, query, limit) };
+      return { hits: run.hits() };
     },
 
     async close() {
