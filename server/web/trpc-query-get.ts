@@ -47,9 +47,12 @@ export async function answerGetQuery(
 
   const config = appRouter._def._config;
   const ctx = createContext();
-  // Aborts a query whose client has gone, as the adapter does.
+  // Aborts a query whose client has gone, as the adapter does (not one that was answered: an abort
+  // costs a DOMException).
   const abort = new AbortController();
-  res.once('close', () => abort.abort());
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const answers: TRPCResponse[] = await Promise.all(
     procedures.map(async (procedure, index) => {
       const path = paths[index]!;
