@@ -88,7 +88,7 @@ async function main() {
     const result = wrk ? await wrkLoad(wrk, base, cookies, web.pid!, dataDir) : await nodeLoad(base, cookies, web.pid!);
     const perRequest = (ms: number) => `${(ms / result.requests).toFixed(2)} ms`;
     console.log(
-      `list: ${CLIENTS} clients paging pages of 50 from ${MESSAGES} messages (${result.how}), ${result.requests} requests in ${result.seconds.toFixed(2)} s = ${Math.round(result.requests / result.seconds)} requests/s`,
+      `list: ${CLIENTS} clients paging pages of 50 from ${MESSAGES} messages (${result.how}, WEB_WORKERS=${process.env.WEB_WORKERS ?? 1}), ${result.requests} requests in ${result.seconds.toFixed(2)} s = ${Math.round(result.requests / result.seconds)} requests/s`,
     );
     console.log(`  p50 ${f(result.p50)}  p95 ${f(result.p95)}  p99 ${f(result.p99)}  max ${f(result.max)}`);
     // CPU time per request, which the machine's other load doesn't change the way it changes wall time.
