@@ -54,6 +54,22 @@ export interface CreateDbOptions {
   onPoolError?: (err: Error) => void;
 }
 
+/** SQL text → the name it is prepared under (see namedStatement). */
+const statementNames = new Map<string, string>();
+
+/**
+ * Marks `text` as a statement that every connection prepares once under `name` (node-postgres's
+ * named statements): later calls send only the parameters, and PostgreSQL skips parsing and
+ * planning. For the few statements run on nearly every request; the text must be fixed (a
+ * constant with $1…$n), since each connection keeps what it prepared until it closes.
+ */
+export function namedStatement(name: string, text: string): string {
+  const known = statementNames.get(text);
+  if (known && known !== name) throw new Error(`statement already prepared as ${known}`);
+  statementNames.set(text, name);
+  return text;
+}
+
 export function createDb(connectionString: string, options: CreateDbOptions = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DB_TIMEOUTS) });
   const onPoolError =
@@ -91,7 +107,10 @@ function guardedPool(pool: pg.Pool, onError: (err: Error) => void): PostgresPool
         // which would wait behind the hung query for a second time-out: fail it at once instead.
         // Closing the connection on release ends the transaction on the server all the same.
         if (timedOut.has(client)) return Promise.reject(new Error('connection discarded after a query time-out or a lost connection'));
-        const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+        const name = typeof args[0] === 'string' ? statementNames.get(args[0]) : undefined;
+        const result = name
+          ? (query as (config: pg.QueryConfig) => unknown).call(this, { name, text: args[0] as string, values: args[1] as unknown[] })
+          : (query as (...a: unknown[]) => unknown).apply(this, args);
         if (result instanceof Promise) {
           result.catch((err: Error) => {
             if (err?.message === 'Query read timeout') timedOut.add(client);

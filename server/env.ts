@@ -92,6 +92,8 @@ const envSchema = z
       .min(0)
       .max(24 * 30)
       .default(72),
+    // Processes that share the web port (node:cluster), each with its own Next and database pool.
+    WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     // Reverse proxies whose X-Forwarded-For the web role believes; empty: only the socket's peer counts.
     TRUSTED_PROXIES: z
       .string()

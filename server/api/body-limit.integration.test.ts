@@ -106,3 +106,36 @@ describe('batches', () => {
     expect((await fetch(batch(500))).status).toBe(400);
   });
 });
+
+describe('GET queries (answered by server/web/trpc-query-get.ts, in tRPC wire format)', () => {
+  const get = async (path: string) => {
+    const res = await fetch(`${web.url}/api/trpc/${path}`);
+    return { status: res.status, vary: res.headers.get('vary'), body: await res.json() };
+  };
+  const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+
+  it('answers a batch with one result and one error as 207, each in its place, as tRPC does', async () => {
+    const res = await get(`auth.config,mail.list?batch=1&input=${input({ 1: { folder: 'inbox' } })}`);
+    expect(res.status).toBe(207);
+    expect(res.vary).toBe('trpc-accept, accept');
+    expect(res.body[0].result.data.mailDomain).toBe('localhost');
+    expect(res.body[1].error).toMatchObject({
+      code: -32001,
+      message: 'Your session has ended. Sign in again.',
+      data: { code: 'UNAUTHORIZED', httpStatus: 401, path: 'mail.list' },
+    });
+
+    const single = await get(`mail.list?input=${input({ folder: 'inbox' })}`);
+    expect(single.status).toBe(401);
+    expect(single.body.error.data.code).toBe('UNAUTHORIZED');
+  });
+
+  it("leaves what it doesn't take to tRPC's adapter: input that isn't JSON, a mutation over GET", async () => {
+    const bad = await get('auth.config?input=%7Bbad');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.data.code).toBe('BAD_REQUEST');
+    const mutation = await get(`auth.preLogin?input=${input({ username: 'x' })}`);
+    expect(mutation.status).toBe(405);
+    expect(mutation.body.error.data.code).toBe('METHOD_NOT_SUPPORTED');
+  });
+});

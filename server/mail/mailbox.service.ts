@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '../../db/client';
-import { type MessageListRow, countMessages, getMessage, listMessages, moveMessages, setSeen } from '../../db/repositories/message.repository';
+import { type MailPageRow, listMailPage } from '../../db/repositories/mail-page.repository';
+import { type MessageListRow, countMessages, getMessage, moveMessages, setSeen } from '../../db/repositories/message.repository';
 import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
@@ -92,14 +93,29 @@ export function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
   return { receivedAt: new Date(Number(match[1])), id: match[2]!.toLowerCase() };
 }
 
+/** A row of the list's own query (mail-page.repository.ts), which comes base64 and ISO already. */
+function pageRowToMailListItem(row: MailPageRow): MailListItem {
+  return {
+    id: row.id,
+    folder: listFolderOf(row.folder),
+    seen: row.seen,
+    starred: row.starred,
+    labelIds: row.label_ids,
+    receivedAt: row.received_at,
+    size: row.size,
+    summary: row.summary,
+    origin: row.origin,
+  };
+}
+
 export async function listFolder(db: Db, userId: string, folder: string, cursor?: string | null): Promise<MailPage> {
-  const rows = await listMessages(db, userId, {
+  const rows = await listMailPage(db, userId, {
     folder,
     // One extra row tells whether an older page exists without a second query.
     limit: PAGE_SIZE + 1,
     before: cursor ? decodeCursor(cursor) : undefined,
   });
-  const items = rows.slice(0, PAGE_SIZE).map((row) => rowToMailListItem(row, row.label_ids));
+  const items = rows.slice(0, PAGE_SIZE).map(pageRowToMailListItem);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };
 }

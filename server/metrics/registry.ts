@@ -1,4 +1,5 @@
 import 'server-only';
+import cluster from 'node:cluster';
 import client from 'prom-client';
 import { livePools } from '../../db/pool-registry';
 
@@ -60,4 +61,7 @@ export function initProcessMetrics(role: string): void {
     for (const pool of livePools()) max += pool.options.max ?? 10;
     this.set(max);
   });
+  // A node:cluster worker (SMTP_WORKERS, WEB_WORKERS) answers its primary's requests for metrics
+  // only once an AggregatorRegistry exists in it: prom-client installs that listener then.
+  if (cluster.isWorker) new client.AggregatorRegistry();
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveFromPassword, toBase64 } from '../../crypto';
 import { useTestDb } from '../../testing/db';
@@ -11,13 +13,15 @@ import { nextAuthSignIn, trpcCall } from '../../testing/http';
  * and the audit log use is the socket's, unless a trusted proxy forwarded the request.
  */
 const db = useTestDb();
+const METRICS_TOKEN = 'web-workers-metrics-token-0123';
 let direct: WebServer;
 let behindProxy: WebServer;
 beforeAll(async () => {
-  // The same machine twice: once reached directly, once as if behind a proxy on loopback.
+  // The same machine twice: once reached directly, once as if behind a proxy on loopback, that one
+  // as two processes on one port (WEB_WORKERS), so the sign-in limit below is shown to hold across them.
   [direct, behindProxy] = await Promise.all([
     startWebServer({ MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY! }),
-    startWebServer({ MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY!, TRUSTED_PROXIES: '127.0.0.0/8,::1' }),
+    startWebServer({ MAIL_DOMAIN: 'localhost', SECRET_KEY: process.env.SECRET_KEY!, TRUSTED_PROXIES: '127.0.0.0/8,::1', WEB_WORKERS: '2', METRICS_TOKEN }),
   ]);
 }, 120_000);
 afterAll(() => {
@@ -71,4 +75,35 @@ describe('the client address', () => {
     );
     expect(error).toMatch(/^Too many sign-in attempts\. Try again in 1[45] minutes\.$/);
   });
+
+  it('with WEB_WORKERS=2, runs two processes on one port and answers /metrics for both', async () => {
+    const workers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && parentOf(pid) === behindProxy.child.pid);
+    expect(workers).toHaveLength(2);
+    const answered = async () => {
+      const res = await fetch(`${behindProxy.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(res.status).toBe(200);
+      return Number(/^sealpost_web_http_requests_total\{class="2xx",role="web"\} (\d+)$/m.exec(await res.text())?.[1] ?? 0);
+    };
+    const before = await answered();
+    // A new connection each time: the cluster hands connections to its workers in turn.
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => getOnNewConnection(`${behindProxy.url}/api/trpc/auth.config`)));
+    expect(statuses).toEqual(Array(8).fill(200));
+    // About half reached each worker: only a count merged from both has all eight.
+    expect((await answered()) - before).toBeGreaterThanOrEqual(8);
+  });
 });
+
+function parentOf(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined; // gone while we looked
+  }
+}
+
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject);
+  });
+}

@@ -1,10 +1,11 @@
 import 'server-only';
+import cluster from 'node:cluster';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { CLIENT_IP_HEADER } from '../auth/request-info';
-import { parseEnv } from '../env';
+import { type Env, parseEnv } from '../env';
 import { configureLogger, logger } from '../logger';
 import { configureSecrets } from '../secrets';
 import { clientAddress, trustedProxies } from '../net/client-address';
@@ -15,6 +16,7 @@ import { platformRequestHandler } from '../platform/web';
 import { getPlatformQueue } from '../jobs/queue-client';
 import { SECURITY_HEADERS } from './security-headers';
 import { TRPC_PREFIX, handleTrpc } from './trpc-handler';
+import { announceListening, collectFromPrimary, runWebPrimary } from './cluster';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
@@ -29,8 +31,15 @@ async function main() {
   configureLogger({ level: env.LOG_LEVEL, role: 'web' });
   configureSecrets(env.SECRET_KEY);
   initProcessMetrics('web');
+  // WEB_WORKERS > 1: this process only supervises that many copies of the role (cluster.ts).
+  if (env.WEB_WORKERS > 1 && cluster.isPrimary) return runWebPrimary(env);
+  return serve(env);
+}
+
+async function serve(env: Env) {
   const metrics = metricsSettingsFrom(env);
-  await startMetricsServer('web', metrics, logger);
+  // In a cluster the primary serves METRICS_PORT, merged from every worker.
+  if (!cluster.isWorker) await startMetricsServer('web', metrics, logger);
   const proxies = trustedProxies(env.TRUSTED_PROXIES);
   const app = next({ dev: false, dir: root, port: env.PORT });
   await app.prepare();
@@ -41,7 +50,9 @@ async function main() {
     res.once('finish', () => recordHttpResponse(res.statusCode));
     // On the public port only behind a token; without one, metrics stay on METRICS_PORT.
     if (metrics.token && req.url?.split('?')[0] === '/metrics') {
-      serveMetrics(req, res, metrics.token).catch((err: Error) => logger.error({ err: err.message }, 'metrics collection failed'));
+      serveMetrics(req, res, metrics.token, cluster.isWorker ? collectFromPrimary : undefined).catch((err: Error) =>
+        logger.error({ err: err.message }, 'metrics collection failed'),
+      );
       return;
     }
     const raw = req.headersDistinct['x-forwarded-for'] ?? [];
@@ -60,7 +71,9 @@ async function main() {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  server.listen(env.PORT, () => logger.info({ port: env.PORT, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'));
+  server.listen(env.PORT, () =>
+    cluster.isWorker ? announceListening() : logger.info({ port: env.PORT, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'),
+  );
 
   const stop = () => {
     server.close();

@@ -10,6 +10,7 @@ import { clientIp } from '../auth/request-info';
 import { parseCookieHeader, sessionIdFromCookies } from '../auth/session-cookie';
 import { AppError } from '../errors';
 import { originRefusal } from '../security/origin-guard';
+import { answerGetQuery } from './trpc-query-get';
 
 export const TRPC_PREFIX = '/api/trpc/';
 
@@ -20,7 +21,8 @@ export const TRPC_PREFIX = '/api/trpc/';
  *
  * In order: the Origin check, the batch cap, the session (from the cookie, checked against the
  * sessions table), then the body limit that the session allows — a few KB before sign-in — applied
- * to the declared length before reading and to the bytes as they stream in.
+ * to the declared length before reading and to the bytes as they stream in. GET queries are then
+ * answered by trpc-query-get.ts, everything else by tRPC's Node adapter.
  */
 export async function handleTrpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
@@ -42,15 +44,9 @@ export async function handleTrpc(req: IncomingMessage, res: ServerResponse): Pro
     return send(res, payloadTooLarge(limit));
   }
 
-  await nodeHTTPRequestHandler({
-    req,
-    res,
-    path,
-    router: appRouter,
-    maxBatchSize: MAX_BATCH_CALLS,
-    maxBodySize: limit,
-    createContext: () => createContext({ sid, session, ip: clientIp(req.headers), userAgent: req.headers['user-agent'] ?? null }),
-  });
+  const context = () => createContext({ sid, session, ip: clientIp(req.headers), userAgent: req.headers['user-agent'] ?? null });
+  if (await answerGetQuery(req.method, req.headers, res, path, search, context)) return;
+  await nodeHTTPRequestHandler({ req, res, path, router: appRouter, maxBatchSize: MAX_BATCH_CALLS, maxBodySize: limit, createContext: context });
 }
 
 /** Only what the Origin check reads. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../../../testing/db';
 import { PAGE_SIZE } from '../../mail/mailbox.service';
@@ -39,6 +40,11 @@ describe('mail router', () => {
 
     const summary = JSON.parse(await decryptText(alice, all[0]!.summary));
     expect(summary.subject).toMatch(/^n\d+$/);
+    // Times as Date#toISOString writes them, and ciphertext as one line of base64 however long.
+    expect(all.at(-1)!.receivedAt).toBe(new Date(base + 4000).toISOString());
+    const origin = randomBytes(200);
+    await db.updateTable('messages').set({ origin_ciphertext: origin }).where('id', '=', all[0]!.id).execute();
+    expect((await caller.mail.list({ folder: 'inbox' })).items[0]!.origin).toBe(origin.toString('base64'));
     expect(await caller.mail.counts()).toEqual({
       inbox: { total: PAGE_SIZE + 3, unread: PAGE_SIZE + 3 },
       drafts: { total: 0, unread: 0 },

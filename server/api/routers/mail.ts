@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAIL_FOLDERS, MOVE_TARGETS, OWN_FOLDER } from '../../../mime/folders';
 import { deleteForever, folderCounts, getRawMail, listFolder, markSeen, moveToFolder } from '../../mail/mailbox.service';
+import { syncOutput } from '../sync-output';
 import { protectedProcedure, router } from '../trpc';
 
 const folder = z.enum(MAIL_FOLDERS);
@@ -27,7 +28,8 @@ export const mailRouter = router({
   /** One page of a folder, newest first; `cursor` is the previous page's `nextCursor`. */
   list: protectedProcedure
     .input(z.object({ folder: anyFolder, cursor: z.string().max(100).nullish() }))
-    .output(z.object({ items: z.array(listItem), nextCursor: z.string().nullable() }))
+    // Every page of every signed-in client: checked synchronously (sync-output.ts).
+    .output(syncOutput(z.object({ items: z.array(listItem), nextCursor: z.string().nullable() })))
     .query(({ ctx, input }) => listFolder(ctx.db, ctx.session.account.id, input.folder, input.cursor)),
 
   get: protectedProcedure
