@@ -70,9 +70,9 @@ export function conversationHeadsQuery(db: Executor, userId: string, opts: Heads
     );
   const before = opts.before;
   if (before) {
-    query = query.where((eb) =>
-      eb.or([eb('m.received_at', '<', before.receivedAt), eb.and([eb('m.received_at', '=', before.receivedAt), eb('m.id', '<', before.id)])]),
-    );
+    // A row comparison, which the (user_id, folder, received_at, id) index answers as a range; the
+    // equivalent OR made PostgreSQL read every newer row of the folder first.
+    query = query.where(sql<boolean>`(m.received_at, m.id) < (${before.receivedAt}::timestamptz, ${before.id}::uuid)`);
   }
   return query.orderBy('m.received_at', 'desc').orderBy('m.id', 'desc').limit(opts.limit);
 }

@@ -79,18 +79,26 @@ describe('conversations', () => {
   it('pages conversations with a keyset cursor without repeating or losing one', async () => {
     const user = await createTestUser(db);
     const caller = callerFor(user);
-    const keys = Array.from({ length: 30 }, newKey);
+    const keys = Array.from({ length: 60 }, newKey);
     const placed: { id: string; key: string }[] = [];
-    for (let i = 0; i < 60; i++) {
-      const id = await store(user, 'inbox', new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString());
-      placed.push({ id, key: keys[i % 30]! });
+    for (let i = 0; i < 120; i++) {
+      // Four messages to a minute: the page boundary falls among equal times, where the id decides.
+      const id = await store(user, 'inbox', new Date(Date.UTC(2026, 10, 1) + Math.floor(i / 4) * 60_000).toISOString());
+      placed.push({ id, key: keys[i % 60]! });
     }
     await caller.conversations.place({ items: placed });
     const first = await caller.conversations.list({ folder: 'inbox' });
-    expect(first.items).toHaveLength(30);
-    expect(first.nextCursor).toBeNull();
-    expect(new Set(first.items.map((c) => c.key)).size).toBe(30);
-    expect(first.items.every((c) => c.count === 2)).toBe(true);
+    expect(first.items).toHaveLength(50);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await caller.conversations.list({ folder: 'inbox', cursor: first.nextCursor });
+    expect(second.items).toHaveLength(10);
+    expect(second.nextCursor).toBeNull();
+    const all = [...first.items, ...second.items];
+    expect(new Set(all.map((c) => c.key)).size).toBe(60);
+    expect(all.every((c) => c.count === 2)).toBe(true);
+    // Newest first across the two pages.
+    const times = all.map((c) => c.latest.receivedAt);
+    expect(times).toEqual([...times].sort().reverse());
   });
 
   it('keeps the first vault key offered and refuses a malformed conversation key', async () => {
