@@ -10,19 +10,12 @@ import { sealMessage } from '../server/mail/seal';
  * mailauth stays on the main thread: it needs the injected DNS resolver, and the header section it
  * parses is bounded before it gets there (smtp/data-collector.ts).
  *
- * With `shareSmall`, small messages use the threads too, so sealing runs on another core while the
- * event loop speaks SMTP: a small message goes to a thread that is up and has at most one job
- * waiting, and is sealed inline otherwise. It never waits for a thread to start or to drain a
- * backlog, so a slow start or a busy core costs nothing but the sharing. The threads start with the
- * pool then, not on first use.
- *
  * A job that runs longer than `jobTimeoutMs` has its thread terminated and replaced; the sender
  * was told 451 long before (the transaction deadline), so this only frees the thread.
  */
 export interface SealPoolOptions {
   threads: number;
   inlineMaxBytes: number;
-  shareSmall?: boolean;
   jobTimeoutMs?: number;
 }
 
@@ -41,11 +34,7 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  /** It has loaded its code and said so. */
-  ready: boolean;
   job?: Job;
-  /** Small jobs handed to this thread, waiting behind `job` (shareSmall). */
-  waiting: Job[];
   timer?: NodeJS.Timeout;
 }
 
@@ -62,14 +51,10 @@ export function createSealPool(options: SealPoolOptions): SealPool {
   const failed = (errorName: string): SealOutcome => ({ status: 'encryption-failed', errorName });
 
   function start(): Slot {
-    const slot: Slot = { worker: new Worker(ENTRY), ready: false, waiting: [] };
+    const slot: Slot = { worker: new Worker(ENTRY) };
     // Idle threads must not keep a stopping process alive.
     slot.worker.unref();
-    slot.worker.on('message', (message: { id?: number; outcome?: SealOutcome; ready?: boolean }) => {
-      if (message.ready) {
-        slot.ready = true;
-        return;
-      }
+    slot.worker.on('message', (message: { id?: number; outcome?: SealOutcome }) => {
       if (message.id === undefined || slot.job?.id !== message.id) return;
       finish(slot, message.outcome!);
     });
@@ -85,17 +70,7 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     slot.job = undefined;
     slot.worker.unref();
     job?.resolve(outcome);
-    const next = slot.waiting.shift();
-    if (next) run(slot, next);
     dispatch();
-  }
-
-  function run(slot: Slot, job: Job): void {
-    slot.job = job;
-    slot.worker.ref(); // a job in flight keeps the process up until it answers
-    slot.timer = setTimeout(() => replace(slot, 'SealTimeout'), jobTimeoutMs);
-    offThreadJobs++;
-    slot.worker.postMessage({ id: job.id, input: job.input });
   }
 
   /** A thread that died or hung: its job fails closed, and a fresh thread takes its place. */
@@ -108,9 +83,6 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     void slot.worker.terminate();
     slot.job?.resolve(failed(reason));
     slot.job = undefined;
-    for (const job of slot.waiting.splice(0)) job.resolve(failed(reason));
-    // A thread that had started once is replaced at once; one that died starting is not retried here.
-    if (options.shareSmall && slot.ready && !closed) start();
     dispatch();
   }
 
@@ -118,34 +90,18 @@ export function createSealPool(options: SealPoolOptions): SealPool {
     while (queue.length > 0 && !closed) {
       const slot = slots.find((s) => !s.job) ?? (slots.length < options.threads ? start() : undefined);
       if (!slot) return;
-      run(slot, queue.shift()!);
+      const job = queue.shift()!;
+      slot.job = job;
+      slot.worker.ref(); // a job in flight keeps the process up until it answers
+      slot.timer = setTimeout(() => replace(slot, 'SealTimeout'), jobTimeoutMs);
+      offThreadJobs++;
+      slot.worker.postMessage({ id: job.id, input: job.input });
     }
   }
-
-  /** A thread that is up and can take a small job soon: idle, or with one job and nothing waiting. */
-  function sharable(): Slot | undefined {
-    let best: Slot | undefined;
-    for (const slot of slots) {
-      if (!slot.ready || slot.waiting.length > 0) continue;
-      if (!slot.job) return slot;
-      best ??= slot;
-    }
-    return queue.length === 0 ? best : undefined;
-  }
-
-  if (options.shareSmall) for (let i = 0; i < options.threads; i++) start();
 
   return {
     seal(input) {
-      if (input.raw.length <= options.inlineMaxBytes || options.threads === 0) {
-        const slot = options.shareSmall && !closed ? sharable() : undefined;
-        if (!slot) return sealMessage(input);
-        return new Promise((resolve) => {
-          const job = { id: nextId++, input, resolve };
-          if (slot.job) slot.waiting.push(job);
-          else run(slot, job);
-        });
-      }
+      if (input.raw.length <= options.inlineMaxBytes || options.threads === 0) return sealMessage(input);
       if (closed) return Promise.resolve(failed('SealPoolClosed'));
       return new Promise((resolve) => {
         queue.push({ id: nextId++, input, resolve });
@@ -163,7 +119,6 @@ export function createSealPool(options: SealPoolOptions): SealPool {
           clearTimeout(slot.timer);
           slot.worker.removeAllListeners('exit');
           slot.job?.resolve(failed('SealPoolClosed'));
-          for (const job of slot.waiting.splice(0)) job.resolve(failed('SealPoolClosed'));
           return slot.worker.terminate();
         }),
       );

@@ -14,6 +14,3 @@ parentPort!.on('message', (job: { id: number; input: SealInput }) => {
     },
   );
 });
-
-// Loaded: the pool may now hand this thread small jobs too (seal-pool.ts shareSmall).
-parentPort!.postMessage({ ready: true });

@@ -44,10 +44,8 @@ export interface InboundConfig {
   replyTimeoutMs?: number;
   /** Worker threads that seal (parse and encrypt) large messages; 0 seals everything inline. */
   sealThreads?: number;
-  /** Messages up to this size are sealed on the main thread, or by an idle thread with sealShareSmall. */
+  /** Messages up to this size are sealed on the main thread. */
   sealInlineMaxBytes?: number;
-  /** Small messages are sealed by an idle thread when there is one (seal-pool.ts); the threads start at once. */
-  sealShareSmall?: boolean;
   /** The default storage quota per mailbox (QUOTA_MB); absent or 0 = none unless a user has their own. */
   quotaBytes?: number;
 }
@@ -87,7 +85,6 @@ export function createInboundServer(deps: InboundServerDeps): InboundServer {
   const sealPool = createSealPool({
     threads: config.sealThreads ?? 2,
     inlineMaxBytes: config.sealInlineMaxBytes ?? DEFAULT_SEAL_INLINE_MAX_BYTES,
-    shareSmall: config.sealShareSmall ?? false,
   });
   // Concurrent sessions' messages share commits (one fsync for many) instead of one each.
   const groupCommit = createGroupCommit(deps.db);
