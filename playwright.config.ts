@@ -38,7 +38,9 @@ export const INSTANCE_WIDE = '@instance-wide';
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 90_000,
+  // Twice what one worker needed: two workers share two cores with the server (Argon2id runs in
+  // each browser), so a test can take up to twice as long without anything being wrong.
+  timeout: 180_000,
   expect: { timeout: 20_000 },
   // Two spec files at a time share the one instance: every test makes its own users, domains and
   // DNS names, and outbound sinks listen on addresses of their own. Inside a file, tests run in order.
