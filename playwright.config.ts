@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -17,21 +17,41 @@ export const E2E = {
   dataDir,
   /** The loopback DNS server (e2e/dns-server.ts) that the worker and smtp roles resolve through. */
   dnsPort: Number(process.env.E2E_DNS_PORT ?? 5399),
-  /** Its zone, as JSON ({ name: { TXT, MX } }): tests publish records by rewriting this file. */
-  dnsZoneFile: path.join(dataDir, 'e2e-dns-zone.json'),
-  /** Outbound mail goes to this port of whatever MX the DNS names: tests listen there with a sink. */
+  /** Its zone, as JSON files ({ name: { TXT, MX, A } }), one per worker: tests publish records there. */
+  dnsZoneDir: path.join(dataDir, 'e2e-dns-zone'),
+  /**
+   * Outbound mail goes to this port of whatever MX the DNS names: tests listen there with a sink,
+   * each on a loopback address of its own (e2e/sink.ts).
+   */
   sinkPort: Number(process.env.E2E_SINK_PORT ?? 2727),
   /** What domain owners are told to point their MX at. */
   mailHostname: 'mx.sealpost.test',
 };
 
+mkdirSync(E2E.dnsZoneDir, { recursive: true });
+
+/**
+ * Tests that flip an instance-wide setting (require 2FA, the registration policy) would break
+ * whatever runs beside them. They say so with this tag and run alone, after everything else.
+ */
+export const INSTANCE_WIDE = '@instance-wide';
+
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 90_000,
+  // Twice what one worker needed: two workers share two cores with the server (Argon2id runs in
+  // each browser), so a test can take up to twice as long without anything being wrong.
+  timeout: 180_000,
   expect: { timeout: 20_000 },
+  // Two spec files at a time share the one instance: every test makes its own users, domains and
+  // DNS names, and outbound sinks listen on addresses of their own. Inside a file, tests run in order.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
+  projects: [
+    { name: 'shared', grepInvert: new RegExp(INSTANCE_WIDE) },
+    // Only after all of 'shared' has passed (a failure there skips these), one at a time.
+    { name: 'instance-wide', grep: new RegExp(INSTANCE_WIDE), dependencies: ['shared'], workers: 1 },
+  ],
   reporter: [['list']],
   forbidOnly: !!process.env.CI,
   use: {
@@ -55,7 +75,7 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-      env: { E2E_DNS_PORT: String(E2E.dnsPort), E2E_DNS_ZONE_FILE: E2E.dnsZoneFile },
+      env: { E2E_DNS_PORT: String(E2E.dnsPort), E2E_DNS_ZONE_DIR: E2E.dnsZoneDir },
     },
     {
       command: 'npm start',

@@ -1,4 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
+import { INSTANCE_WIDE } from '../playwright.config';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { cli, createUserWithCli, databaseUrl, signOut, uniqueName } from './helpers';
@@ -212,7 +213,7 @@ test('WebAuthn: a passkey made by Chromium’s virtual authenticator is the seco
   await signOut(page);
 });
 
-test('with 2FA required for everyone, a user without it sets it up before reaching the mailbox', async ({ page }) => {
+test('with 2FA required for everyone, a user without it sets it up before reaching the mailbox', { tag: INSTANCE_WIDE }, async ({ page }) => {
   test.slow(); // three sign-ins and a password check
   const client = new pg.Client({ connectionString: await databaseUrl() });
   await client.connect();
@@ -246,10 +247,9 @@ test('with 2FA required for everyone, a user without it sets it up before reachi
   }
 });
 
-test('turning on required 2FA sends a signed-in user without it to enrolment at the next step; then the mailbox opens without the password', async ({
-  page,
-  browser,
-}) => {
+test('turning on required 2FA sends a signed-in user without it to enrolment at the next step; then the mailbox opens without the password', {
+  tag: INSTANCE_WIDE,
+}, async ({ page, browser }) => {
   test.slow(); // two TOTP enrolments, two mailboxes
   const admin = await newUser('gateadmin');
   await cli('user', 'promote', admin.username);

@@ -1,4 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
+import { INSTANCE_WIDE } from '../playwright.config';
 import { cli, fillRegistration, uniqueName } from './helpers';
 import { type E2eUser, forgetSession, newUser, openMailbox } from './session';
 
@@ -89,7 +90,7 @@ test('instance status and the outbound queue', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Dead letters' })).toBeVisible();
 });
 
-test('invitation-only registration: the link registers one account, once', async ({ page, browser }) => {
+test('invitation-only registration: the link registers one account, once', { tag: INSTANCE_WIDE }, async ({ page, browser }) => {
   await openConsole(page, 'Registration');
   await page.getByRole('radio', { name: /Invitation only/ }).click();
   await expect(page.getByRole('radio', { name: /Invitation only/ })).toBeChecked();

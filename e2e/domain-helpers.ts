@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { E2E } from '../playwright.config';
 import type { LoopbackZone } from '../testing/loopback-dns';
@@ -6,22 +7,29 @@ import { databaseUrl } from './helpers';
 
 export type ZoneEntry = LoopbackZone[string];
 
+/**
+ * This worker's own zone file in the DNS server's folder (e2e/dns-server.ts answers from all of
+ * them): two workers publishing at the same moment can't lose each other's records.
+ */
+const zoneFile = path.join(E2E.dnsZoneDir, `worker-${process.pid}.json`);
+
 export function readZone(): LoopbackZone {
-  return existsSync(E2E.dnsZoneFile) ? (JSON.parse(readFileSync(E2E.dnsZoneFile, 'utf8')) as LoopbackZone) : {};
+  return existsSync(zoneFile) ? (JSON.parse(readFileSync(zoneFile, 'utf8')) as LoopbackZone) : {};
 }
 
 /**
  * Publishes `entry` as everything DNS answers for `name` (replacing what was there), or removes the
  * name with `null`. Written to a temporary file and renamed, so the DNS server never reads half a zone.
+ * Names are unique per test (uniqueName), or the same everywhere (the instance's DKIM record).
  */
 export function setZoneEntry(name: string, entry: ZoneEntry | null): void {
   const zone = readZone();
   const key = name.toLowerCase().replace(/\.$/, '');
   if (entry) zone[key] = entry;
   else delete zone[key];
-  const temporary = `${E2E.dnsZoneFile}.${process.pid}.tmp`;
+  const temporary = `${zoneFile}.tmp`;
   writeFileSync(temporary, JSON.stringify(zone, null, 2));
-  renameSync(temporary, E2E.dnsZoneFile);
+  renameSync(temporary, zoneFile);
 }
 
 /**

@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { type Page, expect, test } from '@playwright/test';
 import pg from 'pg';
-import { E2E } from '../playwright.config';
-import { type SmtpSink, startSmtpSink } from '../testing/outbound/smtp-sink';
-import { setZoneEntry } from './domain-helpers';
 import { databaseUrl, uniqueName } from './helpers';
 import { sendWithSwaks } from './mail-helpers';
 import { newUser, openMailbox } from './session';
+import { type E2eSink, startE2eSink } from './sink';
 
 /**
  * Identities: a display name and a signature per address or alias, encrypted to the user's key;
  * compose puts them on the From and in the body, and a reply to mail received at an alias goes out
  * From that alias. Outbound mail reaches a sink on loopback through the test DNS server's MX.
  */
-let sink: SmtpSink;
+let sink: E2eSink;
 test.beforeAll(async () => {
-  sink = await startSmtpSink({}, { port: E2E.sinkPort });
+  sink = await startE2eSink();
 });
 test.afterAll(() => sink?.close());
 
@@ -27,14 +25,6 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[])
   } finally {
     await client.end();
   }
-}
-
-/** A domain elsewhere whose MX is the sink. */
-function externalDomain(): string {
-  const domain = `${uniqueName('ext')}.example`;
-  setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
-  setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
-  return domain;
 }
 
 const delivered = async (to: string) => {
@@ -58,7 +48,7 @@ test('a display name and signature go out on the From and in the body; a reply t
   );
   const canary = `sig${randomBytes(6).toString('hex')}`;
   const signature = `Ada L. ${canary}`;
-  const elsewhere = externalDomain();
+  const elsewhere = sink.domainFor('ext');
 
   // Settings: the main address gets a name and a signature, typed in the compose editor.
   await openMailbox(page, user, '/settings/identities');

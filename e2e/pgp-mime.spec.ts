@@ -12,11 +12,11 @@ import { E2E } from '../playwright.config';
 import { buildPgpMimeContent, buildPgpMimeMessage } from '../mime/build';
 import { createDnsResolver } from '../server/mail/dns';
 import { lookupWkd } from '../server/wkd/wkd-client';
-import { startSmtpSink, type SmtpSink } from '../testing/outbound/smtp-sink';
 import { composeMessage, outboundList } from './compose-helpers';
 import { setZoneEntry } from './domain-helpers';
 import { createUserWithCli, databaseUrl, uniqueName } from './helpers';
 import { openMailbox } from './session';
+import { type E2eSink, startE2eSink } from './sink';
 
 /**
  * A recipient on another server whose key the sender pinned gets PGP/MIME, encrypted in the
@@ -26,20 +26,18 @@ import { openMailbox } from './session';
  */
 const PASSWORD = 'pgp-mime-password-0123';
 const run = promisify(execFile);
-let sink: SmtpSink;
+let sink: E2eSink;
 
 test.beforeAll(async () => {
-  sink = await startSmtpSink({}, { port: E2E.sinkPort });
+  sink = await startE2eSink();
 });
 test.afterAll(() => sink?.close());
 
 test('mail to a pinned key holder elsewhere leaves as PGP/MIME only their key opens', async ({ page }) => {
   const username = uniqueName('pgp');
   await createUserWithCli(username, PASSWORD);
-  const domain = `${uniqueName('pgp')}.example`;
+  const domain = sink.domainFor('pgp');
   const bob = `bob@${domain}`;
-  setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
-  setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
   await openMailbox(page, { username, password: PASSWORD });
   const { privateKey, publicKey } = await openpgp.generateKey({
     type: 'ecc',
@@ -97,10 +95,8 @@ test('closing the tab 2 s after Send still delivers to someone here, a key holde
   const alice = uniqueName('close');
   const bob = uniqueName('closeb');
   await Promise.all([createUserWithCli(alice, PASSWORD), createUserWithCli(bob, PASSWORD)]);
-  const domain = `${uniqueName('close')}.example`;
+  const domain = sink.domainFor('close');
   const [keyHolder, plain] = [`kim@${domain}`, `pat@${domain}`];
-  setZoneEntry(domain, { MX: [{ exchange: `mx.${domain}`, priority: 10 }] });
-  setZoneEntry(`mx.${domain}`, { A: ['127.0.0.1'] });
   const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: keyHolder }], format: 'armored' });
 
   const context = await browser.newContext();

@@ -55,7 +55,17 @@ const replyError = (reply: SinkReply) => Object.assign(new Error(reply.message),
 export async function startSmtpSink(
   script: SinkScript = {},
   // `credentials`: the STARTTLS certificate to present instead of the shared self-signed one.
-  options: { tls?: boolean; record?: boolean; auth?: { user: string; pass: string }; port?: number; credentials?: { key: Buffer; cert: Buffer } } = {},
+  // `host`: the loopback address to listen on (any of 127.0.0.0/8), so sinks on the same port can coexist.
+  // `closeTimeoutMs`: how long close() lets open connections (a sender's idle pool) linger; 30 s by default.
+  options: {
+    tls?: boolean;
+    record?: boolean;
+    auth?: { user: string; pass: string };
+    port?: number;
+    host?: string;
+    closeTimeoutMs?: number;
+    credentials?: { key: Buffer; cert: Buffer };
+  } = {},
 ): Promise<SmtpSink> {
   const useTls = options.tls !== false;
   tls ??= loadTlsCredentials({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'sealpost-sink-tls-')), hostname: 'mx.sink.test' });
@@ -89,6 +99,7 @@ export async function startSmtpSink(
   const server = new SMTPServer({
     logger: false,
     disableReverseLookup: true,
+    ...(options.closeTimeoutMs === undefined ? {} : { closeTimeout: options.closeTimeoutMs }),
     authOptional: !options.auth,
     disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(useTls ? [] : ['STARTTLS'])],
     onAuth(auth, _session, callback) {
@@ -132,8 +143,15 @@ export async function startSmtpSink(
       });
     },
   });
+  // A port already taken rejects here (smtp-server would otherwise only emit it, and this would hang).
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   sink.port = (server.server.address() as AddressInfo).port;
   return sink;
 }
