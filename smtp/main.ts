@@ -18,6 +18,7 @@ import { databaseHealthy } from '../server/metrics/health';
 import { settingsFrom } from '../server/settings';
 import { getPlatformQueue } from '../server/jobs/queue-client';
 import { startSubmission } from './submission';
+import { announceListening, superviseWorkers } from '../server/cluster-supervisor';
 
 /**
  * The smtp role: `tsx smtp/main.ts`, with DATABASE_URL set. Listens on SMTP_HOST:SMTP_PORT and
@@ -102,46 +103,11 @@ async function runPrimary(config: Env): Promise<void> {
   // one and hands it over, which costs more than the message when a client connects per message:
   // measured with bench:smtp --external and SMTP_WORKERS=2, 420 msg/s that way, 529 this way.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const started = new Set<number>();
-  let announced = false;
-  let stopping = false;
-  let exitCode = 0;
-
-  const fork = () => {
-    const worker = cluster.fork();
-    worker.on('message', (message: { type?: string; port?: number }) => {
-      if (message?.type !== 'listening') return;
-      started.add(worker.id);
-      if (!announced && started.size === workers) {
-        announced = true;
-        logger.info({ host: config.SMTP_HOST, port: message.port, workers, tls: tls.source }, 'smtp listening');
-      }
-    });
-  };
-  const stop = (code: number) => {
-    exitCode = Math.max(exitCode, code);
-    if (stopping) return;
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
-  };
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
-      return;
-    }
-    if (!started.has(worker.id)) {
-      // It never listened (bad port, no database): another one would fail the same way.
-      logger.fatal({ workerPid: worker.process.pid, code, signal }, 'smtp worker failed to start');
-      return stop(1);
-    }
-    // A worker that dies took only its own connections down; the port stays open in the others.
-    logger.error({ workerPid: worker.process.pid, code, signal }, 'smtp worker exited, starting another');
-    fork();
+  superviseWorkers({
+    role: 'smtp',
+    workers,
+    onListening: (message) => logger.info({ host: config.SMTP_HOST, port: message.port, workers, tls: tls.source }, 'smtp listening'),
   });
-  for (let i = 0; i < workers; i++) fork();
-  process.on('SIGTERM', () => stop(0));
-  process.on('SIGINT', () => stop(0));
 }
 
 async function main(): Promise<void> {
@@ -155,7 +121,7 @@ async function main(): Promise<void> {
   if (config.SMTP_WORKERS > 1 && cluster.isPrimary) return runPrimary(config);
   if (cluster.isWorker) {
     // SIGINT from a terminal reaches the whole process group; the primary sends SIGTERM itself.
-    return runServer(config, (port) => process.send?.({ type: 'listening', port }));
+    return runServer(config, (port) => announceListening(port));
   }
   return runServer(config, (port, tls) => logger.info({ host: config.SMTP_HOST, port, workers: 1, tls }, 'smtp listening'));
 }

@@ -77,7 +77,8 @@ describe('the client address', () => {
   });
 
   it('with WEB_WORKERS=2, runs two processes on one port and answers /metrics for both', async () => {
-    const workers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && parentOf(pid) === behindProxy.child.pid);
+    // The primary's children that are the web role (Next may start helper processes of its own).
+    const workers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && parentOf(pid) === behindProxy.child.pid && commandOf(pid).includes('web/main.ts'));
     expect(workers).toHaveLength(2);
     const answered = async () => {
       const res = await fetch(`${behindProxy.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -99,6 +100,14 @@ function parentOf(pid: string): number | undefined {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined; // gone while we looked
+  }
+}
+
+function commandOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
   }
 }
 

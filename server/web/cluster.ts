@@ -1,7 +1,7 @@
 import 'server-only';
-import cluster from 'node:cluster';
 import type { Env } from '../env';
 import { logger } from '../logger';
+import { superviseWorkers } from '../cluster-supervisor';
 import { collectCluster, metricsSettingsFrom, startMetricsServer } from '../metrics/http';
 
 /**
@@ -25,55 +25,20 @@ export async function runWebPrimary(env: Env): Promise<void> {
   const collect = collectCluster();
   await startMetricsServer('web', metricsSettingsFrom(env), logger, collect);
   const workers = env.WEB_WORKERS;
-  const started = new Set<number>();
-  let stopping = false;
-  let exitCode = 0;
-
-  const fork = () => {
-    const worker = cluster.fork();
-    worker.on('message', (message: { type?: string; id?: number }) => {
-      if (message?.type === 'sealpost:listening') {
-        started.add(worker.id);
-        if (started.size === workers) logger.info({ port: env.PORT, workers, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening');
-      } else if (message?.type === 'sealpost:metrics?' && typeof message.id === 'number') {
-        // /metrics on the public port (METRICS_TOKEN) reached a worker: the answer covers them all.
-        const id = message.id;
-        collect().then(
-          ({ body, contentType }) => worker.send({ type: 'sealpost:metrics', id, body, contentType } satisfies MetricsAnswer),
-          (err: Error) => worker.send({ type: 'sealpost:metrics', id, error: err.message } satisfies MetricsAnswer),
-        );
-      }
-    });
-  };
-  const stop = (code: number) => {
-    exitCode = Math.max(exitCode, code);
-    if (stopping) return;
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
-  };
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
-      return;
-    }
-    if (!started.has(worker.id)) {
-      // It never listened (bad setting, port taken): another one would fail the same way.
-      logger.fatal({ workerPid: worker.process.pid, code, signal }, 'web worker failed to start');
-      return stop(1);
-    }
-    // Only its own connections went down; the port stays open in the others.
-    logger.error({ workerPid: worker.process.pid, code, signal }, 'web worker exited, starting another');
-    fork();
+  superviseWorkers({
+    role: 'web',
+    workers,
+    onListening: () => logger.info({ port: env.PORT, workers, trustedProxies: env.TRUSTED_PROXIES.length }, 'web role listening'),
+    onMessage: (worker, message) => {
+      const { type, id } = (message ?? {}) as { type?: string; id?: number };
+      if (type !== 'sealpost:metrics?' || typeof id !== 'number') return;
+      // /metrics on the public port (METRICS_TOKEN) reached a worker: the answer covers them all.
+      collect().then(
+        ({ body, contentType }) => worker.send({ type: 'sealpost:metrics', id, body, contentType } satisfies MetricsAnswer),
+        (err: Error) => worker.send({ type: 'sealpost:metrics', id, error: err.message } satisfies MetricsAnswer),
+      );
+    },
   });
-  for (let i = 0; i < workers; i++) fork();
-  process.on('SIGTERM', () => stop(0));
-  process.on('SIGINT', () => stop(0));
-}
-
-/** In a worker: tells the primary it listens. */
-export function announceListening(): void {
-  process.send?.({ type: 'sealpost:listening' });
 }
 
 const waiting = new Map<number, (answer: MetricsAnswer) => void>();

@@ -16,7 +16,8 @@ import { platformRequestHandler } from '../platform/web';
 import { getPlatformQueue } from '../jobs/queue-client';
 import { SECURITY_HEADERS } from './security-headers';
 import { TRPC_PREFIX, handleTrpc } from './trpc-handler';
-import { announceListening, collectFromPrimary, runWebPrimary } from './cluster';
+import { announceListening } from '../cluster-supervisor';
+import { collectFromPrimary, runWebPrimary } from './cluster';
 
 /**
  * The web role: Next.js behind a small Node server of our own, because a route handler never sees
