@@ -78,7 +78,9 @@ describe('the client address', () => {
 
   it('with WEB_WORKERS=2, runs two processes on one port and answers /metrics for both', async () => {
     // The primary's children that are the web role (Next may start helper processes of its own).
-    const workers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && parentOf(pid) === behindProxy.child.pid && commandOf(pid).includes('web/main.ts'));
+    const workers = readdirSync('/proc').filter(
+      (pid) => /^\d+$/.test(pid) && parentOf(pid) === behindProxy.child.pid && commandOf(pid).includes('web/main.ts'),
+    );
     expect(workers).toHaveLength(2);
     const answered = async () => {
       const res = await fetch(`${behindProxy.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
