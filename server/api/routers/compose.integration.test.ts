@@ -172,7 +172,9 @@ describe('sending to mailboxes here (compose.scheduleInternal, then filed)', () 
     expect(await folderIds(alice, 'drafts')).not.toContain(draft.id);
     expect(await aliasCount(bobAlias)).toBe(aliasBefore + 1);
 
-    await expect.poll(() => notified.slice().sort()).toEqual([alice.account.id, bob.account.id].sort());
+    // Only this test's users: other files deliver into the same database at the same time.
+    const ours = [alice.account.id, bob.account.id];
+    await expect.poll(() => notified.filter((id) => ours.includes(id)).sort()).toEqual(ours.sort());
   });
 
   it('refuses, and stores nothing, when any copy is not encrypted to its mailbox: wrong key, plaintext, or a Sent copy for someone else', async () => {
