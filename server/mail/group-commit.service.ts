@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundBatch } from '../../db/repositories/inbound.repository';
+import { groupedStatements } from './grouped-statements';
 
 /**
  * Group commit for inbound mail: messages that finish while a commit is in flight wait for it and
@@ -14,8 +15,6 @@ interface Pending {
   rows: InboundCopy[];
   notAfter?: Date;
   bytes: number;
-  resolve: (stored: { id: string; user_id: string }[]) => void;
-  reject: (err: unknown) => void;
 }
 
 export interface GroupCommitOptions {
@@ -32,42 +31,26 @@ export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): Inb
   const concurrency = options.concurrency ?? 4;
   const maxMessages = options.maxMessages ?? 64;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-  const queue: Pending[] = [];
-  let inFlight = 0;
-
-  function pump(): void {
-    while (inFlight < concurrency && queue.length > 0) {
+  const store = groupedStatements<Pending, { id: string; user_id: string }[]>({
+    concurrency,
+    take: (waiting) => {
       let bytes = 0;
       let take = 0;
-      while (take < queue.length && take < maxMessages && (take === 0 || bytes + queue[take]!.bytes <= maxBytes)) {
-        bytes += queue[take]!.bytes;
+      while (take < waiting.length && take < maxMessages && (take === 0 || bytes + waiting[take]!.bytes <= maxBytes)) {
+        bytes += waiting[take]!.bytes;
         take++;
       }
-      const batch = queue.splice(0, take);
-      inFlight++;
+      return take;
+    },
+    run: (batch) =>
       storeInboundBatch(
         db,
         batch.map(({ rows, notAfter }) => ({ rows, ...(notAfter ? { notAfter } : {}) })),
-      )
-        .then(
-          (stored) => {
-            for (const [i, pending] of batch.entries()) pending.resolve(stored[i]!);
-          },
-          (err: unknown) => {
-            for (const pending of batch) pending.reject(err);
-          },
-        )
-        .finally(() => {
-          inFlight--;
-          pump();
-        });
-    }
-  }
+      ),
+  });
 
-  return (rows, { notAfter }) =>
-    new Promise((resolve, reject) => {
-      const bytes = rows.reduce((sum, row) => sum + row.raw_ciphertext.length + row.summary_ciphertext.length, 0);
-      queue.push({ rows, ...(notAfter ? { notAfter } : {}), bytes, resolve, reject });
-      pump();
-    });
+  return (rows, { notAfter }) => {
+    const bytes = rows.reduce((sum, row) => sum + row.raw_ciphertext.length + row.summary_ciphertext.length, 0);
+    return store({ rows, ...(notAfter ? { notAfter } : {}), bytes });
+  };
 }

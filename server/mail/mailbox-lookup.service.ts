@@ -2,6 +2,7 @@ import 'server-only';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { findInboundMailboxes, type InboundMailbox } from '../../db/repositories/recipient.repository';
+import { groupedStatements } from './grouped-statements';
 
 /**
  * How the MX reads mailboxes at RCPT (findInboundMailboxes): the mailbox, its key and filter rules,
@@ -29,12 +30,6 @@ export interface MailboxLookup {
   byIds(ids: string[], withUsage: boolean): Promise<MailboxRead>;
 }
 
-interface Waiting {
-  username: string;
-  resolve: (read: MailboxRead) => void;
-  reject: (err: unknown) => void;
-}
-
 export function createMailboxLookup(
   db: Db,
   /** defaultQuotaBytes: QUOTA_MB in bytes, 0 = none. concurrency: statements by username in flight at once. */
@@ -42,44 +37,25 @@ export function createMailboxLookup(
 ): MailboxLookup {
   const concurrency = options.concurrency ?? 2;
   const maxBatch = options.maxBatch ?? 256;
-  const queue: Waiting[] = [];
-  let inFlight = 0;
-
   const read = async (by: { usernames: string[] } | { ids: string[] }, withUsage: boolean): Promise<MailboxRead> => {
     const found = await findInboundMailboxes(db, by, options.defaultQuotaBytes, withUsage);
     return { ...found, readAt: performance.now() };
   };
-
-  function pump(): void {
-    while (inFlight < concurrency && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      inFlight++;
-      read({ usernames: [...new Set(batch.map((w) => w.username))] }, false)
-        .then(
-          ({ mailboxes, dbNow, readAt }) => {
-            const byName = new Map(mailboxes.map((mailbox) => [mailbox.username, mailbox]));
-            for (const waiting of batch) {
-              const mailbox = byName.get(waiting.username);
-              waiting.resolve({ mailboxes: mailbox ? [mailbox] : [], dbNow, readAt });
-            }
-          },
-          (err: unknown) => {
-            for (const waiting of batch) waiting.reject(err);
-          },
-        )
-        .finally(() => {
-          inFlight--;
-          pump();
-        });
-    }
-  }
+  const byUsername = groupedStatements<string, MailboxRead>({
+    concurrency,
+    take: (waiting) => Math.min(waiting.length, maxBatch),
+    run: async (usernames) => {
+      const { mailboxes, dbNow, readAt } = await read({ usernames: [...new Set(usernames)] }, false);
+      const byName = new Map(mailboxes.map((mailbox) => [mailbox.username, mailbox]));
+      return usernames.map((username) => {
+        const mailbox = byName.get(username);
+        return { mailboxes: mailbox ? [mailbox] : [], dbNow, readAt };
+      });
+    },
+  });
 
   return {
-    byUsername: (username) =>
-      new Promise((resolve, reject) => {
-        queue.push({ username, resolve, reject });
-        pump();
-      }),
+    byUsername,
     byIds: (ids, withUsage) => read({ ids }, withUsage),
   };
 }
