@@ -27,17 +27,18 @@ export interface SignedInSessionRow {
   disabled_at: Date | null;
 }
 
-// Run on every request of a signed-in client: fixed text, prepared once per connection.
-const SIGNED_IN_SESSION = namedStatement(
-  'signed_in_session',
-  `SELECT s.second_factor_pending, s.client_key, s.last_seen_at, u.id, u.username, u.is_admin, u.created_at, u.disabled_at
+// Run on every request of a signed-in client: fixed text, prepared once per connection. One
+// statement answers every session id in `$1` (concurrent requests share it: server/auth/current-session.ts).
+const SIGNED_IN_SESSIONS = namedStatement(
+  'signed_in_sessions',
+  `SELECT s.id AS session_id, s.second_factor_pending, s.client_key, s.last_seen_at, u.id, u.username, u.is_admin, u.created_at, u.disabled_at
    FROM sessions s INNER JOIN users u ON u.id = s.user_id
-   WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+   WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > $2`,
 );
 
-/** A live session with the few fields of its user that every request needs, in one query. */
-export async function findSignedInSession(db: Db, id: string, now: Date): Promise<SignedInSessionRow | undefined> {
-  return (await db.executeQuery<SignedInSessionRow>(CompiledQuery.raw(SIGNED_IN_SESSION, [id, now]))).rows[0];
+/** The live sessions among `ids` (uuids) with the few fields of their users that every request needs, in one query. */
+export async function findSignedInSessions(db: Db, ids: string[], now: Date): Promise<(SignedInSessionRow & { session_id: string })[]> {
+  return (await db.executeQuery<SignedInSessionRow & { session_id: string }>(CompiledQuery.raw(SIGNED_IN_SESSIONS, [ids, now]))).rows;
 }
 
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {

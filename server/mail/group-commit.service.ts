@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '../../db/client';
 import { type InboundCopy, storeInboundBatch } from '../../db/repositories/inbound.repository';
-import { groupedStatements } from './grouped-statements';
+import { groupedStatements } from '../grouped-statements';
 
 /**
  * Group commit for inbound mail: messages that finish while a commit is in flight wait for it and

@@ -2,7 +2,7 @@ import 'server-only';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/client';
 import { findInboundMailboxes, type InboundMailbox } from '../../db/repositories/recipient.repository';
-import { groupedStatements } from './grouped-statements';
+import { groupedStatements } from '../grouped-statements';
 
 /**
  * How the MX reads mailboxes at RCPT (findInboundMailboxes): the mailbox, its key and filter rules,

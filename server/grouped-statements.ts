@@ -1,9 +1,10 @@
 import 'server-only';
 
 /**
- * Grouping of concurrent requests into shared statements, for group commit and the RCPT lookups:
- * a request that arrives while `concurrency` statements are in flight waits for one of them to end
- * and then goes with every other waiting request, as one statement. Under light load a request goes
+ * Grouping of concurrent requests into shared statements (group commit, the RCPT lookups, the web
+ * role's session checks and list pages): a request that arrives while `concurrency` statements are
+ * in flight waits for one of them to end and then goes with every other waiting request, as one
+ * statement. Under light load a request goes
  * at once, alone; under load one statement serves many. Each request gets its own answer, and a
  * statement that fails fails every request in it.
  */
@@ -43,4 +44,22 @@ export function groupedStatements<Request, Answer>(options: {
       queue.push({ request, resolve, reject });
       pump();
     });
+}
+
+/**
+ * groupedStatements per database pool (the web role has one; tests open several): `make` builds the
+ * grouping for a pool the first time a request for it arrives.
+ */
+export function groupedStatementsPerPool<Pool extends object, Request, Answer>(
+  make: (pool: Pool) => Parameters<typeof groupedStatements<Request, Answer>>[0],
+): (pool: Pool, request: Request) => Promise<Answer> {
+  const groups = new WeakMap<Pool, (request: Request) => Promise<Answer>>();
+  return (pool, request) => {
+    let group = groups.get(pool);
+    if (!group) {
+      group = groupedStatements(make(pool));
+      groups.set(pool, group);
+    }
+    return group(request);
+  };
 }
