@@ -33,41 +33,57 @@ const columns = `m.id, m.folder, m.seen, m.starred, m.size,
   coalesce((SELECT array_agg(ml.label_id::text) FROM message_labels ml WHERE ml.message_id = m.id), '{}') AS label_ids`;
 
 /**
- * The statement for pages of `limit` rows. The limit is part of the text, not a parameter: with it
- * known, PostgreSQL's plan for any user and cursor is as cheap as one made for the values, so after
- * a few calls it keeps one plan instead of planning every call again.
+ * The statement for pages of `limit` rows, one page per element of its arrays: concurrent list
+ * calls share one statement (server/mail/mailbox.service.ts), each page its own index scan. The
+ * limit is part of the text, not a parameter: with it known, PostgreSQL's plan for any users and
+ * cursors is as cheap as one made for the values, so it keeps one plan instead of planning every
+ * call again. A first page asks for rows before (infinity, the largest uuid), so one text serves
+ * first and later pages alike.
  */
-function statementsFor(limit: number): { first: string; next: string } {
+function statementFor(limit: number): string {
   let known = statements.get(limit);
   if (!known) {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
-    known = {
-      first: namedStatement(
-        `mail_page_first_${limit}`,
-        `SELECT ${columns} FROM messages m
-         WHERE m.user_id = $1 AND m.folder = $2
-         ORDER BY m.received_at DESC, m.id DESC LIMIT ${limit}`,
-      ),
-      next: namedStatement(
-        `mail_page_next_${limit}`,
-        `SELECT ${columns} FROM messages m
-         WHERE m.user_id = $1 AND m.folder = $2 AND (m.received_at, m.id) < ($3::timestamptz, $4::uuid)
-         ORDER BY m.received_at DESC, m.id DESC LIMIT ${limit}`,
-      ),
-    };
+    known = namedStatement(
+      `mail_pages_${limit}`,
+      `SELECT r.ord::int AS page, p.* FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[]) WITH ORDINALITY AS r(user_id, folder, before_at, before_id, ord)
+       CROSS JOIN LATERAL (
+         SELECT ${columns} FROM messages m
+         WHERE m.user_id = r.user_id AND m.folder = r.folder AND (m.received_at, m.id) < (r.before_at, r.before_id)
+         ORDER BY m.received_at DESC, m.id DESC LIMIT ${limit}
+       ) p`,
+    );
     statements.set(limit, known);
   }
   return known;
 }
-const statements = new Map<number, { first: string; next: string }>();
+const statements = new Map<number, string>();
 
-export async function listMailPage(
-  db: Db,
-  userId: string,
-  opts: { folder: string; limit: number; before?: { receivedAt: Date; id: string } },
-): Promise<MailPageRow[]> {
-  const { before } = opts;
-  const { first, next } = statementsFor(opts.limit);
-  const query = before ? CompiledQuery.raw(next, [userId, opts.folder, before.receivedAt, before.id]) : CompiledQuery.raw(first, [userId, opts.folder]);
-  return (await db.executeQuery<MailPageRow>(query)).rows;
+export interface MailPageRequest {
+  userId: string;
+  folder: string;
+  before?: { receivedAt: Date; id: string };
+}
+
+const NEWEST = { receivedAt: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
+
+/** Pages of up to `limit` rows, newest first, one per request, in the order of `requests`. */
+export async function listMailPages(db: Db, requests: MailPageRequest[], limit: number): Promise<MailPageRow[][]> {
+  const text = statementFor(limit);
+  const query = CompiledQuery.raw(text, [
+    requests.map((r) => r.userId),
+    requests.map((r) => r.folder),
+    requests.map((r) => r.before?.receivedAt ?? NEWEST.receivedAt),
+    requests.map((r) => r.before?.id ?? NEWEST.id),
+  ]);
+  const pages: MailPageRow[][] = requests.map(() => []);
+  for (const { page, ...row } of (await db.executeQuery<MailPageRow & { page: number }>(query)).rows) pages[page - 1]!.push(row);
+  // Each page is its own scan in index order; sorting again makes that order a promise, not a plan's habit.
+  for (const rows of pages) rows.sort(newestFirst);
+  return pages;
+}
+
+function newestFirst(a: MailPageRow, b: MailPageRow): number {
+  if (a.received_at !== b.received_at) return a.received_at < b.received_at ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

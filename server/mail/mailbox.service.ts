@@ -1,10 +1,11 @@
 import 'server-only';
 import type { Db } from '../../db/client';
-import { type MailPageRow, listMailPage } from '../../db/repositories/mail-page.repository';
+import { type MailPageRequest, type MailPageRow, listMailPages } from '../../db/repositories/mail-page.repository';
 import { type MessageListRow, countMessages, getMessage, moveMessages, setSeen } from '../../db/repositories/message.repository';
 import { purgeFromTrash } from '../../db/repositories/trash.repository';
 import type { MessageRow } from '../../db/schema';
 import { AppError } from '../errors';
+import { groupedStatementsPerPool } from '../grouped-statements';
 import { MAIL_FOLDERS, type MailFolder, OWN_FOLDER, isMailFolder } from '../../mime/folders';
 
 /**
@@ -108,13 +109,21 @@ function pageRowToMailListItem(row: MailPageRow): MailListItem {
   };
 }
 
+/**
+ * Pages of PAGE_SIZE + 1 rows (one extra tells whether an older page exists without a second
+ * query). List calls are grouped the way the session checks are (server/auth/current-session.ts):
+ * calls that arrive while two statements are in flight go together in the next, each page its own
+ * index scan in it. A waiting call never joins a statement already running, so every page is read
+ * after its call arrived.
+ */
+const readPage = groupedStatementsPerPool<Db, MailPageRequest, MailPageRow[]>((db) => ({
+  concurrency: 2,
+  take: (waiting) => Math.min(waiting.length, 64),
+  run: (batch) => listMailPages(db, batch, PAGE_SIZE + 1),
+}));
+
 export async function listFolder(db: Db, userId: string, folder: string, cursor?: string | null): Promise<MailPage> {
-  const rows = await listMailPage(db, userId, {
-    folder,
-    // One extra row tells whether an older page exists without a second query.
-    limit: PAGE_SIZE + 1,
-    before: cursor ? decodeCursor(cursor) : undefined,
-  });
+  const rows = await readPage(db, { userId, folder, before: cursor ? decodeCursor(cursor) : undefined });
   const items = rows.slice(0, PAGE_SIZE).map(pageRowToMailListItem);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null };

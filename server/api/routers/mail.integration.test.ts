@@ -5,6 +5,7 @@ import { PAGE_SIZE } from '../../mail/mailbox.service';
 import { type TestUser, createTestUser } from '../../../testing/factories';
 import { decryptText, insertTestMessage, testSummary } from '../../../testing/mail';
 import { trpcCallers, trpcCode } from '../../../testing/api';
+import { insertMessages } from '../../../db/repositories/message.repository';
 
 const db = useTestDb();
 const callerFor = trpcCallers(db);
@@ -53,6 +54,53 @@ describe('mail router', () => {
       spam: { total: 0, unread: 0 },
       trash: { total: 0, unread: 0 },
     });
+  });
+
+  it('answers concurrent list calls from shared statements, each page exactly what it is alone', async () => {
+    const [bob, carol] = await Promise.all([createTestUser(db), createTestUser(db)]);
+    const base = Date.parse('2026-10-01T00:00:00.000Z');
+    for (const [u, user] of [bob, carol].entries()) {
+      // Pairs of rows share a time, so the id decides within a page and across its boundary.
+      const rows = Array.from({ length: 2 * PAGE_SIZE + 7 }, (_, i) => ({
+        user_id: user.account.id,
+        folder: i % 3 === 0 ? 'archive' : 'inbox',
+        received_at: new Date(base + Math.floor(i / 2) * 1000 + u),
+        size: 10,
+        raw_ciphertext: randomBytes(40),
+        summary_ciphertext: randomBytes(40),
+      }));
+      await insertMessages(db, rows);
+    }
+    // Every page of both users' inbox and archive, one call at a time.
+    const calls: { user: TestUser; folder: 'inbox' | 'archive'; cursor: string | null }[] = [];
+    const alone: Awaited<ReturnType<ReturnType<typeof callerFor>['mail']['list']>>[] = [];
+    for (const user of [bob, carol]) {
+      for (const folder of ['inbox', 'archive'] as const) {
+        let cursor: string | null = null;
+        do {
+          const page = await callerFor(user).mail.list({ folder, cursor });
+          calls.push({ user, folder, cursor });
+          alone.push(page);
+          cursor = page.nextCursor;
+        } while (cursor);
+      }
+    }
+    expect(alone.reduce((n, page) => n + page.items.length, 0)).toBe(2 * (2 * PAGE_SIZE + 7));
+
+    // The same calls at once, on a pool whose statements are counted (a Kysely plugin sees every result).
+    let statements = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements++;
+        return args.result;
+      },
+    });
+    const countedCaller = trpcCallers(counted);
+    const together = await Promise.all(calls.map(({ user, folder, cursor }) => countedCaller(user).mail.list({ folder, cursor })));
+    expect(together).toEqual(alone);
+    // Two statements may be in flight: the first two calls went alone, the third statement took the rest.
+    expect(statements).toBe(3);
   });
 
   it('returns the raw message, which decrypts byte for byte', async () => {
