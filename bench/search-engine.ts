@@ -56,6 +56,7 @@ console.log(
 );
 
 const times: number[] = [];
+const slowest: { text: string; ms: number; hits: number }[] = [];
 const kinds: Record<string, number[]> = { prefix: [], 'two words': [], word: [] };
 for (let i = 0; i < QUERIES; i++) {
   const kind = (['prefix', 'two words', 'word'] as const)[i % 3]!;
@@ -64,12 +65,15 @@ for (let i = 0; i < QUERIES; i++) {
   // As the search Worker does: every segment, the best 500, with excerpts.
   const run = new SearchRun(parseQuery(text), 500);
   for (const id of engine.segmentIds()) engine.searchIn(id, run);
-  run.hits();
+  const hits = run.hits().length;
   const ms = cpuMs(cpu);
   times.push(ms);
+  slowest.push({ text, ms, hits });
   kinds[kind]!.push(ms);
 }
 console.log(
   `query CPU time over ${QUERIES} queries, ${engine.segmentIds().length} segments each: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
 );
 for (const [kind, xs] of Object.entries(kinds)) console.log(`  ${kind}: p50 ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms`);
+const worst = slowest.sort((a, b) => b.ms - a.ms).slice(0, 3);
+console.log(`  slowest: ${worst.map((q) => `"${q.text}" ${q.ms.toFixed(1)} ms (${q.hits} hits)`).join(', ')}`);

@@ -1,6 +1,6 @@
-import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
-import { documentId, rawMatches, scoreOf, storedFields } from './minisearch-raw';
+import MiniSearch from 'minisearch';
 import type { SearchQuery } from './query';
+import { type ScoredQuery, Scorer, type TermSpec, documentIdOf, queryTerms, storedFieldsOf } from './scorer';
 import { TopHits } from './top-hits';
 
 /**
@@ -216,16 +216,16 @@ export class SearchEngine {
     if (!index) return;
     this.used.set(segment, ++this.clock);
     const { top, filter } = run;
-    for (const [shortId, match] of rawMatches(index, run.tree, { boost: BOOST })) {
-      const score = scoreOf(match);
+    const { scorer } = run;
+    scorer.score(index, run.scored, (shortId, score) => {
       // Most matches of a common word end here, before anything else about them is looked up.
-      if (!top.mayTake(score)) continue;
-      const stored = storedFields(index, shortId) as StoredFields;
-      if (filter && !filter(stored)) continue;
-      const id = documentId(index, shortId);
-      if (this.manifest.docs[id] !== segment) continue;
-      top.add({ id, score, date: stored.date, subject: stored.subject, from: stored.from, text: stored.text, terms: Object.keys(match.match) });
-    }
+      if (!top.mayTake(score)) return;
+      const stored = storedFieldsOf(index, shortId) as StoredFields;
+      if (filter && !filter(stored)) return;
+      const id = documentIdOf(index, shortId);
+      if (this.manifest.docs[id] !== segment) return;
+      top.add({ id, score, date: stored.date, subject: stored.subject, from: stored.from, text: stored.text, terms: scorer.termsOf(shortId) });
+    });
   }
 
   private openSegment(): string {
@@ -237,26 +237,29 @@ export class SearchEngine {
   }
 }
 
-/** The query tree: every part must match (AND); the last free word matches as a prefix. */
-function buildQuery(query: SearchQuery): Query {
-  const parts: Query[] = [];
+const ALL_FIELDS = FIELDS.map((name) => ({ name, boost: BOOST[name] }));
+
+/**
+ * The query as the scorer runs it: every part must match (AND). The free words and "quoted phrases"
+ * are one part, matched in every field with its boost, the last free word also as a prefix; each
+ * `from:`, `to:`, `subject:` and `filename:` value is a part of its own, matched as a prefix in its
+ * field. No part at all (only filters such as `has:attachment`) is every message.
+ */
+export function scoredQuery(query: SearchQuery): ScoredQuery {
+  const parts: TermSpec[][] = [];
   const words = [...query.words, ...query.phrases.flatMap((p) => p.split(' '))];
   if (words.length) {
-    parts.push({
-      queries: [words.join(' ')],
-      combineWith: 'AND',
-      prefix: (_t: string, i: number, all: string[]) => i === all.length - 1 && query.words.length > 0,
-    } as Query);
+    const terms = queryTerms(words.join(' '));
+    parts.push(terms.map((term, i) => ({ term, prefix: i === terms.length - 1 && query.words.length > 0, fields: ALL_FIELDS })));
   }
   const field = (name: (typeof FIELDS)[number], values: string[]) => {
-    for (const value of values) parts.push({ queries: [value], fields: [name], combineWith: 'AND', prefix: true } as Query);
+    for (const value of values) parts.push(queryTerms(value).map((term) => ({ term, prefix: true, fields: [{ name, boost: BOOST[name] }] })));
   };
   field('from', query.from);
   field('to', query.to);
   field('subject', query.subject);
   field('filenames', query.filename);
-  if (parts.length === 0) return MiniSearch.wildcard;
-  return { queries: parts, combineWith: 'AND' } as Query & SearchOptions;
+  return { parts: parts.length ? parts : null };
 }
 
 /**
@@ -264,7 +267,8 @@ function buildQuery(query: SearchQuery): Query {
  * once, and only the best `limit` matches (by score, then newest) are kept as the segments go by.
  */
 export class SearchRun {
-  readonly tree: Query;
+  readonly scored: ScoredQuery;
+  readonly scorer = new Scorer();
   /** The operators only the stored fields can answer; null when there are none (no per-match check). */
   readonly filter: ((stored: StoredFields) => boolean) | null;
   readonly top: TopHits;
@@ -273,7 +277,7 @@ export class SearchRun {
     readonly query: SearchQuery,
     limit: number,
   ) {
-    this.tree = buildQuery(query);
+    this.scored = scoredQuery(query);
     this.top = new TopHits(limit);
     const filtering = query.hasAttachment || query.before !== null || query.after !== null || query.phrases.length > 0;
     this.filter = filtering
@@ -302,12 +306,25 @@ export class SearchRun {
 /** About 160 characters of the kept text around the first match. */
 function excerptAround(text: string, terms: string[]): string {
   let at = -1;
-  for (const term of terms) {
-    const found = text.indexOf(term.toLowerCase());
+  for (const term of earliestCandidates(terms)) {
+    const found = text.indexOf(term);
     if (found !== -1 && (at === -1 || found < at)) at = found;
   }
   const start = Math.max(0, at - 60);
   return `${start > 0 ? '…' : ''}${text.slice(start, start + 160)}`;
+}
+
+/**
+ * The terms whose first occurrence can be the earliest, lowercased: a term that starts with another
+ * of them never occurs before it (wherever "reports" is, "report" is there too), so a prefix query's
+ * many longer matches cost one search of the text, not one each.
+ */
+function earliestCandidates(terms: string[]): string[] {
+  const kept: string[] = [];
+  for (const term of terms.map((t) => t.toLowerCase()).sort((a, b) => a.length - b.length)) {
+    if (term && !kept.some((shorter) => term.startsWith(shorter))) kept.push(term);
+  }
+  return kept;
 }
 
 /** Lowercased, whitespace collapsed, at most KEPT_TEXT characters. */

@@ -6,6 +6,7 @@ export interface RawHit {
   subject: string;
   from: string;
   text: string;
+  /** The index terms it matched. */
   terms: string[];
 }
 
